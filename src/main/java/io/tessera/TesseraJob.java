@@ -1,0 +1,39 @@
+package io.tessera;
+
+import io.tessera.config.ConfigArguments;
+import io.tessera.config.TesseraConfig;
+import io.tessera.connect.KafkaConnectors;
+import io.tessera.ingest.SegmentMessageParser;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Tessera, a real-time Customer Data Platform as one Flink job. Submit the shaded jar with {@code
+ * flink run tessera.jar --config cdp.yaml} or {@code --cdp.kafka.bootstrap-servers ...}.
+ */
+public final class TesseraJob {
+    /** Checkpoint interval when the cluster configures none: exactly-once sinks need one. */
+    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    private TesseraJob() {}
+
+    /** Parses the options, builds the Kafka-to-Kafka topology and runs it. */
+    public static void main(String[] args) throws Exception {
+        TesseraConfig config = TesseraConfig.from(ConfigArguments.parse(args));
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
+        }
+
+        SegmentMessageParser parser = new SegmentMessageParser(config.ingest(), Clock.systemUTC());
+        Topology.build(
+                env,
+                config,
+                new Topology.Sources(KafkaConnectors.eventsSource(config.kafka(), parser, false)),
+                new Topology.Sinks(KafkaConnectors.deadLetterSink(config.kafka()), null));
+
+        env.execute("Tessera");
+    }
+}

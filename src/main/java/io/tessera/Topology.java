@@ -1,0 +1,63 @@
+package io.tessera;
+
+import io.tessera.config.TesseraConfig;
+import io.tessera.ingest.DeadLetter;
+import io.tessera.ingest.IngestRecord;
+import io.tessera.ingest.IngestStage;
+import io.tessera.ingest.IngestUids;
+import io.tessera.ingest.IngestWatermarks;
+import io.tessera.model.CustomerEvent;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The job's dataflow, stage by stage. Sources and sinks come in as arguments, so the production job
+ * (Kafka), {@code ./tessera replay} (files) and the tests build the very same topology.
+ */
+public final class Topology {
+    /** Uid of the tap on accepted events, used by replay and tests only. */
+    public static final String ACCEPTED_EVENTS_TAP = "accepted-events-tap";
+
+    private Topology() {}
+
+    /**
+     * Where the job reads.
+     *
+     * @param events Segment messages, parsed at the source into {@link IngestRecord}s
+     */
+    public record Sources(Source<IngestRecord, ?, ?> events) {}
+
+    /**
+     * Where the job writes.
+     *
+     * @param eventDeadLetters refused input records ({@code cdp.events.dlq})
+     * @param acceptedEvents a tap on the accepted events for replay and tests; null in production
+     */
+    public record Sinks(Sink<DeadLetter> eventDeadLetters, Sink<CustomerEvent> acceptedEvents) {}
+
+    /** Adds the whole dataflow to the environment. */
+    public static void build(
+            StreamExecutionEnvironment env, TesseraConfig config, Sources sources, Sinks sinks) {
+        DataStream<IngestRecord> records =
+                env.fromSource(
+                                sources.events(),
+                                IngestWatermarks.strategy(config.ingest()),
+                                IngestUids.SOURCE_NAME)
+                        .uid(IngestUids.SOURCE);
+
+        IngestStage.Ingested ingested = IngestStage.ingestEvents(records, config.ingest());
+
+        ingested.deadLetters()
+                .sinkTo(sinks.eventDeadLetters())
+                .uid(IngestUids.DEAD_LETTER_SINK)
+                .name(IngestUids.DEAD_LETTER_SINK_NAME);
+        if (sinks.acceptedEvents() != null) {
+            ingested.events()
+                    .sinkTo(sinks.acceptedEvents())
+                    .uid(ACCEPTED_EVENTS_TAP)
+                    .name("Accepted events");
+        }
+    }
+}

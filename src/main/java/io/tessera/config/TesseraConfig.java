@@ -1,0 +1,47 @@
+package io.tessera.config;
+
+import io.tessera.connect.KafkaOptions;
+import io.tessera.connect.KafkaSettings;
+import io.tessera.ingest.IngestOptions;
+import io.tessera.ingest.IngestSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The job's whole configuration, read from {@code cdp.*} options and validated once at start; it
+ * hands each stage its slice.
+ *
+ * @param kafka Kafka connection and topics
+ * @param ingest the ingest stage
+ */
+public record TesseraConfig(KafkaSettings kafka, IngestSettings ingest) {
+
+    /** Every {@code cdp.*} option, grouped by stage. */
+    public static List<ConfigOption<?>> allOptions() {
+        List<ConfigOption<?>> all = new ArrayList<>(KafkaOptions.ALL);
+        all.addAll(IngestOptions.ALL);
+        return List.copyOf(all);
+    }
+
+    /**
+     * Reads and validates the options; an unknown {@code cdp.*} key (a typo) is refused too.
+     *
+     * @throws InvalidOptionException naming the first bad option
+     */
+    public static TesseraConfig from(Configuration config) {
+        Set<String> known = new TreeSet<>();
+        allOptions().forEach(option -> known.add(option.key()));
+        for (String key : config.keySet()) {
+            boolean ours = key.startsWith("cdp.");
+            boolean passThrough = key.startsWith(KafkaOptions.CLIENT_PROPERTIES_PREFIX);
+            if (ours && !passThrough && !known.contains(key)) {
+                throw new InvalidOptionException(key, "unknown option");
+            }
+        }
+        return new TesseraConfig(KafkaSettings.from(config), IngestSettings.from(config));
+    }
+}

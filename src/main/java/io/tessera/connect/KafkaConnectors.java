@@ -1,0 +1,63 @@
+package io.tessera.connect;
+
+import io.tessera.ingest.DeadLetter;
+import io.tessera.ingest.IngestRecord;
+import io.tessera.ingest.SegmentMessageParser;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** Builds the job's Kafka sources and sinks from {@link KafkaSettings}. */
+public final class KafkaConnectors {
+    private KafkaConnectors() {}
+
+    /** The {@code cdp.events} source; bounded at the offsets current at start when asked. */
+    public static KafkaSource<IngestRecord> eventsSource(
+            KafkaSettings kafka, SegmentMessageParser parser, boolean bounded) {
+        var builder =
+                KafkaSource.<IngestRecord>builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setTopics(kafka.eventsTopic())
+                        .setGroupId(kafka.groupId())
+                        .setClientIdPrefix(kafka.groupId() + "-events")
+                        .setStartingOffsets(startingOffsets(kafka.startingOffsets()))
+                        .setDeserializer(new SegmentRecordDeserializationSchema(parser))
+                        .setProperties(clientProperties(kafka))
+                        .setProperty("isolation.level", "read_committed");
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /** The exactly-once {@code cdp.events.dlq} sink. */
+    public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setKafkaProducerConfig(clientProperties(kafka))
+                .setRecordSerializer(new DeadLetterSerializationSchema(kafka.eventsDlqTopic()))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-events-dlq")
+                .setProperty(
+                        "transaction.timeout.ms",
+                        Long.toString(kafka.transactionTimeout().toMillis()))
+                .build();
+    }
+
+    private static OffsetsInitializer startingOffsets(KafkaOptions.StartingOffsets offsets) {
+        return switch (offsets) {
+            case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            case EARLIEST -> OffsetsInitializer.earliest();
+            case LATEST -> OffsetsInitializer.latest();
+        };
+    }
+
+    private static Properties clientProperties(KafkaSettings kafka) {
+        Properties properties = new Properties();
+        properties.putAll(kafka.clientProperties());
+        return properties;
+    }
+}

@@ -1,0 +1,87 @@
+package io.tessera.connect;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+
+/** Kafka connection and topic options, {@code cdp.kafka.*}. */
+public final class KafkaOptions {
+    /** Prefix of Kafka client settings passed through unchanged (SASL, SSL...). */
+    public static final String CLIENT_PROPERTIES_PREFIX = "cdp.kafka.properties.";
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            key("cdp.kafka.bootstrap-servers")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Kafka bootstrap servers, host:port[,host:port...]. Required.");
+
+    public static final ConfigOption<String> GROUP_ID =
+            key("cdp.kafka.group-id")
+                    .stringType()
+                    .defaultValue("tessera")
+                    .withDescription(
+                            "Consumer group of the job's sources; offsets are committed on"
+                                    + " checkpoints, for monitoring only.");
+
+    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS =
+            key("cdp.kafka.starting-offsets")
+                    .enumType(StartingOffsets.class)
+                    .defaultValue(StartingOffsets.COMMITTED)
+                    .withDescription(
+                            "Where a job without state starts reading: COMMITTED (the group's"
+                                    + " offsets, else the earliest), EARLIEST or LATEST. A restore"
+                                    + " from a savepoint always resumes from the saved offsets.");
+
+    public static final ConfigOption<String> EVENTS_TOPIC =
+            key("cdp.kafka.topics.events")
+                    .stringType()
+                    .defaultValue("cdp.events")
+                    .withDescription("Topic of Segment messages and batch envelopes.");
+
+    public static final ConfigOption<String> EVENTS_DLQ_TOPIC =
+            key("cdp.kafka.topics.events-dlq")
+                    .stringType()
+                    .defaultValue("cdp.events.dlq")
+                    .withDescription("Topic of refused input records, with reason and origin.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+            key("cdp.kafka.transactional-id-prefix")
+                    .stringType()
+                    .defaultValue("tessera")
+                    .withDescription(
+                            "Prefix of the exactly-once sinks' transactional ids; unique per job"
+                                    + " and never changed, or lingering transactions block"
+                                    + " readers.");
+
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+            key("cdp.kafka.transaction-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "Transaction timeout of the exactly-once sinks: longer than a"
+                                    + " checkpoint plus a restart, at most the broker's"
+                                    + " transaction.max.timeout.ms (15 min by default).");
+
+    /** Every Kafka option, for listing and for rejecting unknown keys. */
+    public static final List<ConfigOption<?>> ALL =
+            List.of(
+                    BOOTSTRAP_SERVERS,
+                    GROUP_ID,
+                    STARTING_OFFSETS,
+                    EVENTS_TOPIC,
+                    EVENTS_DLQ_TOPIC,
+                    TRANSACTIONAL_ID_PREFIX,
+                    TRANSACTION_TIMEOUT);
+
+    /** Where a job without state starts reading. */
+    public enum StartingOffsets {
+        COMMITTED,
+        EARLIEST,
+        LATEST
+    }
+
+    private KafkaOptions() {}
+}

@@ -1,0 +1,56 @@
+package io.tessera.connect;
+
+import io.tessera.config.Checks;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Validated Kafka settings (see {@link KafkaOptions}).
+ *
+ * @param bootstrapServers bootstrap servers
+ * @param groupId consumer group
+ * @param startingOffsets where a job without state starts
+ * @param eventsTopic input topic
+ * @param eventsDlqTopic dead-letter topic of the input
+ * @param transactionalIdPrefix prefix of the sinks' transactional ids
+ * @param transactionTimeout transaction timeout of the sinks
+ * @param clientProperties Kafka client settings passed through
+ */
+public record KafkaSettings(
+        String bootstrapServers,
+        String groupId,
+        KafkaOptions.StartingOffsets startingOffsets,
+        String eventsTopic,
+        String eventsDlqTopic,
+        String transactionalIdPrefix,
+        Duration transactionTimeout,
+        Map<String, String> clientProperties)
+        implements Serializable {
+
+    /** Reads and validates the Kafka options. */
+    public static KafkaSettings from(Configuration config) {
+        Map<String, String> clientProperties = new TreeMap<>();
+        config.toMap()
+                .forEach(
+                        (key, value) -> {
+                            if (key.startsWith(KafkaOptions.CLIENT_PROPERTIES_PREFIX)) {
+                                clientProperties.put(
+                                        key.substring(
+                                                KafkaOptions.CLIENT_PROPERTIES_PREFIX.length()),
+                                        value);
+                            }
+                        });
+        return new KafkaSettings(
+                Checks.notBlank(config, KafkaOptions.BOOTSTRAP_SERVERS),
+                Checks.notBlank(config, KafkaOptions.GROUP_ID),
+                Checks.get(config, KafkaOptions.STARTING_OFFSETS),
+                Checks.notBlank(config, KafkaOptions.EVENTS_TOPIC),
+                Checks.notBlank(config, KafkaOptions.EVENTS_DLQ_TOPIC),
+                Checks.notBlank(config, KafkaOptions.TRANSACTIONAL_ID_PREFIX),
+                Checks.positiveDuration(config, KafkaOptions.TRANSACTION_TIMEOUT),
+                Map.copyOf(clientProperties));
+    }
+}

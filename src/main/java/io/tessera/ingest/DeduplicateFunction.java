@@ -1,0 +1,69 @@
+package io.tessera.ingest;
+
+import io.tessera.model.CustomerEvent;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Drops a message whose messageId was already seen within the dedup window (keyed by {@link
+ * DedupKey}). The memory of a messageId is one TTL'd value per key: it expires a window after it
+ * was first written (processing time), so state stays bounded by the ids seen in one window.
+ * RocksDB drops expired entries in compaction; heap state on snapshots and incrementally.
+ */
+public final class DeduplicateFunction
+        extends KeyedProcessFunction<String, CustomerEvent, CustomerEvent> {
+    private static final long serialVersionUID = 1L;
+
+    /** State name; part of the savepoint format. */
+    static final String SEEN_STATE = "first-seen";
+
+    private final Duration window;
+    private transient ValueState<Long> firstSeen;
+    private transient Counter duplicates;
+
+    /** Deduplicates within the given window; a zero window lets everything through. */
+    public DeduplicateFunction(Duration window) {
+        this.window = window;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<Long> descriptor = new ValueStateDescriptor<>(SEEN_STATE, Types.LONG);
+        if (!window.isZero()) {
+            // Written once per messageId and never refreshed by reads: the window counts from
+            // the first sighting, as Segment's own deduplication does.
+            descriptor.enableTimeToLive(
+                    StateTtlConfig.newBuilder(window)
+                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                            .cleanupFullSnapshot()
+                            .cleanupIncrementally(10, false)
+                            .cleanupInRocksdbCompactFilter(1000)
+                            .build());
+        }
+        firstSeen = getRuntimeContext().getState(descriptor);
+        duplicates = getRuntimeContext().getMetricGroup().addGroup("ingest").counter("duplicates");
+    }
+
+    @Override
+    public void processElement(CustomerEvent event, Context ctx, Collector<CustomerEvent> out)
+            throws Exception {
+        if (window.isZero() || !DedupKey.isMessageId(ctx.getCurrentKey())) {
+            out.collect(event);
+            return;
+        }
+        if (firstSeen.value() != null) {
+            duplicates.inc();
+            return;
+        }
+        firstSeen.update(event.eventTime());
+        out.collect(event);
+    }
+}

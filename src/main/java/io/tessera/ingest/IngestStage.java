@@ -1,0 +1,36 @@
+package io.tessera.ingest;
+
+import io.tessera.model.CustomerEvent;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/** Stage 1: from parsed source records to accepted, deduplicated events and dead letters. */
+public final class IngestStage {
+    private IngestStage() {}
+
+    /**
+     * What the stage yields.
+     *
+     * @param events accepted events, duplicates dropped, in event time
+     * @param deadLetters refused records, bound for {@code cdp.events.dlq}
+     */
+    public record Ingested(DataStream<CustomerEvent> events, DataStream<DeadLetter> deadLetters) {}
+
+    /**
+     * Routes dead letters aside and drops duplicate messageIds.
+     *
+     * @param records parsed records with event time and watermarks ({@link IngestWatermarks})
+     */
+    public static Ingested ingestEvents(DataStream<IngestRecord> records, IngestSettings settings) {
+        SingleOutputStreamOperator<CustomerEvent> routed =
+                records.process(new DeadLetterRouter())
+                        .uid(IngestUids.ROUTE)
+                        .name(IngestUids.ROUTE_NAME);
+        SingleOutputStreamOperator<CustomerEvent> deduplicated =
+                routed.keyBy(new DedupKey())
+                        .process(new DeduplicateFunction(settings.dedupWindow()))
+                        .uid(IngestUids.DEDUPLICATE)
+                        .name(IngestUids.DEDUPLICATE_NAME);
+        return new Ingested(deduplicated, routed.getSideOutput(IngestOutputs.DEAD_LETTERS));
+    }
+}

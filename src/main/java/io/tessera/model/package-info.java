@@ -1,0 +1,2 @@
+/** Types that travel between the stages: accepted events and the identifiers they carry. */
+package io.tessera.model;

@@ -114,9 +114,9 @@ public final class IdentifierExtractor implements Serializable {
             if (!node.isTextual() && !node.isIntegralNumber()) {
                 refused.add(
                         path
-                                + " is a "
+                                + " is not a string ("
                                 + node.getNodeType().name().toLowerCase(Locale.ROOT)
-                                + ", not a string");
+                                + ")");
                 return null;
             }
             String value = normalizer.normalize(type, node.asText());

@@ -1,0 +1,120 @@
+package io.tessera.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tessera.model.CustomerEvent;
+import io.tessera.model.Identifier;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DeduplicateFunctionTest {
+    private static final Duration WINDOW = Duration.ofHours(1);
+    private static final long T0 = 1_000_000L;
+    private static final long EVENT_TIME = IngestFixtures.NOW.toEpochMilli();
+
+    private KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerEvent> harness;
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void dropsAMessageIdSeenWithinTheWindow() throws Exception {
+        harness = open(WINDOW, null);
+        harness.setStateTtlProcessingTime(T0);
+        harness.processElement(event("m1", "a1"), EVENT_TIME);
+        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis() - 1);
+        harness.processElement(event("m1", "a2"), EVENT_TIME);
+        harness.processElement(event("m2", "a1"), EVENT_TIME);
+
+        assertEquals(List.of("m1", "m2"), outputIds());
+        assertEquals(2, harness.numKeyedStateEntries());
+    }
+
+    @Test
+    void forgetsAMessageIdOnceTheWindowHasPassed() throws Exception {
+        harness = open(WINDOW, null);
+        harness.setStateTtlProcessingTime(T0);
+        harness.processElement(event("m1", "a1"), EVENT_TIME);
+        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis());
+        harness.processElement(event("m1", "a1"), EVENT_TIME);
+
+        assertEquals(List.of("m1", "m1"), outputIds());
+    }
+
+    @Test
+    void neverDeduplicatesMessagesWithoutAMessageId() throws Exception {
+        harness = open(WINDOW, null);
+        harness.processElement(event(null, "a1"), EVENT_TIME);
+        harness.processElement(event(null, "a1"), EVENT_TIME);
+
+        assertEquals(2, harness.extractOutputValues().size());
+        assertEquals(0, harness.numKeyedStateEntries(), "no state for messages without an id");
+    }
+
+    @Test
+    void aZeroWindowLetsEverythingThroughWithoutState() throws Exception {
+        harness = open(Duration.ZERO, null);
+        harness.processElement(event("m1", "a1"), EVENT_TIME);
+        harness.processElement(event("m1", "a1"), EVENT_TIME);
+
+        assertEquals(List.of("m1", "m1"), outputIds());
+        assertEquals(0, harness.numKeyedStateEntries());
+    }
+
+    @Test
+    void keepsLiveIdsAndDropsExpiredOnesAcrossSnapshotAndRestore() throws Exception {
+        harness = open(WINDOW, null);
+        harness.setStateTtlProcessingTime(T0);
+        harness.processElement(event("old", "a1"), EVENT_TIME);
+        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis() / 2);
+        harness.processElement(event("recent", "a1"), EVENT_TIME);
+        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis());
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+        harness.close();
+
+        harness = open(WINDOW, snapshot);
+        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis());
+
+        assertEquals(1, harness.numKeyedStateEntries(), "the expired id left the snapshot");
+        harness.processElement(event("recent", "a2"), EVENT_TIME);
+        harness.processElement(event("old", "a2"), EVENT_TIME);
+        assertEquals(List.of("old"), outputIds());
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerEvent>
+            open(Duration window, OperatorSubtaskState restoreFrom) throws Exception {
+        var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new DeduplicateFunction(window)),
+                        new DedupKey(),
+                        Types.STRING);
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+        return harness;
+    }
+
+    private List<String> outputIds() {
+        return harness.extractOutputValues().stream().map(CustomerEvent::messageId).toList();
+    }
+
+    private static CustomerEvent event(String messageId, String anonymousId) {
+        return new CustomerEvent(
+                messageId,
+                "page",
+                null,
+                EVENT_TIME,
+                List.of(new Identifier("anonymous_id", anonymousId)),
+                null,
+                "{}");
+    }
+}

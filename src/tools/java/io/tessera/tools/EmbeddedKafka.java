@@ -1,0 +1,178 @@
+package io.tessera.tools;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real Kafka broker (one combined KRaft node) inside this JVM, for the demo and the integration
+ * tests; it listens on a random port of the loopback interface and deletes its data on close.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaClusterTestKit cluster;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Formats and starts a broker; returns once it accepts clients. */
+    public static EmbeddedKafka start() throws Exception {
+        KafkaClusterTestKit cluster =
+                new KafkaClusterTestKit.Builder(
+                                new TestKitNodes.Builder()
+                                        // The kit's default is an unreleased metadata version.
+                                        .setBootstrapMetadataVersion(
+                                                MetadataVersion.latestProduction())
+                                        .setCombined(true)
+                                        .setNumBrokerNodes(1)
+                                        .setNumControllerNodes(1)
+                                        .build())
+                        .setConfigProp("offsets.topic.replication.factor", "1")
+                        .setConfigProp("offsets.topic.num.partitions", "1")
+                        .setConfigProp("transaction.state.log.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.min.isr", "1")
+                        .setConfigProp("transaction.state.log.num.partitions", "1")
+                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                        .setConfigProp("auto.create.topics.enable", "false")
+                        .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        return new EmbeddedKafka(cluster);
+    }
+
+    /** The broker's bootstrap address. */
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    /**
+     * Creates topics and waits until their partition leaders serve requests: a topic whose creation
+     * returned may not have its log yet, and the first records sent to it can be lost.
+     */
+    public void createTopics(int partitions, String... topics) throws Exception {
+        try (Admin admin = admin()) {
+            List<NewTopic> newTopics = new ArrayList<>();
+            for (String topic : topics) {
+                newTopics.add(new NewTopic(topic, partitions, (short) 1));
+            }
+            admin.createTopics(newTopics).all().get();
+            Map<TopicPartition, OffsetSpec> latest =
+                    newTopics.stream()
+                            .flatMap(
+                                    t ->
+                                            java.util.stream.IntStream.range(0, partitions)
+                                                    .mapToObj(p -> new TopicPartition(t.name(), p)))
+                            .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            while (true) {
+                try {
+                    admin.listOffsets(latest).all().get();
+                    return;
+                } catch (ExecutionException notReadyYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw notReadyYet;
+                    }
+                    TimeUnit.MILLISECONDS.sleep(50);
+                }
+            }
+        }
+    }
+
+    /** A producer that acknowledges every record before the next (no reordering on retry). */
+    public KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                        1,
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        5),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+    }
+
+    /** Sends records and waits for every acknowledgement, so none is lost silently. */
+    public void send(String topic, List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                acks.add(producer.send(record));
+            }
+            for (java.util.concurrent.Future<?> ack : acks) {
+                ack.get();
+            }
+        }
+    }
+
+    /** A consumer of committed records only, assigned to every partition of the topic. */
+    public KafkaConsumer<byte[], byte[]> committedReader(String topic) {
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrapServers(),
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                "read_committed",
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest",
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer());
+        List<TopicPartition> partitions =
+                consumer.partitionsFor(topic).stream()
+                        .map(info -> new TopicPartition(topic, info.partition()))
+                        .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    /** Every committed record of the topic, read until the end of each partition. */
+    public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = committedReader(topic)) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            while (end.entrySet().stream()
+                    .anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /** An admin client of the broker. */
+    public Admin admin() {
+        return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}

@@ -1,0 +1,25 @@
+package io.tessera.tools;
+
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The Flink settings of local runs (demo, replay, integration tests): those of {@code
+ * flink-conf/config.yaml} that matter in one JVM, RocksDB included, and fail-fast restarts.
+ */
+public final class LocalJobConfig {
+    private LocalJobConfig() {}
+
+    /** RocksDB, no Kryo, explicit uids, no restarts, checkpoints at the given interval. */
+    public static Configuration create(int parallelism, Duration checkpointInterval) {
+        Configuration conf = new Configuration();
+        conf.setString("state.backend.type", "rocksdb");
+        conf.setString("pipeline.generic-types", "false");
+        conf.setString("pipeline.auto-generate-uids", "false");
+        conf.setString("pipeline.max-parallelism", "4096");
+        conf.setString("restart-strategy.type", "none");
+        conf.setString("parallelism.default", Integer.toString(parallelism));
+        conf.setString("execution.checkpointing.interval", checkpointInterval.toMillis() + " ms");
+        return conf;
+    }
+}

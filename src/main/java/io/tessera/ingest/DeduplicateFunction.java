@@ -2,6 +2,7 @@ package io.tessera.ingest;
 
 import io.tessera.model.CustomerEvent;
 import java.time.Duration;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -21,12 +22,16 @@ public final class DeduplicateFunction
         extends KeyedProcessFunction<String, CustomerEvent, CustomerEvent> {
     private static final long serialVersionUID = 1L;
 
+    /** Job-wide count of dropped duplicates, read by bounded runs when they end. */
+    public static final String DUPLICATES_ACCUMULATOR = "ingest.duplicates";
+
     /** State name; part of the savepoint format. */
     static final String SEEN_STATE = "first-seen";
 
     private final Duration window;
     private transient ValueState<Long> firstSeen;
     private transient Counter duplicates;
+    private transient LongCounter duplicatesInJob;
 
     /** Deduplicates within the given window; a zero window lets everything through. */
     public DeduplicateFunction(Duration window) {
@@ -50,6 +55,8 @@ public final class DeduplicateFunction
         }
         firstSeen = getRuntimeContext().getState(descriptor);
         duplicates = getRuntimeContext().getMetricGroup().addGroup("ingest").counter("duplicates");
+        duplicatesInJob = new LongCounter();
+        getRuntimeContext().addAccumulator(DUPLICATES_ACCUMULATOR, duplicatesInJob);
     }
 
     @Override
@@ -61,6 +68,7 @@ public final class DeduplicateFunction
         }
         if (firstSeen.value() != null) {
             duplicates.inc();
+            duplicatesInJob.add(1);
             return;
         }
         firstSeen.update(event.eventTime());

@@ -114,7 +114,11 @@ class TesseraConfigTest {
                                     option.hasDefaultValue()
                                             || option == KafkaOptions.BOOTSTRAP_SERVERS,
                                     option.key() + " has a default");
-                            assertTrue(!option.description().toString().isBlank(), option.key());
+                            assertTrue(
+                                    !new org.apache.flink.configuration.description.HtmlFormatter()
+                                            .format(option.description())
+                                            .isBlank(),
+                                    option.key());
                         });
     }
 

@@ -10,7 +10,10 @@ import org.apache.flink.configuration.Configuration;
 public final class LocalJobConfig {
     private LocalJobConfig() {}
 
-    /** RocksDB, no Kryo, explicit uids, no restarts, checkpoints at the given interval. */
+    /**
+     * RocksDB, no Kryo, explicit uids, no restarts, checkpoints at the given interval (none when
+     * null: a bounded run to files needs none).
+     */
     public static Configuration create(int parallelism, Duration checkpointInterval) {
         Configuration conf = new Configuration();
         conf.setString("state.backend.type", "rocksdb");
@@ -19,7 +22,10 @@ public final class LocalJobConfig {
         conf.setString("pipeline.max-parallelism", "4096");
         conf.setString("restart-strategy.type", "none");
         conf.setString("parallelism.default", Integer.toString(parallelism));
-        conf.setString("execution.checkpointing.interval", checkpointInterval.toMillis() + " ms");
+        if (checkpointInterval != null) {
+            conf.setString(
+                    "execution.checkpointing.interval", checkpointInterval.toMillis() + " ms");
+        }
         return conf;
     }
 }

@@ -1,0 +1,288 @@
+package io.tessera.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tessera.Topology;
+import io.tessera.config.ConfigArguments;
+import io.tessera.config.TesseraConfig;
+import io.tessera.connect.KafkaConnectors;
+import io.tessera.ingest.CustomerEventJson;
+import io.tessera.ingest.DeduplicateFunction;
+import io.tessera.ingest.SegmentMessageParser;
+import io.tessera.model.CustomerEvent;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * {@code ./tessera demo}: the job on embedded defaults. An in-process Kafka broker, a local
+ * MiniCluster with RocksDB, and generated shop traffic produced over the demo's duration; it shows
+ * live progress read back from the job's output topics and ends with a summary.
+ */
+public final class DemoCommand {
+    static final String USAGE =
+            """
+            Usage: ./tessera demo [--users N] [--seconds S] [--follow] [--cdp.option value ...]
+
+            Starts an in-process Kafka broker (KRaft) and a local Flink MiniCluster with RocksDB
+            (parallelism 2), produces realistic shop traffic of N visitors (default 300) over
+            S seconds (default 20), with a few bad records and redeliveries, runs the job and
+            prints live progress, then a summary. It stops by itself unless --follow is given.
+            """;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ACCEPTED_TOPIC = "cdp.demo.accepted";
+    private static final long SEED = 20251128L;
+
+    private DemoCommand() {}
+
+    static void main(String[] args, PrintStream out) throws Exception {
+        CommandLine line = CommandLine.parse(args, Set.of("users", "seconds"), Set.of("follow"));
+        int users = line.getInt("users", 300);
+        int seconds = line.getInt("seconds", 20);
+        if (users < 1 || seconds < 1) {
+            throw new CommandLine.UsageException("--users and --seconds must be at least 1");
+        }
+        out.println("Starting Kafka (KRaft, in-process) ...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            run(kafka, users, seconds, line.has("follow"), line.jobArgs(), out);
+        }
+    }
+
+    private static void run(
+            EmbeddedKafka kafka,
+            int users,
+            int seconds,
+            boolean follow,
+            String[] jobArgs,
+            PrintStream out)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of(jobArgs));
+        args.addAll(List.of("--cdp.kafka.bootstrap-servers", kafka.bootstrapServers()));
+        TesseraConfig config =
+                TesseraConfig.from(ConfigArguments.parse(args.toArray(new String[0])));
+        kafka.createTopics(2, config.kafka().eventsTopic());
+        kafka.createTopics(1, config.kafka().eventsDlqTopic(), ACCEPTED_TOPIC);
+        out.printf(
+                "Kafka at %s; topics %s, %s%n",
+                kafka.bootstrapServers(),
+                config.kafka().eventsTopic(),
+                config.kafka().eventsDlqTopic());
+
+        Instant now = Instant.now();
+        List<ShopTraffic.Record> traffic =
+                ShopTraffic.generate(
+                        SEED, users, now.minus(Duration.ofHours(2)), Duration.ofHours(2));
+        long messages =
+                traffic.stream()
+                        .filter(r -> r.expectedReason() == null)
+                        .mapToLong(ShopTraffic.Record::messages)
+                        .sum();
+
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        LocalJobConfig.create(2, Duration.ofSeconds(1)));
+        SegmentMessageParser parser = new SegmentMessageParser(config.ingest(), Clock.systemUTC());
+        Topology.build(
+                env,
+                config,
+                new Topology.Sources(KafkaConnectors.eventsSource(config.kafka(), parser, false)),
+                new Topology.Sinks(
+                        KafkaConnectors.deadLetterSink(config.kafka()), acceptedTap(kafka)));
+        out.println(
+                "Starting the Tessera job on a local Flink MiniCluster (RocksDB, parallelism 2)"
+                        + " ...");
+        JobClient job = env.executeAsync("tessera-demo");
+
+        Progress progress = new Progress();
+        Thread readers = startReaders(kafka, config.kafka().eventsDlqTopic(), progress);
+        AtomicLong produced = new AtomicLong();
+        Thread producer =
+                startProducer(kafka, config.kafka().eventsTopic(), traffic, seconds, produced);
+
+        long started = System.nanoTime();
+        long lastChange = started;
+        long lastTotal = -1;
+        while (true) {
+            TimeUnit.SECONDS.sleep(1);
+            long duplicates = duplicates(job);
+            long total = progress.accepted.get() + progress.deadLetters() + duplicates;
+            out.printf(
+                    "[%3ds] records produced %6d/%d | accepted %6d | dead letters %3d | duplicates"
+                            + " %3d%n",
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+                    produced.get(),
+                    traffic.size(),
+                    progress.accepted.get(),
+                    progress.deadLetters(),
+                    duplicates);
+            if (total != lastTotal) {
+                lastTotal = total;
+                lastChange = System.nanoTime();
+            }
+            boolean quiet = System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(3);
+            if (!follow && !producer.isAlive() && quiet) {
+                break;
+            }
+        }
+        long duplicates = duplicates(job);
+        job.cancel().get();
+        progress.stop.set(true);
+        readers.join();
+
+        out.println();
+        out.println("Summary");
+        out.printf(
+                "  Kafka records produced  %6d  (%d messages in valid records, batches included)%n",
+                traffic.size(), messages);
+        out.printf("  accepted events         %6d%n", progress.accepted.get());
+        out.printf(
+                "  duplicates dropped      %6d  (%d redeliveries sent)%n",
+                duplicates,
+                traffic.stream()
+                        .filter(r -> "duplicate".equals(r.expectedReason()))
+                        .mapToLong(ShopTraffic.Record::messages)
+                        .sum());
+        out.printf(
+                "  dead letters            %6d  %s%n", progress.deadLetters(), progress.byReason);
+        out.println();
+        out.println("A few accepted events, as the job understood them:");
+        progress.samples.stream().limit(3).forEach(s -> out.println("  " + s));
+        out.println("A dead letter on " + config.kafka().eventsDlqTopic() + ":");
+        out.println("  " + progress.deadLetterSample);
+    }
+
+    private static KafkaSink<CustomerEvent> acceptedTap(EmbeddedKafka kafka) {
+        return KafkaSink.<CustomerEvent>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setRecordSerializer(
+                        new JsonKafkaSerializationSchema<>(
+                                ACCEPTED_TOPIC, CustomerEventJson::toJson))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix("tessera-demo-accepted")
+                .setProperty("transaction.timeout.ms", "600000")
+                .build();
+    }
+
+    private static long duplicates(JobClient job) throws Exception {
+        Map<String, Object> accumulators = job.getAccumulators().get(10, TimeUnit.SECONDS);
+        Object value = accumulators.get(DeduplicateFunction.DUPLICATES_ACCUMULATOR);
+        return value == null ? 0 : ((Number) value).longValue();
+    }
+
+    private static Thread startProducer(
+            EmbeddedKafka kafka,
+            String topic,
+            List<ShopTraffic.Record> traffic,
+            int seconds,
+            AtomicLong produced) {
+        Thread thread =
+                new Thread(
+                        () -> {
+                            long pause =
+                                    TimeUnit.SECONDS.toNanos(seconds) / Math.max(1, traffic.size());
+                            try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+                                long next = System.nanoTime();
+                                for (ShopTraffic.Record record : traffic) {
+                                    producer.send(
+                                                    new ProducerRecord<>(
+                                                            topic,
+                                                            record.key()
+                                                                    .getBytes(
+                                                                            StandardCharsets.UTF_8),
+                                                            record.value()
+                                                                    .getBytes(
+                                                                            StandardCharsets
+                                                                                    .UTF_8)))
+                                            .get();
+                                    produced.incrementAndGet();
+                                    next += pause;
+                                    long wait = next - System.nanoTime();
+                                    if (wait > 0) {
+                                        TimeUnit.NANOSECONDS.sleep(wait);
+                                    }
+                                }
+                            } catch (Exception e) {
+                                throw new IllegalStateException(
+                                        "demo traffic could not be produced", e);
+                            }
+                        },
+                        "demo-producer");
+        thread.start();
+        return thread;
+    }
+
+    private static Thread startReaders(EmbeddedKafka kafka, String dlqTopic, Progress progress) {
+        Thread thread =
+                new Thread(
+                        () -> {
+                            try (KafkaConsumer<byte[], byte[]> accepted =
+                                            kafka.committedReader(ACCEPTED_TOPIC);
+                                    KafkaConsumer<byte[], byte[]> deadLetters =
+                                            kafka.committedReader(dlqTopic)) {
+                                while (!progress.stop.get()) {
+                                    for (ConsumerRecord<byte[], byte[]> r :
+                                            accepted.poll(Duration.ofMillis(200))) {
+                                        progress.accepted.incrementAndGet();
+                                        if (progress.samples.size() < 50) {
+                                            JsonNode event = JSON.readTree(r.value());
+                                            if (event.get("identifiers").size() > 1) {
+                                                progress.samples.add(event.toString());
+                                            }
+                                        }
+                                    }
+                                    for (ConsumerRecord<byte[], byte[]> r :
+                                            deadLetters.poll(Duration.ofMillis(200))) {
+                                        JsonNode deadLetter = JSON.readTree(r.value());
+                                        progress.byReason.merge(
+                                                deadLetter.get("reason").asText(), 1L, Long::sum);
+                                        if (progress.deadLetterSample == null
+                                                && !"too_large"
+                                                        .equals(
+                                                                deadLetter
+                                                                        .get("reason")
+                                                                        .asText())) {
+                                            progress.deadLetterSample = deadLetter.toString();
+                                        }
+                                    }
+                                }
+                            } catch (Exception e) {
+                                throw new IllegalStateException(
+                                        "demo outputs could not be read", e);
+                            }
+                        },
+                        "demo-readers");
+        thread.start();
+        return thread;
+    }
+
+    /** What the readers have seen of the job's outputs so far. */
+    private static final class Progress {
+        final AtomicLong accepted = new AtomicLong();
+        final Map<String, Long> byReason = new java.util.concurrent.ConcurrentSkipListMap<>();
+        final List<String> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final AtomicBoolean stop = new AtomicBoolean();
+        volatile String deadLetterSample;
+
+        long deadLetters() {
+            return byReason.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.tessera.tools;
+
+import io.tessera.config.InvalidOptionException;
+import io.tessera.config.TesseraConfig;
+import java.io.PrintStream;
+import java.util.Arrays;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.description.HtmlFormatter;
+
+/** The launcher's commands, behind {@code ./tessera}. */
+public final class TesseraCli {
+    private static final String USAGE =
+            """
+            Usage: ./tessera COMMAND [options]
+
+            Commands:
+              demo      run the job on an in-process Kafka and a local Flink, with shop traffic
+              replay    run the job over a file of Segment messages and write what it produced
+              config    list the job's options (--cdp.*), with defaults and descriptions
+
+            Run ./tessera COMMAND --help for a command's options.
+            """;
+
+    private TesseraCli() {}
+
+    /** Runs one command; exits non-zero with a message when it cannot. */
+    public static void main(String[] args) {
+        PrintStream out = System.out;
+        if (args.length == 0 || isHelp(args[0])) {
+            out.print(USAGE);
+            return;
+        }
+        String command = args[0];
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        String usage =
+                switch (command) {
+                    case "demo" -> DemoCommand.USAGE;
+                    case "replay" -> ReplayCommand.USAGE;
+                    case "config" -> "Usage: ./tessera config\n";
+                    default -> null;
+                };
+        if (usage == null) {
+            System.err.println("Unknown command '" + command + "'.\n");
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+        if (rest.length > 0 && isHelp(rest[0])) {
+            out.print(usage);
+            return;
+        }
+        try {
+            switch (command) {
+                case "demo" -> DemoCommand.main(rest, out);
+                case "replay" -> ReplayCommand.main(rest, out);
+                default -> printOptions(out);
+            }
+        } catch (CommandLine.UsageException | InvalidOptionException e) {
+            System.err.println("tessera " + command + ": " + e.getMessage() + "\n");
+            System.err.print(usage);
+            System.exit(2);
+        } catch (Exception e) {
+            System.err.println("tessera " + command + " failed: " + e);
+            e.printStackTrace(System.err);
+            System.exit(1);
+        }
+        // Flink and Kafka leave non-daemon threads behind; the command is done.
+        System.exit(0);
+    }
+
+    private static void printOptions(PrintStream out) {
+        for (ConfigOption<?> option : TesseraConfig.allOptions()) {
+            out.printf(
+                    "--%s%n    default: %s%n    %s%n",
+                    option.key(),
+                    option.hasDefaultValue() ? option.defaultValue() : "(required)",
+                    new HtmlFormatter().format(option.description()));
+        }
+    }
+
+    private static boolean isHelp(String arg) {
+        return arg.equals("--help") || arg.equals("-h") || arg.equals("help");
+    }
+}

@@ -117,9 +117,18 @@ public final class DemoCommand {
         Thread producer =
                 startProducer(kafka, config.kafka().eventsTopic(), traffic, seconds, produced);
 
+        // Every record ends as accepted events, dropped duplicates or a dead letter.
+        long expected =
+                traffic.stream()
+                        .mapToLong(
+                                r ->
+                                        r.expectedReason() == null
+                                                        || "duplicate".equals(r.expectedReason())
+                                                ? r.messages()
+                                                : 1)
+                        .sum();
         long started = System.nanoTime();
-        long lastChange = started;
-        long lastTotal = -1;
+        long producerDone = 0;
         while (true) {
             TimeUnit.SECONDS.sleep(1);
             long duplicates = duplicates(job);
@@ -133,12 +142,14 @@ public final class DemoCommand {
                     progress.accepted.get(),
                     progress.deadLetters(),
                     duplicates);
-            if (total != lastTotal) {
-                lastTotal = total;
-                lastChange = System.nanoTime();
+            if (producer.isAlive() || follow) {
+                continue;
             }
-            boolean quiet = System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(3);
-            if (!follow && !producer.isAlive() && quiet) {
+            producerDone = producerDone == 0 ? System.nanoTime() : producerDone;
+            // Counts lag the job by a checkpoint (outputs are transactional) and a heartbeat
+            // (the duplicates accumulator); give up waiting after half a minute.
+            boolean late = System.nanoTime() - producerDone > TimeUnit.SECONDS.toNanos(30);
+            if (total >= expected || late) {
                 break;
             }
         }
@@ -241,11 +252,10 @@ public final class DemoCommand {
                                     for (ConsumerRecord<byte[], byte[]> r :
                                             accepted.poll(Duration.ofMillis(200))) {
                                         progress.accepted.incrementAndGet();
-                                        if (progress.samples.size() < 50) {
-                                            JsonNode event = JSON.readTree(r.value());
-                                            if (event.get("identifiers").size() > 1) {
-                                                progress.samples.add(event.toString());
-                                            }
+                                        JsonNode event = JSON.readTree(r.value());
+                                        if (progress.samples.size() < 3
+                                                && event.get("identifiers").size() > 2) {
+                                            progress.samples.add(event.toString());
                                         }
                                     }
                                     for (ConsumerRecord<byte[], byte[]> r :

@@ -3,9 +3,11 @@ package io.tessera.tools;
 import io.tessera.config.InvalidOptionException;
 import io.tessera.config.TesseraConfig;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.Arrays;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.description.HtmlFormatter;
+import org.apache.flink.util.TimeUtils;
 
 /** The launcher's commands, behind {@code ./tessera}. */
 public final class TesseraCli {
@@ -72,9 +74,19 @@ public final class TesseraCli {
             out.printf(
                     "--%s%n    default: %s%n    %s%n",
                     option.key(),
-                    option.hasDefaultValue() ? option.defaultValue() : "(required)",
+                    defaultOf(option),
                     new HtmlFormatter().format(option.description()));
         }
+    }
+
+    private static String defaultOf(ConfigOption<?> option) {
+        if (!option.hasDefaultValue()) {
+            return "(required)";
+        }
+        Object value = option.defaultValue();
+        return value instanceof Duration duration
+                ? TimeUtils.formatWithHighestUnit(duration)
+                : String.valueOf(value);
     }
 
     private static boolean isHelp(String arg) {

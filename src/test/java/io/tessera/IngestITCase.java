@@ -11,9 +11,7 @@ import io.tessera.connect.KafkaConnectors;
 import io.tessera.ingest.CustomerEventJson;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.SegmentMessageParser;
-import io.tessera.model.CustomerEvent;
 import io.tessera.tools.EmbeddedKafka;
-import io.tessera.tools.JsonKafkaSerializationSchema;
 import io.tessera.tools.LocalJobConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -148,21 +144,13 @@ class IngestITCase {
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         LocalJobConfig.create(2, Duration.ofMillis(300)));
         SegmentMessageParser parser = new SegmentMessageParser(config.ingest(), Clock.systemUTC());
-        KafkaSink<CustomerEvent> acceptedTap =
-                KafkaSink.<CustomerEvent>builder()
-                        .setBootstrapServers(kafka.bootstrapServers())
-                        .setRecordSerializer(
-                                new JsonKafkaSerializationSchema<>(
-                                        ACCEPTED, CustomerEventJson::toJson))
-                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                        .setTransactionalIdPrefix("it-accepted")
-                        .setProperty("transaction.timeout.ms", "600000")
-                        .build();
         Topology.build(
                 env,
                 config,
                 new Topology.Sources(KafkaConnectors.eventsSource(config.kafka(), parser, true)),
-                new Topology.Sinks(KafkaConnectors.deadLetterSink(config.kafka()), acceptedTap));
+                new Topology.Sinks(
+                        KafkaConnectors.deadLetterSink(config.kafka()),
+                        kafka.acceptedEventsTap(ACCEPTED, "it-accepted")));
         env.execute("ingest-it");
     }
 

@@ -6,10 +6,8 @@ import io.tessera.Topology;
 import io.tessera.config.ConfigArguments;
 import io.tessera.config.TesseraConfig;
 import io.tessera.connect.KafkaConnectors;
-import io.tessera.ingest.CustomerEventJson;
 import io.tessera.ingest.DeduplicateFunction;
 import io.tessera.ingest.SegmentMessageParser;
-import io.tessera.model.CustomerEvent;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,8 +20,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -105,7 +101,8 @@ public final class DemoCommand {
                 config,
                 new Topology.Sources(KafkaConnectors.eventsSource(config.kafka(), parser, false)),
                 new Topology.Sinks(
-                        KafkaConnectors.deadLetterSink(config.kafka()), acceptedTap(kafka)));
+                        KafkaConnectors.deadLetterSink(config.kafka()),
+                        kafka.acceptedEventsTap(ACCEPTED_TOPIC, "tessera-demo-accepted")));
         out.println(
                 "Starting the Tessera job on a local Flink MiniCluster (RocksDB, parallelism 2)"
                         + " ...");
@@ -178,18 +175,6 @@ public final class DemoCommand {
         progress.samples.stream().limit(3).forEach(s -> out.println("  " + s));
         out.println("A dead letter on " + config.kafka().eventsDlqTopic() + ":");
         out.println("  " + progress.deadLetterSample);
-    }
-
-    private static KafkaSink<CustomerEvent> acceptedTap(EmbeddedKafka kafka) {
-        return KafkaSink.<CustomerEvent>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setRecordSerializer(
-                        new JsonKafkaSerializationSchema<>(
-                                ACCEPTED_TOPIC, CustomerEventJson::toJson))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix("tessera-demo-accepted")
-                .setProperty("transaction.timeout.ms", "600000")
-                .build();
     }
 
     private static long duplicates(JobClient job) throws Exception {

@@ -1,5 +1,7 @@
 package io.tessera.tools;
 
+import io.tessera.ingest.CustomerEventJson;
+import io.tessera.model.CustomerEvent;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -9,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -173,6 +177,21 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
         return records;
+    }
+
+    /**
+     * An exactly-once sink of accepted events to a topic of this broker, as JSON: how the demo and
+     * the tests watch the accepted events, which in production flow on to identity.
+     */
+    public KafkaSink<CustomerEvent> acceptedEventsTap(String topic, String transactionalIdPrefix) {
+        return KafkaSink.<CustomerEvent>builder()
+                .setBootstrapServers(bootstrapServers())
+                .setRecordSerializer(
+                        new JsonKafkaSerializationSchema<>(topic, CustomerEventJson::toJson))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setProperty("transaction.timeout.ms", "600000")
+                .build();
     }
 
     /** An admin client of the broker. */

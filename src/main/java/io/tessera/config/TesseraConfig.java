@@ -2,6 +2,8 @@ package io.tessera.config;
 
 import io.tessera.connect.KafkaOptions;
 import io.tessera.connect.KafkaSettings;
+import io.tessera.identity.IdentityOptions;
+import io.tessera.identity.IdentitySettings;
 import io.tessera.ingest.IngestOptions;
 import io.tessera.ingest.IngestSettings;
 import java.util.ArrayList;
@@ -17,13 +19,15 @@ import org.apache.flink.configuration.Configuration;
  *
  * @param kafka Kafka connection and topics
  * @param ingest the ingest stage
+ * @param identity the identity stage
  */
-public record TesseraConfig(KafkaSettings kafka, IngestSettings ingest) {
+public record TesseraConfig(KafkaSettings kafka, IngestSettings ingest, IdentitySettings identity) {
 
     /** Every {@code cdp.*} option, grouped by stage. */
     public static List<ConfigOption<?>> allOptions() {
         List<ConfigOption<?>> all = new ArrayList<>(KafkaOptions.ALL);
         all.addAll(IngestOptions.ALL);
+        all.addAll(IdentityOptions.ALL);
         return List.copyOf(all);
     }
 
@@ -37,11 +41,17 @@ public record TesseraConfig(KafkaSettings kafka, IngestSettings ingest) {
         allOptions().forEach(option -> known.add(option.key()));
         for (String key : config.keySet()) {
             boolean ours = key.startsWith("cdp.");
-            boolean passThrough = key.startsWith(KafkaOptions.CLIENT_PROPERTIES_PREFIX);
+            boolean passThrough =
+                    key.startsWith(KafkaOptions.CLIENT_PROPERTIES_PREFIX)
+                            || key.startsWith(IdentityOptions.VALIDATION_PREFIX);
             if (ours && !passThrough && !known.contains(key)) {
                 throw new InvalidOptionException(key, "unknown option");
             }
         }
-        return new TesseraConfig(KafkaSettings.from(config), IngestSettings.from(config));
+        IdentitySettings identity = IdentitySettings.from(config);
+        // Values failing a type's validation are dropped at ingest, like blocked values.
+        IngestSettings ingest =
+                IngestSettings.from(config).withValidation(IdentitySettings.validation(config));
+        return new TesseraConfig(KafkaSettings.from(config), ingest, identity);
     }
 }

@@ -5,7 +5,10 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import io.tessera.model.IdentifierTypes;
 import java.io.Serializable;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Normalises identifier values (events.md, "Identifiers taken from a message"): trims every value,
@@ -19,14 +22,19 @@ public final class IdentifierNormalizer implements Serializable {
 
     private final Blocklist blocklist;
     private final String defaultPhoneRegion;
+    private final Map<String, String> validation;
+    private transient Map<String, Pattern> patterns;
 
     /**
      * @param blocklist values never used as identifiers
      * @param defaultPhoneRegion ISO 3166 region for phone numbers written without a country code
+     * @param validation a regex per type that normalised values must match
      */
-    public IdentifierNormalizer(Blocklist blocklist, String defaultPhoneRegion) {
+    public IdentifierNormalizer(
+            Blocklist blocklist, String defaultPhoneRegion, Map<String, String> validation) {
         this.blocklist = blocklist;
         this.defaultPhoneRegion = defaultPhoneRegion;
+        this.validation = Map.copyOf(validation);
     }
 
     /** The normalised value, or null when the value is not usable as an identifier. */
@@ -35,14 +43,25 @@ public final class IdentifierNormalizer implements Serializable {
         if (value.length() > MAX_VALUE_LENGTH || blocklist.blocksValue(value)) {
             return null;
         }
-        switch (type) {
-            case IdentifierTypes.EMAIL:
-                return normalizeEmail(value);
-            case IdentifierTypes.PHONE:
-                return normalizePhone(value);
-            default:
-                return value;
+        String normalized =
+                switch (type) {
+                    case IdentifierTypes.EMAIL -> normalizeEmail(value);
+                    case IdentifierTypes.PHONE -> normalizePhone(value);
+                    default -> value;
+                };
+        return normalized != null && matchesValidation(type, normalized) ? normalized : null;
+    }
+
+    private boolean matchesValidation(String type, String value) {
+        if (validation.isEmpty()) {
+            return true;
         }
+        if (patterns == null) {
+            patterns = new HashMap<>();
+            validation.forEach((t, regex) -> patterns.put(t, Pattern.compile(regex)));
+        }
+        Pattern pattern = patterns.get(type);
+        return pattern == null || pattern.matcher(value).matches();
     }
 
     private String normalizeEmail(String value) {

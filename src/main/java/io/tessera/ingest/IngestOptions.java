@@ -99,6 +99,16 @@ public final class IngestOptions {
                             "ISO 3166 region assumed for phone numbers without a country code when"
                                     + " writing them in E.164.");
 
+    public static final ConfigOption<String> TENANT_FIELD =
+            key("cdp.ingest.tenant-field")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Dotted path of the message field naming its tenant (e.g."
+                                    + " context.groupId); unset, or absent from a message, means"
+                                    + " the tenant 'default'. Each tenant has its own identity"
+                                    + " graph.");
+
     /** Every ingest option, for listing and for rejecting unknown keys. */
     public static final List<ConfigOption<?>> ALL =
             List.of(
@@ -112,7 +122,8 @@ public final class IngestOptions {
                     BLOCKED_VALUES,
                     BLOCKED_EMAILS,
                     BLOCKED_EMAIL_DOMAINS,
-                    DEFAULT_PHONE_REGION);
+                    DEFAULT_PHONE_REGION,
+                    TENANT_FIELD);
 
     private IngestOptions() {}
 }

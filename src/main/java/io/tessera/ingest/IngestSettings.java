@@ -6,6 +6,7 @@ import io.tessera.config.InvalidOptionException;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
@@ -20,6 +21,8 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param maxFutureSkew how far ahead of the clock an event time may be
  * @param blocklist values that are never identifiers
  * @param defaultPhoneRegion region for phone numbers without a country code
+ * @param tenantField dotted path of the tenant field, or null
+ * @param validation regex per identifier type that values must match (identity's type registry)
  */
 public record IngestSettings(
         int maxMessageBytes,
@@ -30,7 +33,9 @@ public record IngestSettings(
         Duration idleness,
         Duration maxFutureSkew,
         Blocklist blocklist,
-        String defaultPhoneRegion)
+        String defaultPhoneRegion,
+        String tenantField,
+        Map<String, String> validation)
         implements Serializable {
 
     /** Reads and validates the ingest options. */
@@ -54,7 +59,25 @@ public record IngestSettings(
                         Checks.get(config, IngestOptions.BLOCKED_VALUES),
                         Checks.get(config, IngestOptions.BLOCKED_EMAILS),
                         Checks.get(config, IngestOptions.BLOCKED_EMAIL_DOMAINS)),
-                region);
+                region,
+                Checks.get(config, IngestOptions.TENANT_FIELD),
+                Map.of());
+    }
+
+    /** These settings, with values of each identifier type checked by the given regex. */
+    public IngestSettings withValidation(Map<String, String> regexByType) {
+        return new IngestSettings(
+                maxMessageBytes,
+                maxBatchBytes,
+                maxBatchItems,
+                dedupWindow,
+                maxOutOfOrderness,
+                idleness,
+                maxFutureSkew,
+                blocklist,
+                defaultPhoneRegion,
+                tenantField,
+                Map.copyOf(regexByType));
     }
 
     /** True when duplicates are dropped at all. */

@@ -46,7 +46,9 @@ public final class SegmentMessageParser implements Serializable {
         this.identifiers =
                 new IdentifierExtractor(
                         new IdentifierNormalizer(
-                                settings.blocklist(), settings.defaultPhoneRegion()));
+                                settings.blocklist(),
+                                settings.defaultPhoneRegion(),
+                                settings.validation()));
         this.eventTimes = new EventTimeResolver(clock, settings.maxFutureSkew());
     }
 
@@ -209,7 +211,22 @@ public final class SegmentMessageParser implements Serializable {
                         time.eventTime(),
                         ids.identifiers(),
                         ids.previousId(),
-                        message.toString()));
+                        message.toString(),
+                        tenantOf(message)));
+    }
+
+    /** The tenant named by the configured field, or the default tenant. */
+    private String tenantOf(JsonNode message) {
+        if (settings.tenantField() == null) {
+            return CustomerEvent.DEFAULT_TENANT;
+        }
+        JsonNode node = message;
+        for (String name : settings.tenantField().split("\\.")) {
+            node = node.path(name);
+        }
+        return node.isValueNode() && !node.asText().isBlank()
+                ? node.asText()
+                : CustomerEvent.DEFAULT_TENANT;
     }
 
     /** The track event name, or the page or screen name; null when absent or blank. */

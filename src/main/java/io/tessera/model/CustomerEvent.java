@@ -15,6 +15,8 @@ import java.util.List;
  * @param previousId an alias message's {@code previousId}, normalised; typed by the identity stage
  * @param message the message as compact JSON, with a batch envelope's context and sentAt applied;
  *     unknown fields are kept
+ * @param tenant the tenant the message belongs to ({@code cdp.ingest.tenant-field}), or {@value
+ *     #DEFAULT_TENANT}
  */
 public record CustomerEvent(
         String messageId,
@@ -23,4 +25,9 @@ public record CustomerEvent(
         long eventTime,
         List<Identifier> identifiers,
         String previousId,
-        String message) {}
+        String message,
+        String tenant) {
+
+    /** The tenant of every message when no tenant field is configured. */
+    public static final String DEFAULT_TENANT = "default";
+}

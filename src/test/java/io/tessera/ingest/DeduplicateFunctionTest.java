@@ -115,6 +115,7 @@ class DeduplicateFunctionTest {
                 EVENT_TIME,
                 List.of(new Identifier("anonymous_id", anonymousId)),
                 null,
-                "{}");
+                "{}",
+                CustomerEvent.DEFAULT_TENANT);
     }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class IdentifierExtractorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final IdentifierExtractor extractor =
-            new IdentifierExtractor(new IdentifierNormalizer(Blocklist.defaults(), "GB"));
+            new IdentifierExtractor(
+                    new IdentifierNormalizer(Blocklist.defaults(), "GB", java.util.Map.of()));
 
     @Test
     void takesEveryIdentifierOfAMessageInPriorityOrder() throws IOException {

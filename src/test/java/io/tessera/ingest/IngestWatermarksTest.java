@@ -56,7 +56,8 @@ class IngestWatermarksTest {
                         eventTime,
                         List.of(new Identifier("anonymous_id", "a1")),
                         null,
-                        "{}"));
+                        "{}",
+                        CustomerEvent.DEFAULT_TENANT));
     }
 
     private static IngestRecord refused() {

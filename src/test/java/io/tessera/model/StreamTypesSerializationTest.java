@@ -26,7 +26,8 @@ class StreamTypesSerializationTest {
                     1_735_725_600_000L,
                     List.of(new Identifier("user_id", "u1"), new Identifier("email", "a@shop.io")),
                     null,
-                    "{\"type\":\"track\"}");
+                    "{\"type\":\"track\"}",
+                    CustomerEvent.DEFAULT_TENANT);
     private static final DeadLetter DEAD_LETTER =
             new DeadLetter(
                     "bad_type",

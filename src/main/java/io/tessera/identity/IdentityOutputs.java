@@ -1,0 +1,18 @@
+package io.tessera.identity;
+
+import org.apache.flink.util.OutputTag;
+
+/** The identity stage's side outputs. */
+public final class IdentityOutputs {
+    /** Profile snapshots and removals, bound for {@code cdp.profiles}. */
+    public static final OutputTag<ProfileUpdate> PROFILES = new OutputTag<>("profiles") {};
+
+    /** Merges, bound for {@code cdp.profile-merges}. */
+    public static final OutputTag<ProfileMerged> MERGES = new OutputTag<>("profile-merges") {};
+
+    /** Refused links, bound for the rejected-links audit topic. */
+    public static final OutputTag<RejectedLink> REJECTED_LINKS =
+            new OutputTag<>("rejected-links") {};
+
+    private IdentityOutputs() {}
+}

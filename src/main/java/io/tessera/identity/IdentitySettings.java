@@ -1,0 +1,116 @@
+package io.tessera.identity;
+
+import io.tessera.config.Checks;
+import io.tessera.config.InvalidOptionException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The identity stage's validated settings.
+ *
+ * @param mode how the graph is kept
+ * @param rules identifier types and merge rules
+ * @param expiringTtl directory TTL of expiring types
+ */
+public record IdentitySettings(
+        IdentityOptions.IdentityMode mode, IdentityRules rules, Duration expiringTtl)
+        implements Serializable {
+
+    /** Reads and validates the identity options. */
+    public static IdentitySettings from(Configuration config) {
+        List<String> priorities = Checks.get(config, IdentityOptions.PRIORITIES);
+        List<String> unique = Checks.get(config, IdentityOptions.UNIQUE_TYPES);
+        List<String> nonLinking = Checks.get(config, IdentityOptions.NON_LINKING_TYPES);
+        List<String> expiring = Checks.get(config, IdentityOptions.EXPIRING_TYPES);
+        Map<String, Integer> limits = limits(Checks.get(config, IdentityOptions.TYPE_LIMITS));
+        Map<String, String> validation = validation(config);
+
+        Map<String, IdentifierType> types = new HashMap<>();
+        java.util.Set<String> named = new java.util.TreeSet<>(priorities);
+        named.addAll(unique);
+        named.addAll(nonLinking);
+        named.addAll(expiring);
+        named.addAll(limits.keySet());
+        named.addAll(validation.keySet());
+        named.remove(IdentityOptions.OTHER_TYPES);
+        int otherPriority = priorities.size() + 1;
+        int otherLimit = limits.getOrDefault(IdentityOptions.OTHER_TYPES, 10);
+        for (String name : named) {
+            int index = priorities.indexOf(name);
+            types.put(
+                    name,
+                    new IdentifierType(
+                            name,
+                            index < 0 ? otherPriority : index + 1,
+                            unique.contains(name),
+                            !nonLinking.contains(name),
+                            limits.getOrDefault(name, otherLimit),
+                            expiring.contains(name),
+                            validation.get(name)));
+        }
+        IdentifierType other =
+                new IdentifierType(
+                        IdentityOptions.OTHER_TYPES,
+                        otherPriority,
+                        false,
+                        true,
+                        otherLimit,
+                        false,
+                        null);
+        int sizeCap = Checks.positive(config, IdentityOptions.PROFILE_SIZE_CAP);
+        int quarantineAfter = Checks.positive(config, IdentityOptions.QUARANTINE_AFTER);
+        return new IdentitySettings(
+                Checks.get(config, IdentityOptions.MODE),
+                new IdentityRules(Map.copyOf(types), other, sizeCap, quarantineAfter),
+                Checks.positiveDuration(config, IdentityOptions.EXPIRING_TTL));
+    }
+
+    private static Map<String, Integer> limits(Map<String, String> raw) {
+        Map<String, Integer> limits = new HashMap<>();
+        raw.forEach(
+                (type, value) -> {
+                    try {
+                        int limit = Integer.parseInt(value.trim());
+                        if (limit < 1) {
+                            throw new NumberFormatException();
+                        }
+                        limits.put(type.trim(), limit);
+                    } catch (NumberFormatException e) {
+                        throw new InvalidOptionException(
+                                IdentityOptions.TYPE_LIMITS.key(),
+                                "the limit of "
+                                        + type
+                                        + " must be a positive whole number, got '"
+                                        + value
+                                        + "'");
+                    }
+                });
+        return limits;
+    }
+
+    /** Per-type validation regexes, {@code cdp.identity.validation.<type>}. */
+    public static Map<String, String> validation(Configuration config) {
+        Map<String, String> validation = new HashMap<>();
+        config.toMap()
+                .forEach(
+                        (key, regex) -> {
+                            if (key.startsWith(IdentityOptions.VALIDATION_PREFIX)) {
+                                try {
+                                    Pattern.compile(regex);
+                                } catch (PatternSyntaxException e) {
+                                    throw new InvalidOptionException(key, e.getDescription());
+                                }
+                                validation.put(
+                                        key.substring(IdentityOptions.VALIDATION_PREFIX.length()),
+                                        regex);
+                            }
+                        });
+        return validation;
+    }
+}

@@ -1,0 +1,144 @@
+package io.tessera.identity;
+
+import io.tessera.model.Identifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything a profile has accumulated: its identifiers, when it was seen, event counts and
+ * identify traits. A mutable POJO (Flink serializes it with the POJO serializer, which evolves when
+ * fields are added). Two profiles merge by fixed, order-independent rules ({@link #absorb}): counts
+ * add, first/last seen take min/max, traits are last-writer-wins by event time, identifier sets
+ * union.
+ */
+public class ProfileState {
+    /** The profile id, as emitted. */
+    public String id;
+
+    /** Event time of the event that created the profile: with {@link #founder}, its age. */
+    public long createdAt;
+
+    /** The identifier ({@code type:value}) that created the profile. */
+    public String founder;
+
+    /** Identifiers by type, each list in order of admission. */
+    public Map<String, List<String>> identifiers = new TreeMap<>();
+
+    /** Earliest and latest event time of the events credited to the profile. */
+    public long firstSeen = Long.MAX_VALUE;
+
+    public long lastSeen = Long.MIN_VALUE;
+
+    /** Events credited to the profile, in all, by message type and by track event name. */
+    public long eventCount;
+
+    public Map<String, Long> countsByType = new TreeMap<>();
+    public Map<String, Long> countsByEvent = new TreeMap<>();
+
+    /** The latest value of each identify trait. */
+    public Map<String, TraitValue> traits = new TreeMap<>();
+
+    /** A POJO needs a public no-argument constructor. */
+    public ProfileState() {}
+
+    /** A new profile founded by one identifier at the given event time. */
+    public static ProfileState found(String id, long createdAt, Identifier founder) {
+        ProfileState profile = new ProfileState();
+        profile.id = id;
+        profile.createdAt = createdAt;
+        profile.founder = IdentityKeys.of(founder);
+        profile.add(founder);
+        return profile;
+    }
+
+    /** True when this profile is older than the other (it wins a merge). */
+    public boolean isOlderThan(ProfileState other) {
+        if (createdAt != other.createdAt) {
+            return createdAt < other.createdAt;
+        }
+        return founder.compareTo(other.founder) < 0;
+    }
+
+    /** Adds an identifier (the caller has checked the rules). */
+    public void add(Identifier identifier) {
+        List<String> values =
+                identifiers.computeIfAbsent(identifier.type(), type -> new ArrayList<>());
+        if (!values.contains(identifier.value())) {
+            values.add(identifier.value());
+        }
+    }
+
+    /** Number of values of one type. */
+    public int count(String type) {
+        List<String> values = identifiers.get(type);
+        return values == null ? 0 : values.size();
+    }
+
+    /** Number of identifiers of all types. */
+    public int size() {
+        return identifiers.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** Credits one event to the profile. */
+    public void credit(
+            String type, String event, long eventTime, Map<String, TraitValue> identifyTraits) {
+        eventCount++;
+        firstSeen = Math.min(firstSeen, eventTime);
+        lastSeen = Math.max(lastSeen, eventTime);
+        countsByType.merge(type, 1L, Long::sum);
+        if ("track".equals(type) && event != null) {
+            countsByEvent.merge(event, 1L, Long::sum);
+        }
+        identifyTraits.forEach(this::setTrait);
+    }
+
+    /** Merges a younger profile into this one; the result does not depend on merge order. */
+    public void absorb(ProfileState loser) {
+        loser.identifiers.forEach(
+                (type, values) -> values.forEach(value -> add(new Identifier(type, value))));
+        eventCount += loser.eventCount;
+        firstSeen = Math.min(firstSeen, loser.firstSeen);
+        lastSeen = Math.max(lastSeen, loser.lastSeen);
+        loser.countsByType.forEach((type, n) -> countsByType.merge(type, n, Long::sum));
+        loser.countsByEvent.forEach((event, n) -> countsByEvent.merge(event, n, Long::sum));
+        loser.traits.forEach(this::setTrait);
+    }
+
+    private void setTrait(String name, TraitValue value) {
+        TraitValue current = traits.get(name);
+        if (current == null || value.isNewerThan(current)) {
+            traits.put(name, value);
+        }
+    }
+
+    /** A deep copy, for emitting while the state goes on changing. */
+    public ProfileState copy() {
+        ProfileState copy = new ProfileState();
+        copy.id = id;
+        copy.createdAt = createdAt;
+        copy.founder = founder;
+        identifiers.forEach((type, values) -> copy.identifiers.put(type, new ArrayList<>(values)));
+        copy.firstSeen = firstSeen;
+        copy.lastSeen = lastSeen;
+        copy.eventCount = eventCount;
+        copy.countsByType = new TreeMap<>(countsByType);
+        copy.countsByEvent = new TreeMap<>(countsByEvent);
+        copy.traits = new TreeMap<>(traits);
+        return copy;
+    }
+
+    /** Identifiers as a list, in type-priority order as given. */
+    public List<Identifier> identifierList() {
+        List<Identifier> all = new ArrayList<>();
+        identifiers.forEach(
+                (type, values) -> values.forEach(v -> all.add(new Identifier(type, v))));
+        return all;
+    }
+
+    @Override
+    public String toString() {
+        return "Profile " + id + " " + identifiers + " events=" + eventCount;
+    }
+}

@@ -3,9 +3,12 @@ package io.tessera;
 import io.tessera.config.ConfigArguments;
 import io.tessera.config.TesseraConfig;
 import io.tessera.connect.KafkaConnectors;
+import io.tessera.connect.KafkaSettings;
 import io.tessera.ingest.SegmentMessageParser;
+import io.tessera.model.CustomerEvent;
 import java.time.Clock;
 import java.time.Duration;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -32,8 +35,23 @@ public final class TesseraJob {
                 env,
                 config,
                 new Topology.Sources(KafkaConnectors.eventsSource(config.kafka(), parser, false)),
-                new Topology.Sinks(KafkaConnectors.deadLetterSink(config.kafka()), null));
+                kafkaSinks(config.kafka(), null));
 
         env.execute("Tessera");
+    }
+
+    /**
+     * The job's exactly-once Kafka sinks.
+     *
+     * @param acceptedEvents a tap on accepted events (demo and tests), or null
+     */
+    public static Topology.Sinks kafkaSinks(
+            KafkaSettings kafka, Sink<CustomerEvent> acceptedEvents) {
+        return new Topology.Sinks(
+                KafkaConnectors.deadLetterSink(kafka),
+                acceptedEvents,
+                KafkaConnectors.profilesSink(kafka),
+                KafkaConnectors.mergesSink(kafka),
+                KafkaConnectors.rejectedLinksSink(kafka));
     }
 }

@@ -1,6 +1,11 @@
 package io.tessera;
 
 import io.tessera.config.TesseraConfig;
+import io.tessera.identity.IdentityStage;
+import io.tessera.identity.IdentityUids;
+import io.tessera.identity.ProfileMerged;
+import io.tessera.identity.ProfileUpdate;
+import io.tessera.identity.RejectedLink;
 import io.tessera.ingest.DeadLetter;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.IngestStage;
@@ -34,8 +39,16 @@ public final class Topology {
      *
      * @param eventDeadLetters refused input records ({@code cdp.events.dlq})
      * @param acceptedEvents a tap on the accepted events for replay and tests; null in production
+     * @param profiles profile snapshots and removals ({@code cdp.profiles})
+     * @param merges merges ({@code cdp.profile-merges})
+     * @param rejectedLinks links the identity rules refused (audit)
      */
-    public record Sinks(Sink<DeadLetter> eventDeadLetters, Sink<CustomerEvent> acceptedEvents) {}
+    public record Sinks(
+            Sink<DeadLetter> eventDeadLetters,
+            Sink<CustomerEvent> acceptedEvents,
+            Sink<ProfileUpdate> profiles,
+            Sink<ProfileMerged> merges,
+            Sink<RejectedLink> rejectedLinks) {}
 
     /** Adds the whole dataflow to the environment. */
     public static void build(
@@ -48,6 +61,8 @@ public final class Topology {
                         .uid(IngestUids.SOURCE);
 
         IngestStage.Ingested ingested = IngestStage.ingestEvents(records, config.ingest());
+        IdentityStage.Resolved resolved =
+                IdentityStage.resolveProfiles(ingested.events(), config.identity());
 
         ingested.deadLetters()
                 .sinkTo(sinks.eventDeadLetters())
@@ -59,5 +74,17 @@ public final class Topology {
                     .uid(ACCEPTED_EVENTS_TAP)
                     .name("Accepted events");
         }
+        resolved.profiles()
+                .sinkTo(sinks.profiles())
+                .uid(IdentityUids.PROFILES_SINK)
+                .name(IdentityUids.PROFILES_SINK_NAME);
+        resolved.merges()
+                .sinkTo(sinks.merges())
+                .uid(IdentityUids.MERGES_SINK)
+                .name(IdentityUids.MERGES_SINK_NAME);
+        resolved.rejectedLinks()
+                .sinkTo(sinks.rejectedLinks())
+                .uid(IdentityUids.REJECTED_LINKS_SINK)
+                .name(IdentityUids.REJECTED_LINKS_SINK_NAME);
     }
 }

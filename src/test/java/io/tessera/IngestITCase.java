@@ -60,6 +60,7 @@ class IngestITCase {
     static void startKafka() throws Exception {
         kafka = EmbeddedKafka.start();
         kafka.createTopics(2, EVENTS, DLQ, ACCEPTED);
+        kafka.createTopics(1, "cdp.profiles", "cdp.profile-merges", "cdp.identity.rejected-links");
     }
 
     @AfterAll
@@ -148,9 +149,8 @@ class IngestITCase {
                 env,
                 config,
                 new Topology.Sources(KafkaConnectors.eventsSource(config.kafka(), parser, true)),
-                new Topology.Sinks(
-                        KafkaConnectors.deadLetterSink(config.kafka()),
-                        kafka.acceptedEventsTap(ACCEPTED, "it-accepted")));
+                TesseraJob.kafkaSinks(
+                        config.kafka(), kafka.acceptedEventsTap(ACCEPTED, "it-accepted")));
         env.execute("ingest-it");
     }
 

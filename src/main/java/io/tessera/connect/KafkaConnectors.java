@@ -1,6 +1,11 @@
 package io.tessera.connect;
 
+import io.tessera.identity.IdentityJson;
+import io.tessera.identity.ProfileMerged;
+import io.tessera.identity.ProfileUpdate;
+import io.tessera.identity.RejectedLink;
 import io.tessera.ingest.DeadLetter;
+import io.tessera.ingest.DeadLetterJson;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.SegmentMessageParser;
 import java.util.Properties;
@@ -33,14 +38,57 @@ public final class KafkaConnectors {
         return builder.build();
     }
 
-    /** The exactly-once {@code cdp.events.dlq} sink. */
+    /** The exactly-once {@code cdp.events.dlq} sink, keyed by the source record's key. */
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {
-        return KafkaSink.<DeadLetter>builder()
+        return exactlyOnce(
+                kafka,
+                "events-dlq",
+                new JsonRecordSerializationSchema<>(
+                        kafka.eventsDlqTopic(), DeadLetter::key, DeadLetterJson::toJson));
+    }
+
+    /** The exactly-once {@code cdp.profiles} sink: snapshots, and tombstones for merged ones. */
+    public static KafkaSink<ProfileUpdate> profilesSink(KafkaSettings kafka) {
+        return exactlyOnce(
+                kafka,
+                "profiles",
+                JsonRecordSerializationSchema.<ProfileUpdate>keyedByString(
+                        kafka.profilesTopic(),
+                        ProfileUpdate::profileId,
+                        update ->
+                                update.isRemoval()
+                                        ? null
+                                        : IdentityJson.profile(update.snapshot())));
+    }
+
+    /** The exactly-once {@code cdp.profile-merges} sink, keyed by the loser. */
+    public static KafkaSink<ProfileMerged> mergesSink(KafkaSettings kafka) {
+        return exactlyOnce(
+                kafka,
+                "profile-merges",
+                JsonRecordSerializationSchema.keyedByString(
+                        kafka.profileMergesTopic(), ProfileMerged::loser, IdentityJson::merge));
+    }
+
+    /** The exactly-once rejected-links audit sink, keyed by the profile refused. */
+    public static KafkaSink<RejectedLink> rejectedLinksSink(KafkaSettings kafka) {
+        return exactlyOnce(
+                kafka,
+                "rejected-links",
+                JsonRecordSerializationSchema.keyedByString(
+                        kafka.rejectedLinksTopic(),
+                        RejectedLink::profileId,
+                        IdentityJson::rejectedLink));
+    }
+
+    private static <T> KafkaSink<T> exactlyOnce(
+            KafkaSettings kafka, String name, JsonRecordSerializationSchema<T> schema) {
+        return KafkaSink.<T>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setKafkaProducerConfig(clientProperties(kafka))
-                .setRecordSerializer(new DeadLetterSerializationSchema(kafka.eventsDlqTopic()))
+                .setRecordSerializer(schema)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-events-dlq")
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + name)
                 .setProperty(
                         "transaction.timeout.ms",
                         Long.toString(kafka.transactionTimeout().toMillis()))

@@ -47,6 +47,29 @@ public final class KafkaOptions {
                     .defaultValue("cdp.events.dlq")
                     .withDescription("Topic of refused input records, with reason and origin.");
 
+    public static final ConfigOption<String> PROFILES_TOPIC =
+            key("cdp.kafka.topics.profiles")
+                    .stringType()
+                    .defaultValue("cdp.profiles")
+                    .withDescription(
+                            "Compacted topic of profile snapshots, keyed by profile id; a merged"
+                                    + " profile gets a tombstone.");
+
+    public static final ConfigOption<String> PROFILE_MERGES_TOPIC =
+            key("cdp.kafka.topics.profile-merges")
+                    .stringType()
+                    .defaultValue("cdp.profile-merges")
+                    .withDescription(
+                            "Compacted topic of merges (the alias log), keyed by the loser's id.");
+
+    public static final ConfigOption<String> REJECTED_LINKS_TOPIC =
+            key("cdp.kafka.topics.rejected-links")
+                    .stringType()
+                    .defaultValue("cdp.identity.rejected-links")
+                    .withDescription(
+                            "Audit topic of links the identity rules refused, keyed by profile"
+                                    + " id.");
+
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             key("cdp.kafka.transactional-id-prefix")
                     .stringType()
@@ -73,6 +96,9 @@ public final class KafkaOptions {
                     STARTING_OFFSETS,
                     EVENTS_TOPIC,
                     EVENTS_DLQ_TOPIC,
+                    PROFILES_TOPIC,
+                    PROFILE_MERGES_TOPIC,
+                    REJECTED_LINKS_TOPIC,
                     TRANSACTIONAL_ID_PREFIX,
                     TRANSACTION_TIMEOUT);
 

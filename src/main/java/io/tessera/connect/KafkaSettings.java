@@ -15,6 +15,9 @@ import org.apache.flink.configuration.Configuration;
  * @param startingOffsets where a job without state starts
  * @param eventsTopic input topic
  * @param eventsDlqTopic dead-letter topic of the input
+ * @param profilesTopic profile snapshots
+ * @param profileMergesTopic merges
+ * @param rejectedLinksTopic rejected links
  * @param transactionalIdPrefix prefix of the sinks' transactional ids
  * @param transactionTimeout transaction timeout of the sinks
  * @param clientProperties Kafka client settings passed through
@@ -25,6 +28,9 @@ public record KafkaSettings(
         KafkaOptions.StartingOffsets startingOffsets,
         String eventsTopic,
         String eventsDlqTopic,
+        String profilesTopic,
+        String profileMergesTopic,
+        String rejectedLinksTopic,
         String transactionalIdPrefix,
         Duration transactionTimeout,
         Map<String, String> clientProperties)
@@ -49,6 +55,9 @@ public record KafkaSettings(
                 Checks.get(config, KafkaOptions.STARTING_OFFSETS),
                 Checks.notBlank(config, KafkaOptions.EVENTS_TOPIC),
                 Checks.notBlank(config, KafkaOptions.EVENTS_DLQ_TOPIC),
+                Checks.notBlank(config, KafkaOptions.PROFILES_TOPIC),
+                Checks.notBlank(config, KafkaOptions.PROFILE_MERGES_TOPIC),
+                Checks.notBlank(config, KafkaOptions.REJECTED_LINKS_TOPIC),
                 Checks.notBlank(config, KafkaOptions.TRANSACTIONAL_ID_PREFIX),
                 Checks.positiveDuration(config, KafkaOptions.TRANSACTION_TIMEOUT),
                 Map.copyOf(clientProperties));

@@ -130,7 +130,7 @@ public final class IdentityGraph {
                 reject(profile, other.id, home, identifier, refusal);
                 return profile;
             }
-            return merge(profile, other, identifier);
+            return merge(profile, other, home, identifier);
         }
 
         /** New passengers (non-linking identifiers) join the profile; known ones stay put. */
@@ -156,7 +156,8 @@ public final class IdentityGraph {
             }
         }
 
-        private ProfileState merge(ProfileState a, ProfileState b, Identifier linkedBy) {
+        private ProfileState merge(
+                ProfileState a, ProfileState b, Identifier home, Identifier linkedBy) {
             ProfileState winner = a.isOlderThan(b) ? a : b;
             ProfileState loser = winner == a ? b : a;
             winner.absorb(loser);
@@ -169,7 +170,7 @@ public final class IdentityGraph {
                             loser.id,
                             winner.id,
                             event.eventTime(),
-                            "shared_identifier:" + linkedBy.type(),
+                            "same_event:" + home.type() + "+" + linkedBy.type(),
                             event.messageId()));
             return winner;
         }

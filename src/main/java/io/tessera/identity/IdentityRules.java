@@ -54,22 +54,23 @@ public record IdentityRules(
 
     /** Why two profiles may not merge, or null when they may. */
     public Refusal refuseMerge(ProfileState a, ProfileState b) {
-        for (String typeName : a.identifiers.keySet()) {
-            IdentifierType type = type(typeName);
-            List<String> mine = a.identifiers.get(typeName);
-            List<String> theirs = b.identifiers.get(typeName);
-            if (theirs == null) {
+        Map<String, List<String>> mine = a.identifiersByType();
+        Map<String, List<String>> theirs = b.identifiersByType();
+        for (Map.Entry<String, List<String>> entry : mine.entrySet()) {
+            IdentifierType type = type(entry.getKey());
+            List<String> other = theirs.get(entry.getKey());
+            if (other == null) {
                 continue;
             }
-            if (type.unique() && !mine.equals(theirs)) {
+            if (type.unique()) {
                 return new Refusal("unique", "both profiles have a different " + type.name());
             }
-            long union = mine.size() + theirs.stream().filter(v -> !mine.contains(v)).count();
-            if (union > type.limit()) {
+            int together = entry.getValue().size() + other.size();
+            if (together > type.limit()) {
                 return new Refusal(
                         "limit",
                         "together they would have "
-                                + union
+                                + together
                                 + " "
                                 + type.name()
                                 + ", the limit is "

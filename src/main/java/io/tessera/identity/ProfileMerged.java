@@ -7,7 +7,8 @@ package io.tessera.identity;
  * @param loser the younger profile, merged away
  * @param winner the older profile, which holds both now
  * @param at event time of the message that linked them
- * @param reason what linked them, e.g. {@code shared_identifier:email}
+ * @param reason what linked them, e.g. {@code same_event:email+anonymous_id}: one message carried
+ *     an identifier of each profile
  * @param messageId the message that linked them
  */
 public record ProfileMerged(

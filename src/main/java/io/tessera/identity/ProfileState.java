@@ -23,8 +23,11 @@ public class ProfileState {
     /** The identifier ({@code type:value}) that created the profile. */
     public String founder;
 
-    /** Identifiers by type, each list in order of admission. */
-    public Map<String, List<String>> identifiers = new TreeMap<>();
+    /**
+     * The identifiers, in order of admission. A list of records, not a map of lists: Flink has a
+     * serializer for the first and would fall back to Kryo for the second.
+     */
+    public List<Identifier> identifiers = new ArrayList<>();
 
     /** Earliest and latest event time of the events credited to the profile. */
     public long firstSeen = Long.MAX_VALUE;
@@ -63,22 +66,33 @@ public class ProfileState {
 
     /** Adds an identifier (the caller has checked the rules). */
     public void add(Identifier identifier) {
-        List<String> values =
-                identifiers.computeIfAbsent(identifier.type(), type -> new ArrayList<>());
-        if (!values.contains(identifier.value())) {
-            values.add(identifier.value());
+        if (!identifiers.contains(identifier)) {
+            identifiers.add(identifier);
         }
     }
 
     /** Number of values of one type. */
     public int count(String type) {
-        List<String> values = identifiers.get(type);
-        return values == null ? 0 : values.size();
+        int count = 0;
+        for (Identifier identifier : identifiers) {
+            count += identifier.type().equals(type) ? 1 : 0;
+        }
+        return count;
     }
 
     /** Number of identifiers of all types. */
     public int size() {
-        return identifiers.values().stream().mapToInt(List::size).sum();
+        return identifiers.size();
+    }
+
+    /** The values of each type, in order of admission. */
+    public Map<String, List<String>> identifiersByType() {
+        Map<String, List<String>> byType = new TreeMap<>();
+        for (Identifier identifier : identifiers) {
+            byType.computeIfAbsent(identifier.type(), t -> new ArrayList<>())
+                    .add(identifier.value());
+        }
+        return byType;
     }
 
     /** Credits one event to the profile. */
@@ -96,8 +110,7 @@ public class ProfileState {
 
     /** Merges a younger profile into this one; the result does not depend on merge order. */
     public void absorb(ProfileState loser) {
-        loser.identifiers.forEach(
-                (type, values) -> values.forEach(value -> add(new Identifier(type, value))));
+        loser.identifiers.forEach(this::add);
         eventCount += loser.eventCount;
         firstSeen = Math.min(firstSeen, loser.firstSeen);
         lastSeen = Math.max(lastSeen, loser.lastSeen);
@@ -119,7 +132,7 @@ public class ProfileState {
         copy.id = id;
         copy.createdAt = createdAt;
         copy.founder = founder;
-        identifiers.forEach((type, values) -> copy.identifiers.put(type, new ArrayList<>(values)));
+        copy.identifiers = new ArrayList<>(identifiers);
         copy.firstSeen = firstSeen;
         copy.lastSeen = lastSeen;
         copy.eventCount = eventCount;
@@ -127,14 +140,6 @@ public class ProfileState {
         copy.countsByEvent = new TreeMap<>(countsByEvent);
         copy.traits = new TreeMap<>(traits);
         return copy;
-    }
-
-    /** Identifiers as a list, in type-priority order as given. */
-    public List<Identifier> identifierList() {
-        List<Identifier> all = new ArrayList<>();
-        identifiers.forEach(
-                (type, values) -> values.forEach(v -> all.add(new Identifier(type, v))));
-        return all;
     }
 
     @Override

@@ -47,7 +47,7 @@ class IdentityGraphTest {
                                 p2,
                                 p1,
                                 order.merges().get(0).at(),
-                                "shared_identifier:anonymous_id",
+                                "same_event:email+anonymous_id",
                                 "5")),
                 order.merges());
         ProfileState merged = store.profiles.get(p1);
@@ -59,7 +59,7 @@ class IdentityGraphTest {
                         List.of("u1"),
                         "email",
                         List.of("ann@shop.io")),
-                merged.identifiers);
+                merged.identifiersByType());
         assertEquals(5, merged.eventCount, "all five events counted once in P1");
         assertNull(store.profiles.get(p2));
 
@@ -112,7 +112,7 @@ class IdentityGraphTest {
                                 byUser,
                                 byEmail,
                                 r.merges().get(0).at(),
-                                "shared_identifier:email",
+                                "same_event:user_id+email",
                                 "3")),
                 r.merges(),
                 "the older email profile wins");

@@ -3,6 +3,13 @@ package io.tessera.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.tessera.identity.DirectoryEntry;
+import io.tessera.identity.ProfileMerged;
+import io.tessera.identity.ProfileState;
+import io.tessera.identity.ProfileUpdate;
+import io.tessera.identity.RejectedLink;
+import io.tessera.identity.ResolvedEvent;
+import io.tessera.identity.TraitValue;
 import io.tessera.ingest.DeadLetter;
 import io.tessera.ingest.IngestRecord;
 import java.nio.charset.StandardCharsets;
@@ -42,9 +49,25 @@ class StreamTypesSerializationTest {
 
     @ParameterizedTest
     @ValueSource(
-            classes = {CustomerEvent.class, Identifier.class, DeadLetter.class, IngestRecord.class})
-    void isAPojoType(Class<?> type) {
-        assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(type));
+            classes = {
+                CustomerEvent.class,
+                Identifier.class,
+                DeadLetter.class,
+                IngestRecord.class,
+                ProfileState.class,
+                DirectoryEntry.class,
+                TraitValue.class,
+                ResolvedEvent.class,
+                ProfileUpdate.class,
+                ProfileMerged.class,
+                RejectedLink.class
+            })
+    void isAPojoTypeThatNeedsNoKryo(Class<?> type) {
+        TypeInformation<?> info = TypeInformation.of(type);
+        assertInstanceOf(PojoTypeInfo.class, info);
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        info.createSerializer(config);
     }
 
     @ParameterizedTest

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tessera.AcceptanceA6;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,6 +81,26 @@ class ReplayITCase {
         assertEquals("base64", binary.get("rawEncoding").asText());
         assertEquals("events.jsonl", binary.get("topic").asText());
         assertEquals(11, binary.get("offset").asLong(), "the line number");
+    }
+
+    @Test
+    @Timeout(120)
+    void stitchesAcceptanceA6(@TempDir Path dir) throws Exception {
+        Path events = dir.resolve("a6.jsonl");
+        Files.write(events, AcceptanceA6.messages());
+        Path out = dir.resolve("out");
+
+        ReplayCommand.Summary summary = ReplayCommand.run(events, out, new String[0]);
+
+        Map<String, JsonNode> profiles = new java.util.TreeMap<>();
+        read(out.resolve("profiles.jsonl")).forEach(p -> profiles.put(p.get("id").asText(), p));
+        AcceptanceA6.check(
+                profiles,
+                read(out.resolve("merges.jsonl")),
+                read(out.resolve("rejected-links.jsonl")),
+                read(out.resolve("dead-letters.jsonl")));
+        assertEquals(2, summary.profiles());
+        assertEquals(1, summary.merges());
     }
 
     private static List<JsonNode> read(Path file) throws Exception {

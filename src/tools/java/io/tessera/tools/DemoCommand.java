@@ -2,6 +2,7 @@ package io.tessera.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tessera.TesseraJob;
 import io.tessera.Topology;
 import io.tessera.config.ConfigArguments;
 import io.tessera.config.TesseraConfig;
@@ -75,7 +76,13 @@ public final class DemoCommand {
         TesseraConfig config =
                 TesseraConfig.from(ConfigArguments.parse(args.toArray(new String[0])));
         kafka.createTopics(2, config.kafka().eventsTopic());
-        kafka.createTopics(1, config.kafka().eventsDlqTopic(), ACCEPTED_TOPIC);
+        kafka.createTopics(
+                1,
+                config.kafka().eventsDlqTopic(),
+                ACCEPTED_TOPIC,
+                config.kafka().profilesTopic(),
+                config.kafka().profileMergesTopic(),
+                config.kafka().rejectedLinksTopic());
         out.printf(
                 "Kafka at %s; topics %s, %s%n",
                 kafka.bootstrapServers(),
@@ -100,8 +107,8 @@ public final class DemoCommand {
                 env,
                 config,
                 new Topology.Sources(KafkaConnectors.eventsSource(config.kafka(), parser, false)),
-                new Topology.Sinks(
-                        KafkaConnectors.deadLetterSink(config.kafka()),
+                TesseraJob.kafkaSinks(
+                        config.kafka(),
                         kafka.acceptedEventsTap(ACCEPTED_TOPIC, "tessera-demo-accepted")));
         out.println(
                 "Starting the Tessera job on a local Flink MiniCluster (RocksDB, parallelism 2)"

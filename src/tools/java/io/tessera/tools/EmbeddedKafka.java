@@ -1,5 +1,6 @@
 package io.tessera.tools;
 
+import io.tessera.connect.JsonRecordSerializationSchema;
 import io.tessera.ingest.CustomerEventJson;
 import io.tessera.model.CustomerEvent;
 import java.io.OutputStream;
@@ -187,7 +188,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         return KafkaSink.<CustomerEvent>builder()
                 .setBootstrapServers(bootstrapServers())
                 .setRecordSerializer(
-                        new JsonKafkaSerializationSchema<>(topic, CustomerEventJson::toJson))
+                        new JsonRecordSerializationSchema<CustomerEvent>(
+                                topic, event -> null, CustomerEventJson::toJson))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setProperty("transaction.timeout.ms", "600000")

@@ -5,16 +5,22 @@ import io.tessera.model.Identifier;
 import io.tessera.model.IdentifierTypes;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Resolves events to profiles synchronously, one event at a time (identity.md, merge rules 1-6):
- * every identifier of an event joins the profile of its highest-priority identifier unless a rule
- * refuses; two profiles that meet merge into the older one. A union-find over the {@link
- * GraphStore}: the directory maps identifiers to profile ids, merged profiles forward to their
- * winner, and paths are compressed as they are walked.
+ * the identifiers of an event join one profile unless a rule refuses; two profiles that meet merge
+ * into the older one. A union-find over the {@link GraphStore}: the directory maps identifiers to
+ * profile ids, merged profiles forward to their winner, and paths are compressed as they are
+ * walked.
+ *
+ * <p>An event is resolved in passes. The first pass gathers the event's identifiers into the
+ * profile of its highest-priority known identifier (its home). The identifiers a rule kept out form
+ * the next pass, gathered the same way among themselves, and so on: identifiers that appear
+ * together end in one profile unless a rule forbids it (invariant 3).
  */
 public final class IdentityGraph {
     private final IdentityRules rules;
@@ -29,13 +35,22 @@ public final class IdentityGraph {
     }
 
     /**
-     * Resolves one accepted event and credits it to its profile.
+     * Resolves one accepted event and credits it to its profile (rule 5: the profile of its
+     * highest-priority identifier).
      *
      * @param identifyTraits the identify traits the event sets (empty for other types)
      */
     public Resolution resolve(CustomerEvent event, Map<String, TraitValue> identifyTraits) {
         return new Pass(event).run(identifyTraits);
     }
+
+    /** A refused link, completed once the identifier's own profile is known. */
+    private record Refused(
+            String profileId,
+            Identifier identifier,
+            IdentityRules.Refusal refusal,
+            String blamed,
+            boolean quarantined) {}
 
     /** The state of resolving one event: profiles read once, written back at the end. */
     private final class Pass {
@@ -44,7 +59,10 @@ public final class IdentityGraph {
         private final List<String> created = new ArrayList<>();
         private final List<String> removed = new ArrayList<>();
         private final List<ProfileMerged> merges = new ArrayList<>();
-        private final List<RejectedLink> rejections = new ArrayList<>();
+        private final List<Refused> refusals = new ArrayList<>();
+
+        /** Rejections blamed on identifiers that have no directory entry yet. */
+        private final Map<String, Integer> pendingBlame = new HashMap<>();
 
         Pass(CustomerEvent event) {
             this.event = event;
@@ -58,10 +76,9 @@ public final class IdentityGraph {
             List<Identifier> passengers = new ArrayList<>();
             for (Identifier identifier : identifiers) {
                 DirectoryEntry entry = entry(identifier);
-                if (entry != null && entry.quarantined) {
-                    continue;
+                if (entry == null || !entry.quarantined) {
+                    (rules.links(identifier.type()) ? evidence : passengers).add(identifier);
                 }
-                (rules.links(identifier.type()) ? evidence : passengers).add(identifier);
             }
             ProfileState credited;
             if (evidence.isEmpty()) {
@@ -69,20 +86,29 @@ public final class IdentityGraph {
                 credited = findOrFound(anchor);
                 join(credited, anchor, passengers);
             } else {
-                // The event's home is the profile of its highest-priority known identifier, so
-                // new identifiers join an existing profile rather than found one that merges.
-                Identifier home =
-                        evidence.stream()
-                                .filter(id -> entry(id) != null)
-                                .findFirst()
-                                .orElse(evidence.get(0));
-                ProfileState profile = findOrFound(home);
-                for (Identifier identifier : evidence) {
-                    if (!identifier.equals(home)) {
-                        profile = link(profile, home, identifier);
+                List<Identifier> pending = evidence;
+                boolean first = true;
+                while (!pending.isEmpty()) {
+                    // Home: the highest-priority known identifier, so new identifiers join an
+                    // existing profile rather than found one that then merges.
+                    Identifier home =
+                            pending.stream()
+                                    .filter(id -> entry(id) != null)
+                                    .findFirst()
+                                    .orElse(pending.get(0));
+                    ProfileState profile = findOrFound(home);
+                    List<Identifier> keptOut = new ArrayList<>();
+                    for (Identifier identifier : pending) {
+                        if (!identifier.equals(home)) {
+                            profile = link(profile, home, identifier, keptOut);
+                        }
                     }
+                    if (first) {
+                        join(profile, home, passengers);
+                        first = false;
+                    }
+                    pending = keptOut;
                 }
-                join(profile, home, passengers);
                 credited = find(evidence.get(0));
             }
             credited.credit(event.type(), event.event(), event.eventTime(), identifyTraits);
@@ -93,7 +119,7 @@ public final class IdentityGraph {
                     List.copyOf(created),
                     List.copyOf(removed),
                     List.copyOf(merges),
-                    List.copyOf(rejections));
+                    rejections());
         }
 
         /** The event's identifiers, an alias's previousId typed, highest priority first. */
@@ -112,14 +138,25 @@ public final class IdentityGraph {
         }
 
         /**
-         * Links an identifier of the event to the event's home profile, reached through {@code
-         * home}: a new identifier joins it, a known one merges its profile with it, unless a rule
-         * refuses. Returns the home profile after the link (the winner of a merge).
+         * Links an identifier of the event to the profile reached through {@code home}: a new
+         * identifier joins it, a known one merges its profile with it. An identifier a rule keeps
+         * out goes to {@code keptOut}. Returns the home profile after the link (the winner of a
+         * merge).
          */
-        private ProfileState link(ProfileState profile, Identifier home, Identifier identifier) {
+        private ProfileState link(
+                ProfileState profile,
+                Identifier home,
+                Identifier identifier,
+                List<Identifier> keptOut) {
             ProfileState other = find(identifier);
             if (other == null) {
-                joinNew(profile, home, identifier);
+                IdentityRules.Refusal refusal = rules.refuseJoin(profile, identifier);
+                if (refusal == null) {
+                    admit(identifier, profile);
+                } else {
+                    refuse(profile, home, identifier, refusal);
+                    keptOut.add(identifier);
+                }
                 return profile;
             }
             if (other.id.equals(profile.id)) {
@@ -127,32 +164,26 @@ public final class IdentityGraph {
             }
             IdentityRules.Refusal refusal = rules.refuseMerge(profile, other);
             if (refusal != null) {
-                reject(profile, other.id, home, identifier, refusal);
+                refuse(profile, home, identifier, refusal);
+                keptOut.add(identifier);
                 return profile;
             }
             return merge(profile, other, home, identifier);
         }
 
-        /** New passengers (non-linking identifiers) join the profile; known ones stay put. */
+        /** New passengers (non-linking identifiers) join the profile, else found their own. */
         private void join(ProfileState profile, Identifier home, List<Identifier> passengers) {
             for (Identifier passenger : passengers) {
-                if (!passenger.equals(home) && entry(passenger) == null) {
-                    joinNew(profile, home, passenger);
+                if (passenger.equals(home) || entry(passenger) != null) {
+                    continue;
                 }
-            }
-        }
-
-        private void joinNew(ProfileState profile, Identifier home, Identifier identifier) {
-            IdentityRules.Refusal refusal = rules.refuseJoin(profile, identifier);
-            if (refusal == null) {
-                profile.add(identifier);
-                store.putDirectory(
-                        IdentityKeys.of(identifier),
-                        expiring(identifier),
-                        new DirectoryEntry(profile.id));
-            } else {
-                ProfileState own = found(identifier);
-                reject(profile, own.id, home, identifier, refusal);
+                IdentityRules.Refusal refusal = rules.refuseJoin(profile, passenger);
+                if (refusal == null) {
+                    admit(passenger, profile);
+                } else {
+                    refuse(profile, home, passenger, refusal);
+                    found(passenger);
+                }
             }
         }
 
@@ -180,9 +211,8 @@ public final class IdentityGraph {
          * against the weaker (lower-priority) of the two, the evidence a shared device or a junk id
          * provides, which is quarantined after repeated rejections.
          */
-        private void reject(
+        private void refuse(
                 ProfileState profile,
-                String otherProfileId,
                 Identifier home,
                 Identifier identifier,
                 IdentityRules.Refusal refusal) {
@@ -191,23 +221,38 @@ public final class IdentityGraph {
                             ? identifier
                             : home;
             String key = IdentityKeys.of(blamed);
-            DirectoryEntry entry = store.directory(key, expiring(blamed));
-            entry.rejections++;
-            boolean quarantine = !entry.quarantined && entry.rejections >= rules.quarantineAfter();
-            entry.quarantined |= quarantine;
-            store.putDirectory(key, expiring(blamed), entry);
-            rejections.add(
-                    new RejectedLink(
-                            event.eventTime(),
-                            event.messageId(),
-                            profile.id,
-                            otherProfileId,
-                            identifier.type(),
-                            identifier.value(),
-                            refusal.rule(),
-                            refusal.detail(),
-                            key,
-                            quarantine));
+            DirectoryEntry entry = entry(blamed);
+            boolean quarantine;
+            if (entry == null) {
+                int count = pendingBlame.merge(key, 1, Integer::sum);
+                quarantine = count == rules.quarantineAfter();
+            } else {
+                entry.rejections++;
+                quarantine = !entry.quarantined && entry.rejections >= rules.quarantineAfter();
+                entry.quarantined |= quarantine;
+                store.putDirectory(key, expiring(blamed), entry);
+            }
+            refusals.add(new Refused(profile.id, identifier, refusal, key, quarantine));
+        }
+
+        /** The refusals as audit records, each naming where its identifier ended up. */
+        private List<RejectedLink> rejections() {
+            List<RejectedLink> rejections = new ArrayList<>();
+            for (Refused refused : refusals) {
+                rejections.add(
+                        new RejectedLink(
+                                event.eventTime(),
+                                event.messageId(),
+                                refused.profileId(),
+                                find(refused.identifier()).id,
+                                refused.identifier().type(),
+                                refused.identifier().value(),
+                                refused.refusal().rule(),
+                                refused.refusal().detail(),
+                                refused.blamed(),
+                                refused.quarantined()));
+            }
+            return List.copyOf(rejections);
         }
 
         private ProfileState findOrFound(Identifier identifier) {
@@ -223,10 +268,27 @@ public final class IdentityGraph {
                             IdentityKeys.profileId(tenant, event.eventTime(), founder),
                             event.eventTime(),
                             identifier);
-            store.putDirectory(founder, expiring(identifier), new DirectoryEntry(profile.id));
             touched.put(profile.id, profile);
             created.add(profile.id);
+            putNewEntry(identifier, profile.id);
             return profile;
+        }
+
+        /** A new identifier joins a profile. */
+        private void admit(Identifier identifier, ProfileState profile) {
+            profile.add(identifier);
+            putNewEntry(identifier, profile.id);
+        }
+
+        private void putNewEntry(Identifier identifier, String profileId) {
+            String key = IdentityKeys.of(identifier);
+            DirectoryEntry entry = new DirectoryEntry(profileId);
+            Integer blamed = pendingBlame.remove(key);
+            if (blamed != null) {
+                entry.rejections = blamed;
+                entry.quarantined = blamed >= rules.quarantineAfter();
+            }
+            store.putDirectory(key, expiring(identifier), entry);
         }
 
         /** The live profile of a known identifier, or null for a new one. */

@@ -64,6 +64,15 @@ public final class IdentityGraph {
         /** Rejections blamed on identifiers that have no directory entry yet. */
         private final Map<String, Integer> pendingBlame = new HashMap<>();
 
+        /**
+         * Directory entries and forward pointers read during this event, written through: each is
+         * read from state once per event (with RocksDB a read is a lookup, and a TTL'd read a write
+         * too).
+         */
+        private final Map<String, DirectoryEntry> entries = new HashMap<>();
+
+        private final Map<String, String> forwards = new HashMap<>();
+
         Pass(CustomerEvent event) {
             this.event = event;
         }
@@ -194,7 +203,7 @@ public final class IdentityGraph {
             winner.absorb(loser);
             touched.remove(loser.id);
             store.removeProfile(loser.id);
-            store.putForward(loser.id, winner.id);
+            putForward(loser.id, winner.id);
             removed.add(loser.id);
             merges.add(
                     new ProfileMerged(
@@ -230,7 +239,7 @@ public final class IdentityGraph {
                 entry.rejections++;
                 quarantine = !entry.quarantined && entry.rejections >= rules.quarantineAfter();
                 entry.quarantined |= quarantine;
-                store.putDirectory(key, expiring(blamed), entry);
+                putEntry(blamed, entry);
             }
             refusals.add(new Refused(profile.id, identifier, refusal, key, quarantine));
         }
@@ -288,20 +297,25 @@ public final class IdentityGraph {
                 entry.rejections = blamed;
                 entry.quarantined = blamed >= rules.quarantineAfter();
             }
+            putEntry(identifier, entry);
+        }
+
+        private void putEntry(Identifier identifier, DirectoryEntry entry) {
+            String key = IdentityKeys.of(identifier);
+            entries.put(key, entry);
             store.putDirectory(key, expiring(identifier), entry);
         }
 
         /** The live profile of a known identifier, or null for a new one. */
         private ProfileState find(Identifier identifier) {
-            String key = IdentityKeys.of(identifier);
-            DirectoryEntry entry = store.directory(key, expiring(identifier));
+            DirectoryEntry entry = entry(identifier);
             if (entry == null) {
                 return null;
             }
             String root = root(entry.profileId);
             if (!root.equals(entry.profileId)) {
                 entry.profileId = root;
-                store.putDirectory(key, expiring(identifier), entry);
+                putEntry(identifier, entry);
             }
             return touched.computeIfAbsent(root, this::load);
         }
@@ -322,18 +336,34 @@ public final class IdentityGraph {
             List<String> path = new ArrayList<>();
             String current = profileId;
             String next;
-            while ((next = store.forward(current)) != null) {
+            while ((next = forward(current)) != null) {
                 path.add(current);
                 current = next;
             }
             for (int i = 0; i < path.size() - 1; i++) {
-                store.putForward(path.get(i), current);
+                putForward(path.get(i), current);
             }
             return current;
         }
 
+        private String forward(String profileId) {
+            if (!forwards.containsKey(profileId)) {
+                forwards.put(profileId, store.forward(profileId));
+            }
+            return forwards.get(profileId);
+        }
+
+        private void putForward(String loserId, String winnerId) {
+            forwards.put(loserId, winnerId);
+            store.putForward(loserId, winnerId);
+        }
+
         private DirectoryEntry entry(Identifier identifier) {
-            return store.directory(IdentityKeys.of(identifier), expiring(identifier));
+            String key = IdentityKeys.of(identifier);
+            if (!entries.containsKey(key)) {
+                entries.put(key, store.directory(key, expiring(identifier)));
+            }
+            return entries.get(key);
         }
 
         private boolean expiring(Identifier identifier) {

@@ -33,7 +33,7 @@ public final class IdentityJson {
         ObjectNode byEvent = json.putObject("countsByEvent");
         profile.countsByEvent.forEach(byEvent::put);
         ObjectNode traits = json.putObject("traits");
-        profile.traits.forEach((name, value) -> traits.set(name, parse(value.json())));
+        profile.traits.forEach((name, value) -> traits.set(name, parse(value.json)));
         return json;
     }
 

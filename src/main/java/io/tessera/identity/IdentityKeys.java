@@ -15,6 +15,12 @@ public final class IdentityKeys {
         return identifier.type() + ":" + identifier.value();
     }
 
+    /** The identifier of a directory key (types never contain a colon; values may). */
+    public static Identifier parse(String key) {
+        int colon = key.indexOf(':');
+        return new Identifier(key.substring(0, colon), key.substring(colon + 1));
+    }
+
     /**
      * A profile id: stable, never reused, and free of identifier values. It names the creation time
      * and a digest of the tenant and founding identifier, e.g. {@code

@@ -24,10 +24,10 @@ public class ProfileState {
     public String founder;
 
     /**
-     * The identifiers, in order of admission. A list of records, not a map of lists: Flink has a
-     * serializer for the first and would fall back to Kryo for the second.
+     * The identifiers as {@code type:value} keys, in order of admission. A flat list of strings: a
+     * map of lists would fall back to Kryo, and records deserialize slowly on every read.
      */
-    public List<Identifier> identifiers = new ArrayList<>();
+    public List<String> identifiers = new ArrayList<>();
 
     /** Earliest and latest event time of the events credited to the profile. */
     public long firstSeen = Long.MAX_VALUE;
@@ -66,16 +66,18 @@ public class ProfileState {
 
     /** Adds an identifier (the caller has checked the rules). */
     public void add(Identifier identifier) {
-        if (!identifiers.contains(identifier)) {
-            identifiers.add(identifier);
+        String key = IdentityKeys.of(identifier);
+        if (!identifiers.contains(key)) {
+            identifiers.add(key);
         }
     }
 
     /** Number of values of one type. */
     public int count(String type) {
+        String prefix = type + ":";
         int count = 0;
-        for (Identifier identifier : identifiers) {
-            count += identifier.type().equals(type) ? 1 : 0;
+        for (String key : identifiers) {
+            count += key.startsWith(prefix) ? 1 : 0;
         }
         return count;
     }
@@ -88,11 +90,18 @@ public class ProfileState {
     /** The values of each type, in order of admission. */
     public Map<String, List<String>> identifiersByType() {
         Map<String, List<String>> byType = new TreeMap<>();
-        for (Identifier identifier : identifiers) {
+        for (Identifier identifier : identifierList()) {
             byType.computeIfAbsent(identifier.type(), t -> new ArrayList<>())
                     .add(identifier.value());
         }
         return byType;
+    }
+
+    /** The identifiers, in order of admission. */
+    public List<Identifier> identifierList() {
+        List<Identifier> list = new ArrayList<>(identifiers.size());
+        identifiers.forEach(key -> list.add(IdentityKeys.parse(key)));
+        return list;
     }
 
     /** Credits one event to the profile. */
@@ -110,7 +119,11 @@ public class ProfileState {
 
     /** Merges a younger profile into this one; the result does not depend on merge order. */
     public void absorb(ProfileState loser) {
-        loser.identifiers.forEach(this::add);
+        for (String key : loser.identifiers) {
+            if (!identifiers.contains(key)) {
+                identifiers.add(key);
+            }
+        }
         eventCount += loser.eventCount;
         firstSeen = Math.min(firstSeen, loser.firstSeen);
         lastSeen = Math.max(lastSeen, loser.lastSeen);

@@ -48,11 +48,14 @@ public final class SingleModeIdentityFunction
         MapStateDescriptor<String, DirectoryEntry> expiring =
                 new MapStateDescriptor<>(
                         EXPIRING_DIRECTORY, Types.STRING, TypeInformation.of(DirectoryEntry.class));
-        // Reads refresh the TTL: an anonymous id stays as long as it keeps being seen.
+        // Reads refresh the TTL: an anonymous id stays as long as it keeps being seen. No
+        // incremental background cleanup: on the heap backend it would scan the tenant's whole
+        // map on every access; expired entries go in compaction (RocksDB) and snapshots.
         expiring.enableTimeToLive(
                 StateTtlConfig.newBuilder(expiringTtl)
                         .setUpdateType(StateTtlConfig.UpdateType.OnReadAndWrite)
                         .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                        .disableCleanupInBackground()
                         .cleanupFullSnapshot()
                         .cleanupInRocksdbCompactFilter(1000)
                         .build());

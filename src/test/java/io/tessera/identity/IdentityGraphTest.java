@@ -187,8 +187,8 @@ class IdentityGraphTest {
         assertEquals(IdentityFixtures.T0.plusSeconds(540).toEpochMilli(), merged.lastSeen);
         assertEquals(Map.of("identify", 2L, "track", 2L, "page", 1L), merged.countsByType);
         assertEquals(Map.of("Order Completed", 2L), merged.countsByEvent);
-        assertEquals("\"pro\"", merged.traits.get("plan").json(), "latest by event time");
-        assertEquals("\"Ann\"", merged.traits.get("name").json());
+        assertEquals("\"pro\"", merged.traits.get("plan").json, "latest by event time");
+        assertEquals("\"Ann\"", merged.traits.get("name").json);
     }
 
     @Test

@@ -206,9 +206,8 @@ class IdentityPropertiesTest {
             assertEquals(admittedIds, store.directory().keySet());
             Map<String, String> owner = new HashMap<>();
             for (ProfileState profile : store.profiles.values()) {
-                for (Identifier id : profile.identifiers) {
-                    assertNull(
-                            owner.put(IdentityKeys.of(id), profile.id), "in two profiles: " + id);
+                for (String id : profile.identifiers) {
+                    assertNull(owner.put(id, profile.id), "in two profiles: " + id);
                 }
             }
             for (String id : admittedIds) {
@@ -294,7 +293,7 @@ class IdentityPropertiesTest {
             Set<Set<String>> partition = new HashSet<>();
             for (ProfileState profile : store.profiles.values()) {
                 Set<String> members = new TreeSet<>();
-                profile.identifiers.forEach(id -> members.add(IdentityKeys.of(id)));
+                members.addAll(profile.identifiers);
                 partition.add(members);
             }
             return partition;
@@ -305,7 +304,7 @@ class IdentityPropertiesTest {
             Map<Set<String>, Long> counts = new HashMap<>();
             for (ProfileState profile : store.profiles.values()) {
                 Set<String> members = new TreeSet<>();
-                profile.identifiers.forEach(id -> members.add(IdentityKeys.of(id)));
+                members.addAll(profile.identifiers);
                 counts.put(members, profile.eventCount);
             }
             return counts;

@@ -19,6 +19,7 @@ public final class TesseraCli {
               demo      run the job on an in-process Kafka and a local Flink, with shop traffic
               replay    run the job over a file of Segment messages and write what it produced
               config    list the job's options (--cdp.*), with defaults and descriptions
+              bench     measure: bench identity (the identity operator on one core)
 
             Run ./tessera COMMAND --help for a command's options.
             """;
@@ -39,6 +40,7 @@ public final class TesseraCli {
                     case "demo" -> DemoCommand.USAGE;
                     case "replay" -> ReplayCommand.USAGE;
                     case "config" -> "Usage: ./tessera config\n";
+                    case "bench" -> IdentityBench.USAGE;
                     default -> null;
                 };
         if (usage == null) {
@@ -54,6 +56,7 @@ public final class TesseraCli {
             switch (command) {
                 case "demo" -> DemoCommand.main(rest, out);
                 case "replay" -> ReplayCommand.main(rest, out);
+                case "bench" -> bench(rest, out);
                 default -> printOptions(out);
             }
         } catch (CommandLine.UsageException | InvalidOptionException e) {
@@ -77,6 +80,13 @@ public final class TesseraCli {
                     defaultOf(option),
                     new HtmlFormatter().format(option.description()));
         }
+    }
+
+    private static void bench(String[] args, PrintStream out) throws Exception {
+        if (args.length == 0 || !args[0].equals("identity")) {
+            throw new CommandLine.UsageException("name what to measure: bench identity");
+        }
+        IdentityBench.main(Arrays.copyOfRange(args, 1, args.length), out);
     }
 
     private static String defaultOf(ConfigOption<?> option) {

@@ -1,0 +1,138 @@
+package io.tessera.tools;
+
+import io.tessera.identity.IdentitySettings;
+import io.tessera.identity.ResolvedEvent;
+import io.tessera.identity.SingleModeIdentityFunction;
+import io.tessera.model.CustomerEvent;
+import io.tessera.model.Identifier;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/**
+ * {@code ./tessera bench identity}: events per second through the single-mode identity operator on
+ * one core (an operator test harness drives it in this thread, no network, no other operators),
+ * with RocksDB, merge-free and with 1 % of events merging two profiles; the same merge-free run on
+ * the heap state backend is the baseline.
+ */
+final class IdentityBench {
+    static final String USAGE =
+            """
+            Usage: ./tessera bench identity [--events N] [--users U]
+
+            Drives the single-mode identity operator in this thread (one core) with N generated
+            events (default 200000) of U visitors (default 20000), and prints events/s:
+              heap, merge-free       the baseline: the same operator on the heap state backend
+              RocksDB, merge-free    visitors seen again on their known identifiers
+              RocksDB, 1 % merging   1 % of events link two existing profiles
+            """;
+
+    private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+
+    private IdentityBench() {}
+
+    static void main(String[] args, PrintStream out) throws Exception {
+        CommandLine line = CommandLine.parse(args, Set.of("events", "users"), Set.of());
+        int events = line.getInt("events", 200_000);
+        int users = line.getInt("users", 20_000);
+        out.printf(
+                "Identity operator, single mode, one core: %d events of %d visitors%n",
+                events, users);
+        List<CustomerEvent> mergeFree = workload(events, users, 0.0);
+        List<CustomerEvent> merging = workload(events, users, 0.01);
+        double heap = run(new HashMapStateBackend(), mergeFree);
+        double rocks = run(rocksDb(), mergeFree);
+        double rocksMerging = run(rocksDb(), merging);
+        out.printf("  heap, merge-free      %,10.0f events/s  (baseline)%n", heap);
+        out.printf(
+                "  RocksDB, merge-free   %,10.0f events/s  (%.2f x baseline)%n",
+                rocks, rocks / heap);
+        out.printf(
+                "  RocksDB, 1 %% merging  %,10.0f events/s  (%.2f x baseline)%n",
+                rocksMerging, rocksMerging / heap);
+    }
+
+    /**
+     * Visitors browse on an anonymous id, most also on a device id; each first event of a visitor
+     * founds a profile. With {@code mergeRate}, that share of events carries the anonymous ids of
+     * two visitors, merging their profiles.
+     */
+    static List<CustomerEvent> workload(int events, int users, double mergeRate) {
+        Random random = new Random(42);
+        List<CustomerEvent> workload = new ArrayList<>(events);
+        for (int i = 0; i < events; i++) {
+            int user = random.nextInt(users);
+            List<Identifier> ids = new ArrayList<>();
+            if (user % 4 != 0) {
+                ids.add(new Identifier("device_id", "dev-" + user));
+            }
+            ids.add(new Identifier("anonymous_id", "anon-" + user));
+            if (random.nextDouble() < mergeRate) {
+                ids.add(new Identifier("anonymous_id", "anon-" + random.nextInt(users)));
+            }
+            workload.add(
+                    new CustomerEvent(
+                            "m" + i,
+                            "track",
+                            "Product Viewed",
+                            T0.toEpochMilli() + i * 1000L,
+                            ids,
+                            null,
+                            "{}",
+                            CustomerEvent.DEFAULT_TENANT));
+        }
+        return workload;
+    }
+
+    /**
+     * RocksDB with the memory a task slot of {@code flink-conf/config.yaml} gets (about 256 MB of
+     * managed memory): an operator harness has almost no managed memory, and RocksDB would flush a
+     * tiny memtable to disk every few writes.
+     */
+    private static EmbeddedRocksDBStateBackend rocksDb() {
+        EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend();
+        backend.getMemoryConfiguration().setFixedMemoryPerSlot(MemorySize.parse("256m"));
+        return backend;
+    }
+
+    /** Events per second of one run, after a warm-up of a tenth of the events. */
+    private static double run(StateBackend backend, List<CustomerEvent> events) throws Exception {
+        IdentitySettings settings = IdentitySettings.from(new Configuration());
+        try (KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, ResolvedEvent> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new SingleModeIdentityFunction(
+                                        settings.rules(), settings.expiringTtl())),
+                        CustomerEvent::tenant,
+                        Types.STRING)) {
+            harness.setStateBackend(backend);
+            harness.open();
+            int warmUp = events.size() / 10;
+            long start = 0;
+            for (int i = 0; i < events.size(); i++) {
+                if (i == warmUp) {
+                    start = System.nanoTime();
+                }
+                CustomerEvent event = events.get(i);
+                harness.processElement(event, event.eventTime());
+                if (i % 1000 == 0) {
+                    // The harness keeps every output; drop them so memory stays flat.
+                    harness.getOutput().clear();
+                }
+            }
+            long nanos = System.nanoTime() - start;
+            return (events.size() - warmUp) / (nanos / 1e9);
+        }
+    }
+}

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tessera.connect.KafkaOptions;
+import io.tessera.ingest.IngestOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,8 +113,9 @@ class TesseraConfigTest {
                             assertTrue(option.key().startsWith("cdp."), option.key());
                             assertTrue(
                                     option.hasDefaultValue()
-                                            || option == KafkaOptions.BOOTSTRAP_SERVERS,
-                                    option.key() + " has a default");
+                                            || option == KafkaOptions.BOOTSTRAP_SERVERS
+                                            || option == IngestOptions.TENANT_FIELD,
+                                    option.key() + " has a default or is optional by design");
                             assertTrue(
                                     !new org.apache.flink.configuration.description.HtmlFormatter()
                                             .format(option.description())

@@ -49,13 +49,13 @@ class IdentityPropertiesTest {
     /** One generated message: its identifiers as Segment fields, and a minute offset. */
     record Message(Map<String, String> fields, int minute) {}
 
-    @Property(tries = 300)
+    @Property(tries = 1000)
     void everyInvariantHoldsAfterAnyStream(@ForAll("streams") List<Message> stream) {
         Run run = Run.of(stream);
         run.checkInvariants();
     }
 
-    @Property(tries = 150)
+    @Property(tries = 500)
     void withoutRejectionsProfilesAreTheConnectedComponentsInAnyOrder(
             @ForAll("streams") List<Message> stream, @ForAll long seed) {
         Run inOrder = Run.of(stream);

@@ -19,12 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -47,6 +44,7 @@ public final class DemoCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACCEPTED_TOPIC = "cdp.demo.accepted";
     private static final long SEED = 20251128L;
+    private static final int MAX_NEWS_LINES = 8;
 
     private DemoCommand() {}
 
@@ -115,12 +113,9 @@ public final class DemoCommand {
                         + " ...");
         JobClient job = env.executeAsync("tessera-demo");
 
-        Progress progress = new Progress();
-        Thread readers = startReaders(kafka, config.kafka().eventsDlqTopic(), progress);
         AtomicLong produced = new AtomicLong();
         Thread producer =
                 startProducer(kafka, config.kafka().eventsTopic(), traffic, seconds, produced);
-
         // Every record ends as accepted events, dropped duplicates or a dead letter.
         long expected =
                 traffic.stream()
@@ -131,43 +126,62 @@ public final class DemoCommand {
                                                 ? r.messages()
                                                 : 1)
                         .sum();
-        long started = System.nanoTime();
-        long producerDone = 0;
-        while (true) {
-            TimeUnit.SECONDS.sleep(1);
-            long duplicates = duplicates(job);
-            long total = progress.accepted.get() + progress.deadLetters() + duplicates;
-            out.printf(
-                    "[%3ds] records produced %6d/%d | accepted %6d | dead letters %3d | duplicates"
-                            + " %3d%n",
-                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
-                    produced.get(),
-                    traffic.size(),
-                    progress.accepted.get(),
-                    progress.deadLetters(),
-                    duplicates);
-            if (producer.isAlive() || follow) {
-                continue;
+        long duplicates;
+        try (DemoOutputs outputs = new DemoOutputs(kafka, config.kafka(), ACCEPTED_TOPIC)) {
+            long started = System.nanoTime();
+            long producerDone = 0;
+            int newsShown = 0;
+            while (true) {
+                TimeUnit.SECONDS.sleep(1);
+                duplicates = duplicates(job);
+                out.printf(
+                        "[%3ds] produced %5d/%d | accepted %5d | dead letters %2d | duplicates %3d"
+                                + " | profiles %4d | merges %3d | rejected links %2d%n",
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
+                        produced.get(),
+                        traffic.size(),
+                        outputs.accepted.get(),
+                        outputs.deadLetters(),
+                        duplicates,
+                        outputs.profiles.size(),
+                        outputs.merges.get(),
+                        outputs.rejectedLinks.get());
+                String line;
+                while ((line = outputs.news.poll()) != null) {
+                    if (newsShown++ < MAX_NEWS_LINES) {
+                        out.println("        " + line);
+                    }
+                }
+                if (producer.isAlive() || follow) {
+                    continue;
+                }
+                producerDone = producerDone == 0 ? System.nanoTime() : producerDone;
+                // Counts lag the job by a checkpoint (outputs are transactional) and a heartbeat
+                // (the duplicates accumulator); give up waiting after half a minute.
+                long total = outputs.accepted.get() + outputs.deadLetters() + duplicates;
+                boolean late = System.nanoTime() - producerDone > TimeUnit.SECONDS.toNanos(30);
+                if (total >= expected || late) {
+                    break;
+                }
             }
-            producerDone = producerDone == 0 ? System.nanoTime() : producerDone;
-            // Counts lag the job by a checkpoint (outputs are transactional) and a heartbeat
-            // (the duplicates accumulator); give up waiting after half a minute.
-            boolean late = System.nanoTime() - producerDone > TimeUnit.SECONDS.toNanos(30);
-            if (total >= expected || late) {
-                break;
-            }
+            job.cancel().get();
+            summary(out, config, traffic, messages, duplicates, outputs);
         }
-        long duplicates = duplicates(job);
-        job.cancel().get();
-        progress.stop.set(true);
-        readers.join();
+    }
 
+    private static void summary(
+            PrintStream out,
+            TesseraConfig config,
+            List<ShopTraffic.Record> traffic,
+            long messages,
+            long duplicates,
+            DemoOutputs outputs) {
         out.println();
         out.println("Summary");
         out.printf(
                 "  Kafka records produced  %6d  (%d messages in valid records, batches included)%n",
                 traffic.size(), messages);
-        out.printf("  accepted events         %6d%n", progress.accepted.get());
+        out.printf("  accepted events         %6d%n", outputs.accepted.get());
         out.printf(
                 "  duplicates dropped      %6d  (%d redeliveries sent)%n",
                 duplicates,
@@ -176,12 +190,22 @@ public final class DemoCommand {
                         .mapToLong(ShopTraffic.Record::messages)
                         .sum());
         out.printf(
-                "  dead letters            %6d  %s%n", progress.deadLetters(), progress.byReason);
+                "  dead letters            %6d  %s%n",
+                outputs.deadLetters(), outputs.deadLettersByReason);
+        out.printf("  profiles                %6d%n", outputs.profiles.size());
+        out.printf("  merges                  %6d%n", outputs.merges.get());
+        out.printf("  rejected links          %6d%n", outputs.rejectedLinks.get());
         out.println();
-        out.println("A few accepted events, as the job understood them:");
-        progress.samples.stream().limit(3).forEach(s -> out.println("  " + s));
-        out.println("A dead letter on " + config.kafka().eventsDlqTopic() + ":");
-        out.println("  " + progress.deadLetterSample);
+        out.println("The most stitched profiles (" + config.kafka().profilesTopic() + "):");
+        for (JsonNode profile : outputs.largestProfiles(3)) {
+            out.printf(
+                    "  %s  %d events  %s%n",
+                    profile.get("id").asText(),
+                    profile.get("eventCount").asLong(),
+                    profile.get("identifiers"));
+        }
+        out.println("A dead letter (" + config.kafka().eventsDlqTopic() + "):");
+        out.println("  " + outputs.deadLetterSample);
     }
 
     private static long duplicates(JobClient job) throws Exception {
@@ -230,61 +254,5 @@ public final class DemoCommand {
                         "demo-producer");
         thread.start();
         return thread;
-    }
-
-    private static Thread startReaders(EmbeddedKafka kafka, String dlqTopic, Progress progress) {
-        Thread thread =
-                new Thread(
-                        () -> {
-                            try (KafkaConsumer<byte[], byte[]> accepted =
-                                            kafka.committedReader(ACCEPTED_TOPIC);
-                                    KafkaConsumer<byte[], byte[]> deadLetters =
-                                            kafka.committedReader(dlqTopic)) {
-                                while (!progress.stop.get()) {
-                                    for (ConsumerRecord<byte[], byte[]> r :
-                                            accepted.poll(Duration.ofMillis(200))) {
-                                        progress.accepted.incrementAndGet();
-                                        JsonNode event = JSON.readTree(r.value());
-                                        if (progress.samples.size() < 3
-                                                && event.get("identifiers").size() > 2) {
-                                            progress.samples.add(event.toString());
-                                        }
-                                    }
-                                    for (ConsumerRecord<byte[], byte[]> r :
-                                            deadLetters.poll(Duration.ofMillis(200))) {
-                                        JsonNode deadLetter = JSON.readTree(r.value());
-                                        progress.byReason.merge(
-                                                deadLetter.get("reason").asText(), 1L, Long::sum);
-                                        if (progress.deadLetterSample == null
-                                                && !"too_large"
-                                                        .equals(
-                                                                deadLetter
-                                                                        .get("reason")
-                                                                        .asText())) {
-                                            progress.deadLetterSample = deadLetter.toString();
-                                        }
-                                    }
-                                }
-                            } catch (Exception e) {
-                                throw new IllegalStateException(
-                                        "demo outputs could not be read", e);
-                            }
-                        },
-                        "demo-readers");
-        thread.start();
-        return thread;
-    }
-
-    /** What the readers have seen of the job's outputs so far. */
-    private static final class Progress {
-        final AtomicLong accepted = new AtomicLong();
-        final Map<String, Long> byReason = new java.util.concurrent.ConcurrentSkipListMap<>();
-        final List<String> samples = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final AtomicBoolean stop = new AtomicBoolean();
-        volatile String deadLetterSample;
-
-        long deadLetters() {
-            return byReason.values().stream().mapToLong(Long::longValue).sum();
-        }
     }
 }

@@ -120,15 +120,30 @@ public final class ShopTraffic {
                                     1,
                                     Instant.parse(m.get("originalTimestamp").asText())));
         }
-        if (user % 10 == 0 && users > 1) {
-            // A second device of the same person, seen later with the same email.
+        if (user % 10 == 0) {
+            // A second device of the same person: anonymous browsing first (its own profile),
+            // then an event that names the email, which merges it into the person's profile.
+            Instant appStart = start.plusMillis(offset).plusSeconds(30);
+            String appAnonymousId = "anon-app-" + user;
+            String appDevice = "ios-" + user;
+            add(
+                    appAnonymousId,
+                    track("Product Viewed", appAnonymousId, appDevice, product(), appStart),
+                    1,
+                    appStart);
             Instant later = t.plusSeconds(60);
-            ObjectNode view =
-                    track("Product Viewed", "anon-app-" + user, "ios-" + user, product(), later);
+            ObjectNode view = track("Product Viewed", appAnonymousId, appDevice, product(), later);
             ((ObjectNode) view.get("context"))
                     .putObject("traits")
                     .put("email", "shopper" + user + "@mail.example.org");
-            add("anon-app-" + user, view, 1, later);
+            add(appAnonymousId, view, 1, later);
+        }
+        if (logsIn && user % 25 == 5) {
+            // Logins on a shared in-store kiosk: the kiosk may not link different user ids.
+            Instant kiosk = t.plusSeconds(90);
+            ObjectNode identify = base("identify", "kiosk-session-" + user, "store-kiosk-1", kiosk);
+            identify.put("userId", userId);
+            add("kiosk", identify, 1, kiosk);
         }
     }
 

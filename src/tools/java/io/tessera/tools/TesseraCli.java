@@ -2,6 +2,7 @@ package io.tessera.tools;
 
 import io.tessera.config.InvalidOptionException;
 import io.tessera.config.TesseraConfig;
+import io.tessera.connect.KafkaOptions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
@@ -91,7 +92,7 @@ public final class TesseraCli {
 
     private static String defaultOf(ConfigOption<?> option) {
         if (!option.hasDefaultValue()) {
-            return "(required)";
+            return option == KafkaOptions.BOOTSTRAP_SERVERS ? "(required)" : "(none)";
         }
         Object value = option.defaultValue();
         return value instanceof Duration duration

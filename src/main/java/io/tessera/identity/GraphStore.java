@@ -11,6 +11,9 @@ public interface GraphStore {
     /** Writes a directory entry. */
     void putDirectory(String identifierKey, boolean expiring, DirectoryEntry entry);
 
+    /** Removes a directory entry (a deleted person's identifier). */
+    void removeDirectory(String identifierKey, boolean expiring);
+
     /** The profile a merged profile was merged into, or null for a live or unknown profile. */
     String forward(String profileId);
 

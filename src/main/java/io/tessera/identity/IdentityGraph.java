@@ -78,6 +78,9 @@ public final class IdentityGraph {
         }
 
         Resolution run(Map<String, TraitValue> identifyTraits) {
+            if ("delete".equals(event.type())) {
+                return delete();
+            }
             List<Identifier> identifiers = identifiersByPriority();
             // Evidence links profiles; passengers (non-linking types) only join when new;
             // quarantined identifiers take no part unless they are all the event has.
@@ -128,7 +131,38 @@ public final class IdentityGraph {
                     List.copyOf(created),
                     List.copyOf(removed),
                     List.copyOf(merges),
-                    rejections());
+                    rejections(),
+                    List.of());
+        }
+
+        /**
+         * A privacy request (rule 8): removes every profile the event's identifiers resolve to,
+         * with all its identifiers, so later events for them start a new profile. Forward pointers
+         * to a deleted profile stay, unreachable: no directory entry leads to them.
+         */
+        private Resolution delete() {
+            List<String> deleted = new ArrayList<>();
+            for (Identifier identifier : identifiersByPriority()) {
+                ProfileState profile = find(identifier);
+                if (profile == null) {
+                    continue;
+                }
+                for (Identifier member : profile.identifierList()) {
+                    entries.put(IdentityKeys.of(member), null);
+                    store.removeDirectory(IdentityKeys.of(member), expiring(member));
+                }
+                store.removeProfile(profile.id);
+                touched.remove(profile.id);
+                deleted.add(profile.id);
+            }
+            return new Resolution(
+                    deleted.isEmpty() ? null : deleted.get(0),
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    List.copyOf(deleted));
         }
 
         /** The event's identifiers, an alias's previousId typed, highest priority first. */

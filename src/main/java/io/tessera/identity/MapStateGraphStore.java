@@ -35,6 +35,11 @@ final class MapStateGraphStore implements GraphStore {
     }
 
     @Override
+    public void removeDirectory(String identifierKey, boolean expiring) {
+        write(() -> (expiring ? expiringDirectory : durableDirectory).remove(identifierKey));
+    }
+
+    @Override
     public String forward(String profileId) {
         return read(() -> forwards.get(profileId));
     }

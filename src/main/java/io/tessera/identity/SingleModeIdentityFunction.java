@@ -36,6 +36,8 @@ public final class SingleModeIdentityFunction
     private transient Counter rejectedLinks;
     private transient Counter quarantined;
     private transient Counter profilesCreated;
+    private transient Counter deletions;
+    private transient Counter unknownDeletes;
 
     /** A function applying the given rules; expiring identifiers live for {@code expiringTtl}. */
     public SingleModeIdentityFunction(IdentityRules rules, Duration expiringTtl) {
@@ -80,6 +82,8 @@ public final class SingleModeIdentityFunction
         rejectedLinks = identity.counter("rejectedLinks");
         quarantined = identity.counter("quarantined");
         profilesCreated = identity.counter("profilesCreated");
+        deletions = identity.counter("profilesDeleted");
+        unknownDeletes = identity.counter("deletesOfUnknownIdentifiers");
     }
 
     @Override
@@ -108,6 +112,16 @@ public final class SingleModeIdentityFunction
             ctx.output(
                     IdentityOutputs.PROFILES, new ProfileUpdate(profile.id, profile.copy(), null));
         }
-        out.collect(new ResolvedEvent(resolution.profileId(), event));
+        for (String deleted : resolution.deleted()) {
+            deletions.inc();
+            ctx.output(IdentityOutputs.PROFILES, new ProfileUpdate(deleted, null, null));
+            // Later stages see the delete too: activation clears the person's attributes.
+            out.collect(new ResolvedEvent(deleted, event));
+        }
+        if (!"delete".equals(event.type())) {
+            out.collect(new ResolvedEvent(resolution.profileId(), event));
+        } else if (resolution.deleted().isEmpty()) {
+            unknownDeletes.inc();
+        }
     }
 }

@@ -27,9 +27,12 @@ import java.util.function.Consumer;
 public final class SegmentMessageParser implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The Segment message types the job accepts. */
+    /**
+     * The message types the job accepts: Segment's six, and {@code delete}, a privacy request that
+     * removes the profile of the identifiers it names.
+     */
     public static final Set<String> MESSAGE_TYPES =
-            Set.of("track", "identify", "page", "screen", "group", "alias");
+            Set.of("track", "identify", "page", "screen", "group", "alias", "delete");
 
     private static final ObjectMapper MAPPER =
             new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

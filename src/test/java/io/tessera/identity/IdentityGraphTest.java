@@ -234,6 +234,25 @@ class IdentityGraphTest {
         assertEquals(2, store.profiles.size());
     }
 
+    @Test
+    void deletesEveryProfileADeleteRequestNamesAndLaterEventsStartAfresh() {
+        String p1 = resolve(track("1", 0, "x", "anonymous_id:a1")).profileId();
+        resolve(identify("2", 1, "{\"plan\":\"pro\"}", "user_id:u1", "anonymous_id:a1"));
+        String other = resolve(track("3", 2, "x", "anonymous_id:z")).profileId();
+
+        Resolution delete = resolve(event("4", 3, "delete", null, "user_id:u1"));
+
+        assertEquals(List.of(p1), delete.deleted());
+        assertNull(store.profiles.get(p1));
+        assertNull(store.profileOf("anonymous_id:a1"), "every identifier of the person is gone");
+        assertNull(store.profileOf("user_id:u1"));
+        assertEquals(other, store.profileOf("anonymous_id:z").id, "others are untouched");
+        String fresh = resolve(track("5", 4, "x", "anonymous_id:a1")).profileId();
+        assertNotEquals(p1, fresh);
+        assertEquals(1, store.profiles.get(fresh).eventCount);
+        assertTrue(resolve(event("6", 5, "delete", null, "user_id:nobody")).deleted().isEmpty());
+    }
+
     private Resolution resolve(CustomerEvent event) {
         return graph.resolve(event, IdentifyTraits.of(event));
     }

@@ -21,6 +21,11 @@ final class InMemoryGraphStore implements GraphStore {
     }
 
     @Override
+    public void removeDirectory(String identifierKey, boolean expiringType) {
+        (expiringType ? expiring : durable).remove(identifierKey);
+    }
+
+    @Override
     public String forward(String profileId) {
         return forwards.get(profileId);
     }

@@ -238,6 +238,15 @@ class SegmentMessageParserTest {
     }
 
     @Test
+    void acceptsADeleteRequestWithTheIdentifiersItNames() {
+        CustomerEvent delete =
+                parse("{\"type\":\"delete\",\"userId\":\"u-9\"," + TIME + "}").get(0).event();
+
+        assertEquals("delete", delete.type());
+        assertEquals(List.of(new Identifier("user_id", "u-9")), delete.identifiers());
+    }
+
+    @Test
     void keepsAnAliasPreviousIdApartForTheIdentityStage() {
         CustomerEvent alias =
                 parse(

@@ -156,6 +156,7 @@ public final class ReplayCommand {
         if (update.isRemoval()) {
             ObjectNode removal = new ObjectMapper().createObjectNode();
             removal.put("id", update.profileId());
+            removal.put("removed", true);
             removal.put("mergedInto", update.mergedInto());
             return removal;
         }
@@ -173,7 +174,7 @@ public final class ReplayCommand {
             for (String line : Files.readAllLines(updates)) {
                 JsonNode update = json.readTree(line);
                 String id = update.get("id").asText();
-                if (update.has("mergedInto")) {
+                if (update.has("removed")) {
                     latest.remove(id);
                 } else {
                     latest.put(id, line);

@@ -2,21 +2,16 @@ package io.tessera;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tessera.config.ConfigArguments;
 import io.tessera.config.TesseraConfig;
-import io.tessera.connect.KafkaConnectors;
-import io.tessera.ingest.SegmentMessageParser;
 import io.tessera.tools.EmbeddedKafka;
-import io.tessera.tools.LocalJobConfig;
+import io.tessera.tools.LocalKafkaJob;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,22 +43,8 @@ class IdentityITCase {
     @BeforeAll
     static void startKafka() throws Exception {
         kafka = EmbeddedKafka.start();
-        config =
-                TesseraConfig.from(
-                        ConfigArguments.parse(
-                                new String[] {
-                                    "--cdp.kafka.bootstrap-servers",
-                                    kafka.bootstrapServers(),
-                                    "--cdp.kafka.starting-offsets",
-                                    "EARLIEST"
-                                }));
-        kafka.createTopics(2, config.kafka().eventsTopic());
-        kafka.createTopics(
-                1,
-                config.kafka().eventsDlqTopic(),
-                config.kafka().profilesTopic(),
-                config.kafka().profileMergesTopic(),
-                config.kafka().rejectedLinksTopic());
+        config = LocalKafkaJob.config(kafka, "--cdp.kafka.starting-offsets", "EARLIEST");
+        LocalKafkaJob.createTopics(kafka, config, 2);
     }
 
     @AfterAll
@@ -85,16 +66,7 @@ class IdentityITCase {
         }
         kafka.send(config.kafka().eventsTopic(), records);
 
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        LocalJobConfig.create(2, Duration.ofMillis(300)));
-        SegmentMessageParser parser = new SegmentMessageParser(config.ingest(), Clock.systemUTC());
-        Topology.build(
-                env,
-                config,
-                new Topology.Sources(KafkaConnectors.eventsSource(config.kafka(), parser, true)),
-                TesseraJob.kafkaSinks(config.kafka(), null));
-        env.execute("identity-it");
+        LocalKafkaJob.build(config, 2, Duration.ofMillis(300), true, null).execute("identity-it");
 
         AcceptanceA6.check(
                 compacted(config.kafka().profilesTopic()),

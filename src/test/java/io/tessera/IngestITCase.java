@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.config.ConfigArguments;
 import io.tessera.config.TesseraConfig;
-import io.tessera.connect.KafkaConnectors;
 import io.tessera.ingest.CustomerEventJson;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.SegmentMessageParser;
 import io.tessera.tools.EmbeddedKafka;
-import io.tessera.tools.LocalJobConfig;
+import io.tessera.tools.LocalKafkaJob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -59,8 +57,8 @@ class IngestITCase {
     @BeforeAll
     static void startKafka() throws Exception {
         kafka = EmbeddedKafka.start();
-        kafka.createTopics(2, EVENTS, DLQ, ACCEPTED);
-        kafka.createTopics(1, "cdp.profiles", "cdp.profile-merges", "cdp.identity.rejected-links");
+        LocalKafkaJob.createTopics(kafka, LocalKafkaJob.config(kafka), 2);
+        kafka.createTopics(1, ACCEPTED);
     }
 
     @AfterAll
@@ -133,25 +131,14 @@ class IngestITCase {
 
     private static void runJob() throws Exception {
         TesseraConfig config =
-                TesseraConfig.from(
-                        ConfigArguments.parse(
-                                new String[] {
-                                    "--cdp.kafka.bootstrap-servers",
-                                    kafka.bootstrapServers(),
-                                    "--cdp.kafka.starting-offsets",
-                                    "EARLIEST"
-                                }));
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        LocalJobConfig.create(2, Duration.ofMillis(300)));
-        SegmentMessageParser parser = new SegmentMessageParser(config.ingest(), Clock.systemUTC());
-        Topology.build(
-                env,
-                config,
-                new Topology.Sources(KafkaConnectors.eventsSource(config.kafka(), parser, true)),
-                TesseraJob.kafkaSinks(
-                        config.kafka(), kafka.acceptedEventsTap(ACCEPTED, "it-accepted")));
-        env.execute("ingest-it");
+                LocalKafkaJob.config(kafka, "--cdp.kafka.starting-offsets", "EARLIEST");
+        LocalKafkaJob.build(
+                        config,
+                        2,
+                        Duration.ofMillis(300),
+                        true,
+                        kafka.acceptedEventsTap(ACCEPTED, "it-accepted"))
+                .execute("ingest-it");
     }
 
     /** What each valid message yields when parsed alone. */

@@ -2,19 +2,12 @@ package io.tessera.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tessera.TesseraJob;
-import io.tessera.Topology;
-import io.tessera.config.ConfigArguments;
 import io.tessera.config.TesseraConfig;
-import io.tessera.connect.KafkaConnectors;
 import io.tessera.ingest.DeduplicateFunction;
-import io.tessera.ingest.SegmentMessageParser;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,18 +62,9 @@ public final class DemoCommand {
             String[] jobArgs,
             PrintStream out)
             throws Exception {
-        List<String> args = new ArrayList<>(List.of(jobArgs));
-        args.addAll(List.of("--cdp.kafka.bootstrap-servers", kafka.bootstrapServers()));
-        TesseraConfig config =
-                TesseraConfig.from(ConfigArguments.parse(args.toArray(new String[0])));
-        kafka.createTopics(2, config.kafka().eventsTopic());
-        kafka.createTopics(
-                1,
-                config.kafka().eventsDlqTopic(),
-                ACCEPTED_TOPIC,
-                config.kafka().profilesTopic(),
-                config.kafka().profileMergesTopic(),
-                config.kafka().rejectedLinksTopic());
+        TesseraConfig config = LocalKafkaJob.config(kafka, jobArgs);
+        LocalKafkaJob.createTopics(kafka, config, 2);
+        kafka.createTopics(1, ACCEPTED_TOPIC);
         out.printf(
                 "Kafka at %s; topics %s, %s%n",
                 kafka.bootstrapServers(),
@@ -98,16 +82,12 @@ public final class DemoCommand {
                         .sum();
 
         StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        LocalJobConfig.create(2, Duration.ofSeconds(1)));
-        SegmentMessageParser parser = new SegmentMessageParser(config.ingest(), Clock.systemUTC());
-        Topology.build(
-                env,
-                config,
-                new Topology.Sources(KafkaConnectors.eventsSource(config.kafka(), parser, false)),
-                TesseraJob.kafkaSinks(
-                        config.kafka(),
-                        kafka.acceptedEventsTap(ACCEPTED_TOPIC, "tessera-demo-accepted")));
+                LocalKafkaJob.build(
+                        config,
+                        2,
+                        Duration.ofSeconds(1),
+                        false,
+                        kafka.acceptedEventsTap(ACCEPTED_TOPIC, "tessera-demo-accepted"));
         out.println(
                 "Starting the Tessera job on a local Flink MiniCluster (RocksDB, parallelism 2)"
                         + " ...");

@@ -1,0 +1,67 @@
+package io.tessera.tools;
+
+import io.tessera.TesseraJob;
+import io.tessera.Topology;
+import io.tessera.config.ConfigArguments;
+import io.tessera.config.TesseraConfig;
+import io.tessera.connect.KafkaConnectors;
+import io.tessera.ingest.SegmentMessageParser;
+import io.tessera.model.CustomerEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The production Kafka-to-Kafka job against an {@link EmbeddedKafka}, on a local Flink: how the
+ * demo and the integration tests run it.
+ */
+public final class LocalKafkaJob {
+    private LocalKafkaJob() {}
+
+    /** The job's options with the broker's address; {@code args} add or override options. */
+    public static TesseraConfig config(EmbeddedKafka kafka, String... args) {
+        List<String> all =
+                new ArrayList<>(List.of("--cdp.kafka.bootstrap-servers", kafka.bootstrapServers()));
+        all.addAll(List.of(args));
+        return TesseraConfig.from(ConfigArguments.parse(all.toArray(new String[0])));
+    }
+
+    /** Creates every topic the job reads or writes; the input gets {@code eventPartitions}. */
+    public static void createTopics(EmbeddedKafka kafka, TesseraConfig config, int eventPartitions)
+            throws Exception {
+        kafka.createTopics(eventPartitions, config.kafka().eventsTopic());
+        kafka.createTopics(
+                1,
+                config.kafka().eventsDlqTopic(),
+                config.kafka().profilesTopic(),
+                config.kafka().profileMergesTopic(),
+                config.kafka().rejectedLinksTopic());
+    }
+
+    /**
+     * The job's topology in a local environment (RocksDB, no restarts).
+     *
+     * @param bounded whether the source stops at the offsets current at start
+     * @param acceptedEvents a tap on accepted events, or null
+     */
+    public static StreamExecutionEnvironment build(
+            TesseraConfig config,
+            int parallelism,
+            Duration checkpointInterval,
+            boolean bounded,
+            Sink<CustomerEvent> acceptedEvents) {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        LocalJobConfig.create(parallelism, checkpointInterval));
+        SegmentMessageParser parser = new SegmentMessageParser(config.ingest(), Clock.systemUTC());
+        Topology.build(
+                env,
+                config,
+                new Topology.Sources(KafkaConnectors.eventsSource(config.kafka(), parser, bounded)),
+                TesseraJob.kafkaSinks(config.kafka(), acceptedEvents));
+        return env;
+    }
+}

@@ -20,6 +20,8 @@ public final class TesseraCli {
               demo      run the job on an in-process Kafka and a local Flink, with shop traffic
               replay    run the job over a file of Segment messages and write what it produced
               config    list the job's options (--cdp.*), with defaults and descriptions
+              definitions validate FILE
+                        check trait and audience definitions with the job's validator
               bench     measure: bench identity (the identity operator on one core)
 
             Run ./tessera COMMAND --help for a command's options.
@@ -42,6 +44,7 @@ public final class TesseraCli {
                     case "replay" -> ReplayCommand.USAGE;
                     case "config" -> "Usage: ./tessera config\n";
                     case "bench" -> IdentityBench.USAGE;
+                    case "definitions" -> DefinitionsCommand.USAGE;
                     default -> null;
                 };
         if (usage == null) {
@@ -53,11 +56,13 @@ public final class TesseraCli {
             out.print(usage);
             return;
         }
+        int status = 0;
         try {
             switch (command) {
                 case "demo" -> DemoCommand.main(rest, out);
                 case "replay" -> ReplayCommand.main(rest, out);
                 case "bench" -> bench(rest, out);
+                case "definitions" -> status = DefinitionsCommand.main(rest, out);
                 default -> printOptions(out);
             }
         } catch (CommandLine.UsageException | InvalidOptionException e) {
@@ -70,7 +75,7 @@ public final class TesseraCli {
             System.exit(1);
         }
         // Flink and Kafka leave non-daemon threads behind; the command is done.
-        System.exit(0);
+        System.exit(status);
     }
 
     private static void printOptions(PrintStream out) {

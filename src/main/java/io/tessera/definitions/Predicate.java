@@ -1,6 +1,7 @@
 package io.tessera.definitions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,7 +10,7 @@ import java.util.List;
  * {@code all}, {@code any}, {@code not}, or a comparison of a field with a value (or with a field
  * of an earlier sequence step's event).
  */
-public sealed interface Predicate {
+public sealed interface Predicate extends Serializable {
 
     /** True when every part holds. */
     record All(List<Predicate> parts) implements Predicate {}

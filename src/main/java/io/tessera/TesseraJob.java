@@ -52,6 +52,7 @@ public final class TesseraJob {
                 acceptedEvents,
                 KafkaConnectors.profilesSink(kafka),
                 KafkaConnectors.mergesSink(kafka),
-                KafkaConnectors.rejectedLinksSink(kafka));
+                KafkaConnectors.rejectedLinksSink(kafka),
+                KafkaConnectors.audienceTransitionsSink(kafka));
     }
 }

@@ -12,6 +12,7 @@ import io.tessera.ingest.IngestStage;
 import io.tessera.ingest.IngestUids;
 import io.tessera.ingest.IngestWatermarks;
 import io.tessera.model.CustomerEvent;
+import io.tessera.profile.AudienceTransition;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -42,13 +43,15 @@ public final class Topology {
      * @param profiles profile snapshots and removals ({@code cdp.profiles})
      * @param merges merges ({@code cdp.profile-merges})
      * @param rejectedLinks links the identity rules refused (audit)
+     * @param audienceTransitions rule audience entries and exits ({@code cdp.audience-transitions})
      */
     public record Sinks(
             Sink<DeadLetter> eventDeadLetters,
             Sink<CustomerEvent> acceptedEvents,
             Sink<ProfileUpdate> profiles,
             Sink<ProfileMerged> merges,
-            Sink<RejectedLink> rejectedLinks) {}
+            Sink<RejectedLink> rejectedLinks,
+            Sink<AudienceTransition> audienceTransitions) {}
 
     /** Adds the whole dataflow to the environment. */
     public static void build(
@@ -62,7 +65,8 @@ public final class Topology {
 
         IngestStage.Ingested ingested = IngestStage.ingestEvents(records, config.ingest());
         IdentityStage.Resolved resolved =
-                IdentityStage.resolveProfiles(ingested.events(), config.identity());
+                IdentityStage.resolveProfiles(
+                        ingested.events(), config.identity(), config.profile());
 
         ingested.deadLetters()
                 .sinkTo(sinks.eventDeadLetters())
@@ -86,5 +90,9 @@ public final class Topology {
                 .sinkTo(sinks.rejectedLinks())
                 .uid(IdentityUids.REJECTED_LINKS_SINK)
                 .name(IdentityUids.REJECTED_LINKS_SINK_NAME);
+        resolved.audienceTransitions()
+                .sinkTo(sinks.audienceTransitions())
+                .uid(IdentityUids.TRANSITIONS_SINK)
+                .name(IdentityUids.TRANSITIONS_SINK_NAME);
     }
 }

@@ -6,6 +6,8 @@ import io.tessera.identity.IdentityOptions;
 import io.tessera.identity.IdentitySettings;
 import io.tessera.ingest.IngestOptions;
 import io.tessera.ingest.IngestSettings;
+import io.tessera.profile.ProfileOptions;
+import io.tessera.profile.ProfileSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,14 +22,20 @@ import org.apache.flink.configuration.Configuration;
  * @param kafka Kafka connection and topics
  * @param ingest the ingest stage
  * @param identity the identity stage
+ * @param profile the profile stage (traits and rule audiences)
  */
-public record TesseraConfig(KafkaSettings kafka, IngestSettings ingest, IdentitySettings identity) {
+public record TesseraConfig(
+        KafkaSettings kafka,
+        IngestSettings ingest,
+        IdentitySettings identity,
+        ProfileSettings profile) {
 
     /** Every {@code cdp.*} option, grouped by stage. */
     public static List<ConfigOption<?>> allOptions() {
         List<ConfigOption<?>> all = new ArrayList<>(KafkaOptions.ALL);
         all.addAll(IngestOptions.ALL);
         all.addAll(IdentityOptions.ALL);
+        all.addAll(ProfileOptions.ALL);
         return List.copyOf(all);
     }
 
@@ -52,6 +60,7 @@ public record TesseraConfig(KafkaSettings kafka, IngestSettings ingest, Identity
         // Values failing a type's validation are dropped at ingest, like blocked values.
         IngestSettings ingest =
                 IngestSettings.from(config).withValidation(IdentitySettings.validation(config));
-        return new TesseraConfig(KafkaSettings.from(config), ingest, identity);
+        return new TesseraConfig(
+                KafkaSettings.from(config), ingest, identity, ProfileSettings.from(config));
     }
 }

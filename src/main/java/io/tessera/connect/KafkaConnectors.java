@@ -8,6 +8,8 @@ import io.tessera.ingest.DeadLetter;
 import io.tessera.ingest.DeadLetterJson;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.SegmentMessageParser;
+import io.tessera.profile.AudienceTransition;
+import io.tessera.profile.AudienceTransitionJson;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -79,6 +81,17 @@ public final class KafkaConnectors {
                         kafka.rejectedLinksTopic(),
                         RejectedLink::profileId,
                         IdentityJson::rejectedLink));
+    }
+
+    /** The exactly-once {@code cdp.audience-transitions} sink, keyed by profile. */
+    public static KafkaSink<AudienceTransition> audienceTransitionsSink(KafkaSettings kafka) {
+        return exactlyOnce(
+                kafka,
+                "audience-transitions",
+                JsonRecordSerializationSchema.keyedByString(
+                        kafka.audienceTransitionsTopic(),
+                        AudienceTransition::profileId,
+                        AudienceTransitionJson::toJson));
     }
 
     private static <T> KafkaSink<T> exactlyOnce(

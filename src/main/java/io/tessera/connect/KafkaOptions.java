@@ -70,6 +70,14 @@ public final class KafkaOptions {
                             "Audit topic of links the identity rules refused, keyed by profile"
                                     + " id.");
 
+    public static final ConfigOption<String> AUDIENCE_TRANSITIONS_TOPIC =
+            key("cdp.kafka.topics.audience-transitions")
+                    .stringType()
+                    .defaultValue("cdp.audience-transitions")
+                    .withDescription(
+                            "Topic of Audience Entered / Audience Exited track events, keyed by"
+                                    + " profile id.");
+
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             key("cdp.kafka.transactional-id-prefix")
                     .stringType()
@@ -99,6 +107,7 @@ public final class KafkaOptions {
                     PROFILES_TOPIC,
                     PROFILE_MERGES_TOPIC,
                     REJECTED_LINKS_TOPIC,
+                    AUDIENCE_TRANSITIONS_TOPIC,
                     TRANSACTIONAL_ID_PREFIX,
                     TRANSACTION_TIMEOUT);
 

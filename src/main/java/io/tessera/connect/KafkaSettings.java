@@ -18,6 +18,7 @@ import org.apache.flink.configuration.Configuration;
  * @param profilesTopic profile snapshots
  * @param profileMergesTopic merges
  * @param rejectedLinksTopic rejected links
+ * @param audienceTransitionsTopic audience transitions
  * @param transactionalIdPrefix prefix of the sinks' transactional ids
  * @param transactionTimeout transaction timeout of the sinks
  * @param clientProperties Kafka client settings passed through
@@ -31,6 +32,7 @@ public record KafkaSettings(
         String profilesTopic,
         String profileMergesTopic,
         String rejectedLinksTopic,
+        String audienceTransitionsTopic,
         String transactionalIdPrefix,
         Duration transactionTimeout,
         Map<String, String> clientProperties)
@@ -58,6 +60,7 @@ public record KafkaSettings(
                 Checks.notBlank(config, KafkaOptions.PROFILES_TOPIC),
                 Checks.notBlank(config, KafkaOptions.PROFILE_MERGES_TOPIC),
                 Checks.notBlank(config, KafkaOptions.REJECTED_LINKS_TOPIC),
+                Checks.notBlank(config, KafkaOptions.AUDIENCE_TRANSITIONS_TOPIC),
                 Checks.notBlank(config, KafkaOptions.TRANSACTIONAL_ID_PREFIX),
                 Checks.positiveDuration(config, KafkaOptions.TRANSACTION_TIMEOUT),
                 Map.copyOf(clientProperties));

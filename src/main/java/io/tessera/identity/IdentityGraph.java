@@ -26,12 +26,31 @@ public final class IdentityGraph {
     private final IdentityRules rules;
     private final GraphStore store;
     private final String tenant;
+    private final ProfileHooks hooks;
 
-    /** A graph of one tenant over the given store. */
+    /**
+     * What the later stages do inside a resolution, before profiles are written back: merge their
+     * own profile state, and update the credited profile.
+     */
+    public interface ProfileHooks {
+        /** The loser was just absorbed by the winner (basics merged). */
+        default void merged(ProfileState winner, ProfileState loser) {}
+
+        /** The event was just credited to the profile. */
+        default void credited(ProfileState profile) {}
+    }
+
+    /** A graph of one tenant over the given store, without hooks. */
     public IdentityGraph(IdentityRules rules, GraphStore store, String tenant) {
+        this(rules, store, tenant, new ProfileHooks() {});
+    }
+
+    /** A graph of one tenant over the given store, calling the hooks. */
+    public IdentityGraph(IdentityRules rules, GraphStore store, String tenant, ProfileHooks hooks) {
         this.rules = rules;
         this.store = store;
         this.tenant = tenant;
+        this.hooks = hooks;
     }
 
     /**
@@ -124,6 +143,7 @@ public final class IdentityGraph {
                 credited = find(evidence.get(0));
             }
             credited.credit(event.type(), event.event(), event.eventTime(), identifyTraits);
+            hooks.credited(credited);
             touched.forEach((id, state) -> store.putProfile(state));
             return new Resolution(
                     credited.id,
@@ -235,6 +255,7 @@ public final class IdentityGraph {
             ProfileState winner = a.isOlderThan(b) ? a : b;
             ProfileState loser = winner == a ? b : a;
             winner.absorb(loser);
+            hooks.merged(winner, loser);
             touched.remove(loser.id);
             store.removeProfile(loser.id);
             putForward(loser.id, winner.id);

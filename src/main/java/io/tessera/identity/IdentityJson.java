@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.TreeMap;
 
 /**
  * The identity stage's wire formats: profile snapshots ({@code cdp.profiles}), merges ({@code
@@ -17,7 +18,8 @@ public final class IdentityJson {
 
     /**
      * A profile snapshot: {@code {id, identifiers, firstSeen, lastSeen, eventCount, countsByType,
-     * countsByEvent, traits}}.
+     * countsByEvent, traits, computedTraits, audiences}}: identify traits, computed trait values,
+     * and the rule audiences it is in, with the time it entered each.
      */
     public static ObjectNode profile(ProfileState profile) {
         ObjectNode json = MAPPER.createObjectNode();
@@ -29,11 +31,16 @@ public final class IdentityJson {
         json.put("lastSeen", Instant.ofEpochMilli(profile.lastSeen).toString());
         json.put("eventCount", profile.eventCount);
         ObjectNode byType = json.putObject("countsByType");
-        profile.countsByType.forEach(byType::put);
+        new TreeMap<>(profile.countsByType).forEach(byType::put);
         ObjectNode byEvent = json.putObject("countsByEvent");
-        profile.countsByEvent.forEach(byEvent::put);
+        new TreeMap<>(profile.countsByEvent).forEach(byEvent::put);
         ObjectNode traits = json.putObject("traits");
-        profile.traits.forEach((name, value) -> traits.set(name, parse(value.json)));
+        new TreeMap<>(profile.traits).forEach((name, value) -> traits.set(name, parse(value.json)));
+        ObjectNode computed = json.putObject("computedTraits");
+        new TreeMap<>(profile.traitValues).forEach((id, value) -> computed.set(id, parse(value)));
+        ObjectNode audiences = json.putObject("audiences");
+        new TreeMap<>(profile.audiences)
+                .forEach((id, since) -> audiences.put(id, Instant.ofEpochMilli(since).toString()));
         return json;
     }
 

@@ -1,5 +1,6 @@
 package io.tessera.identity;
 
+import io.tessera.profile.AudienceTransition;
 import org.apache.flink.util.OutputTag;
 
 /** The identity stage's side outputs. */
@@ -13,6 +14,10 @@ public final class IdentityOutputs {
     /** Refused links, bound for the rejected-links audit topic. */
     public static final OutputTag<RejectedLink> REJECTED_LINKS =
             new OutputTag<>("rejected-links") {};
+
+    /** Rule audience transitions, bound for {@code cdp.audience-transitions}. */
+    public static final OutputTag<AudienceTransition> AUDIENCE_TRANSITIONS =
+            new OutputTag<>("audience-transitions") {};
 
     private IdentityOutputs() {}
 }

@@ -1,10 +1,16 @@
 package io.tessera.identity;
 
 import io.tessera.model.CustomerEvent;
+import io.tessera.profile.AudienceTransition;
+import io.tessera.profile.ProfileComputer;
+import io.tessera.profile.ProfileSettings;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
-/** Stage 2: stitches the identifiers of accepted events into profiles. */
+/**
+ * Stages 2 and 3: stitches the identifiers of accepted events into profiles, and keeps each
+ * profile's computed traits and rule audiences current (see {@link io.tessera.profile}).
+ */
 public final class IdentityStage {
     private IdentityStage() {}
 
@@ -15,27 +21,33 @@ public final class IdentityStage {
      * @param profiles profile snapshots and removals, for {@code cdp.profiles}
      * @param merges merges, for {@code cdp.profile-merges}
      * @param rejectedLinks links the rules refused, for audit
+     * @param audienceTransitions rule audience entries and exits
      */
     public record Resolved(
             DataStream<ResolvedEvent> events,
             DataStream<ProfileUpdate> profiles,
             DataStream<ProfileMerged> merges,
-            DataStream<RejectedLink> rejectedLinks) {}
+            DataStream<RejectedLink> rejectedLinks,
+            DataStream<AudienceTransition> audienceTransitions) {}
 
-    /** Resolves every event to a profile, per tenant. */
+    /** Resolves every event to a profile, per tenant, and computes the profile's traits. */
     public static Resolved resolveProfiles(
-            DataStream<CustomerEvent> events, IdentitySettings settings) {
+            DataStream<CustomerEvent> events, IdentitySettings settings, ProfileSettings profile) {
         SingleOutputStreamOperator<ResolvedEvent> resolved =
                 events.keyBy(CustomerEvent::tenant)
                         .process(
                                 new SingleModeIdentityFunction(
-                                        settings.rules(), settings.expiringTtl()))
+                                        settings.rules(),
+                                        settings.expiringTtl(),
+                                        new ProfileComputer(profile.definitions()),
+                                        profile.horizon()))
                         .uid(IdentityUids.RESOLVE_SINGLE)
                         .name(IdentityUids.RESOLVE_SINGLE_NAME);
         return new Resolved(
                 resolved,
                 resolved.getSideOutput(IdentityOutputs.PROFILES),
                 resolved.getSideOutput(IdentityOutputs.MERGES),
-                resolved.getSideOutput(IdentityOutputs.REJECTED_LINKS));
+                resolved.getSideOutput(IdentityOutputs.REJECTED_LINKS),
+                resolved.getSideOutput(IdentityOutputs.AUDIENCE_TRANSITIONS));
     }
 }

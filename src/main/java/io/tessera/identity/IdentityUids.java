@@ -14,5 +14,8 @@ public final class IdentityUids {
     public static final String REJECTED_LINKS_SINK = "identity-rejected-links-sink";
     public static final String REJECTED_LINKS_SINK_NAME = "Rejected links";
 
+    public static final String TRANSITIONS_SINK = "profile-audience-transitions-sink";
+    public static final String TRANSITIONS_SINK_NAME = "Audience transitions";
+
     private IdentityUids() {}
 }

@@ -1,6 +1,7 @@
 package io.tessera.identity;
 
 import io.tessera.model.Identifier;
+import io.tessera.traits.TraitState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,18 @@ public class ProfileState {
 
     /** The latest value of each identify trait. */
     public Map<String, TraitValue> traits = new TreeMap<>();
+
+    /** The state of each computed trait: its buckets (profile stage). */
+    public Map<String, TraitState> traitStates = new TreeMap<>();
+
+    /** The last computed value of each trait, as JSON (profile stage). */
+    public Map<String, String> traitValues = new TreeMap<>();
+
+    /** The rule audiences the profile is a member of, with the time it entered (profile stage). */
+    public Map<String, Long> audiences = new TreeMap<>();
+
+    /** When the profile's traits or audiences can next change without an event; MAX if never. */
+    public long wakeAt = Long.MAX_VALUE;
 
     /** A POJO needs a public no-argument constructor. */
     public ProfileState() {}
@@ -139,7 +152,10 @@ public class ProfileState {
         }
     }
 
-    /** A deep copy, for emitting while the state goes on changing. */
+    /**
+     * A copy for emitting while the state goes on changing: everything a snapshot shows, without
+     * the trait buckets, which stay in state.
+     */
     public ProfileState copy() {
         ProfileState copy = new ProfileState();
         copy.id = id;
@@ -152,6 +168,9 @@ public class ProfileState {
         copy.countsByType = new TreeMap<>(countsByType);
         copy.countsByEvent = new TreeMap<>(countsByEvent);
         copy.traits = new TreeMap<>(traits);
+        copy.traitValues = new TreeMap<>(traitValues);
+        copy.audiences = new TreeMap<>(audiences);
+        copy.wakeAt = wakeAt;
         return copy;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tessera.connect.KafkaOptions;
 import io.tessera.ingest.IngestOptions;
+import io.tessera.profile.ProfileOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,7 +115,8 @@ class TesseraConfigTest {
                             assertTrue(
                                     option.hasDefaultValue()
                                             || option == KafkaOptions.BOOTSTRAP_SERVERS
-                                            || option == IngestOptions.TENANT_FIELD,
+                                            || option == IngestOptions.TENANT_FIELD
+                                            || option == ProfileOptions.DEFINITIONS,
                                     option.key() + " has a default or is optional by design");
                             assertTrue(
                                     !new org.apache.flink.configuration.description.HtmlFormatter()

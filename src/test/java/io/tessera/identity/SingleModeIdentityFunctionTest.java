@@ -125,7 +125,10 @@ class SingleModeIdentityFunctionTest {
                         new KeyedProcessOperator<>(
                                 new SingleModeIdentityFunction(
                                         IdentityFixtures.RULES,
-                                        IdentityFixtures.SETTINGS.expiringTtl())),
+                                        IdentityFixtures.SETTINGS.expiringTtl(),
+                                        new io.tessera.profile.ProfileComputer(
+                                                io.tessera.traits.DefinitionSet.empty()),
+                                        Long.MAX_VALUE)),
                         CustomerEvent::tenant,
                         Types.STRING);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());

@@ -113,7 +113,11 @@ final class IdentityBench {
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
                                 new SingleModeIdentityFunction(
-                                        settings.rules(), settings.expiringTtl())),
+                                        settings.rules(),
+                                        settings.expiringTtl(),
+                                        new io.tessera.profile.ProfileComputer(
+                                                io.tessera.traits.DefinitionSet.empty()),
+                                        Long.MAX_VALUE)),
                         CustomerEvent::tenant,
                         Types.STRING)) {
             harness.setStateBackend(backend);

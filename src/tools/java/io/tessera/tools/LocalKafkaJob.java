@@ -38,7 +38,8 @@ public final class LocalKafkaJob {
                 config.kafka().eventsDlqTopic(),
                 config.kafka().profilesTopic(),
                 config.kafka().profileMergesTopic(),
-                config.kafka().rejectedLinksTopic());
+                config.kafka().rejectedLinksTopic(),
+                config.kafka().audienceTransitionsTopic());
     }
 
     /**

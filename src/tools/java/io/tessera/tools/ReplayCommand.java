@@ -14,13 +14,18 @@ import io.tessera.ingest.DeadLetter;
 import io.tessera.ingest.DeadLetterJson;
 import io.tessera.ingest.DeduplicateFunction;
 import io.tessera.ingest.IngestRecord;
+import io.tessera.ingest.RawRecord;
 import io.tessera.ingest.SegmentMessageParser;
 import io.tessera.model.CustomerEvent;
+import io.tessera.profile.AudienceTransitionJson;
+import io.tessera.profile.ProfileOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,8 +42,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class ReplayCommand {
     static final String USAGE =
             """
-            Usage: ./tessera replay --events FILE.jsonl [--out DIR]
-                                    [--config cdp.yaml] [--cdp.option value ...]
+            Usage: ./tessera replay --events FILE.jsonl [--out DIR] [--definitions FILE]
+                                    [--until TIME] [--config cdp.yaml] [--cdp.option value ...]
 
             Runs the real pipeline over a file of Segment messages (one message or batch
             envelope per line), in event time, on a local Flink MiniCluster with RocksDB at
@@ -49,7 +54,12 @@ public final class ReplayCommand {
               profiles.jsonl        the final snapshot of each live profile
               merges.jsonl          each merge: loser, winner, at, reason
               rejected-links.jsonl  each link the identity rules refused, with the rule
-            then prints the counts. Job options (--cdp.*) are those of the job itself.
+              audience-transitions.jsonl  each Audience Entered / Exited
+            then prints the counts and each audience's size: a dry run of definitions
+            (--definitions, cdp.definition/v1) before they are published. Time is event time:
+            at the end, time advances to --until (ISO-8601, e.g. 2025-02-01T00:00:00Z) if given,
+            else to the last event's time, so wake-ups up to then (expiring windows, "no order
+            in 14 days") fire. Job options (--cdp.*) are those of the job itself.
             """;
 
     private static final String EVENTS_FILE = "events.jsonl";
@@ -58,6 +68,7 @@ public final class ReplayCommand {
     private static final String PROFILE_UPDATES_FILE = "profile-updates.jsonl.tmp";
     private static final String MERGES_FILE = "merges.jsonl";
     private static final String REJECTED_LINKS_FILE = "rejected-links.jsonl";
+    private static final String TRANSITIONS_FILE = "audience-transitions.jsonl";
 
     private ReplayCommand() {}
 
@@ -71,6 +82,8 @@ public final class ReplayCommand {
      * @param profiles live profiles at the end
      * @param merges merges
      * @param rejectedLinks links the identity rules refused
+     * @param transitions audience transitions
+     * @param audienceSizes members of each audience at the end
      */
     public record Summary(
             long records,
@@ -79,7 +92,9 @@ public final class ReplayCommand {
             Map<String, Long> deadLettersByReason,
             long profiles,
             long merges,
-            long rejectedLinks) {
+            long rejectedLinks,
+            long transitions,
+            Map<String, Long> audienceSizes) {
         /** All dead letters. */
         public long deadLetters() {
             return deadLettersByReason.values().stream().mapToLong(Long::longValue).sum();
@@ -87,23 +102,64 @@ public final class ReplayCommand {
     }
 
     static void main(String[] args, PrintStream out) throws Exception {
-        CommandLine line = CommandLine.parse(args, Set.of("events", "out"), Set.of());
+        CommandLine line =
+                CommandLine.parse(args, Set.of("events", "out", "definitions", "until"), Set.of());
         Path events = Path.of(line.require("events"));
         if (!Files.isRegularFile(events)) {
             throw new CommandLine.UsageException("no such file: " + events);
         }
         Path outDir = Path.of(line.get("out", "replay-out"));
-        Summary summary = run(events, outDir, line.jobArgs());
+        Instant until;
+        try {
+            until = line.has("until") ? Instant.parse(line.get("until", null)) : null;
+        } catch (DateTimeParseException e) {
+            throw new CommandLine.UsageException(
+                    "--until must be an ISO-8601 instant, e.g." + " 2025-02-01T00:00:00Z");
+        }
+        String definitions = line.get("definitions", null);
+        if (definitions != null && !Files.isRegularFile(Path.of(definitions))) {
+            throw new CommandLine.UsageException("no such file: " + definitions);
+        }
+        Summary summary =
+                run(
+                        events,
+                        outDir,
+                        definitions == null ? null : Path.of(definitions),
+                        until,
+                        line.jobArgs());
         print(summary, events, outDir, out);
     }
 
-    /** Replays the file into the directory and returns the counts. */
+    /** Replays the file without definitions, up to its last event. */
     public static Summary run(Path events, Path outDir, String[] jobArgs) throws Exception {
+        return run(events, outDir, null, null, jobArgs);
+    }
+
+    /**
+     * Replays the file into the directory and returns the counts.
+     *
+     * @param definitions a definitions file, or null
+     * @param until where event time ends, or null for the last event's time
+     */
+    public static Summary run(
+            Path events, Path outDir, Path definitions, Instant until, String[] jobArgs)
+            throws Exception {
         Configuration options = new Configuration();
         // The replay reads a file and writes files: the job's Kafka settings are not used.
         options.set(KafkaOptions.BOOTSTRAP_SERVERS, "unused-by-replay:9092");
+        if (definitions != null) {
+            options.set(ProfileOptions.DEFINITIONS, definitions.toString());
+        }
         options.addAll(ConfigArguments.parse(jobArgs));
-        TesseraConfig config = TesseraConfig.from(options);
+        TesseraConfig parsed = TesseraConfig.from(options);
+        SegmentMessageParser parser = new SegmentMessageParser(parsed.ingest(), Clock.systemUTC());
+        long horizon = until != null ? until.toEpochMilli() : lastEventTime(events, parser);
+        TesseraConfig config =
+                new TesseraConfig(
+                        parsed.kafka(),
+                        parsed.ingest(),
+                        parsed.identity(),
+                        parsed.profile().until(horizon));
 
         Files.createDirectories(outDir);
         Path eventsOut = outDir.resolve(EVENTS_FILE);
@@ -111,13 +167,20 @@ public final class ReplayCommand {
         Path updatesOut = outDir.resolve(PROFILE_UPDATES_FILE);
         Path mergesOut = outDir.resolve(MERGES_FILE);
         Path rejectedOut = outDir.resolve(REJECTED_LINKS_FILE);
-        for (Path file : List.of(eventsOut, deadLettersOut, updatesOut, mergesOut, rejectedOut)) {
+        Path transitionsOut = outDir.resolve(TRANSITIONS_FILE);
+        for (Path file :
+                List.of(
+                        eventsOut,
+                        deadLettersOut,
+                        updatesOut,
+                        mergesOut,
+                        rejectedOut,
+                        transitionsOut)) {
             Files.deleteIfExists(file);
         }
 
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(LocalJobConfig.create(1, null));
-        SegmentMessageParser parser = new SegmentMessageParser(config.ingest(), Clock.systemUTC());
         FileSource<IngestRecord> source =
                 FileSource.forRecordStreamFormat(
                                 new SegmentFileFormat(events.getFileName().toString(), parser),
@@ -136,11 +199,15 @@ public final class ReplayCommand {
                         eventSink,
                         new JsonLinesFileSink<>(updatesOut, ReplayCommand::profileUpdateJson),
                         new JsonLinesFileSink<>(mergesOut, IdentityJson::merge),
-                        new JsonLinesFileSink<>(rejectedOut, IdentityJson::rejectedLink)));
+                        new JsonLinesFileSink<>(rejectedOut, IdentityJson::rejectedLink),
+                        new JsonLinesFileSink<>(transitionsOut, AudienceTransitionJson::toJson)));
         JobExecutionResult result = env.execute("tessera-replay");
 
         Long duplicates = result.getAccumulatorResult(DeduplicateFunction.DUPLICATES_ACCUMULATOR);
-        long profiles = writeFinalProfiles(updatesOut, outDir.resolve(PROFILES_FILE));
+        Map<String, Long> audienceSizes = new TreeMap<>();
+        config.profile().definitions().audiences().forEach(a -> audienceSizes.put(a.id(), 0L));
+        long profiles =
+                writeFinalProfiles(updatesOut, outDir.resolve(PROFILES_FILE), audienceSizes);
         return new Summary(
                 countLines(events),
                 countLines(eventsOut),
@@ -148,7 +215,39 @@ public final class ReplayCommand {
                 countReasons(deadLettersOut),
                 profiles,
                 countLines(mergesOut),
-                countLines(rejectedOut));
+                countLines(rejectedOut),
+                countLines(transitionsOut),
+                audienceSizes);
+    }
+
+    /** The latest event time of the file's accepted messages (the default end of time). */
+    private static long lastEventTime(Path events, SegmentMessageParser parser) throws IOException {
+        long[] last = {Long.MIN_VALUE};
+        long line = 0;
+        for (byte[] record : lines(Files.readAllBytes(events))) {
+            parser.parse(
+                    new RawRecord(null, record, events.toString(), 0, ++line, null),
+                    parsed -> {
+                        if (parsed.isAccepted()) {
+                            last[0] = Math.max(last[0], parsed.event().eventTime());
+                        }
+                    });
+        }
+        return last[0];
+    }
+
+    private static List<byte[]> lines(byte[] bytes) {
+        List<byte[]> lines = new java.util.ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+            if (i == bytes.length || bytes[i] == '\n') {
+                if (i > start) {
+                    lines.add(java.util.Arrays.copyOfRange(bytes, start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return lines;
     }
 
     /** A profile update as a line: the snapshot, or the id and winner of a merged profile. */
@@ -167,7 +266,8 @@ public final class ReplayCommand {
      * Keeps the last update of each profile, drops merged ones, and writes the live profiles in id
      * order (ids begin with the creation time): what the compacted topic would hold.
      */
-    private static long writeFinalProfiles(Path updates, Path profiles) throws IOException {
+    private static long writeFinalProfiles(
+            Path updates, Path profiles, Map<String, Long> audienceSizes) throws IOException {
         ObjectMapper json = new ObjectMapper();
         Map<String, String> latest = new TreeMap<>();
         if (Files.exists(updates)) {
@@ -183,6 +283,12 @@ public final class ReplayCommand {
             Files.delete(updates);
         }
         Files.write(profiles, latest.values());
+        for (String line : latest.values()) {
+            json.readTree(line)
+                    .path("audiences")
+                    .fieldNames()
+                    .forEachRemaining(id -> audienceSizes.merge(id, 1L, Long::sum));
+        }
         return latest.size();
     }
 
@@ -204,6 +310,13 @@ public final class ReplayCommand {
         out.printf(
                 "  rejected links   %8d  -> %s%n",
                 summary.rejectedLinks(), outDir.resolve(REJECTED_LINKS_FILE));
+        out.printf(
+                "  audience transitions %4d  -> %s%n",
+                summary.transitions(), outDir.resolve(TRANSITIONS_FILE));
+        if (!summary.audienceSizes().isEmpty()) {
+            out.println("Audience sizes at the end:");
+            summary.audienceSizes().forEach((id, size) -> out.printf("    %-28s %6d%n", id, size));
+        }
     }
 
     private static long countLines(Path file) throws IOException {

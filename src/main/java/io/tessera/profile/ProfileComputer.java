@@ -1,0 +1,241 @@
+package io.tessera.profile;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tessera.definitions.AudienceDefinition;
+import io.tessera.definitions.Fields;
+import io.tessera.definitions.Predicate;
+import io.tessera.definitions.PredicateEvaluator;
+import io.tessera.identity.ProfileState;
+import io.tessera.identity.TraitValue;
+import io.tessera.model.CustomerEvent;
+import io.tessera.traits.DefinitionSet;
+import io.tessera.traits.EventFields;
+import io.tessera.traits.TraitDefinition;
+import io.tessera.traits.TraitEngine;
+import io.tessera.traits.TraitState;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Stage 3 as plain Java: keeps a profile's computed traits current and its rule-audience
+ * memberships true to their conditions (definitions.md). On an event it updates the traits the
+ * event counts; on a wake-up it expires buckets; either way it recomputes values, re-evaluates
+ * audiences, emits transitions and sets the next wake-up: the earliest bucket expiry or
+ * relative-time flip.
+ */
+public final class ProfileComputer implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Set<String> NON_EVENT_TRAITS = Set.of("identify_trait", "derived");
+
+    private final DefinitionSet definitions;
+
+    /** A computer of the given definitions. */
+    public ProfileComputer(DefinitionSet definitions) {
+        this.definitions = definitions;
+    }
+
+    /** The definitions computed. */
+    public DefinitionSet definitions() {
+        return definitions;
+    }
+
+    /** Credits an event to the profile's traits and re-evaluates its audiences. */
+    public List<AudienceTransition> onEvent(
+            ProfileState profile, CustomerEvent event, String trigger, long now) {
+        EventFields fields = new EventFields(event);
+        if (!"delete".equals(event.type())) {
+            for (TraitDefinition trait : definitions.traits()) {
+                if (!NON_EVENT_TRAITS.contains(trait.type()) && TraitEngine.counts(trait, fields)) {
+                    TraitEngine.add(trait, state(profile, trait), fields, now);
+                }
+            }
+        }
+        return evaluate(profile, fields, trigger, now);
+    }
+
+    /** Time has passed without an event: expires buckets and re-evaluates. */
+    public List<AudienceTransition> onWake(ProfileState profile, long now) {
+        return evaluate(profile, null, "timer", now);
+    }
+
+    /** Merges a loser's trait buckets into the winner (memberships are recomputed, not merged). */
+    public void merge(ProfileState winner, ProfileState loser) {
+        for (TraitDefinition trait : definitions.traits()) {
+            TraitState from = loser.traitStates.get(trait.id());
+            if (from != null) {
+                TraitEngine.merge(trait, state(winner, trait), from);
+            }
+        }
+    }
+
+    /** The loser of a merge leaves every audience it was in. */
+    public List<AudienceTransition> exitAll(ProfileState profile, String trigger, long now) {
+        List<AudienceTransition> exits = new ArrayList<>();
+        for (String audienceId : profile.audiences.keySet()) {
+            AudienceDefinition audience = audience(audienceId);
+            exits.add(
+                    new AudienceTransition(
+                            profile.id,
+                            audienceId,
+                            audience == null ? audienceId : audience.name(),
+                            audience == null ? 0 : audience.version(),
+                            false,
+                            trigger,
+                            now));
+        }
+        profile.audiences.clear();
+        return exits;
+    }
+
+    private List<AudienceTransition> evaluate(
+            ProfileState profile, EventFields event, String trigger, long now) {
+        Map<String, JsonNode> values = computeTraits(profile, now);
+        Fields fields = path -> field(path, profile, values, event);
+        List<AudienceTransition> transitions = new ArrayList<>();
+        long wake = Long.MAX_VALUE;
+        for (TraitDefinition trait : definitions.traits()) {
+            TraitState state = profile.traitStates.get(trait.id());
+            if (state != null) {
+                wake = Math.min(wake, TraitEngine.nextExpiry(trait, state, now));
+            }
+        }
+        for (AudienceDefinition audience : definitions.audiences()) {
+            boolean was = profile.audiences.containsKey(audience.id());
+            boolean readsEvent = readsEvent(audience.condition());
+            // Conditions on the event itself are judged on events only, never on a wake-up.
+            if (event != null || !readsEvent) {
+                boolean is = PredicateEvaluator.test(audience.condition(), fields, now);
+                if (is != was) {
+                    transitions.add(
+                            new AudienceTransition(
+                                    profile.id,
+                                    audience.id(),
+                                    audience.name(),
+                                    audience.version(),
+                                    is,
+                                    trigger,
+                                    now));
+                    if (is) {
+                        profile.audiences.put(audience.id(), now);
+                    } else {
+                        profile.audiences.remove(audience.id());
+                    }
+                }
+            }
+            if (!readsEvent) {
+                wake =
+                        Math.min(
+                                wake,
+                                PredicateEvaluator.nextFlip(audience.condition(), fields, now));
+            }
+        }
+        for (String member : List.copyOf(profile.audiences.keySet())) {
+            if (audience(member) == null) {
+                transitions.add(
+                        new AudienceTransition(
+                                profile.id, member, member, 0, false, "definition_change", now));
+                profile.audiences.remove(member);
+            }
+        }
+        profile.wakeAt = wake;
+        return transitions;
+    }
+
+    /** Expires buckets and computes every trait at {@code now}, derived ones last. */
+    private Map<String, JsonNode> computeTraits(ProfileState profile, long now) {
+        Map<String, JsonNode> values = new HashMap<>();
+        Map<String, Double> numbers = new HashMap<>();
+        profile.traitValues.clear();
+        for (TraitDefinition trait : definitions.traits()) {
+            JsonNode value =
+                    switch (trait.type()) {
+                        case "identify_trait" -> identifyTrait(profile, trait.identifyPath());
+                        case "derived" -> {
+                            Double result = trait.expression().evaluate(numbers);
+                            yield result == null
+                                    ? null
+                                    : MAPPER.getNodeFactory().numberNode(result);
+                        }
+                        default -> {
+                            TraitState state = state(profile, trait);
+                            TraitEngine.expire(trait, state, now);
+                            yield TraitEngine.value(trait, state, now);
+                        }
+                    };
+            if (value != null) {
+                values.put(trait.id(), value);
+                profile.traitValues.put(trait.id(), value.toString());
+                if (value.isNumber()) {
+                    numbers.put(trait.id(), value.doubleValue());
+                }
+            }
+        }
+        profile.traitStates
+                .values()
+                .removeIf(state -> state.buckets.isEmpty() && state.scoreTime == Long.MIN_VALUE);
+        return values;
+    }
+
+    private static JsonNode field(
+            String path, ProfileState profile, Map<String, JsonNode> values, EventFields event) {
+        if (path.startsWith("traits.")) {
+            return values.get(path.substring("traits.".length()));
+        }
+        if (path.equals("profile.first_seen_at") || path.equals("profile.last_seen_at")) {
+            long time = path.endsWith("first_seen_at") ? profile.firstSeen : profile.lastSeen;
+            return profile.eventCount == 0
+                    ? null
+                    : MAPPER.getNodeFactory().textNode(Instant.ofEpochMilli(time).toString());
+        }
+        if (path.startsWith("profile.")) {
+            return identifyTrait(profile, path.substring("profile.".length()));
+        }
+        return event == null ? null : event.get(path);
+    }
+
+    private static JsonNode identifyTrait(ProfileState profile, String name) {
+        TraitValue value = profile.traits.get(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return MAPPER.readTree(value.json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored identify trait holds invalid JSON", e);
+        }
+    }
+
+    private static boolean readsEvent(Predicate predicate) {
+        if (predicate instanceof Predicate.All all) {
+            return all.parts().stream().anyMatch(ProfileComputer::readsEvent);
+        }
+        if (predicate instanceof Predicate.Any any) {
+            return any.parts().stream().anyMatch(ProfileComputer::readsEvent);
+        }
+        if (predicate instanceof Predicate.Not not) {
+            return readsEvent(not.part());
+        }
+        return ((Predicate.Comparison) predicate).field().startsWith("event.");
+    }
+
+    private AudienceDefinition audience(String id) {
+        for (AudienceDefinition audience : definitions.audiences()) {
+            if (audience.id().equals(id)) {
+                return audience;
+            }
+        }
+        return null;
+    }
+
+    private static TraitState state(ProfileState profile, TraitDefinition trait) {
+        return profile.traitStates.computeIfAbsent(trait.id(), id -> new TraitState());
+    }
+}

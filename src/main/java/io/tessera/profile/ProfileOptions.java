@@ -1,0 +1,23 @@
+package io.tessera.profile;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+
+/** The profile stage's options, {@code cdp.profile.*}. */
+public final class ProfileOptions {
+    public static final ConfigOption<String> DEFINITIONS =
+            key("cdp.profile.definitions")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Bootstrap file of trait and audience definitions (JSON array or YAML"
+                                    + " list, schema cdp.definition/v1), loaded at start; an"
+                                    + " invalid file stops the submission with every problem.");
+
+    /** Every profile option, for listing and for rejecting unknown keys. */
+    public static final List<ConfigOption<?>> ALL = List.of(DEFINITIONS);
+
+    private ProfileOptions() {}
+}

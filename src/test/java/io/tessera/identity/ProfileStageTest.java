@@ -1,0 +1,216 @@
+package io.tessera.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tessera.model.CustomerEvent;
+import io.tessera.model.Identifier;
+import io.tessera.profile.AudienceTransition;
+import io.tessera.profile.ProfileComputer;
+import io.tessera.traits.DefinitionSet;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The profile stage in the operator (RocksDB, watermarks driving time): acceptance A1 and A3,
+ * wake-ups by timer, and a snapshot and restore in the middle of a window.
+ */
+class ProfileStageTest {
+    private static final Path A1 = Path.of("src/test/resources/acceptance/a1-definitions.json");
+    private static final Path A3 = Path.of("src/test/resources/acceptance/a3-definitions.json");
+
+    @Test
+    void entersOnAnEventAndExitsByTimerNeverEarlyAsAcceptanceA1() throws Exception {
+        try (var harness = harness(A1, null)) {
+            harness.processElement(
+                    order("1", "2025-01-01T10:00:00Z", 300), ms("2025-01-01T10:00:00Z"));
+            assertEquals(List.of(), transitions(harness));
+            assertEquals(1, traits(harness).get("orders_30d").asLong());
+            assertEquals(300.0, traits(harness).get("revenue_90d").asDouble());
+
+            harness.processElement(
+                    order("2", "2025-01-06T10:00:00Z", 250), ms("2025-01-06T10:00:00Z"));
+            assertEquals(
+                    List.of("Entered high_value_recent event 2025-01-06T10:00:00Z"),
+                    transitions(harness));
+            assertEquals(550.0, traits(harness).get("revenue_90d").asDouble());
+
+            harness.processWatermark(ms("2025-01-31T10:59:00Z"));
+            assertEquals(List.of(), transitions(harness), "never early");
+
+            harness.processWatermark(ms("2025-01-31T11:00:00Z"));
+            assertEquals(
+                    List.of("Exited high_value_recent timer 2025-01-31T11:00:00Z"),
+                    transitions(harness));
+            assertEquals(1, traits(harness).get("orders_30d").asLong());
+            assertEquals(550.0, traits(harness).get("revenue_90d").asDouble());
+        }
+    }
+
+    @Test
+    void keepsWindowsAndWakeUpsAcrossASnapshotMidWindow() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var harness = harness(A1, null)) {
+            harness.processElement(
+                    order("1", "2025-01-01T10:00:00Z", 300), ms("2025-01-01T10:00:00Z"));
+            harness.processElement(
+                    order("2", "2025-01-06T10:00:00Z", 250), ms("2025-01-06T10:00:00Z"));
+            harness.processWatermark(ms("2025-01-10T00:00:00Z"));
+            assertEquals(1, harness.numEventTimeTimers(), "one wake-up for the profile");
+            snapshot = harness.snapshot(1L, 1L);
+        }
+        try (var restored = harness(A1, snapshot)) {
+            assertEquals(1, restored.numEventTimeTimers(), "the wake-up survives the restore");
+            restored.processWatermark(ms("2025-01-31T10:59:00Z"));
+            assertEquals(List.of(), transitions(restored));
+            restored.processWatermark(ms("2025-01-31T11:00:00Z"));
+            assertEquals(
+                    List.of("Exited high_value_recent timer 2025-01-31T11:00:00Z"),
+                    transitions(restored));
+            assertEquals(1, traits(restored).get("orders_30d").asLong());
+        }
+    }
+
+    @Test
+    void computesUniqueCountAndMostFrequentAsAcceptanceA3() throws Exception {
+        try (var harness = harness(A3, null)) {
+            process(
+                    harness,
+                    article("v1", "2025-03-01T08:00:00Z", "Article Viewed", "category", "sports"));
+            assertTrue(traits(harness).get("top_category_30d") == null, "seen once: no value yet");
+            process(
+                    harness,
+                    article(
+                            "v2",
+                            "2025-03-01T08:05:00Z",
+                            "Article Viewed",
+                            "category",
+                            "politics"));
+            process(
+                    harness,
+                    article("v3", "2025-03-01T08:10:00Z", "Article Viewed", "category", "sports"));
+            assertEquals("sports", traits(harness).get("top_category_30d").asText());
+
+            process(
+                    harness,
+                    article("c1", "2025-03-01T08:15:00Z", "Article Completed", "article_id", "a1"));
+            process(
+                    harness,
+                    article("c2", "2025-03-01T09:00:00Z", "Article Completed", "article_id", "a2"));
+            process(
+                    harness,
+                    article("c3", "2025-03-01T09:30:00Z", "Article Completed", "article_id", "a2"));
+            assertEquals(2, traits(harness).get("articles_completed_7d").asLong());
+            assertEquals(List.of(), transitions(harness), "not a member");
+
+            process(
+                    harness,
+                    article("c4", "2025-03-02T07:00:00Z", "Article Completed", "article_id", "a3"));
+            assertEquals(
+                    List.of("Entered engaged_sports_fan event 2025-03-02T07:00:00Z"),
+                    transitions(harness));
+
+            harness.processWatermark(ms("2025-03-08T09:00:00Z"));
+            assertEquals(
+                    List.of("Exited engaged_sports_fan timer 2025-03-08T09:00:00Z"),
+                    transitions(harness));
+            assertEquals(2, traits(harness).get("articles_completed_7d").asLong());
+        }
+    }
+
+    private static void process(
+            KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, ResolvedEvent> harness,
+            CustomerEvent event)
+            throws Exception {
+        harness.processElement(event, event.eventTime());
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, ResolvedEvent>
+            harness(Path definitions, OperatorSubtaskState restoreFrom) throws Exception {
+        var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new SingleModeIdentityFunction(
+                                        IdentityFixtures.RULES,
+                                        IdentityFixtures.SETTINGS.expiringTtl(),
+                                        new ProfileComputer(DefinitionSet.load(definitions)),
+                                        Long.MAX_VALUE)),
+                        CustomerEvent::tenant,
+                        Types.STRING);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+        return harness;
+    }
+
+    /** The transitions emitted since the last call, as readable lines. */
+    private static List<String> transitions(
+            KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, ResolvedEvent> harness) {
+        List<String> lines = new ArrayList<>();
+        var queue = harness.getSideOutput(IdentityOutputs.AUDIENCE_TRANSITIONS);
+        if (queue != null) {
+            for (Object record : queue) {
+                @SuppressWarnings("unchecked")
+                AudienceTransition t = ((StreamRecord<AudienceTransition>) record).getValue();
+                lines.add(
+                        (t.entered() ? "Entered " : "Exited ")
+                                + t.audienceId()
+                                + " "
+                                + t.trigger()
+                                + " "
+                                + Instant.ofEpochMilli(t.at()));
+            }
+            queue.clear();
+        }
+        return lines;
+    }
+
+    /** The computed traits of the latest profile snapshot. */
+    private static JsonNode traits(
+            KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, ResolvedEvent> harness) {
+        ProfileUpdate last = null;
+        for (Object record : harness.getSideOutput(IdentityOutputs.PROFILES)) {
+            @SuppressWarnings("unchecked")
+            ProfileUpdate update = ((StreamRecord<ProfileUpdate>) record).getValue();
+            last = update;
+        }
+        return IdentityJson.profile(last.snapshot()).get("computedTraits");
+    }
+
+    private static CustomerEvent order(String id, String time, int revenue) {
+        return event(id, time, "Order Completed", "{\"revenue\":" + revenue + "}");
+    }
+
+    private static CustomerEvent article(
+            String id, String time, String name, String property, String value) {
+        return event(id, time, name, "{\"" + property + "\":\"" + value + "\"}");
+    }
+
+    private static CustomerEvent event(String id, String time, String name, String properties) {
+        return new CustomerEvent(
+                id,
+                "track",
+                name,
+                ms(time),
+                List.of(new Identifier("user_id", "u1")),
+                null,
+                "{\"type\":\"track\",\"event\":\"" + name + "\",\"properties\":" + properties + "}",
+                CustomerEvent.DEFAULT_TENANT);
+    }
+
+    private static long ms(String time) {
+        return Instant.parse(time).toEpochMilli();
+    }
+}

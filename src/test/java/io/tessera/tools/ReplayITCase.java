@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +102,79 @@ class ReplayITCase {
                 read(out.resolve("dead-letters.jsonl")));
         assertEquals(2, summary.profiles());
         assertEquals(1, summary.merges());
+    }
+
+    @Test
+    @Timeout(120)
+    void dryRunsDefinitionsUntilATimeAsAcceptanceA1(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        Path acceptance = Path.of("src/test/resources/acceptance");
+
+        ReplayCommand.Summary before =
+                ReplayCommand.run(
+                        acceptance.resolve("a1.jsonl"),
+                        out,
+                        acceptance.resolve("a1-definitions.json"),
+                        Instant.parse("2025-01-31T10:59:00Z"),
+                        new String[0]);
+        assertEquals(
+                List.of("Audience Entered high_value_recent event 2025-01-06T10:00:00Z"),
+                transitions(out));
+        assertEquals(Map.of("high_value_recent", 1L), before.audienceSizes());
+
+        ReplayCommand.Summary after =
+                ReplayCommand.run(
+                        acceptance.resolve("a1.jsonl"),
+                        out,
+                        acceptance.resolve("a1-definitions.json"),
+                        Instant.parse("2025-01-31T11:00:00Z"),
+                        new String[0]);
+        assertEquals(
+                List.of(
+                        "Audience Entered high_value_recent event 2025-01-06T10:00:00Z",
+                        "Audience Exited high_value_recent timer 2025-01-31T11:00:00Z"),
+                transitions(out));
+        assertEquals(Map.of("high_value_recent", 0L), after.audienceSizes());
+        JsonNode profile = read(out.resolve("profiles.jsonl")).get(0);
+        assertEquals(1, profile.at("/computedTraits/orders_30d").asLong());
+        assertEquals(550.0, profile.at("/computedTraits/revenue_90d").asDouble());
+    }
+
+    @Test
+    @Timeout(120)
+    void dryRunsDefinitionsAsAcceptanceA3(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        Path acceptance = Path.of("src/test/resources/acceptance");
+
+        ReplayCommand.run(
+                acceptance.resolve("a3.jsonl"),
+                out,
+                acceptance.resolve("a3-definitions.json"),
+                Instant.parse("2025-03-08T09:00:00Z"),
+                new String[0]);
+
+        assertEquals(
+                List.of(
+                        "Audience Entered engaged_sports_fan event 2025-03-02T07:00:00Z",
+                        "Audience Exited engaged_sports_fan timer 2025-03-08T09:00:00Z"),
+                transitions(out));
+        JsonNode profile = read(out.resolve("profiles.jsonl")).get(0);
+        assertEquals(2, profile.at("/computedTraits/articles_completed_7d").asLong());
+        assertEquals("sports", profile.at("/computedTraits/top_category_30d").asText());
+    }
+
+    private static List<String> transitions(Path out) throws Exception {
+        return read(out.resolve("audience-transitions.jsonl")).stream()
+                .map(
+                        t ->
+                                t.get("event").asText()
+                                        + " "
+                                        + t.at("/properties/audience_id").asText()
+                                        + " "
+                                        + t.at("/properties/trigger").asText()
+                                        + " "
+                                        + t.get("timestamp").asText())
+                .toList();
     }
 
     private static List<JsonNode> read(Path file) throws Exception {

@@ -34,7 +34,9 @@ public final class TesseraJob {
         Topology.build(
                 env,
                 config,
-                new Topology.Sources(KafkaConnectors.eventsSource(config.kafka(), parser, false)),
+                new Topology.Sources(
+                        KafkaConnectors.eventsSource(config.kafka(), parser, false),
+                        KafkaConnectors.definitionsSource(config.kafka(), false)),
                 kafkaSinks(config.kafka(), null));
 
         env.execute("Tessera");
@@ -53,6 +55,7 @@ public final class TesseraJob {
                 KafkaConnectors.profilesSink(kafka),
                 KafkaConnectors.mergesSink(kafka),
                 KafkaConnectors.rejectedLinksSink(kafka),
-                KafkaConnectors.audienceTransitionsSink(kafka));
+                KafkaConnectors.audienceTransitionsSink(kafka),
+                KafkaConnectors.rejectedDefinitionsSink(kafka));
     }
 }

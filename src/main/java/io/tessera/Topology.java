@@ -1,6 +1,8 @@
 package io.tessera;
 
 import io.tessera.config.TesseraConfig;
+import io.tessera.definitions.DefinitionRejection;
+import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.identity.IdentityStage;
 import io.tessera.identity.IdentityUids;
 import io.tessera.identity.ProfileMerged;
@@ -13,10 +15,15 @@ import io.tessera.ingest.IngestUids;
 import io.tessera.ingest.IngestWatermarks;
 import io.tessera.model.CustomerEvent;
 import io.tessera.profile.AudienceTransition;
+import io.tessera.profile.DefinitionWatermarks;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 
 /**
  * The job's dataflow, stage by stage. Sources and sinks come in as arguments, so the production job
@@ -26,14 +33,41 @@ public final class Topology {
     /** Uid of the tap on accepted events, used by replay and tests only. */
     public static final String ACCEPTED_EVENTS_TAP = "accepted-events-tap";
 
+    /** Uid of the control-topic source of definitions. */
+    public static final String DEFINITIONS_SOURCE = "profile-definitions-source";
+
+    /** Uid of the sink of refused control-topic records. */
+    public static final String REJECTED_DEFINITIONS_SINK = "profile-rejected-definitions-sink";
+
     private Topology() {}
+
+    /**
+     * The control input of a run without a control topic: a bounded input with no records, so only
+     * the bootstrap definitions apply. (An empty collection source cannot be built.)
+     */
+    private static final class NoDefinitionUpdates
+            implements FlatMapFunction<Long, DefinitionUpdate>,
+                    ResultTypeQueryable<DefinitionUpdate> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void flatMap(Long ignored, Collector<DefinitionUpdate> out) {}
+
+        @Override
+        public TypeInformation<DefinitionUpdate> getProducedType() {
+            return TypeInformation.of(DefinitionUpdate.class);
+        }
+    }
 
     /**
      * Where the job reads.
      *
      * @param events Segment messages, parsed at the source into {@link IngestRecord}s
+     * @param definitions the control topic of definitions, or null when only the bootstrap file
+     *     applies (a replay)
      */
-    public record Sources(Source<IngestRecord, ?, ?> events) {}
+    public record Sources(
+            Source<IngestRecord, ?, ?> events, Source<DefinitionUpdate, ?, ?> definitions) {}
 
     /**
      * Where the job writes.
@@ -51,7 +85,8 @@ public final class Topology {
             Sink<ProfileUpdate> profiles,
             Sink<ProfileMerged> merges,
             Sink<RejectedLink> rejectedLinks,
-            Sink<AudienceTransition> audienceTransitions) {}
+            Sink<AudienceTransition> audienceTransitions,
+            Sink<DefinitionRejection> rejectedDefinitions) {}
 
     /** Adds the whole dataflow to the environment. */
     public static void build(
@@ -63,10 +98,24 @@ public final class Topology {
                                 IngestUids.SOURCE_NAME)
                         .uid(IngestUids.SOURCE);
 
+        DataStream<DefinitionUpdate> definitions =
+                sources.definitions() == null
+                        ? env.fromSequence(0, 0)
+                                .uid(DEFINITIONS_SOURCE)
+                                .name("No definition updates")
+                                .flatMap(new NoDefinitionUpdates())
+                                .uid(DEFINITIONS_SOURCE + "-none")
+                                .name("No definition updates")
+                        : env.fromSource(
+                                        sources.definitions(),
+                                        DefinitionWatermarks.strategy(),
+                                        "Definitions")
+                                .uid(DEFINITIONS_SOURCE);
+
         IngestStage.Ingested ingested = IngestStage.ingestEvents(records, config.ingest());
         IdentityStage.Resolved resolved =
                 IdentityStage.resolveProfiles(
-                        ingested.events(), config.identity(), config.profile());
+                        ingested.events(), definitions, config.identity(), config.profile());
 
         ingested.deadLetters()
                 .sinkTo(sinks.eventDeadLetters())
@@ -94,5 +143,11 @@ public final class Topology {
                 .sinkTo(sinks.audienceTransitions())
                 .uid(IdentityUids.TRANSITIONS_SINK)
                 .name(IdentityUids.TRANSITIONS_SINK_NAME);
+        if (sinks.rejectedDefinitions() != null) {
+            resolved.rejectedDefinitions()
+                    .sinkTo(sinks.rejectedDefinitions())
+                    .uid(REJECTED_DEFINITIONS_SINK)
+                    .name("Rejected definitions");
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.tessera.connect;
 
+import io.tessera.definitions.DefinitionRejection;
+import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.identity.IdentityJson;
 import io.tessera.identity.ProfileMerged;
 import io.tessera.identity.ProfileUpdate;
@@ -38,6 +40,44 @@ public final class KafkaConnectors {
             builder.setBounded(OffsetsInitializer.latest());
         }
         return builder.build();
+    }
+
+    /**
+     * The {@code cdp.definitions} control-topic source, read from the start at every start (the
+     * highest version wins, so reading a record twice changes nothing).
+     */
+    public static KafkaSource<DefinitionUpdate> definitionsSource(
+            KafkaSettings kafka, boolean bounded) {
+        var builder =
+                KafkaSource.<DefinitionUpdate>builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setTopics(kafka.definitionsTopic())
+                        .setGroupId(kafka.groupId() + "-definitions")
+                        .setClientIdPrefix(kafka.groupId() + "-definitions")
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new DefinitionUpdateDeserializationSchema())
+                        .setProperties(clientProperties(kafka))
+                        .setProperty("isolation.level", "read_committed");
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /** The exactly-once {@code cdp.definitions.rejected} sink, keyed like the control topic. */
+    public static KafkaSink<DefinitionRejection> rejectedDefinitionsSink(KafkaSettings kafka) {
+        return exactlyOnce(
+                kafka,
+                "definitions-rejected",
+                JsonRecordSerializationSchema.keyedByString(
+                        kafka.rejectedDefinitionsTopic(),
+                        DefinitionRejection::key,
+                        rejection ->
+                                new com.fasterxml.jackson.databind.ObjectMapper()
+                                        .createObjectNode()
+                                        .put("key", rejection.key())
+                                        .put("reason", rejection.reason())
+                                        .put("definition", rejection.json())));
     }
 
     /** The exactly-once {@code cdp.events.dlq} sink, keyed by the source record's key. */

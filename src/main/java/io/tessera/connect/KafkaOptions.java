@@ -78,6 +78,20 @@ public final class KafkaOptions {
                             "Topic of Audience Entered / Audience Exited track events, keyed by"
                                     + " profile id.");
 
+    public static final ConfigOption<String> DEFINITIONS_TOPIC =
+            key("cdp.kafka.topics.definitions")
+                    .stringType()
+                    .defaultValue("cdp.definitions")
+                    .withDescription(
+                            "Compacted control topic of trait and audience definitions, keyed"
+                                    + " <kind>/<id>; read from the start at every start.");
+
+    public static final ConfigOption<String> REJECTED_DEFINITIONS_TOPIC =
+            key("cdp.kafka.topics.definitions-rejected")
+                    .stringType()
+                    .defaultValue("cdp.definitions.rejected")
+                    .withDescription("Topic of control-topic records refused, with the reason.");
+
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             key("cdp.kafka.transactional-id-prefix")
                     .stringType()
@@ -108,6 +122,8 @@ public final class KafkaOptions {
                     PROFILE_MERGES_TOPIC,
                     REJECTED_LINKS_TOPIC,
                     AUDIENCE_TRANSITIONS_TOPIC,
+                    DEFINITIONS_TOPIC,
+                    REJECTED_DEFINITIONS_TOPIC,
                     TRANSACTIONAL_ID_PREFIX,
                     TRANSACTION_TIMEOUT);
 

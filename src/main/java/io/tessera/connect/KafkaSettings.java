@@ -19,6 +19,8 @@ import org.apache.flink.configuration.Configuration;
  * @param profileMergesTopic merges
  * @param rejectedLinksTopic rejected links
  * @param audienceTransitionsTopic audience transitions
+ * @param definitionsTopic the control topic of definitions
+ * @param rejectedDefinitionsTopic refused control-topic records
  * @param transactionalIdPrefix prefix of the sinks' transactional ids
  * @param transactionTimeout transaction timeout of the sinks
  * @param clientProperties Kafka client settings passed through
@@ -33,6 +35,8 @@ public record KafkaSettings(
         String profileMergesTopic,
         String rejectedLinksTopic,
         String audienceTransitionsTopic,
+        String definitionsTopic,
+        String rejectedDefinitionsTopic,
         String transactionalIdPrefix,
         Duration transactionTimeout,
         Map<String, String> clientProperties)
@@ -61,6 +65,8 @@ public record KafkaSettings(
                 Checks.notBlank(config, KafkaOptions.PROFILE_MERGES_TOPIC),
                 Checks.notBlank(config, KafkaOptions.REJECTED_LINKS_TOPIC),
                 Checks.notBlank(config, KafkaOptions.AUDIENCE_TRANSITIONS_TOPIC),
+                Checks.notBlank(config, KafkaOptions.DEFINITIONS_TOPIC),
+                Checks.notBlank(config, KafkaOptions.REJECTED_DEFINITIONS_TOPIC),
                 Checks.notBlank(config, KafkaOptions.TRANSACTIONAL_ID_PREFIX),
                 Checks.positiveDuration(config, KafkaOptions.TRANSACTION_TIMEOUT),
                 Map.copyOf(clientProperties));

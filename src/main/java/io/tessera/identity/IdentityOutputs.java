@@ -1,5 +1,6 @@
 package io.tessera.identity;
 
+import io.tessera.definitions.DefinitionRejection;
 import io.tessera.profile.AudienceTransition;
 import org.apache.flink.util.OutputTag;
 
@@ -18,6 +19,10 @@ public final class IdentityOutputs {
     /** Rule audience transitions, bound for {@code cdp.audience-transitions}. */
     public static final OutputTag<AudienceTransition> AUDIENCE_TRANSITIONS =
             new OutputTag<>("audience-transitions") {};
+
+    /** Control-topic records refused, bound for {@code cdp.definitions.rejected}. */
+    public static final OutputTag<DefinitionRejection> REJECTED_DEFINITIONS =
+            new OutputTag<>("rejected-definitions") {};
 
     private IdentityOutputs() {}
 }

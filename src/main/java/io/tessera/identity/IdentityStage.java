@@ -1,8 +1,9 @@
 package io.tessera.identity;
 
+import io.tessera.definitions.DefinitionRejection;
+import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.model.CustomerEvent;
 import io.tessera.profile.AudienceTransition;
-import io.tessera.profile.ProfileComputer;
 import io.tessera.profile.ProfileSettings;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -22,25 +23,33 @@ public final class IdentityStage {
      * @param merges merges, for {@code cdp.profile-merges}
      * @param rejectedLinks links the rules refused, for audit
      * @param audienceTransitions rule audience entries and exits
+     * @param rejectedDefinitions control-topic records refused, with the reason
      */
     public record Resolved(
             DataStream<ResolvedEvent> events,
             DataStream<ProfileUpdate> profiles,
             DataStream<ProfileMerged> merges,
             DataStream<RejectedLink> rejectedLinks,
-            DataStream<AudienceTransition> audienceTransitions) {}
+            DataStream<AudienceTransition> audienceTransitions,
+            DataStream<DefinitionRejection> rejectedDefinitions) {}
 
-    /** Resolves every event to a profile, per tenant, and computes the profile's traits. */
+    /**
+     * Resolves every event to a profile, per tenant, and computes the profile's traits.
+     *
+     * @param definitions live updates of definitions (the control topic), broadcast to every
+     *     subtask
+     */
     public static Resolved resolveProfiles(
-            DataStream<CustomerEvent> events, IdentitySettings settings, ProfileSettings profile) {
+            DataStream<CustomerEvent> events,
+            DataStream<DefinitionUpdate> definitions,
+            IdentitySettings settings,
+            ProfileSettings profile) {
         SingleOutputStreamOperator<ResolvedEvent> resolved =
                 events.keyBy(CustomerEvent::tenant)
+                        .connect(definitions.broadcast(SingleModeIdentityFunction.DEFINITIONS))
                         .process(
                                 new SingleModeIdentityFunction(
-                                        settings.rules(),
-                                        settings.expiringTtl(),
-                                        new ProfileComputer(profile.definitions()),
-                                        profile.horizon()))
+                                        settings.rules(), settings.expiringTtl(), profile))
                         .uid(IdentityUids.RESOLVE_SINGLE)
                         .name(IdentityUids.RESOLVE_SINGLE_NAME);
         return new Resolved(
@@ -48,6 +57,7 @@ public final class IdentityStage {
                 resolved.getSideOutput(IdentityOutputs.PROFILES),
                 resolved.getSideOutput(IdentityOutputs.MERGES),
                 resolved.getSideOutput(IdentityOutputs.REJECTED_LINKS),
-                resolved.getSideOutput(IdentityOutputs.AUDIENCE_TRANSITIONS));
+                resolved.getSideOutput(IdentityOutputs.AUDIENCE_TRANSITIONS),
+                resolved.getSideOutput(IdentityOutputs.REJECTED_DEFINITIONS));
     }
 }

@@ -1,12 +1,19 @@
 package io.tessera.identity;
 
+import io.tessera.definitions.DefinitionRejection;
+import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.model.CustomerEvent;
 import io.tessera.profile.AudienceTransition;
+import io.tessera.profile.LiveDefinitions;
 import io.tessera.profile.ProfileComputer;
+import io.tessera.profile.ProfileSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -14,7 +21,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -23,9 +30,14 @@ import org.apache.flink.util.Collector;
  * credited profile's traits and audiences updated by {@link ProfileComputer} before the profile is
  * written back. Wake-ups: one event-time timer per distinct time, with the profiles due then listed
  * in state; each profile keeps one wake-up, at its next possible change.
+ *
+ * <p>Definitions arrive on the broadcast input (the control topic) and live in broadcast state; a
+ * change re-evaluates every profile of the subtask at once. Timers cannot be armed from the
+ * broadcast side: a wake-up a new definition needs is armed at the profile's next event or wake-up.
  */
 public final class SingleModeIdentityFunction
-        extends KeyedProcessFunction<String, CustomerEvent, ResolvedEvent> {
+        extends KeyedBroadcastProcessFunction<
+                String, CustomerEvent, DefinitionUpdate, ResolvedEvent> {
     private static final long serialVersionUID = 1L;
 
     /** State names; part of the savepoint format. */
@@ -36,10 +48,17 @@ public final class SingleModeIdentityFunction
     static final String PROFILES = "profiles";
     static final String WAKE_UPS = "wake-ups";
 
+    /** Definitions accepted from the control topic, by {@code <kind>/<id>}: broadcast state. */
+    public static final MapStateDescriptor<String, String> DEFINITIONS =
+            new MapStateDescriptor<>("definitions", Types.STRING, Types.STRING);
+
     private final IdentityRules rules;
     private final Duration expiringTtl;
-    private final ProfileComputer computer;
+    private final List<String> bootstrap;
     private final long horizon;
+
+    /** The definitions in force, rebuilt from broadcast state after a restore or a change. */
+    private transient ProfileComputer computer;
 
     private transient MapStateGraphStore store;
     private transient MapState<Long, List<String>> wakeUps;
@@ -50,19 +69,25 @@ public final class SingleModeIdentityFunction
     private transient Counter deletions;
     private transient Counter unknownDeletes;
     private transient Counter transitions;
+    private transient Counter rejectedDefinitions;
 
     /**
      * @param rules the identity rules
      * @param expiringTtl how long expiring identifiers are kept after last seen
-     * @param computer the profile stage's traits and audiences
-     * @param horizon no wake-up later than this event time is acted on (replay); else MAX
+     * @param profile the profile stage's bootstrap definitions and horizon
      */
     public SingleModeIdentityFunction(
-            IdentityRules rules, Duration expiringTtl, ProfileComputer computer, long horizon) {
+            IdentityRules rules, Duration expiringTtl, ProfileSettings profile) {
         this.rules = rules;
         this.expiringTtl = expiringTtl;
-        this.computer = computer;
-        this.horizon = horizon;
+        this.bootstrap = profile.bootstrap();
+        this.horizon = profile.horizon();
+    }
+
+    /** The live profiles of a tenant, by id (keyed state; also walked on definition changes). */
+    static MapStateDescriptor<String, ProfileState> profilesDescriptor() {
+        return new MapStateDescriptor<>(
+                PROFILES, Types.STRING, TypeInformation.of(ProfileState.class));
     }
 
     @Override
@@ -92,11 +117,7 @@ public final class SingleModeIdentityFunction
                         state.getMapState(expiring),
                         state.getMapState(
                                 new MapStateDescriptor<>(FORWARDS, Types.STRING, Types.STRING)),
-                        state.getMapState(
-                                new MapStateDescriptor<>(
-                                        PROFILES,
-                                        Types.STRING,
-                                        TypeInformation.of(ProfileState.class))));
+                        state.getMapState(profilesDescriptor()));
         wakeUps =
                 state.getMapState(
                         new MapStateDescriptor<>(WAKE_UPS, Types.LONG, Types.LIST(Types.STRING)));
@@ -107,12 +128,16 @@ public final class SingleModeIdentityFunction
         profilesCreated = identity.counter("profilesCreated");
         deletions = identity.counter("profilesDeleted");
         unknownDeletes = identity.counter("deletesOfUnknownIdentifiers");
-        transitions = state.getMetricGroup().addGroup("profile").counter("audienceTransitions");
+        MetricGroup profile = state.getMetricGroup().addGroup("profile");
+        transitions = profile.counter("audienceTransitions");
+        rejectedDefinitions = profile.counter("rejectedDefinitions");
     }
 
     @Override
-    public void processElement(CustomerEvent event, Context ctx, Collector<ResolvedEvent> out)
+    public void processElement(
+            CustomerEvent event, ReadOnlyContext ctx, Collector<ResolvedEvent> out)
             throws Exception {
+        ProfileComputer computer = computer(ctx.getBroadcastState(DEFINITIONS).immutableEntries());
         long now = Math.max(ctx.timerService().currentWatermark(), event.eventTime());
         List<AudienceTransition> changes = new ArrayList<>();
         IdentityGraph graph =
@@ -183,6 +208,7 @@ public final class SingleModeIdentityFunction
         if (due == null || timestamp > horizon) {
             return;
         }
+        ProfileComputer computer = computer(ctx.getBroadcastState(DEFINITIONS).immutableEntries());
         for (String profileId : due) {
             ProfileState profile = store.profile(profileId);
             // A profile merged away, deleted, or rescheduled since has nothing due now.
@@ -198,8 +224,58 @@ public final class SingleModeIdentityFunction
         }
     }
 
+    @Override
+    public void processBroadcastElement(
+            DefinitionUpdate update, Context ctx, Collector<ResolvedEvent> out) throws Exception {
+        BroadcastState<String, String> definitions = ctx.getBroadcastState(DEFINITIONS);
+        Map<String, String> live = new TreeMap<>();
+        definitions.immutableEntries().forEach(e -> live.put(e.getKey(), e.getValue()));
+        LiveDefinitions.Decision decision = LiveDefinitions.decide(update, bootstrap, live);
+        if (decision.rejection() != null) {
+            rejectedDefinitions.inc();
+            ctx.output(
+                    IdentityOutputs.REJECTED_DEFINITIONS,
+                    new DefinitionRejection(update.key(), decision.rejection(), update.json()));
+            return;
+        }
+        if (decision.store() == null) {
+            return; // stale or a duplicate
+        }
+        definitions.put(update.key(), decision.store());
+        computer = null;
+        ProfileComputer changed = computer(definitions.immutableEntries());
+        long watermark = ctx.currentWatermark();
+        ctx.applyToKeyedState(
+                profilesDescriptor(),
+                (tenant, profiles) -> {
+                    List<ProfileState> all = new ArrayList<>();
+                    profiles.values().forEach(all::add);
+                    for (ProfileState profile : all) {
+                        long now = Math.max(watermark, profile.lastSeen);
+                        List<AudienceTransition> changes = changed.onDefinitionChange(profile, now);
+                        profiles.put(profile.id, profile);
+                        ctx.output(
+                                IdentityOutputs.PROFILES,
+                                new ProfileUpdate(profile.id, profile.copy(), null));
+                        changes.forEach(
+                                change -> {
+                                    transitions.inc();
+                                    ctx.output(IdentityOutputs.AUDIENCE_TRANSITIONS, change);
+                                });
+                    }
+                });
+    }
+
+    /** The definitions in force: the bootstrap's, overridden by those accepted live. */
+    private ProfileComputer computer(Iterable<Map.Entry<String, String>> live) {
+        if (computer == null) {
+            computer = new ProfileComputer(LiveDefinitions.effective(bootstrap, live));
+        }
+        return computer;
+    }
+
     /** Lists the profile under its wake-up time and arms the timer (one per distinct time). */
-    private void scheduleWakeUp(ProfileState profile, Context ctx) throws Exception {
+    private void scheduleWakeUp(ProfileState profile, ReadOnlyContext ctx) throws Exception {
         long at = profile.wakeAt;
         if (at == Long.MAX_VALUE) {
             return;
@@ -213,7 +289,7 @@ public final class SingleModeIdentityFunction
         ctx.timerService().registerEventTimeTimer(at);
     }
 
-    private void emit(List<AudienceTransition> changes, Context ctx) {
+    private void emit(List<AudienceTransition> changes, ReadOnlyContext ctx) {
         for (AudienceTransition change : changes) {
             transitions.inc();
             ctx.output(IdentityOutputs.AUDIENCE_TRANSITIONS, change);

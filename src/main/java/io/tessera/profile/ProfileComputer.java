@@ -66,6 +66,11 @@ public final class ProfileComputer implements Serializable {
         return evaluate(profile, null, "timer", now);
     }
 
+    /** The definitions changed: re-evaluates the profile's traits and audiences at once. */
+    public List<AudienceTransition> onDefinitionChange(ProfileState profile, long now) {
+        return evaluate(profile, null, "definition_change", now);
+    }
+
     /** Merges a loser's trait buckets into the winner (memberships are recomputed, not merged). */
     public void merge(ProfileState winner, ProfileState loser) {
         for (TraitDefinition trait : definitions.traits()) {

@@ -7,22 +7,25 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
 
 /**
  * The profile stage's validated settings.
  *
- * @param definitions the traits and rule audiences computed
+ * @param definitions the traits and rule audiences computed at start
+ * @param bootstrap the bootstrap file's definitions, as JSON, which live updates override
  * @param horizon no wake-up later than this event time is acted on (a replay's {@code --until});
  *     {@code Long.MAX_VALUE} in a running job
  */
-public record ProfileSettings(DefinitionSet definitions, long horizon) implements Serializable {
+public record ProfileSettings(DefinitionSet definitions, List<String> bootstrap, long horizon)
+        implements Serializable {
 
     /** Reads the bootstrap definitions, if any. */
     public static ProfileSettings from(Configuration config) {
         String file = Checks.get(config, ProfileOptions.DEFINITIONS);
         if (file == null || file.isBlank()) {
-            return new ProfileSettings(DefinitionSet.empty(), Long.MAX_VALUE);
+            return none();
         }
         Path path = Path.of(file.trim());
         if (!Files.isRegularFile(path)) {
@@ -30,14 +33,26 @@ public record ProfileSettings(DefinitionSet definitions, long horizon) implement
                     ProfileOptions.DEFINITIONS.key(), "no such file " + path);
         }
         try {
-            return new ProfileSettings(DefinitionSet.load(path), Long.MAX_VALUE);
+            return load(path);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             throw new InvalidOptionException(ProfileOptions.DEFINITIONS.key(), e.getMessage());
         }
     }
 
+    /** No definitions: profiles keep only their basics. */
+    public static ProfileSettings none() {
+        return new ProfileSettings(DefinitionSet.empty(), List.of(), Long.MAX_VALUE);
+    }
+
+    /** The definitions of a bootstrap file. */
+    public static ProfileSettings load(Path file) {
+        List<String> bootstrap = DefinitionSet.read(file);
+        return new ProfileSettings(
+                LiveDefinitions.effective(bootstrap, List.of()), bootstrap, Long.MAX_VALUE);
+    }
+
     /** These settings, acting on no wake-up after the given event time. */
     public ProfileSettings until(long horizon) {
-        return new ProfileSettings(definitions, horizon);
+        return new ProfileSettings(definitions, bootstrap, horizon);
     }
 }

@@ -30,13 +30,31 @@ public record DefinitionSet(List<TraitDefinition> traits, List<AudienceDefinitio
 
     /** Reads a bootstrap file (JSON array or YAML list); refuses it whole if anything is wrong. */
     public static DefinitionSet load(Path file) {
+        return of(readTree(file));
+    }
+
+    /**
+     * The definitions of a bootstrap file, each as compact JSON, after validating the whole file.
+     *
+     * @throws IllegalArgumentException listing every problem when the file is not valid
+     */
+    public static List<String> read(Path file) {
+        JsonNode root = readTree(file);
+        of(root);
+        List<String> definitions = new ArrayList<>();
+        (root.isArray() ? root : new ObjectMapper().createArrayNode().add(root))
+                .forEach(d -> definitions.add(d.toString()));
+        return List.copyOf(definitions);
+    }
+
+    private static JsonNode readTree(Path file) {
         String name = file.getFileName().toString();
         ObjectMapper mapper =
                 name.endsWith(".yaml") || name.endsWith(".yml")
                         ? new ObjectMapper(new YAMLFactory())
                         : new ObjectMapper();
         try {
-            return of(mapper.readTree(file.toFile()));
+            return mapper.readTree(file.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read definitions " + file, e);
         }

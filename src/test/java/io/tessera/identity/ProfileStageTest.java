@@ -4,21 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
 import io.tessera.profile.AudienceTransition;
-import io.tessera.profile.ProfileComputer;
-import io.tessera.traits.DefinitionSet;
+import io.tessera.profile.ProfileSettings;
+import io.tessera.tools.IdentityOperatorHarness;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -128,36 +127,122 @@ class ProfileStageTest {
         }
     }
 
+    @Test
+    void appliesLiveDefinitionChangesAsAcceptanceA5() throws Exception {
+        try (var harness = harness(A1, null)) {
+            harness.processElement(
+                    order("1", "2025-01-01T10:00:00Z", 300), ms("2025-01-01T10:00:00Z"));
+            harness.processElement(
+                    order("2", "2025-01-06T10:00:00Z", 250), ms("2025-01-06T10:00:00Z"));
+            harness.processElement(
+                    order("u8", "8a", "2025-01-07T09:00:00Z", 700), ms("2025-01-07T09:00:00Z"));
+            harness.processElement(
+                    order("u8", "8b", "2025-01-08T09:00:00Z", 500), ms("2025-01-08T09:00:00Z"));
+            List<String> entered = transitions(harness);
+            assertEquals(
+                    List.of(
+                            "Entered high_value_recent event 2025-01-06T10:00:00Z",
+                            "Entered high_value_recent event 2025-01-08T09:00:00Z"),
+                    entered);
+
+            harness.processWatermark(ms("2025-01-10T00:00:00Z"));
+            harness.processBroadcastElement(audience(2, 1000), ms("2025-01-10T00:00:00Z"));
+            List<AudienceTransition> v2 = raw(harness);
+            assertEquals(1, v2.size(), "u1 leaves, u8 stays without an event: " + v2);
+            assertEquals("definition_change", v2.get(0).trigger());
+            assertEquals(2, v2.get(0).version());
+            assertTrue(!v2.get(0).entered());
+
+            harness.processBroadcastElement(audience(1, 500), ms("2025-01-10T00:00:00Z"));
+            assertEquals(List.of(), transitions(harness), "a stale version is ignored");
+
+            harness.processBroadcastElement(
+                    new DefinitionUpdate("audience/high_value_recent", null),
+                    ms("2025-01-10T00:00:00Z"));
+            List<AudienceTransition> deleted = raw(harness);
+            assertEquals(1, deleted.size(), "u8 leaves the deleted audience: " + deleted);
+            assertEquals("definition_change", deleted.get(0).trigger());
+            assertTrue(!deleted.get(0).entered());
+        }
+    }
+
+    @Test
+    void refusesAnInvalidLiveDefinitionWithItsReasonAndGoesOn() throws Exception {
+        try (var harness = harness(A1, null)) {
+            harness.processBroadcastElement(
+                    new DefinitionUpdate(
+                            "trait/bad",
+                            "{\"schema\":\"cdp.definition/v1\",\"kind\":\"trait\",\"id\":\"bad\","
+                                    + "\"version\":1,\"status\":\"active\",\"type\":\"median\"}"),
+                    0L);
+            harness.processBroadcastElement(
+                    new DefinitionUpdate(
+                            "audience/x_ref",
+                            "{\"schema\":\"cdp.definition/v1\",\"kind\":\"audience\",\"id\":\"x_ref\","
+                                + "\"version\":1,\"status\":\"active\",\"type\":\"rule\","
+                                + "\"condition\":{\"field\":\"traits.nope\",\"op\":\"gt\",\"value\":1}}"),
+                    0L);
+
+            var rejected = harness.getSideOutput(IdentityOutputs.REJECTED_DEFINITIONS);
+            assertEquals(2, rejected.size());
+            assertTrue(rejected.peek().getValue().reason().contains("$.type"), rejected.toString());
+            harness.processElement(
+                    order("1", "2025-01-01T10:00:00Z", 300), ms("2025-01-01T10:00:00Z"));
+            assertEquals(1, traits(harness).get("orders_30d").asLong(), "the job goes on");
+        }
+    }
+
+    private static DefinitionUpdate audience(int version, int revenue) {
+        return new DefinitionUpdate(
+                "audience/high_value_recent",
+                "{\"schema\":\"cdp.definition/v1\",\"kind\":\"audience\",\"id\":\"high_value_recent\","
+                    + "\"version\":"
+                        + version
+                        + ",\"status\":\"active\",\"type\":\"rule\","
+                        + "\"name\":\"High value, recent\",\"condition\":{\"all\":["
+                        + "{\"field\":\"traits.revenue_90d\",\"op\":\"gte\",\"value\":"
+                        + revenue
+                        + "},"
+                        + "{\"field\":\"traits.orders_30d\",\"op\":\"gte\",\"value\":2}]}}");
+    }
+
+    private static List<AudienceTransition> raw(
+            KeyedBroadcastOperatorTestHarness<
+                            String, CustomerEvent, DefinitionUpdate, ResolvedEvent>
+                    harness) {
+        List<AudienceTransition> all = new ArrayList<>();
+        var queue = harness.getSideOutput(IdentityOutputs.AUDIENCE_TRANSITIONS);
+        if (queue != null) {
+            queue.forEach(r -> all.add(r.getValue()));
+            queue.clear();
+        }
+        return all;
+    }
+
     private static void process(
-            KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, ResolvedEvent> harness,
+            KeyedBroadcastOperatorTestHarness<
+                            String, CustomerEvent, DefinitionUpdate, ResolvedEvent>
+                    harness,
             CustomerEvent event)
             throws Exception {
         harness.processElement(event, event.eventTime());
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, ResolvedEvent>
+    private static KeyedBroadcastOperatorTestHarness<
+                    String, CustomerEvent, DefinitionUpdate, ResolvedEvent>
             harness(Path definitions, OperatorSubtaskState restoreFrom) throws Exception {
-        var harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new SingleModeIdentityFunction(
-                                        IdentityFixtures.RULES,
-                                        IdentityFixtures.SETTINGS.expiringTtl(),
-                                        new ProfileComputer(DefinitionSet.load(definitions)),
-                                        Long.MAX_VALUE)),
-                        CustomerEvent::tenant,
-                        Types.STRING);
-        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
-        if (restoreFrom != null) {
-            harness.initializeState(restoreFrom);
-        }
-        harness.open();
-        return harness;
+        return IdentityOperatorHarness.open(
+                IdentityFixtures.SETTINGS,
+                ProfileSettings.load(definitions),
+                new EmbeddedRocksDBStateBackend(),
+                restoreFrom);
     }
 
     /** The transitions emitted since the last call, as readable lines. */
     private static List<String> transitions(
-            KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, ResolvedEvent> harness) {
+            KeyedBroadcastOperatorTestHarness<
+                            String, CustomerEvent, DefinitionUpdate, ResolvedEvent>
+                    harness) {
         List<String> lines = new ArrayList<>();
         var queue = harness.getSideOutput(IdentityOutputs.AUDIENCE_TRANSITIONS);
         if (queue != null) {
@@ -179,7 +264,9 @@ class ProfileStageTest {
 
     /** The computed traits of the latest profile snapshot. */
     private static JsonNode traits(
-            KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, ResolvedEvent> harness) {
+            KeyedBroadcastOperatorTestHarness<
+                            String, CustomerEvent, DefinitionUpdate, ResolvedEvent>
+                    harness) {
         ProfileUpdate last = null;
         for (Object record : harness.getSideOutput(IdentityOutputs.PROFILES)) {
             @SuppressWarnings("unchecked")
@@ -190,7 +277,21 @@ class ProfileStageTest {
     }
 
     private static CustomerEvent order(String id, String time, int revenue) {
-        return event(id, time, "Order Completed", "{\"revenue\":" + revenue + "}");
+        return order("u1", id, time, revenue);
+    }
+
+    private static CustomerEvent order(String user, String id, String time, int revenue) {
+        return new CustomerEvent(
+                id,
+                "track",
+                "Order Completed",
+                ms(time),
+                List.of(new Identifier("user_id", user)),
+                null,
+                "{\"type\":\"track\",\"event\":\"Order Completed\",\"properties\":{\"revenue\":"
+                        + revenue
+                        + "}}",
+                CustomerEvent.DEFAULT_TENANT);
     }
 
     private static CustomerEvent article(

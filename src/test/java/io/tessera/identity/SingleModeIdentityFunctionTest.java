@@ -3,11 +3,14 @@ package io.tessera.identity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tessera.AcceptanceA6;
+import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.IngestSettings;
 import io.tessera.ingest.RawRecord;
 import io.tessera.ingest.SegmentMessageParser;
 import io.tessera.model.CustomerEvent;
+import io.tessera.profile.ProfileSettings;
+import io.tessera.tools.IdentityOperatorHarness;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,9 +31,8 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * ends in the same outputs and the same profiles as an uninterrupted run (invariant 11).
  */
 class SingleModeIdentityFunctionTest {
+
     private static final SegmentMessageParser PARSER =
             new SegmentMessageParser(
                     IngestSettings.from(new Configuration()),
@@ -118,25 +121,14 @@ class SingleModeIdentityFunctionTest {
         return outputs;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, ResolvedEvent>
+    private static KeyedBroadcastOperatorTestHarness<
+                    String, CustomerEvent, DefinitionUpdate, ResolvedEvent>
             harness(OperatorSubtaskState restoreFrom) throws Exception {
-        var harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new SingleModeIdentityFunction(
-                                        IdentityFixtures.RULES,
-                                        IdentityFixtures.SETTINGS.expiringTtl(),
-                                        new io.tessera.profile.ProfileComputer(
-                                                io.tessera.traits.DefinitionSet.empty()),
-                                        Long.MAX_VALUE)),
-                        CustomerEvent::tenant,
-                        Types.STRING);
-        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
-        if (restoreFrom != null) {
-            harness.initializeState(restoreFrom);
-        }
-        harness.open();
-        return harness;
+        return IdentityOperatorHarness.open(
+                IdentityFixtures.SETTINGS,
+                ProfileSettings.none(),
+                new EmbeddedRocksDBStateBackend(),
+                restoreFrom);
     }
 
     /** Everything the operator emitted, as JSON text, and the final profile of each id. */
@@ -147,7 +139,9 @@ class SingleModeIdentityFunctionTest {
         final Map<String, String> profiles = new TreeMap<>();
 
         void collect(
-                KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, ResolvedEvent> h) {
+                KeyedBroadcastOperatorTestHarness<
+                                String, CustomerEvent, DefinitionUpdate, ResolvedEvent>
+                        h) {
             h.extractOutputValues()
                     .forEach(r -> events.add(r.profileId() + " " + r.event().messageId()));
             drain(h, IdentityOutputs.MERGES)
@@ -165,7 +159,9 @@ class SingleModeIdentityFunctionTest {
         }
 
         private static <T> List<T> drain(
-                KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, ResolvedEvent> h,
+                KeyedBroadcastOperatorTestHarness<
+                                String, CustomerEvent, DefinitionUpdate, ResolvedEvent>
+                        h,
                 org.apache.flink.util.OutputTag<T> tag) {
             List<T> values = new ArrayList<>();
             var queue = h.getSideOutput(tag);

@@ -1,24 +1,20 @@
 package io.tessera.tools;
 
 import io.tessera.identity.IdentitySettings;
-import io.tessera.identity.ResolvedEvent;
-import io.tessera.identity.SingleModeIdentityFunction;
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
+import io.tessera.profile.ProfileSettings;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 /**
  * {@code ./tessera bench identity}: events per second through the single-mode identity operator on
@@ -109,19 +105,8 @@ final class IdentityBench {
     /** Events per second of one run, after a warm-up of a tenth of the events. */
     private static double run(StateBackend backend, List<CustomerEvent> events) throws Exception {
         IdentitySettings settings = IdentitySettings.from(new Configuration());
-        try (KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, ResolvedEvent> harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new SingleModeIdentityFunction(
-                                        settings.rules(),
-                                        settings.expiringTtl(),
-                                        new io.tessera.profile.ProfileComputer(
-                                                io.tessera.traits.DefinitionSet.empty()),
-                                        Long.MAX_VALUE)),
-                        CustomerEvent::tenant,
-                        Types.STRING)) {
-            harness.setStateBackend(backend);
-            harness.open();
+        try (var harness =
+                IdentityOperatorHarness.open(settings, ProfileSettings.none(), backend, null)) {
             int warmUp = events.size() / 10;
             long start = 0;
             for (int i = 0; i < events.size(); i++) {

@@ -39,7 +39,9 @@ public final class LocalKafkaJob {
                 config.kafka().profilesTopic(),
                 config.kafka().profileMergesTopic(),
                 config.kafka().rejectedLinksTopic(),
-                config.kafka().audienceTransitionsTopic());
+                config.kafka().audienceTransitionsTopic(),
+                config.kafka().definitionsTopic(),
+                config.kafka().rejectedDefinitionsTopic());
     }
 
     /**
@@ -61,7 +63,9 @@ public final class LocalKafkaJob {
         Topology.build(
                 env,
                 config,
-                new Topology.Sources(KafkaConnectors.eventsSource(config.kafka(), parser, bounded)),
+                new Topology.Sources(
+                        KafkaConnectors.eventsSource(config.kafka(), parser, bounded),
+                        KafkaConnectors.definitionsSource(config.kafka(), bounded)),
                 TesseraJob.kafkaSinks(config.kafka(), acceptedEvents));
         return env;
     }

@@ -193,14 +193,15 @@ public final class ReplayCommand {
         Topology.build(
                 env,
                 config,
-                new Topology.Sources(source),
+                new Topology.Sources(source, null),
                 new Topology.Sinks(
                         deadLetterSink,
                         eventSink,
                         new JsonLinesFileSink<>(updatesOut, ReplayCommand::profileUpdateJson),
                         new JsonLinesFileSink<>(mergesOut, IdentityJson::merge),
                         new JsonLinesFileSink<>(rejectedOut, IdentityJson::rejectedLink),
-                        new JsonLinesFileSink<>(transitionsOut, AudienceTransitionJson::toJson)));
+                        new JsonLinesFileSink<>(transitionsOut, AudienceTransitionJson::toJson),
+                        null));
         JobExecutionResult result = env.execute("tessera-replay");
 
         Long duplicates = result.getAccumulatorResult(DeduplicateFunction.DUPLICATES_ACCUMULATOR);

@@ -14,10 +14,14 @@ import org.apache.flink.configuration.Configuration;
 
 /**
  * Turns command-line arguments into a {@link Configuration}: {@code --config FILE} (YAML, nested or
- * flat keys) first, then {@code --cdp.x.y value} pairs, which win.
+ * flat keys) first, then {@code --cdp.x.y value} pairs, which win; {@code --definitions FILE} is
+ * short for {@code --cdp.profile.definitions FILE}. Anything else is refused.
  */
 public final class ConfigArguments {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** {@code --definitions FILE} is short for this option. */
+    static final String DEFINITIONS_KEY = "cdp.profile.definitions";
 
     private ConfigArguments() {}
 
@@ -37,8 +41,17 @@ public final class ConfigArguments {
             String value = args[++i];
             if (key.equals("config")) {
                 values.putAll(readYaml(Path.of(value)));
-            } else {
+            } else if (key.equals("definitions")) {
+                overrides.put(DEFINITIONS_KEY, value);
+            } else if (key.startsWith("cdp.")) {
                 overrides.put(key, value);
+            } else {
+                throw new InvalidOptionException(
+                        key,
+                        "unknown argument --"
+                                + key
+                                + " (job options are --cdp.*, --config FILE or --definitions"
+                                + " FILE)");
             }
         }
         values.putAll(overrides);

@@ -23,6 +23,8 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Identity in {@code single} mode, with the profile stage running inside it: the whole graph of a
@@ -39,6 +41,7 @@ public final class SingleModeIdentityFunction
         extends KeyedBroadcastProcessFunction<
                 String, CustomerEvent, DefinitionUpdate, ResolvedEvent> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SingleModeIdentityFunction.class);
 
     /** State names; part of the savepoint format. */
     static final String DURABLE_DIRECTORY = "directory-durable";
@@ -233,6 +236,7 @@ public final class SingleModeIdentityFunction
         LiveDefinitions.Decision decision = LiveDefinitions.decide(update, bootstrap, live);
         if (decision.rejection() != null) {
             rejectedDefinitions.inc();
+            LOG.warn("Refused definition {}: {}", update.key(), decision.rejection());
             ctx.output(
                     IdentityOutputs.REJECTED_DEFINITIONS,
                     new DefinitionRejection(update.key(), decision.rejection(), update.json()));

@@ -69,6 +69,15 @@ class TesseraConfigTest {
     }
 
     @Test
+    void refusesAnArgumentThatIsNoOption() {
+        InvalidOptionException e =
+                assertThrows(
+                        InvalidOptionException.class,
+                        () -> ConfigArguments.parse(new String[] {"--bootstrap", "x:1"}));
+        assertTrue(e.getMessage().contains("--bootstrap"), e.getMessage());
+    }
+
+    @Test
     void passesKafkaClientPropertiesThrough() {
         TesseraConfig config =
                 TesseraConfig.from(

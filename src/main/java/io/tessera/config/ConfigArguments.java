@@ -3,6 +3,7 @@ package io.tessera.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tessera.profile.ProfileOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,9 +20,6 @@ import org.apache.flink.configuration.Configuration;
  */
 public final class ConfigArguments {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
-    /** {@code --definitions FILE} is short for this option. */
-    static final String DEFINITIONS_KEY = "cdp.profile.definitions";
 
     private ConfigArguments() {}
 
@@ -42,7 +40,7 @@ public final class ConfigArguments {
             if (key.equals("config")) {
                 values.putAll(readYaml(Path.of(value)));
             } else if (key.equals("definitions")) {
-                overrides.put(DEFINITIONS_KEY, value);
+                overrides.put(ProfileOptions.DEFINITIONS.key(), value);
             } else if (key.startsWith("cdp.")) {
                 overrides.put(key, value);
             } else {

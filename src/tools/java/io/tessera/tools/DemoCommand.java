@@ -39,6 +39,9 @@ public final class DemoCommand {
     private static final long SEED = 20251128L;
     private static final int MAX_NEWS_LINES = 8;
 
+    /** The shop's traits and audiences, unless the command line names other definitions. */
+    private static final String DEFINITIONS = "examples/shop-definitions.json";
+
     private DemoCommand() {}
 
     static void main(String[] args, PrintStream out) throws Exception {
@@ -62,7 +65,11 @@ public final class DemoCommand {
             String[] jobArgs,
             PrintStream out)
             throws Exception {
-        TesseraConfig config = LocalKafkaJob.config(kafka, jobArgs);
+        List<String> args = new java.util.ArrayList<>(List.of(jobArgs));
+        if (!args.contains("--cdp.profile.definitions")) {
+            args.addAll(List.of("--cdp.profile.definitions", DEFINITIONS));
+        }
+        TesseraConfig config = LocalKafkaJob.config(kafka, args.toArray(new String[0]));
         LocalKafkaJob.createTopics(kafka, config, 2);
         kafka.createTopics(1, ACCEPTED_TOPIC);
         out.printf(
@@ -116,7 +123,8 @@ public final class DemoCommand {
                 duplicates = duplicates(job);
                 out.printf(
                         "[%3ds] produced %5d/%d | accepted %5d | dead letters %2d | duplicates %3d"
-                                + " | profiles %4d | merges %3d | rejected links %2d%n",
+                                + " | profiles %4d | merges %3d | rejected links %2d"
+                                + " | audience transitions %4d%n",
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
                         produced.get(),
                         traffic.size(),
@@ -125,7 +133,8 @@ public final class DemoCommand {
                         duplicates,
                         outputs.profiles.size(),
                         outputs.merges.get(),
-                        outputs.rejectedLinks.get());
+                        outputs.rejectedLinks.get(),
+                        outputs.transitions.get());
                 String line;
                 while ((line = outputs.news.poll()) != null) {
                     if (newsShown++ < MAX_NEWS_LINES) {
@@ -175,14 +184,29 @@ public final class DemoCommand {
         out.printf("  profiles                %6d%n", outputs.profiles.size());
         out.printf("  merges                  %6d%n", outputs.merges.get());
         out.printf("  rejected links          %6d%n", outputs.rejectedLinks.get());
+        out.printf("  audience transitions    %6d%n", outputs.transitions.get());
+        out.println();
+        out.println("Audience sizes (" + config.kafka().audienceTransitionsTopic() + "):");
+        Map<String, Long> sizes = new java.util.TreeMap<>();
+        config.profile().definitions().audiences().forEach(a -> sizes.put(a.id(), 0L));
+        outputs.profiles
+                .values()
+                .forEach(
+                        p ->
+                                p.path("audiences")
+                                        .fieldNames()
+                                        .forEachRemaining(id -> sizes.merge(id, 1L, Long::sum)));
+        sizes.forEach((id, size) -> out.printf("  %-22s %6d%n", id, size));
         out.println();
         out.println("The most stitched profiles (" + config.kafka().profilesTopic() + "):");
         for (JsonNode profile : outputs.largestProfiles(3)) {
             out.printf(
-                    "  %s  %d events  %s%n",
+                    "  %s  %d events  %s%n      traits %s%n      audiences %s%n",
                     profile.get("id").asText(),
                     profile.get("eventCount").asLong(),
-                    profile.get("identifiers"));
+                    profile.get("identifiers"),
+                    profile.get("computedTraits"),
+                    profile.get("audiences"));
         }
         out.println("A dead letter (" + config.kafka().eventsDlqTopic() + "):");
         out.println("  " + outputs.deadLetterSample);

@@ -30,6 +30,7 @@ final class DemoOutputs implements AutoCloseable {
     final Map<String, JsonNode> profiles = new ConcurrentHashMap<>();
     final AtomicLong merges = new AtomicLong();
     final AtomicLong rejectedLinks = new AtomicLong();
+    final AtomicLong transitions = new AtomicLong();
     final ConcurrentLinkedQueue<String> news = new ConcurrentLinkedQueue<>();
     volatile String deadLetterSample;
 
@@ -71,9 +72,12 @@ final class DemoOutputs implements AutoCloseable {
                 KafkaConsumer<byte[], byte[]> mergeReader =
                         kafka.committedReader(topics.profileMergesTopic());
                 KafkaConsumer<byte[], byte[]> rejectedReader =
-                        kafka.committedReader(topics.rejectedLinksTopic())) {
+                        kafka.committedReader(topics.rejectedLinksTopic());
+                KafkaConsumer<byte[], byte[]> transitionReader =
+                        kafka.committedReader(topics.audienceTransitionsTopic())) {
             while (!stop.get()) {
                 accepted.addAndGet(acceptedReader.poll(Duration.ofMillis(100)).count());
+                transitions.addAndGet(transitionReader.poll(Duration.ofMillis(100)).count());
                 for (ConsumerRecord<byte[], byte[]> r : dlq.poll(Duration.ofMillis(100))) {
                     JsonNode deadLetter = JSON.readTree(r.value());
                     String reason = deadLetter.get("reason").asText();

@@ -1,6 +1,8 @@
 package io.tessera.tools;
 
+import io.tessera.identity.IdentityOutputs;
 import io.tessera.identity.IdentitySettings;
+import io.tessera.identity.ProfileState;
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
 import io.tessera.profile.ProfileSettings;
@@ -10,11 +12,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.util.OutputTag;
 
 /**
  * {@code ./tessera bench identity}: events per second through the single-mode identity operator on
@@ -47,9 +61,10 @@ final class IdentityBench {
                 events, users);
         List<CustomerEvent> mergeFree = workload(events, users, 0.0);
         List<CustomerEvent> merging = workload(events, users, 0.01);
-        double heap = run(new HashMapStateBackend(), mergeFree);
-        double rocks = run(rocksDb(), mergeFree);
-        double rocksMerging = run(rocksDb(), merging);
+        double heap =
+                run(new HashMapStateBackend(), ProfileSettings.none(), mergeFree).eventsPerSecond();
+        double rocks = run(rocksDb(), ProfileSettings.none(), mergeFree).eventsPerSecond();
+        double rocksMerging = run(rocksDb(), ProfileSettings.none(), merging).eventsPerSecond();
         out.printf("  heap, merge-free      %,10.0f events/s  (baseline)%n", heap);
         out.printf(
                 "  RocksDB, merge-free   %,10.0f events/s  (%.2f x baseline)%n",
@@ -96,17 +111,27 @@ final class IdentityBench {
      * managed memory): an operator harness has almost no managed memory, and RocksDB would flush a
      * tiny memtable to disk every few writes.
      */
-    private static EmbeddedRocksDBStateBackend rocksDb() {
+    static EmbeddedRocksDBStateBackend rocksDb() {
         EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend();
         backend.getMemoryConfiguration().setFixedMemoryPerSlot(MemorySize.parse("256m"));
         return backend;
     }
 
+    /**
+     * What one run measured.
+     *
+     * @param eventsPerSecond throughput after the warm-up
+     * @param bytesPerProfile mean serialized size of a profile's state entry at the end (the
+     *     RocksDB value; keys and directory entries come on top)
+     */
+    record Measurement(double eventsPerSecond, double bytesPerProfile) {}
+
     /** Events per second of one run, after a warm-up of a tenth of the events. */
-    private static double run(StateBackend backend, List<CustomerEvent> events) throws Exception {
+    static Measurement run(
+            StateBackend backend, ProfileSettings profile, List<CustomerEvent> events)
+            throws Exception {
         IdentitySettings settings = IdentitySettings.from(new Configuration());
-        try (var harness =
-                IdentityOperatorHarness.open(settings, ProfileSettings.none(), backend, null)) {
+        try (var harness = IdentityOperatorHarness.open(settings, profile, backend, null)) {
             int warmUp = events.size() / 10;
             long start = 0;
             for (int i = 0; i < events.size(); i++) {
@@ -118,10 +143,53 @@ final class IdentityBench {
                 if (i % 1000 == 0) {
                     // The harness keeps every output; drop them so memory stays flat.
                     harness.getOutput().clear();
+                    for (OutputTag<?> tag :
+                            List.of(
+                                    IdentityOutputs.PROFILES,
+                                    IdentityOutputs.MERGES,
+                                    IdentityOutputs.REJECTED_LINKS,
+                                    IdentityOutputs.AUDIENCE_TRANSITIONS)) {
+                        var queue = harness.getSideOutput(tag);
+                        if (queue != null) {
+                            queue.clear();
+                        }
+                    }
                 }
             }
             long nanos = System.nanoTime() - start;
-            return (events.size() - warmUp) / (nanos / 1e9);
+            return new Measurement(
+                    (events.size() - warmUp) / (nanos / 1e9), bytesPerProfile(harness));
         }
+    }
+
+    private static double bytesPerProfile(
+            org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness<
+                            String,
+                            CustomerEvent,
+                            io.tessera.definitions.DefinitionUpdate,
+                            io.tessera.identity.ResolvedEvent>
+                    harness)
+            throws Exception {
+        KeyedStateBackend<String> state =
+                ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+        state.setCurrentKey(CustomerEvent.DEFAULT_TENANT);
+        MapState<String, ProfileState> profiles =
+                state.getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        new MapStateDescriptor<>(
+                                "profiles", Types.STRING, TypeInformation.of(ProfileState.class)));
+        TypeSerializer<ProfileState> serializer =
+                TypeInformation.of(ProfileState.class).createSerializer(new SerializerConfigImpl());
+        long bytes = 0;
+        long count = 0;
+        DataOutputSerializer out = new DataOutputSerializer(4096);
+        for (ProfileState profile : profiles.values()) {
+            out.clear();
+            serializer.serialize(profile, out);
+            bytes += out.length();
+            count++;
+        }
+        return count == 0 ? 0 : (double) bytes / count;
     }
 }

@@ -22,7 +22,7 @@ public final class TesseraCli {
               config    list the job's options (--cdp.*), with defaults and descriptions
               definitions validate FILE
                         check trait and audience definitions with the job's validator
-              bench     measure: bench identity (the identity operator on one core)
+              bench     measure: bench identity | bench profile (operators on one core)
 
             Run ./tessera COMMAND --help for a command's options.
             """;
@@ -43,7 +43,7 @@ public final class TesseraCli {
                     case "demo" -> DemoCommand.USAGE;
                     case "replay" -> ReplayCommand.USAGE;
                     case "config" -> "Usage: ./tessera config\n";
-                    case "bench" -> IdentityBench.USAGE;
+                    case "bench" -> IdentityBench.USAGE + "\n" + ProfileBench.USAGE;
                     case "definitions" -> DefinitionsCommand.USAGE;
                     default -> null;
                 };
@@ -89,10 +89,14 @@ public final class TesseraCli {
     }
 
     private static void bench(String[] args, PrintStream out) throws Exception {
-        if (args.length == 0 || !args[0].equals("identity")) {
-            throw new CommandLine.UsageException("name what to measure: bench identity");
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (args.length == 0 ? "" : args[0]) {
+            case "identity" -> IdentityBench.main(rest, out);
+            case "profile" -> ProfileBench.main(rest, out);
+            default ->
+                    throw new CommandLine.UsageException(
+                            "name what to measure: bench identity | bench profile");
         }
-        IdentityBench.main(Arrays.copyOfRange(args, 1, args.length), out);
     }
 
     private static String defaultOf(ConfigOption<?> option) {

@@ -140,6 +140,7 @@ public final class ProfileComputer implements Serializable {
                         Math.min(
                                 wake,
                                 PredicateEvaluator.nextFlip(audience.condition(), fields, now));
+                wake = Math.min(wake, nextScoreCrossing(audience.condition(), profile, now));
             }
         }
         for (String member : List.copyOf(profile.audiences.keySet())) {
@@ -216,6 +217,54 @@ public final class ProfileComputer implements Serializable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a stored identify trait holds invalid JSON", e);
         }
+    }
+
+    /**
+     * The earliest moment after {@code now} at which a decayed score compared with a threshold
+     * decays past it ({@code S·2^(-(t-t0)/h) = θ} at {@code t = t0 + h·log2(S/θ)}), rounded up to
+     * the minute; MAX_VALUE if none will.
+     */
+    private long nextScoreCrossing(Predicate predicate, ProfileState profile, long now) {
+        if (predicate instanceof Predicate.All all) {
+            return all.parts().stream()
+                    .mapToLong(p -> nextScoreCrossing(p, profile, now))
+                    .min()
+                    .orElse(Long.MAX_VALUE);
+        }
+        if (predicate instanceof Predicate.Any any) {
+            return any.parts().stream()
+                    .mapToLong(p -> nextScoreCrossing(p, profile, now))
+                    .min()
+                    .orElse(Long.MAX_VALUE);
+        }
+        if (predicate instanceof Predicate.Not not) {
+            return nextScoreCrossing(not.part(), profile, now);
+        }
+        Predicate.Comparison c = (Predicate.Comparison) predicate;
+        if (!c.field().startsWith("traits.") || c.value() == null || !c.value().isNumber()) {
+            return Long.MAX_VALUE;
+        }
+        String id = c.field().substring("traits.".length());
+        TraitDefinition trait =
+                definitions.traits().stream()
+                        .filter(t -> t.id().equals(id) && "decayed_score".equals(t.type()))
+                        .findFirst()
+                        .orElse(null);
+        TraitState state = trait == null ? null : profile.traitStates.get(id);
+        double threshold = c.value().doubleValue();
+        if (state == null
+                || state.scoreTime == Long.MIN_VALUE
+                || threshold <= 0
+                || state.score <= threshold) {
+            return Long.MAX_VALUE;
+        }
+        double halfLife = trait.halfLife().toMillis();
+        double halfLives = Math.log(state.score / threshold) / Math.log(2);
+        long crossing = state.scoreTime + (long) Math.ceil(halfLife * halfLives);
+        if (crossing <= now) {
+            return Long.MAX_VALUE;
+        }
+        return -Math.floorDiv(-crossing, 60_000L) * 60_000L;
     }
 
     private static boolean readsEvent(Predicate predicate) {

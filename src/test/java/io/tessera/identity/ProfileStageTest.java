@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class ProfileStageTest {
     private static final Path A1 = Path.of("src/test/resources/acceptance/a1-definitions.json");
     private static final Path A3 = Path.of("src/test/resources/acceptance/a3-definitions.json");
+    private static final Path SCORE = Path.of("src/test/resources/score-definitions.json");
 
     @Test
     void entersOnAnEventAndExitsByTimerNeverEarlyAsAcceptanceA1() throws Exception {
@@ -189,6 +190,26 @@ class ProfileStageTest {
             harness.processElement(
                     order("1", "2025-01-01T10:00:00Z", 300), ms("2025-01-01T10:00:00Z"));
             assertEquals(1, traits(harness).get("orders_30d").asLong(), "the job goes on");
+        }
+    }
+
+    @Test
+    void wakesWhenADecayedScoreFallsBelowAThreshold() throws Exception {
+        try (var harness = harness(SCORE, null)) {
+            for (int i = 0; i < 4; i++) {
+                harness.processElement(
+                        order(String.valueOf(i), "2025-01-01T10:00:00Z", 10),
+                        ms("2025-01-01T10:00:00Z"));
+            }
+            assertEquals(
+                    List.of("Entered engaged event 2025-01-01T10:00:00Z"), transitions(harness));
+
+            // 4 decays to 3 after log2(4/3) half-lives of a day: 9 h 57 min 39 s, woken at 9 h 58.
+            harness.processWatermark(ms("2025-01-01T19:57:00Z"));
+            assertEquals(List.of(), transitions(harness), "never early");
+            harness.processWatermark(ms("2025-01-01T19:58:00Z"));
+            assertEquals(
+                    List.of("Exited engaged timer 2025-01-01T19:58:00Z"), transitions(harness));
         }
     }
 

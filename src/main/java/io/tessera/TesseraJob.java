@@ -30,16 +30,21 @@ public final class TesseraJob {
             env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
         }
 
-        SegmentMessageParser parser = new SegmentMessageParser(config.ingest(), Clock.systemUTC());
-        Topology.build(
-                env,
-                config,
-                new Topology.Sources(
-                        KafkaConnectors.eventsSource(config.kafka(), parser, false),
-                        KafkaConnectors.definitionsSource(config.kafka(), false)),
-                kafkaSinks(config.kafka(), null));
+        Topology.build(env, config, kafkaSources(config, false), kafkaSinks(config.kafka(), null));
 
         env.execute("Tessera");
+    }
+
+    /**
+     * The job's Kafka sources: events and the control topic.
+     *
+     * @param bounded whether they stop at the offsets current at start (tests, the demo)
+     */
+    public static Topology.Sources kafkaSources(TesseraConfig config, boolean bounded) {
+        SegmentMessageParser parser = new SegmentMessageParser(config.ingest(), Clock.systemUTC());
+        return new Topology.Sources(
+                KafkaConnectors.eventsSource(config.kafka(), parser, bounded),
+                KafkaConnectors.definitionsSource(config.kafka(), bounded));
     }
 
     /**

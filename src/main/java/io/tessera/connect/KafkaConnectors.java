@@ -17,6 +17,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /** Builds the job's Kafka sources and sinks from {@link KafkaSettings}. */
@@ -26,20 +27,13 @@ public final class KafkaConnectors {
     /** The {@code cdp.events} source; bounded at the offsets current at start when asked. */
     public static KafkaSource<IngestRecord> eventsSource(
             KafkaSettings kafka, SegmentMessageParser parser, boolean bounded) {
-        var builder =
-                KafkaSource.<IngestRecord>builder()
-                        .setBootstrapServers(kafka.bootstrapServers())
-                        .setTopics(kafka.eventsTopic())
-                        .setGroupId(kafka.groupId())
-                        .setClientIdPrefix(kafka.groupId() + "-events")
-                        .setStartingOffsets(startingOffsets(kafka.startingOffsets()))
-                        .setDeserializer(new SegmentRecordDeserializationSchema(parser))
-                        .setProperties(clientProperties(kafka))
-                        .setProperty("isolation.level", "read_committed");
-        if (bounded) {
-            builder.setBounded(OffsetsInitializer.latest());
-        }
-        return builder.build();
+        return source(
+                kafka,
+                kafka.eventsTopic(),
+                kafka.groupId(),
+                startingOffsets(kafka.startingOffsets()),
+                new SegmentRecordDeserializationSchema(parser),
+                bounded);
     }
 
     /**
@@ -48,14 +42,30 @@ public final class KafkaConnectors {
      */
     public static KafkaSource<DefinitionUpdate> definitionsSource(
             KafkaSettings kafka, boolean bounded) {
+        return source(
+                kafka,
+                kafka.definitionsTopic(),
+                kafka.groupId() + "-definitions",
+                OffsetsInitializer.earliest(),
+                new DefinitionUpdateDeserializationSchema(),
+                bounded);
+    }
+
+    private static <T> KafkaSource<T> source(
+            KafkaSettings kafka,
+            String topic,
+            String groupId,
+            OffsetsInitializer startingOffsets,
+            KafkaRecordDeserializationSchema<T> deserializer,
+            boolean bounded) {
         var builder =
-                KafkaSource.<DefinitionUpdate>builder()
+                KafkaSource.<T>builder()
                         .setBootstrapServers(kafka.bootstrapServers())
-                        .setTopics(kafka.definitionsTopic())
-                        .setGroupId(kafka.groupId() + "-definitions")
-                        .setClientIdPrefix(kafka.groupId() + "-definitions")
-                        .setStartingOffsets(OffsetsInitializer.earliest())
-                        .setDeserializer(new DefinitionUpdateDeserializationSchema())
+                        .setTopics(topic)
+                        .setGroupId(groupId)
+                        .setClientIdPrefix(groupId + "-" + topic)
+                        .setStartingOffsets(startingOffsets)
+                        .setDeserializer(deserializer)
                         .setProperties(clientProperties(kafka))
                         .setProperty("isolation.level", "read_committed");
         if (bounded) {

@@ -4,10 +4,7 @@ import io.tessera.TesseraJob;
 import io.tessera.Topology;
 import io.tessera.config.ConfigArguments;
 import io.tessera.config.TesseraConfig;
-import io.tessera.connect.KafkaConnectors;
-import io.tessera.ingest.SegmentMessageParser;
 import io.tessera.model.CustomerEvent;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,13 +56,10 @@ public final class LocalKafkaJob {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         LocalJobConfig.create(parallelism, checkpointInterval));
-        SegmentMessageParser parser = new SegmentMessageParser(config.ingest(), Clock.systemUTC());
         Topology.build(
                 env,
                 config,
-                new Topology.Sources(
-                        KafkaConnectors.eventsSource(config.kafka(), parser, bounded),
-                        KafkaConnectors.definitionsSource(config.kafka(), bounded)),
+                TesseraJob.kafkaSources(config, bounded),
                 TesseraJob.kafkaSinks(config.kafka(), acceptedEvents));
         return env;
     }

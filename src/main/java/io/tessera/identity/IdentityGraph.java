@@ -38,6 +38,9 @@ public final class IdentityGraph {
 
         /** The event was just credited to the profile. */
         default void credited(ProfileState profile) {}
+
+        /** A delete request is about to remove the profile. */
+        default void deleting(ProfileState profile) {}
     }
 
     /** A graph of one tenant over the given store, without hooks. */
@@ -171,6 +174,7 @@ public final class IdentityGraph {
                     entries.put(IdentityKeys.of(member), null);
                     store.removeDirectory(IdentityKeys.of(member), expiring(member));
                 }
+                hooks.deleting(profile);
                 store.removeProfile(profile.id);
                 touched.remove(profile.id);
                 deleted.add(profile.id);

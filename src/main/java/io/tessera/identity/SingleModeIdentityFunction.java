@@ -159,6 +159,11 @@ public final class SingleModeIdentityFunction
                             }
 
                             @Override
+                            public void deleting(ProfileState profile) {
+                                changes.addAll(computer.exitAll(profile, "event", now));
+                            }
+
+                            @Override
                             public void credited(ProfileState profile) {
                                 changes.addAll(
                                         computer.onEvent(

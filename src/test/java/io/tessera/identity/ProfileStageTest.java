@@ -194,6 +194,33 @@ class ProfileStageTest {
     }
 
     @Test
+    void aDeletedPersonLeavesItsAudiences() throws Exception {
+        try (var harness = harness(A1, null)) {
+            harness.processElement(
+                    order("1", "2025-01-01T10:00:00Z", 300), ms("2025-01-01T10:00:00Z"));
+            harness.processElement(
+                    order("2", "2025-01-06T10:00:00Z", 250), ms("2025-01-06T10:00:00Z"));
+            transitions(harness);
+
+            harness.processElement(
+                    new CustomerEvent(
+                            "d",
+                            "delete",
+                            null,
+                            ms("2025-01-07T00:00:00Z"),
+                            List.of(new Identifier("user_id", "u1")),
+                            null,
+                            "{\"type\":\"delete\"}",
+                            CustomerEvent.DEFAULT_TENANT),
+                    ms("2025-01-07T00:00:00Z"));
+
+            assertEquals(
+                    List.of("Exited high_value_recent event 2025-01-07T00:00:00Z"),
+                    transitions(harness));
+        }
+    }
+
+    @Test
     void wakesWhenADecayedScoreFallsBelowAThreshold() throws Exception {
         try (var harness = harness(SCORE, null)) {
             for (int i = 0; i < 4; i++) {

@@ -186,7 +186,7 @@ public final class DemoCommand {
         out.printf("  rejected links          %6d%n", outputs.rejectedLinks.get());
         out.printf("  audience transitions    %6d%n", outputs.transitions.get());
         out.println();
-        out.println("Audience sizes (" + config.kafka().audienceTransitionsTopic() + "):");
+        out.println("Audience sizes (members in " + config.kafka().profilesTopic() + "):");
         Map<String, Long> sizes = new java.util.TreeMap<>();
         config.profile().definitions().audiences().forEach(a -> sizes.put(a.id(), 0L));
         outputs.profiles

@@ -7,6 +7,7 @@ import io.tessera.profile.AudienceTransition;
 import io.tessera.profile.LiveDefinitions;
 import io.tessera.profile.ProfileComputer;
 import io.tessera.profile.ProfileSettings;
+import io.tessera.profile.ScheduledUpdate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,8 @@ import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -50,6 +53,7 @@ public final class SingleModeIdentityFunction
     static final String FORWARDS = "forwards";
     static final String PROFILES = "profiles";
     static final String WAKE_UPS = "wake-ups";
+    static final String SCHEDULE_ARMED = "scheduled-updates-armed";
 
     /** Definitions accepted from the control topic, by {@code <kind>/<id>}: broadcast state. */
     public static final MapStateDescriptor<String, String> DEFINITIONS =
@@ -59,9 +63,19 @@ public final class SingleModeIdentityFunction
     private final Duration expiringTtl;
     private final List<String> bootstrap;
     private final long horizon;
+    private final List<ScheduledUpdate> scheduled;
 
     /** The definitions in force, rebuilt from broadcast state after a restore or a change. */
     private transient ProfileComputer computer;
+
+    /** How many scheduled updates the cached computer includes. */
+    private transient int computerStage;
+
+    /** The definitions accepted after each scheduled update, in order (stage 0: none). */
+    private transient List<Map<String, String>> stages;
+
+    private transient MapState<String, ProfileState> profiles;
+    private transient ValueState<Boolean> scheduleArmed;
 
     private transient MapStateGraphStore store;
     private transient MapState<Long, List<String>> wakeUps;
@@ -85,6 +99,7 @@ public final class SingleModeIdentityFunction
         this.expiringTtl = expiringTtl;
         this.bootstrap = profile.bootstrap();
         this.horizon = profile.horizon();
+        this.scheduled = profile.scheduled();
     }
 
     /** The live profiles of a tenant, by id (keyed state; also walked on definition changes). */
@@ -110,6 +125,7 @@ public final class SingleModeIdentityFunction
                         .cleanupInRocksdbCompactFilter(1000)
                         .build());
         var state = getRuntimeContext();
+        profiles = state.getMapState(profilesDescriptor());
         store =
                 new MapStateGraphStore(
                         state.getMapState(
@@ -120,7 +136,22 @@ public final class SingleModeIdentityFunction
                         state.getMapState(expiring),
                         state.getMapState(
                                 new MapStateDescriptor<>(FORWARDS, Types.STRING, Types.STRING)),
-                        state.getMapState(profilesDescriptor()));
+                        profiles);
+        scheduleArmed = state.getState(new ValueStateDescriptor<>(SCHEDULE_ARMED, Types.BOOLEAN));
+        stages = new ArrayList<>();
+        stages.add(Map.of());
+        for (ScheduledUpdate update : scheduled) {
+            Map<String, String> next = new TreeMap<>(stages.get(stages.size() - 1));
+            LiveDefinitions.Decision decision =
+                    LiveDefinitions.decide(
+                            new DefinitionUpdate(update.key(), update.json()), bootstrap, next);
+            if (decision.rejection() != null) {
+                LOG.warn("Refused scheduled definition {}: {}", update.key(), decision.rejection());
+            } else if (decision.store() != null) {
+                next.put(update.key(), decision.store());
+            }
+            stages.add(next);
+        }
         wakeUps =
                 state.getMapState(
                         new MapStateDescriptor<>(WAKE_UPS, Types.LONG, Types.LIST(Types.STRING)));
@@ -140,8 +171,16 @@ public final class SingleModeIdentityFunction
     public void processElement(
             CustomerEvent event, ReadOnlyContext ctx, Collector<ResolvedEvent> out)
             throws Exception {
-        ProfileComputer computer = computer(ctx.getBroadcastState(DEFINITIONS).immutableEntries());
         long now = Math.max(ctx.timerService().currentWatermark(), event.eventTime());
+        ProfileComputer computer =
+                computer(ctx.getBroadcastState(DEFINITIONS).immutableEntries(), now);
+        if (!scheduled.isEmpty() && scheduleArmed.value() == null) {
+            // Scheduled updates re-evaluate every profile of the tenant when their time comes.
+            for (ScheduledUpdate update : scheduled) {
+                ctx.timerService().registerEventTimeTimer(update.at());
+            }
+            scheduleArmed.update(true);
+        }
         List<AudienceTransition> changes = new ArrayList<>();
         IdentityGraph graph =
                 new IdentityGraph(
@@ -213,23 +252,40 @@ public final class SingleModeIdentityFunction
             throws Exception {
         List<String> due = wakeUps.get(timestamp);
         wakeUps.remove(timestamp);
-        if (due == null || timestamp > horizon) {
+        if (timestamp > horizon) {
             return;
         }
-        ProfileComputer computer = computer(ctx.getBroadcastState(DEFINITIONS).immutableEntries());
+        ProfileComputer computer =
+                computer(ctx.getBroadcastState(DEFINITIONS).immutableEntries(), timestamp);
+        if (scheduled.stream().anyMatch(update -> update.at() == timestamp)) {
+            List<ProfileState> all = new ArrayList<>();
+            profiles.values().forEach(all::add);
+            for (ProfileState profile : all) {
+                List<AudienceTransition> changes = computer.onDefinitionChange(profile, timestamp);
+                updated(profile, changes, ctx);
+            }
+        }
+        if (due == null) {
+            return;
+        }
         for (String profileId : due) {
             ProfileState profile = store.profile(profileId);
             // A profile merged away, deleted, or rescheduled since has nothing due now.
             if (profile == null || profile.wakeAt != timestamp) {
                 continue;
             }
-            List<AudienceTransition> changes = computer.onWake(profile, timestamp);
-            store.putProfile(profile);
-            ctx.output(
-                    IdentityOutputs.PROFILES, new ProfileUpdate(profile.id, profile.copy(), null));
-            emit(changes, ctx);
-            scheduleWakeUp(profile, ctx);
+            updated(profile, computer.onWake(profile, timestamp), ctx);
         }
+    }
+
+    /** Writes back a profile the stage changed, emits its snapshot and transitions, reschedules. */
+    private void updated(
+            ProfileState profile, List<AudienceTransition> changes, ReadOnlyContext ctx)
+            throws Exception {
+        store.putProfile(profile);
+        ctx.output(IdentityOutputs.PROFILES, new ProfileUpdate(profile.id, profile.copy(), null));
+        emit(changes, ctx);
+        scheduleWakeUp(profile, ctx);
     }
 
     @Override
@@ -252,7 +308,7 @@ public final class SingleModeIdentityFunction
         }
         definitions.put(update.key(), decision.store());
         computer = null;
-        ProfileComputer changed = computer(definitions.immutableEntries());
+        ProfileComputer changed = computer(definitions.immutableEntries(), ctx.currentWatermark());
         long watermark = ctx.currentWatermark();
         ctx.applyToKeyedState(
                 profilesDescriptor(),
@@ -276,9 +332,18 @@ public final class SingleModeIdentityFunction
     }
 
     /** The definitions in force: the bootstrap's, overridden by those accepted live. */
-    private ProfileComputer computer(Iterable<Map.Entry<String, String>> live) {
-        if (computer == null) {
-            computer = new ProfileComputer(LiveDefinitions.effective(bootstrap, live));
+    private ProfileComputer computer(Iterable<Map.Entry<String, String>> live, long now) {
+        int stage = 0;
+        while (stage < scheduled.size() && scheduled.get(stage).at() <= now) {
+            stage++;
+        }
+        if (computer == null || stage != computerStage) {
+            Map<String, String> accepted = new TreeMap<>();
+            live.forEach(e -> accepted.put(e.getKey(), e.getValue()));
+            accepted.putAll(stages.get(stage));
+            computer =
+                    new ProfileComputer(LiveDefinitions.effective(bootstrap, accepted.entrySet()));
+            computerStage = stage;
         }
         return computer;
     }

@@ -17,8 +17,14 @@ import org.apache.flink.configuration.Configuration;
  * @param bootstrap the bootstrap file's definitions, as JSON, which live updates override
  * @param horizon no wake-up later than this event time is acted on (a replay's {@code --until});
  *     {@code Long.MAX_VALUE} in a running job
+ * @param scheduled definition updates that take effect at given event times, in time order (a
+ *     replay's {@code --updates}); empty in a running job, which reads the control topic
  */
-public record ProfileSettings(DefinitionSet definitions, List<String> bootstrap, long horizon)
+public record ProfileSettings(
+        DefinitionSet definitions,
+        List<String> bootstrap,
+        long horizon,
+        List<ScheduledUpdate> scheduled)
         implements Serializable {
 
     /** Reads the bootstrap definitions, if any. */
@@ -41,18 +47,28 @@ public record ProfileSettings(DefinitionSet definitions, List<String> bootstrap,
 
     /** No definitions: profiles keep only their basics. */
     public static ProfileSettings none() {
-        return new ProfileSettings(DefinitionSet.empty(), List.of(), Long.MAX_VALUE);
+        return new ProfileSettings(DefinitionSet.empty(), List.of(), Long.MAX_VALUE, List.of());
     }
 
     /** The definitions of a bootstrap file. */
     public static ProfileSettings load(Path file) {
         List<String> bootstrap = DefinitionSet.read(file);
         return new ProfileSettings(
-                LiveDefinitions.effective(bootstrap, List.of()), bootstrap, Long.MAX_VALUE);
+                LiveDefinitions.effective(bootstrap, List.of()),
+                bootstrap,
+                Long.MAX_VALUE,
+                List.of());
     }
 
     /** These settings, acting on no wake-up after the given event time. */
     public ProfileSettings until(long horizon) {
-        return new ProfileSettings(definitions, bootstrap, horizon);
+        return new ProfileSettings(definitions, bootstrap, horizon, scheduled);
+    }
+
+    /** These settings, with definition updates taking effect at given event times. */
+    public ProfileSettings withScheduled(List<ScheduledUpdate> updates) {
+        List<ScheduledUpdate> sorted = new java.util.ArrayList<>(updates);
+        sorted.sort(java.util.Comparator.comparingLong(ScheduledUpdate::at));
+        return new ProfileSettings(definitions, bootstrap, horizon, List.copyOf(sorted));
     }
 }

@@ -115,6 +115,7 @@ class ReplayITCase {
                         acceptance.resolve("a1.jsonl"),
                         out,
                         acceptance.resolve("a1-definitions.json"),
+                        List.of(),
                         Instant.parse("2025-01-31T10:59:00Z"),
                         new String[0]);
         assertEquals(
@@ -127,6 +128,7 @@ class ReplayITCase {
                         acceptance.resolve("a1.jsonl"),
                         out,
                         acceptance.resolve("a1-definitions.json"),
+                        List.of(),
                         Instant.parse("2025-01-31T11:00:00Z"),
                         new String[0]);
         assertEquals(
@@ -150,6 +152,7 @@ class ReplayITCase {
                 acceptance.resolve("a3.jsonl"),
                 out,
                 acceptance.resolve("a3-definitions.json"),
+                List.of(),
                 Instant.parse("2025-03-08T09:00:00Z"),
                 new String[0]);
 
@@ -161,6 +164,46 @@ class ReplayITCase {
         JsonNode profile = read(out.resolve("profiles.jsonl")).get(0);
         assertEquals(2, profile.at("/computedTraits/articles_completed_7d").asLong());
         assertEquals("sports", profile.at("/computedTraits/top_category_30d").asText());
+    }
+
+    @Test
+    @Timeout(120)
+    void replaysLiveDefinitionChangesAtTheirEventTimesAsAcceptanceA5(@TempDir Path dir)
+            throws Exception {
+        Path out = dir.resolve("out");
+        Path acceptance = Path.of("src/test/resources/acceptance");
+
+        ReplayCommand.Summary summary =
+                ReplayCommand.run(
+                        acceptance.resolve("a5.jsonl"),
+                        out,
+                        acceptance.resolve("a1-definitions.json"),
+                        ReplayCommand.scheduledUpdates(acceptance.resolve("a5-updates.jsonl")),
+                        Instant.parse("2025-01-10T03:00:00Z"),
+                        new String[0]);
+
+        List<JsonNode> transitions = read(out.resolve("audience-transitions.jsonl"));
+        assertEquals(
+                List.of(
+                        "Audience Entered event 1 2025-01-06T10:00:00Z",
+                        "Audience Entered event 1 2025-01-08T09:00:00Z",
+                        "Audience Exited definition_change 2 2025-01-10T00:00:00Z",
+                        "Audience Exited definition_change 0 2025-01-10T02:00:00Z"),
+                transitions.stream()
+                        .map(
+                                t ->
+                                        t.get("event").asText()
+                                                + " "
+                                                + t.at("/properties/trigger").asText()
+                                                + " "
+                                                + t.at("/properties/definition_version").asLong()
+                                                + " "
+                                                + t.get("timestamp").asText())
+                        .toList(),
+                "u1 leaves with v2, u8 stays; the stale v1 changes nothing; the delete exits u8");
+        assertEquals(transitions.get(0).get("userId"), transitions.get(2).get("userId"), "u1 left");
+        assertEquals(transitions.get(1).get("userId"), transitions.get(3).get("userId"), "u8 left");
+        assertEquals(Map.of("high_value_recent", 0L), summary.audienceSizes(), "nobody is left");
     }
 
     private static List<String> transitions(Path out) throws Exception {

@@ -76,7 +76,10 @@ final class ProfileBench {
             List<String> bootstrap = new ArrayList<>();
             root.forEach(d -> bootstrap.add(d.toString()));
             return new ProfileSettings(
-                    LiveDefinitions.effective(bootstrap, List.of()), bootstrap, Long.MAX_VALUE);
+                    LiveDefinitions.effective(bootstrap, List.of()),
+                    bootstrap,
+                    Long.MAX_VALUE,
+                    List.of());
         }
     }
 

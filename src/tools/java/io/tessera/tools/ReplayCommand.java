@@ -19,6 +19,7 @@ import io.tessera.ingest.SegmentMessageParser;
 import io.tessera.model.CustomerEvent;
 import io.tessera.profile.AudienceTransitionJson;
 import io.tessera.profile.ProfileOptions;
+import io.tessera.profile.ScheduledUpdate;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -43,7 +44,8 @@ public final class ReplayCommand {
     static final String USAGE =
             """
             Usage: ./tessera replay --events FILE.jsonl [--out DIR] [--definitions FILE]
-                                    [--until TIME] [--config cdp.yaml] [--cdp.option value ...]
+                                    [--updates FILE.jsonl] [--until TIME]
+                                    [--config cdp.yaml] [--cdp.option value ...]
 
             Runs the real pipeline over a file of Segment messages (one message or batch
             envelope per line), in event time, on a local Flink MiniCluster with RocksDB at
@@ -59,7 +61,9 @@ public final class ReplayCommand {
             (--definitions, cdp.definition/v1) before they are published. Time is event time:
             at the end, time advances to --until (ISO-8601, e.g. 2025-02-01T00:00:00Z) if given,
             else to the last event's time, so wake-ups up to then (expiring windows, "no order
-            in 14 days") fire. Job options (--cdp.*) are those of the job itself.
+            in 14 days") fire. --updates replays control-topic changes at event times, one per
+            line: {"at": TIME, "key": "<kind>/<id>", "definition": {...} or null to delete}.
+            Job options (--cdp.*) are those of the job itself.
             """;
 
     private static final String EVENTS_FILE = "events.jsonl";
@@ -103,7 +107,8 @@ public final class ReplayCommand {
 
     static void main(String[] args, PrintStream out) throws Exception {
         CommandLine line =
-                CommandLine.parse(args, Set.of("events", "out", "definitions", "until"), Set.of());
+                CommandLine.parse(
+                        args, Set.of("events", "out", "definitions", "updates", "until"), Set.of());
         Path events = Path.of(line.require("events"));
         if (!Files.isRegularFile(events)) {
             throw new CommandLine.UsageException("no such file: " + events);
@@ -120,11 +125,16 @@ public final class ReplayCommand {
         if (definitions != null && !Files.isRegularFile(Path.of(definitions))) {
             throw new CommandLine.UsageException("no such file: " + definitions);
         }
+        String updates = line.get("updates", null);
+        if (updates != null && !Files.isRegularFile(Path.of(updates))) {
+            throw new CommandLine.UsageException("no such file: " + updates);
+        }
         Summary summary =
                 run(
                         events,
                         outDir,
                         definitions == null ? null : Path.of(definitions),
+                        updates == null ? List.of() : scheduledUpdates(Path.of(updates)),
                         until,
                         line.jobArgs());
         print(summary, events, outDir, out);
@@ -132,17 +142,55 @@ public final class ReplayCommand {
 
     /** Replays the file without definitions, up to its last event. */
     public static Summary run(Path events, Path outDir, String[] jobArgs) throws Exception {
-        return run(events, outDir, null, null, jobArgs);
+        return run(events, outDir, null, List.of(), null, jobArgs);
+    }
+
+    /**
+     * Reads control-topic changes with the event times they take effect at.
+     *
+     * @throws CommandLine.UsageException naming the line of a change that is not well formed
+     */
+    public static List<ScheduledUpdate> scheduledUpdates(Path file) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<ScheduledUpdate> updates = new java.util.ArrayList<>();
+        int number = 0;
+        for (String line : Files.readAllLines(file)) {
+            number++;
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode update = json.readTree(line);
+            JsonNode definition = update.get("definition");
+            try {
+                updates.add(
+                        new ScheduledUpdate(
+                                Instant.parse(update.path("at").asText()).toEpochMilli(),
+                                update.path("key").asText(),
+                                definition == null || definition.isNull()
+                                        ? null
+                                        : definition.toString()));
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.UsageException(
+                        file + " line " + number + ": \"at\" must be an ISO-8601 instant");
+            }
+        }
+        return updates;
     }
 
     /**
      * Replays the file into the directory and returns the counts.
      *
      * @param definitions a definitions file, or null
+     * @param updates control-topic changes at event times
      * @param until where event time ends, or null for the last event's time
      */
     public static Summary run(
-            Path events, Path outDir, Path definitions, Instant until, String[] jobArgs)
+            Path events,
+            Path outDir,
+            Path definitions,
+            List<ScheduledUpdate> updates,
+            Instant until,
+            String[] jobArgs)
             throws Exception {
         Configuration options = new Configuration();
         // The replay reads a file and writes files: the job's Kafka settings are not used.
@@ -159,7 +207,7 @@ public final class ReplayCommand {
                         parsed.kafka(),
                         parsed.ingest(),
                         parsed.identity(),
-                        parsed.profile().until(horizon));
+                        parsed.profile().until(horizon).withScheduled(updates));
 
         Files.createDirectories(outDir);
         Path eventsOut = outDir.resolve(EVENTS_FILE);

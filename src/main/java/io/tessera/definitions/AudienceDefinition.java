@@ -13,6 +13,7 @@ import java.util.List;
  * @param name the display name
  * @param active whether it is active (not paused or deleted)
  * @param condition the membership condition over traits, identify traits and the event
+ * @param includeAnonymous whether profiles without a user id may be members (default true)
  * @param personalizeAttribute the Personalize attribute its membership is activated as, or null
  */
 public record AudienceDefinition(
@@ -21,6 +22,7 @@ public record AudienceDefinition(
         String name,
         boolean active,
         Predicate condition,
+        boolean includeAnonymous,
         String personalizeAttribute)
         implements Serializable {
 
@@ -43,6 +45,7 @@ public record AudienceDefinition(
                 d.path("name").asText(d.path("id").asText()),
                 "active".equals(d.path("status").asText()),
                 condition,
+                d.path("includeAnonymous").asBoolean(true),
                 d.at("/activation/personalizeAttribute").asText(null));
     }
 }

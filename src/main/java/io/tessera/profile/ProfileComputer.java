@@ -117,7 +117,9 @@ public final class ProfileComputer implements Serializable {
             boolean readsEvent = readsEvent(audience.condition());
             // Conditions on the event itself are judged on events only, never on a wake-up.
             if (event != null || !readsEvent) {
-                boolean is = PredicateEvaluator.test(audience.condition(), fields, now);
+                boolean is =
+                        (audience.includeAnonymous() || profile.count("user_id") > 0)
+                                && PredicateEvaluator.test(audience.condition(), fields, now);
                 if (is != was) {
                     transitions.add(
                             new AudienceTransition(

@@ -194,6 +194,48 @@ class ProfileStageTest {
     }
 
     @Test
+    void keepsAnonymousProfilesOutOfAnAudienceThatExcludesThem() throws Exception {
+        try (var harness = harness(A1, null)) {
+            harness.processBroadcastElement(identifiedOnly(), 0L);
+            harness.processElement(
+                    anonymousOrder("a", "2025-01-01T10:00:00Z"), ms("2025-01-01T10:00:00Z"));
+            harness.processElement(
+                    anonymousOrder("b", "2025-01-02T10:00:00Z"), ms("2025-01-02T10:00:00Z"));
+            assertEquals(List.of(), transitions(harness), "anonymous: never a member");
+
+            harness.processElement(
+                    order("c", "2025-01-03T10:00:00Z", 300), ms("2025-01-03T10:00:00Z"));
+            harness.processElement(
+                    order("d", "2025-01-04T10:00:00Z", 300), ms("2025-01-04T10:00:00Z"));
+            assertEquals(
+                    List.of("Entered high_value_recent event 2025-01-04T10:00:00Z"),
+                    transitions(harness),
+                    "identified by a user id: a member");
+        }
+    }
+
+    private static DefinitionUpdate identifiedOnly() {
+        return new DefinitionUpdate(
+                "audience/high_value_recent",
+                "{\"schema\":\"cdp.definition/v1\",\"kind\":\"audience\",\"id\":\"high_value_recent\","
+                    + "\"version\":3,\"status\":\"active\",\"type\":\"rule\",\"includeAnonymous\":false,"
+                    + "\"condition\":{\"field\":\"traits.orders_30d\",\"op\":\"gte\",\"value\":2}}");
+    }
+
+    private static CustomerEvent anonymousOrder(String id, String time) {
+        return new CustomerEvent(
+                id,
+                "track",
+                "Order Completed",
+                ms(time),
+                List.of(new Identifier("anonymous_id", "anon-1")),
+                null,
+                "{\"type\":\"track\",\"event\":\"Order"
+                        + " Completed\",\"properties\":{\"revenue\":300}}",
+                CustomerEvent.DEFAULT_TENANT);
+    }
+
+    @Test
     void aDeletedPersonLeavesItsAudiences() throws Exception {
         try (var harness = harness(A1, null)) {
             harness.processElement(

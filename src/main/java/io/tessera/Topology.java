@@ -16,6 +16,7 @@ import io.tessera.ingest.IngestWatermarks;
 import io.tessera.model.CustomerEvent;
 import io.tessera.profile.AudienceTransition;
 import io.tessera.profile.DefinitionWatermarks;
+import io.tessera.sequences.SequenceStage;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -139,7 +140,16 @@ public final class Topology {
                 .sinkTo(sinks.rejectedLinks())
                 .uid(IdentityUids.REJECTED_LINKS_SINK)
                 .name(IdentityUids.REJECTED_LINKS_SINK_NAME);
-        resolved.audienceTransitions()
+        DataStream<AudienceTransition> sequenceTransitions =
+                SequenceStage.matchSequences(
+                        resolved.events(),
+                        config.profile().sequences(),
+                        config.profile().horizon());
+        DataStream<AudienceTransition> transitions =
+                sequenceTransitions == null
+                        ? resolved.audienceTransitions()
+                        : resolved.audienceTransitions().union(sequenceTransitions);
+        transitions
                 .sinkTo(sinks.audienceTransitions())
                 .uid(IdentityUids.TRANSITIONS_SINK)
                 .name(IdentityUids.TRANSITIONS_SINK_NAME);

@@ -1,7 +1,11 @@
 package io.tessera.profile;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.config.Checks;
 import io.tessera.config.InvalidOptionException;
+import io.tessera.sequences.SequenceDefinition;
 import io.tessera.traits.DefinitionSet;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -58,6 +62,24 @@ public record ProfileSettings(
                 bootstrap,
                 Long.MAX_VALUE,
                 List.of());
+    }
+
+    /** The sequence audiences of the bootstrap definitions that are active (compiled at start). */
+    public List<SequenceDefinition> sequences() {
+        ObjectMapper mapper = new ObjectMapper();
+        List<SequenceDefinition> sequences = new java.util.ArrayList<>();
+        for (String json : bootstrap) {
+            try {
+                JsonNode definition = mapper.readTree(json);
+                if ("sequence".equals(definition.path("type").asText())
+                        && "active".equals(definition.path("status").asText())) {
+                    sequences.add(SequenceDefinition.of(definition));
+                }
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a bootstrap definition holds invalid JSON", e);
+            }
+        }
+        return sequences;
     }
 
     /** These settings, acting on no wake-up after the given event time. */

@@ -1,0 +1,55 @@
+package io.tessera.sequences;
+
+import io.tessera.identity.ResolvedEvent;
+import io.tessera.profile.AudienceTransition;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+
+/**
+ * Stage 4: behavioural sequence audiences with Flink CEP, one keyed CEP operator per sequence
+ * audience active at job start, each with a uid derived from the audience id so a savepoint maps
+ * its partial matches back; then one membership operator for them all.
+ */
+public final class SequenceStage {
+    /** Uid of a sequence's CEP operator: {@value #CEP_UID_PREFIX}{@code <audience id>}. */
+    public static final String CEP_UID_PREFIX = "sequence-cep-";
+
+    public static final String MEMBERSHIP_UID = "sequence-membership";
+
+    private SequenceStage() {}
+
+    /**
+     * Matches the sequences over the resolved events of each profile and keeps memberships.
+     *
+     * @param horizon no match or expiry after this event time is acted on (a replay's end)
+     * @return the transitions, or null when no sequence audience is active
+     */
+    public static DataStream<AudienceTransition> matchSequences(
+            DataStream<ResolvedEvent> events, List<SequenceDefinition> sequences, long horizon) {
+        if (sequences.isEmpty()) {
+            return null;
+        }
+        KeyedStream<ResolvedEvent, String> byProfile = events.keyBy(ResolvedEvent::profileId);
+        DataStream<SequenceMatch> matches = null;
+        Map<String, SequenceDefinition> byId = new LinkedHashMap<>();
+        for (SequenceDefinition sequence : sequences) {
+            byId.put(sequence.id(), sequence);
+            DataStream<SequenceMatch> matched =
+                    CEP.pattern(byProfile, PatternCompiler.compile(sequence))
+                            .inEventTime()
+                            .process(new SequenceMatchFunction(sequence))
+                            .uid(CEP_UID_PREFIX + sequence.id())
+                            .name("Sequence " + sequence.id());
+            matches = matches == null ? matched : matches.union(matched);
+        }
+        return byProfile
+                .connect(matches.keyBy(SequenceMatch::profileId))
+                .process(new SequenceMembershipFunction(byId, horizon))
+                .uid(MEMBERSHIP_UID)
+                .name("Sequence memberships");
+    }
+}

@@ -8,6 +8,9 @@ import java.util.Map;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Stage 4: behavioural sequence audiences with Flink CEP, one keyed CEP operator per sequence
@@ -38,12 +41,21 @@ public final class SequenceStage {
         Map<String, SequenceDefinition> byId = new LinkedHashMap<>();
         for (SequenceDefinition sequence : sequences) {
             byId.put(sequence.id(), sequence);
-            DataStream<SequenceMatch> matched =
+            OutputTag<ResolvedEvent> lateTag = new OutputTag<>("late-" + sequence.id()) {};
+            SingleOutputStreamOperator<SequenceMatch> matched =
                     CEP.pattern(byProfile, PatternCompiler.compile(sequence))
                             .inEventTime()
+                            .sideOutputLateData(lateTag)
                             .process(new SequenceMatchFunction(sequence))
                             .uid(CEP_UID_PREFIX + sequence.id())
                             .name("Sequence " + sequence.id());
+            matched.getSideOutput(lateTag)
+                    .process(new LateEventCounter())
+                    .uid(CEP_UID_PREFIX + sequence.id() + "-late")
+                    .name("Late events of " + sequence.id())
+                    .sinkTo(new DiscardingSink<>())
+                    .uid(CEP_UID_PREFIX + sequence.id() + "-late-sink")
+                    .name("Late events of " + sequence.id());
             matches = matches == null ? matched : matches.union(matched);
         }
         return byProfile

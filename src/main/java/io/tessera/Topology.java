@@ -143,6 +143,7 @@ public final class Topology {
         DataStream<AudienceTransition> sequenceTransitions =
                 SequenceStage.matchSequences(
                         resolved.events(),
+                        definitions,
                         config.profile().sequences(),
                         config.profile().horizon());
         DataStream<AudienceTransition> transitions =

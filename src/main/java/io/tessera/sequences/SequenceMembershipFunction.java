@@ -1,5 +1,9 @@
 package io.tessera.sequences;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.definitions.PredicateEvaluator;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.profile.AudienceTransition;
@@ -8,19 +12,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sequence audience membership per profile (definitions.md): enter on a match when not a member;
  * every match extends the expiry to {@code max(expiry, match + ttl)}; exit on the first {@code
- * exitOn} event or when the expiry passes. One event-time timer per expiry.
+ * exitOn} event, when the expiry passes (one event-time timer per expiry), or at once when the
+ * control topic pauses or deletes the audience. A changed sequence applies at the next start.
  */
 final class SequenceMembershipFunction
-        extends KeyedCoProcessFunction<String, ResolvedEvent, SequenceMatch, AudienceTransition> {
+        extends KeyedBroadcastProcessFunction<
+                String, SequenceInput, DefinitionUpdate, AudienceTransition> {
+    private static final Logger LOG = LoggerFactory.getLogger(SequenceMembershipFunction.class);
+
+    /** Control-topic status of sequence audiences, {@code <status>@<version>} by key. */
+    static final MapStateDescriptor<String, String> CONTROL =
+            new MapStateDescriptor<>("sequence-control", Types.STRING, Types.STRING);
+
     private static final long serialVersionUID = 1L;
 
     /** State names; part of the savepoint format. */
@@ -60,8 +76,17 @@ final class SequenceMembershipFunction
     }
 
     @Override
-    public void processElement1(ResolvedEvent event, Context ctx, Collector<AudienceTransition> out)
+    public void processElement(
+            SequenceInput input, ReadOnlyContext ctx, Collector<AudienceTransition> out)
             throws Exception {
+        if (input.event() != null) {
+            onEvent(input.event(), out);
+        } else if (active(input.match().audienceId(), ctx.getBroadcastState(CONTROL))) {
+            onMatch(input.match(), ctx, out);
+        }
+    }
+
+    private void onEvent(ResolvedEvent event, Collector<AudienceTransition> out) throws Exception {
         EventFields fields = new EventFields(event.event());
         long time = event.event().eventTime();
         for (SequenceDefinition sequence : sequences.values()) {
@@ -78,8 +103,8 @@ final class SequenceMembershipFunction
         }
     }
 
-    @Override
-    public void processElement2(SequenceMatch match, Context ctx, Collector<AudienceTransition> out)
+    private void onMatch(
+            SequenceMatch match, ReadOnlyContext ctx, Collector<AudienceTransition> out)
             throws Exception {
         if (match.at() > horizon) {
             return;
@@ -126,6 +151,93 @@ final class SequenceMembershipFunction
                 out.collect(
                         transition(ctx.getCurrentKey(), sequence, false, "ttl", entry.getValue()));
             }
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(
+            DefinitionUpdate update, Context ctx, Collector<AudienceTransition> out)
+            throws Exception {
+        String audienceId =
+                update.key().startsWith("audience/")
+                        ? update.key().substring("audience/".length())
+                        : null;
+        SequenceDefinition sequence = audienceId == null ? null : sequences.get(audienceId);
+        if (sequence == null) {
+            return; // not a sequence this job runs; new sequences apply at the next start
+        }
+        Control incoming = Control.of(update);
+        if (incoming == null) {
+            return; // not readable: the profile stage reports it on the rejected topic
+        }
+        BroadcastState<String, String> control = ctx.getBroadcastState(CONTROL);
+        String stored = control.get(update.key());
+        long known = stored == null ? sequence.version() : Control.parse(stored).version();
+        if (incoming.version() <= known) {
+            return; // stale or a duplicate: highest version wins
+        }
+        control.put(update.key(), incoming.toString());
+        if (incoming.active()) {
+            LOG.info(
+                    "Sequence audience {} version {} takes effect at the next start (a savepoint"
+                            + " upgrade); memberships go on",
+                    audienceId,
+                    incoming.version());
+            return;
+        }
+        ctx.applyToKeyedState(
+                new MapStateDescriptor<>(EXPIRIES, Types.STRING, Types.LONG),
+                (profileId, members) -> {
+                    if (members.contains(audienceId)) {
+                        members.remove(audienceId);
+                        out.collect(
+                                new AudienceTransition(
+                                        profileId,
+                                        audienceId,
+                                        sequence.name(),
+                                        incoming.version(),
+                                        false,
+                                        "definition_change",
+                                        ctx.currentWatermark()));
+                    }
+                });
+    }
+
+    private boolean active(String audienceId, ReadOnlyBroadcastState<String, String> control)
+            throws Exception {
+        String stored = control.get("audience/" + audienceId);
+        return stored == null || Control.parse(stored).active();
+    }
+
+    /** A sequence audience's status as the control topic last set it. */
+    private record Control(boolean active, long version) {
+        static Control of(DefinitionUpdate update) {
+            if (update.json() == null) {
+                return new Control(false, Long.MAX_VALUE);
+            }
+            try {
+                JsonNode definition = new ObjectMapper().readTree(update.json());
+                if (!definition.path("version").canConvertToExactIntegral()) {
+                    return null;
+                }
+                return new Control(
+                        "active".equals(definition.path("status").asText()),
+                        definition.path("version").asLong());
+            } catch (JsonProcessingException notJson) {
+                return null;
+            }
+        }
+
+        static Control parse(String stored) {
+            int at = stored.indexOf('@');
+            return new Control(
+                    stored.substring(0, at).equals("active"),
+                    Long.parseLong(stored.substring(at + 1)));
+        }
+
+        @Override
+        public String toString() {
+            return (active ? "active" : "stopped") + "@" + version;
         }
     }
 

@@ -1,10 +1,12 @@
 package io.tessera.sequences;
 
+import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.profile.AudienceTransition;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -28,11 +30,15 @@ public final class SequenceStage {
     /**
      * Matches the sequences over the resolved events of each profile and keeps memberships.
      *
+     * @param definitions the control topic: pausing or deleting a sequence acts at once
      * @param horizon no match or expiry after this event time is acted on (a replay's end)
      * @return the transitions, or null when no sequence audience is active
      */
     public static DataStream<AudienceTransition> matchSequences(
-            DataStream<ResolvedEvent> events, List<SequenceDefinition> sequences, long horizon) {
+            DataStream<ResolvedEvent> events,
+            DataStream<DefinitionUpdate> definitions,
+            List<SequenceDefinition> sequences,
+            long horizon) {
         if (sequences.isEmpty()) {
             return null;
         }
@@ -58,8 +64,18 @@ public final class SequenceStage {
                     .name("Late events of " + sequence.id());
             matches = matches == null ? matched : matches.union(matched);
         }
-        return byProfile
-                .connect(matches.keyBy(SequenceMatch::profileId))
+        DataStream<SequenceInput> inputs =
+                events.map(SequenceInput::of)
+                        .returns(TypeInformation.of(SequenceInput.class))
+                        .uid(MEMBERSHIP_UID + "-events")
+                        .name("Events for memberships")
+                        .union(
+                                matches.map(SequenceInput::of)
+                                        .returns(TypeInformation.of(SequenceInput.class))
+                                        .uid(MEMBERSHIP_UID + "-matches")
+                                        .name("Matches for memberships"));
+        return inputs.keyBy(SequenceInput::profileId)
+                .connect(definitions.broadcast(SequenceMembershipFunction.CONTROL))
                 .process(new SequenceMembershipFunction(byId, horizon))
                 .uid(MEMBERSHIP_UID)
                 .name("Sequence memberships");

@@ -128,10 +128,7 @@ public final class Topology {
                     .uid(ACCEPTED_EVENTS_TAP)
                     .name("Accepted events");
         }
-        resolved.profiles()
-                .sinkTo(sinks.profiles())
-                .uid(IdentityUids.PROFILES_SINK)
-                .name(IdentityUids.PROFILES_SINK_NAME);
+
         resolved.merges()
                 .sinkTo(sinks.merges())
                 .uid(IdentityUids.MERGES_SINK)
@@ -146,6 +143,10 @@ public final class Topology {
                         definitions,
                         config.profile().sequences(),
                         config.profile().horizon());
+        SequenceStage.viewProfiles(resolved.profiles(), sequenceTransitions)
+                .sinkTo(sinks.profiles())
+                .uid(IdentityUids.PROFILES_SINK)
+                .name(IdentityUids.PROFILES_SINK_NAME);
         DataStream<AudienceTransition> transitions =
                 sequenceTransitions == null
                         ? resolved.audienceTransitions()

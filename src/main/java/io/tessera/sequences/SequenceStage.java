@@ -1,6 +1,7 @@
 package io.tessera.sequences;
 
 import io.tessera.definitions.DefinitionUpdate;
+import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.profile.AudienceTransition;
 import java.util.LinkedHashMap;
@@ -25,7 +26,28 @@ public final class SequenceStage {
 
     public static final String MEMBERSHIP_UID = "sequence-membership";
 
+    public static final String PROFILE_VIEW_UID = "sequence-profile-view";
+
     private SequenceStage() {}
+
+    /**
+     * The profile snapshots for {@code cdp.profiles}: the identity stage's, with each profile's
+     * sequence audience memberships added.
+     *
+     * @param sequenceTransitions the sequence stage's transitions, or null when there are none
+     */
+    public static DataStream<ProfileUpdate> viewProfiles(
+            DataStream<ProfileUpdate> profiles,
+            DataStream<AudienceTransition> sequenceTransitions) {
+        if (sequenceTransitions == null) {
+            return profiles;
+        }
+        return profiles.keyBy(ProfileUpdate::profileId)
+                .connect(sequenceTransitions.keyBy(AudienceTransition::profileId))
+                .process(new ProfileViewFunction())
+                .uid(PROFILE_VIEW_UID)
+                .name("Profiles with sequence memberships");
+    }
 
     /**
      * Matches the sequences over the resolved events of each profile and keeps memberships.

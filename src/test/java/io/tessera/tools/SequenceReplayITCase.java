@@ -60,6 +60,31 @@ class SequenceReplayITCase {
 
     @Test
     @Timeout(120)
+    void showsSequenceMembershipsInTheProfiles() throws Exception {
+        Path events = dir.resolve("member.jsonl");
+        Files.write(
+                events,
+                List.of(
+                        track("u9", "Product Added", "2025-02-01T10:00:00Z"),
+                        page("u9", "2025-02-01T10:05:00Z")));
+        Path out = dir.resolve("member-out");
+
+        ReplayCommand.Summary summary =
+                ReplayCommand.run(
+                        events,
+                        out,
+                        ACCEPTANCE.resolve("a2-definitions.json"),
+                        List.of(),
+                        Instant.parse("2025-02-01T12:00:00Z"),
+                        new String[0]);
+
+        JsonNode profile = JSON.readTree(Files.readAllLines(out.resolve("profiles.jsonl")).get(0));
+        assertEquals("2025-02-01T10:30:00Z", profile.at("/audiences/cart_abandoner_30m").asText());
+        assertEquals(1L, summary.audienceSizes().get("cart_abandoner_30m"));
+    }
+
+    @Test
+    @Timeout(120)
     void onboardingDropOffAsAcceptanceA4() throws Exception {
         Path definitions =
                 write(

@@ -1,7 +1,6 @@
 package io.tessera.profile;
 
 import io.tessera.definitions.DefinitionUpdate;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -14,18 +13,20 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 public final class DefinitionWatermarks {
     private DefinitionWatermarks() {}
 
-    /** A strategy that never holds back the events' watermark. */
+    /** A strategy that neither holds back nor advances the events' watermark. */
     public static WatermarkStrategy<DefinitionUpdate> strategy() {
-        return context -> new NeverLate();
+        return context -> new AlwaysIdle();
     }
 
-    private static final class NeverLate implements WatermarkGenerator<DefinitionUpdate> {
+    private static final class AlwaysIdle implements WatermarkGenerator<DefinitionUpdate> {
         @Override
-        public void onEvent(DefinitionUpdate update, long timestamp, WatermarkOutput output) {}
+        public void onEvent(DefinitionUpdate update, long timestamp, WatermarkOutput output) {
+            output.markIdle();
+        }
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            output.markIdle();
         }
     }
 }

@@ -164,7 +164,15 @@ final class SequenceMembershipFunction
                         : null;
         SequenceDefinition sequence = audienceId == null ? null : sequences.get(audienceId);
         if (sequence == null) {
-            return; // not a sequence this job runs; new sequences apply at the next start
+            if (audienceId != null
+                    && update.json() != null
+                    && update.json().contains("\"sequence\"")) {
+                LOG.info(
+                        "Sequence audience {} is new: it takes effect at the next start (a"
+                                + " savepoint upgrade)",
+                        audienceId);
+            }
+            return;
         }
         Control incoming = Control.of(update);
         if (incoming == null) {

@@ -22,7 +22,7 @@ public final class TesseraCli {
               config    list the job's options (--cdp.*), with defaults and descriptions
               definitions validate FILE
                         check trait and audience definitions with the job's validator
-              bench     measure: bench identity | bench profile (operators on one core)
+              bench     measure: bench identity | profile | sequences
 
             Run ./tessera COMMAND --help for a command's options.
             """;
@@ -43,7 +43,12 @@ public final class TesseraCli {
                     case "demo" -> DemoCommand.USAGE;
                     case "replay" -> ReplayCommand.USAGE;
                     case "config" -> "Usage: ./tessera config\n";
-                    case "bench" -> IdentityBench.USAGE + "\n" + ProfileBench.USAGE;
+                    case "bench" ->
+                            IdentityBench.USAGE
+                                    + "\n"
+                                    + ProfileBench.USAGE
+                                    + "\n"
+                                    + SequenceBench.USAGE;
                     case "definitions" -> DefinitionsCommand.USAGE;
                     default -> null;
                 };
@@ -93,9 +98,10 @@ public final class TesseraCli {
         switch (args.length == 0 ? "" : args[0]) {
             case "identity" -> IdentityBench.main(rest, out);
             case "profile" -> ProfileBench.main(rest, out);
+            case "sequences" -> SequenceBench.main(rest, out);
             default ->
                     throw new CommandLine.UsageException(
-                            "name what to measure: bench identity | bench profile");
+                            "name what to measure: bench identity | profile | sequences");
         }
     }
 

@@ -1,33 +1,122 @@
 package io.tessera.model;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One accepted Segment message as the job understood it: validated, with its event time resolved
- * and its identifiers extracted, normalised and filtered by the blocklist.
- *
- * @param messageId Segment's {@code messageId}, or null when the message had none
- * @param type {@code track}, {@code identify}, {@code page}, {@code screen}, {@code group} or
- *     {@code alias}
- * @param event the track event name, or the page or screen name; null otherwise
- * @param eventTime event time in epoch milliseconds (events.md, "Event time")
- * @param identifiers the usable identifiers, in priority order, without duplicates
- * @param previousId an alias message's {@code previousId}, normalised; typed by the identity stage
- * @param message the message as compact JSON, with a batch envelope's context and sentAt applied;
- *     unknown fields are kept
- * @param tenant the tenant the message belongs to ({@code cdp.ingest.tenant-field}), or {@value
- *     #DEFAULT_TENANT}
+ * and its identifiers extracted, normalised and filtered by the blocklist. A POJO class rather than
+ * a record: Flink builds records through a slow path on every read, and events are read by every
+ * stage (and buffered by CEP).
  */
-public record CustomerEvent(
-        String messageId,
-        String type,
-        String event,
-        long eventTime,
-        List<Identifier> identifiers,
-        String previousId,
-        String message,
-        String tenant) {
-
+public final class CustomerEvent {
     /** The tenant of every message when no tenant field is configured. */
     public static final String DEFAULT_TENANT = "default";
+
+    /** Segment's {@code messageId}, or null when the message had none. */
+    public String messageId;
+
+    /**
+     * {@code track}, {@code identify}, {@code page}, {@code screen}, {@code group}, {@code alias}.
+     */
+    public String type;
+
+    /** The track event name, or the page or screen name; null otherwise. */
+    public String event;
+
+    /** Event time in epoch milliseconds (events.md, "Event time"). */
+    public long eventTime;
+
+    /** The usable identifiers, in priority order, without duplicates. */
+    public List<Identifier> identifiers;
+
+    /** An alias message's {@code previousId}, normalised; typed by the identity stage. */
+    public String previousId;
+
+    /**
+     * The message as compact JSON, with a batch envelope's context and sentAt applied; unknown
+     * fields are kept.
+     */
+    public String message;
+
+    /** The tenant the message belongs to ({@code cdp.ingest.tenant-field}). */
+    public String tenant;
+
+    /** A POJO needs a public no-argument constructor. */
+    public CustomerEvent() {}
+
+    /** An accepted event. */
+    public CustomerEvent(
+            String messageId,
+            String type,
+            String event,
+            long eventTime,
+            List<Identifier> identifiers,
+            String previousId,
+            String message,
+            String tenant) {
+        this.messageId = messageId;
+        this.type = type;
+        this.event = event;
+        this.eventTime = eventTime;
+        this.identifiers = identifiers;
+        this.previousId = previousId;
+        this.message = message;
+        this.tenant = tenant;
+    }
+
+    public String messageId() {
+        return messageId;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String event() {
+        return event;
+    }
+
+    public long eventTime() {
+        return eventTime;
+    }
+
+    public List<Identifier> identifiers() {
+        return identifiers;
+    }
+
+    public String previousId() {
+        return previousId;
+    }
+
+    public String message() {
+        return message;
+    }
+
+    public String tenant() {
+        return tenant;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CustomerEvent other
+                && eventTime == other.eventTime
+                && Objects.equals(messageId, other.messageId)
+                && Objects.equals(type, other.type)
+                && Objects.equals(event, other.event)
+                && Objects.equals(identifiers, other.identifiers)
+                && Objects.equals(previousId, other.previousId)
+                && Objects.equals(message, other.message)
+                && Objects.equals(tenant, other.tenant);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(messageId, type, event, eventTime);
+    }
+
+    @Override
+    public String toString() {
+        return "CustomerEvent[" + type + " " + event + " " + messageId + " at " + eventTime + "]";
+    }
 }

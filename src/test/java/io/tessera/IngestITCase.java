@@ -11,6 +11,7 @@ import io.tessera.ingest.CustomerEventJson;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.SegmentMessageParser;
 import io.tessera.tools.EmbeddedKafka;
+import io.tessera.tools.LocalFlink;
 import io.tessera.tools.LocalKafkaJob;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,13 +44,7 @@ class IngestITCase {
     private static final String DLQ = "cdp.events.dlq";
     private static final String ACCEPTED = "it.accepted";
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = LocalFlink.miniCluster();
 
     private static EmbeddedKafka kafka;
 

@@ -241,45 +241,39 @@ class SequenceReplayITCase {
     private static int counter;
 
     private static String track(String user, String event, String time) {
-        return "{\"type\":\"track\",\"event\":\""
-                + event
-                + "\",\"userId\":\""
-                + user
-                + "\",\"messageId\":\"s"
-                + (++counter)
-                + "\",\"timestamp\":\""
-                + time
-                + "\"}";
+        return message("track", "\"event\":\"" + event + "\"", user, "{}", time);
     }
 
     private static String page(String user, String time) {
-        return "{\"type\":\"page\",\"name\":\"Cart\",\"userId\":\""
-                + user
-                + "\",\"messageId\":\"s"
-                + (++counter)
-                + "\",\"timestamp\":\""
-                + time
-                + "\"}";
+        return message("page", "\"name\":\"Cart\"", user, "{}", time);
     }
 
     private static String signup(String user, String plan, String time) {
-        return "{\"type\":\"track\",\"event\":\"Signed Up\",\"userId\":\""
-                + user
-                + "\",\"properties\":{\"plan_type\":\""
-                + plan
-                + "\"},\"messageId\":\"s"
-                + (++counter)
-                + "\",\"timestamp\":\""
-                + time
-                + "\"}";
+        return message(
+                "track", "\"event\":\"Signed Up\"", user, "{\"plan_type\":\"" + plan + "\"}", time);
     }
 
     private static String view(String user, String product, String time) {
-        return "{\"type\":\"track\",\"event\":\"Product Viewed\",\"userId\":\""
+        return message(
+                "track",
+                "\"event\":\"Product Viewed\"",
+                user,
+                "{\"product_id\":\"" + product + "\"}",
+                time);
+    }
+
+    /** One Segment message of the user at the time, with a fresh messageId. */
+    private static String message(
+            String type, String name, String user, String properties, String time) {
+        return "{\"type\":\""
+                + type
+                + "\","
+                + name
+                + ",\"userId\":\""
                 + user
-                + "\",\"properties\":{\"product_id\":\""
-                + product
-                + "\"},\"messageId\":\"s"
+                + "\",\"properties\":"
+                + properties
+                + ",\"messageId\":\"s"
                 + (++counter)
                 + "\",\"timestamp\":\""
                 + time

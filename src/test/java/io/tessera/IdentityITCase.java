@@ -3,7 +3,6 @@ package io.tessera;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.config.TesseraConfig;
-import io.tessera.tools.EmbeddedKafka;
 import io.tessera.tools.LocalFlink;
 import io.tessera.tools.LocalKafkaJob;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.util.TreeMap;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,19 +29,13 @@ class IdentityITCase {
 
     @RegisterExtension static final MiniClusterExtension FLINK = LocalFlink.miniCluster();
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
     private static TesseraConfig config;
 
     @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-        config = LocalKafkaJob.config(kafka, "--cdp.kafka.starting-offsets", "EARLIEST");
-        LocalKafkaJob.createTopics(kafka, config, 2);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
+    static void createTopics() throws Exception {
+        config = LocalKafkaJob.config(KAFKA.broker(), "--cdp.kafka.starting-offsets", "EARLIEST");
+        LocalKafkaJob.createTopics(KAFKA.broker(), config, 2);
     }
 
     @Test
@@ -58,7 +50,7 @@ class IdentityITCase {
                             "ann".getBytes(StandardCharsets.UTF_8),
                             message.getBytes(StandardCharsets.UTF_8)));
         }
-        kafka.send(config.kafka().eventsTopic(), records);
+        KAFKA.broker().send(config.kafka().eventsTopic(), records);
 
         LocalKafkaJob.build(config, 2, Duration.ofMillis(300), true, null).execute("identity-it");
 
@@ -72,7 +64,7 @@ class IdentityITCase {
     /** What a compacted topic holds: the last value per key, tombstones removing the key. */
     private static Map<String, JsonNode> compacted(String topic) throws Exception {
         Map<String, JsonNode> latest = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : kafka.readAll(topic)) {
+        for (ConsumerRecord<byte[], byte[]> record : KAFKA.broker().readAll(topic)) {
             String key = new String(record.key(), StandardCharsets.UTF_8);
             if (record.value() == null) {
                 latest.remove(key);
@@ -85,7 +77,7 @@ class IdentityITCase {
 
     private static List<JsonNode> values(String topic) throws Exception {
         List<JsonNode> values = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : kafka.readAll(topic)) {
+        for (ConsumerRecord<byte[], byte[]> record : KAFKA.broker().readAll(topic)) {
             values.add(JSON.readTree(record.value()));
         }
         return values;

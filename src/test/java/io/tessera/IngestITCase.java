@@ -10,7 +10,6 @@ import io.tessera.config.TesseraConfig;
 import io.tessera.ingest.CustomerEventJson;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.SegmentMessageParser;
-import io.tessera.tools.EmbeddedKafka;
 import io.tessera.tools.LocalFlink;
 import io.tessera.tools.LocalKafkaJob;
 import java.io.IOException;
@@ -26,7 +25,6 @@ import java.util.TreeMap;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,18 +44,12 @@ class IngestITCase {
 
     @RegisterExtension static final MiniClusterExtension FLINK = LocalFlink.miniCluster();
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-        LocalKafkaJob.createTopics(kafka, LocalKafkaJob.config(kafka), 2);
-        kafka.createTopics(1, ACCEPTED);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
+    static void createTopics() throws Exception {
+        LocalKafkaJob.createTopics(KAFKA.broker(), LocalKafkaJob.config(KAFKA.broker()), 2);
+        KAFKA.broker().createTopics(1, ACCEPTED);
     }
 
     @Test
@@ -101,12 +93,12 @@ class IngestITCase {
         }
         badInOrder.forEach(json -> records.add(record(7, json)));
         records.add(record(1, valid.get(1))); // a redelivered duplicate
-        kafka.send(EVENTS, records);
+        KAFKA.broker().send(EVENTS, records);
 
         runJob();
 
         Map<String, String> deadLetters = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : kafka.readAll(DLQ)) {
+        for (ConsumerRecord<byte[], byte[]> record : KAFKA.broker().readAll(DLQ)) {
             JsonNode deadLetter = JSON.readTree(record.value());
             deadLetters.put(deadLetter.get("reason").asText(), deadLetter.get("raw").asText());
             assertEquals(EVENTS, deadLetter.get("topic").asText());
@@ -115,7 +107,7 @@ class IngestITCase {
         assertEquals(bad, deadLetters, "each bad record once, with its reason, kept whole");
 
         Map<String, JsonNode> accepted = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : kafka.readAll(ACCEPTED)) {
+        for (ConsumerRecord<byte[], byte[]> record : KAFKA.broker().readAll(ACCEPTED)) {
             JsonNode event = JSON.readTree(record.value());
             JsonNode previous = accepted.put(event.get("messageId").asText(), event);
             assertEquals(null, previous, "no message twice: " + event);
@@ -125,13 +117,13 @@ class IngestITCase {
 
     private static void runJob() throws Exception {
         TesseraConfig config =
-                LocalKafkaJob.config(kafka, "--cdp.kafka.starting-offsets", "EARLIEST");
+                LocalKafkaJob.config(KAFKA.broker(), "--cdp.kafka.starting-offsets", "EARLIEST");
         LocalKafkaJob.build(
                         config,
                         2,
                         Duration.ofMillis(300),
                         true,
-                        kafka.acceptedEventsTap(ACCEPTED, "it-accepted"))
+                        KAFKA.broker().acceptedEventsTap(ACCEPTED, "it-accepted"))
                 .execute("ingest-it");
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.config.TesseraConfig;
-import io.tessera.tools.EmbeddedKafka;
 import io.tessera.tools.LocalFlink;
 import io.tessera.tools.LocalKafkaJob;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,15 +35,14 @@ class SequenceSavepointITCase {
 
     @RegisterExtension static final MiniClusterExtension FLINK = LocalFlink.miniCluster();
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
     private static TesseraConfig config;
 
     @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
+    static void createTopics() throws Exception {
         config =
                 LocalKafkaJob.config(
-                        kafka,
+                        KAFKA.broker(),
                         "--cdp.kafka.starting-offsets",
                         "EARLIEST",
                         // One partition for two source subtasks: the idle one must not hold
@@ -54,12 +51,7 @@ class SequenceSavepointITCase {
                         "1 s",
                         "--definitions",
                         "src/test/resources/acceptance/a2-definitions.json");
-        LocalKafkaJob.createTopics(kafka, config, 1);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
+        LocalKafkaJob.createTopics(KAFKA.broker(), config, 1);
     }
 
     @Test
@@ -104,7 +96,7 @@ class SequenceSavepointITCase {
     private static List<JsonNode> enteredCartAbandoners() throws Exception {
         List<JsonNode> entered = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record :
-                kafka.readAll(config.kafka().audienceTransitionsTopic())) {
+                KAFKA.broker().readAll(config.kafka().audienceTransitionsTopic())) {
             JsonNode t = JSON.readTree(record.value());
             if ("Audience Entered".equals(t.get("event").asText())
                     && "cart_abandoner_30m".equals(t.at("/properties/audience_id").asText())) {
@@ -119,7 +111,8 @@ class SequenceSavepointITCase {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             java.util.Set<String> ids = new java.util.HashSet<>();
-            for (ConsumerRecord<byte[], byte[]> r : kafka.readAll(config.kafka().profilesTopic())) {
+            for (ConsumerRecord<byte[], byte[]> r :
+                    KAFKA.broker().readAll(config.kafka().profilesTopic())) {
                 ids.add(new String(r.key(), StandardCharsets.UTF_8));
             }
             if (ids.size() >= count) {
@@ -139,7 +132,7 @@ class SequenceSavepointITCase {
                             "k".getBytes(StandardCharsets.UTF_8),
                             message.getBytes(StandardCharsets.UTF_8)));
         }
-        kafka.send(config.kafka().eventsTopic(), records);
+        KAFKA.broker().send(config.kafka().eventsTopic(), records);
     }
 
     private static String track(String user, String event, String time, String id) {

@@ -61,6 +61,8 @@ public final class TesseraJob {
                 KafkaConnectors.mergesSink(kafka),
                 KafkaConnectors.rejectedLinksSink(kafka),
                 KafkaConnectors.audienceTransitionsSink(kafka),
-                KafkaConnectors.rejectedDefinitionsSink(kafka));
+                KafkaConnectors.rejectedDefinitionsSink(kafka),
+                null,
+                KafkaConnectors.activationDeadLetterSink(kafka));
     }
 }

@@ -1,5 +1,10 @@
 package io.tessera;
 
+import io.tessera.activation.ActivationSettings;
+import io.tessera.activation.ActivationStage;
+import io.tessera.activation.AttributeMap;
+import io.tessera.activation.EdgeOutcome;
+import io.tessera.activation.EdgeRequest;
 import io.tessera.config.TesseraConfig;
 import io.tessera.definitions.DefinitionRejection;
 import io.tessera.definitions.DefinitionUpdate;
@@ -79,6 +84,11 @@ public final class Topology {
      * @param merges merges ({@code cdp.profile-merges})
      * @param rejectedLinks links the identity rules refused (audit)
      * @param audienceTransitions rule audience entries and exits ({@code cdp.audience-transitions})
+     * @param rejectedDefinitions refused control-topic records, or null
+     * @param activationRequests a tap that records the Edge API requests instead of sending them
+     *     (replay), or null to send them when activation is configured
+     * @param activationDeadLetters Edge API calls that could not be delivered ({@code
+     *     cdp.activation.dlq}), or null when requests are not sent
      */
     public record Sinks(
             Sink<DeadLetter> eventDeadLetters,
@@ -87,7 +97,12 @@ public final class Topology {
             Sink<ProfileMerged> merges,
             Sink<RejectedLink> rejectedLinks,
             Sink<AudienceTransition> audienceTransitions,
-            Sink<DefinitionRejection> rejectedDefinitions) {}
+            Sink<DefinitionRejection> rejectedDefinitions,
+            Sink<EdgeRequest> activationRequests,
+            Sink<EdgeOutcome> activationDeadLetters) {}
+
+    /** Uid of the tap that records Edge API requests instead of sending them (replay). */
+    public static final String ACTIVATION_REQUESTS_TAP = "activation-requests-tap";
 
     /** Adds the whole dataflow to the environment. */
     public static void build(
@@ -143,8 +158,9 @@ public final class Topology {
                         definitions,
                         config.profile().sequences(),
                         config.profile().horizon());
-        SequenceStage.viewProfiles(resolved.profiles(), sequenceTransitions)
-                .sinkTo(sinks.profiles())
+        DataStream<ProfileUpdate> profiles =
+                SequenceStage.viewProfiles(resolved.profiles(), sequenceTransitions);
+        profiles.sinkTo(sinks.profiles())
                 .uid(IdentityUids.PROFILES_SINK)
                 .name(IdentityUids.PROFILES_SINK_NAME);
         DataStream<AudienceTransition> transitions =
@@ -155,6 +171,22 @@ public final class Topology {
                 .sinkTo(sinks.audienceTransitions())
                 .uid(IdentityUids.TRANSITIONS_SINK)
                 .name(IdentityUids.TRANSITIONS_SINK_NAME);
+        ActivationSettings activation = config.activation();
+        if (sinks.activationRequests() != null || activation.enabled()) {
+            DataStream<EdgeRequest> requests =
+                    ActivationStage.planRequests(
+                            profiles,
+                            resolved.events(),
+                            activation,
+                            AttributeMap.of(config.profile().bootstrap()));
+            if (sinks.activationRequests() != null) {
+                requests.sinkTo(sinks.activationRequests())
+                        .uid(ACTIVATION_REQUESTS_TAP)
+                        .name("Edge API requests");
+            } else {
+                ActivationStage.sendRequests(requests, activation, sinks.activationDeadLetters());
+            }
+        }
         if (sinks.rejectedDefinitions() != null) {
             resolved.rejectedDefinitions()
                     .sinkTo(sinks.rejectedDefinitions())

@@ -1,5 +1,7 @@
 package io.tessera.config;
 
+import io.tessera.activation.ActivationOptions;
+import io.tessera.activation.ActivationSettings;
 import io.tessera.connect.KafkaOptions;
 import io.tessera.connect.KafkaSettings;
 import io.tessera.identity.IdentityOptions;
@@ -23,12 +25,14 @@ import org.apache.flink.configuration.Configuration;
  * @param ingest the ingest stage
  * @param identity the identity stage
  * @param profile the profile stage (traits and rule audiences)
+ * @param activation the activation stage (Personalize)
  */
 public record TesseraConfig(
         KafkaSettings kafka,
         IngestSettings ingest,
         IdentitySettings identity,
-        ProfileSettings profile) {
+        ProfileSettings profile,
+        ActivationSettings activation) {
 
     /** Every {@code cdp.*} option, grouped by stage. */
     public static List<ConfigOption<?>> allOptions() {
@@ -36,6 +40,7 @@ public record TesseraConfig(
         all.addAll(IngestOptions.ALL);
         all.addAll(IdentityOptions.ALL);
         all.addAll(ProfileOptions.ALL);
+        all.addAll(ActivationOptions.ALL);
         return List.copyOf(all);
     }
 
@@ -61,6 +66,10 @@ public record TesseraConfig(
         IngestSettings ingest =
                 IngestSettings.from(config).withValidation(IdentitySettings.validation(config));
         return new TesseraConfig(
-                KafkaSettings.from(config), ingest, identity, ProfileSettings.from(config));
+                KafkaSettings.from(config),
+                ingest,
+                identity,
+                ProfileSettings.from(config),
+                ActivationSettings.from(config));
     }
 }

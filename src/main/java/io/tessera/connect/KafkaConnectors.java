@@ -1,5 +1,7 @@
 package io.tessera.connect;
 
+import io.tessera.activation.ActivationJson;
+import io.tessera.activation.EdgeOutcome;
 import io.tessera.definitions.DefinitionRejection;
 import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.identity.IdentityJson;
@@ -142,6 +144,17 @@ public final class KafkaConnectors {
                         kafka.audienceTransitionsTopic(),
                         AudienceTransition::profileId,
                         AudienceTransitionJson::toJson));
+    }
+
+    /** The exactly-once {@code cdp.activation.dlq} sink, keyed by profile. */
+    public static KafkaSink<EdgeOutcome> activationDeadLetterSink(KafkaSettings kafka) {
+        return exactlyOnce(
+                kafka,
+                "activation-dlq",
+                JsonRecordSerializationSchema.keyedByString(
+                        kafka.activationDlqTopic(),
+                        outcome -> outcome.request().profileId(),
+                        ActivationJson::deadLetter));
     }
 
     private static <T> KafkaSink<T> exactlyOnce(

@@ -92,6 +92,14 @@ public final class KafkaOptions {
                     .defaultValue("cdp.definitions.rejected")
                     .withDescription("Topic of control-topic records refused, with the reason.");
 
+    public static final ConfigOption<String> ACTIVATION_DLQ_TOPIC =
+            key("cdp.kafka.topics.activation-dlq")
+                    .stringType()
+                    .defaultValue("cdp.activation.dlq")
+                    .withDescription(
+                            "Topic of Edge API calls that could not be delivered, with the last"
+                                    + " status and attempts, keyed by profile id.");
+
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             key("cdp.kafka.transactional-id-prefix")
                     .stringType()
@@ -124,6 +132,7 @@ public final class KafkaOptions {
                     AUDIENCE_TRANSITIONS_TOPIC,
                     DEFINITIONS_TOPIC,
                     REJECTED_DEFINITIONS_TOPIC,
+                    ACTIVATION_DLQ_TOPIC,
                     TRANSACTIONAL_ID_PREFIX,
                     TRANSACTION_TIMEOUT);
 

@@ -21,6 +21,7 @@ import org.apache.flink.configuration.Configuration;
  * @param audienceTransitionsTopic audience transitions
  * @param definitionsTopic the control topic of definitions
  * @param rejectedDefinitionsTopic refused control-topic records
+ * @param activationDlqTopic Edge API calls that could not be delivered
  * @param transactionalIdPrefix prefix of the sinks' transactional ids
  * @param transactionTimeout transaction timeout of the sinks
  * @param clientProperties Kafka client settings passed through
@@ -37,6 +38,7 @@ public record KafkaSettings(
         String audienceTransitionsTopic,
         String definitionsTopic,
         String rejectedDefinitionsTopic,
+        String activationDlqTopic,
         String transactionalIdPrefix,
         Duration transactionTimeout,
         Map<String, String> clientProperties)
@@ -67,6 +69,7 @@ public record KafkaSettings(
                 Checks.notBlank(config, KafkaOptions.AUDIENCE_TRANSITIONS_TOPIC),
                 Checks.notBlank(config, KafkaOptions.DEFINITIONS_TOPIC),
                 Checks.notBlank(config, KafkaOptions.REJECTED_DEFINITIONS_TOPIC),
+                Checks.notBlank(config, KafkaOptions.ACTIVATION_DLQ_TOPIC),
                 Checks.notBlank(config, KafkaOptions.TRANSACTIONAL_ID_PREFIX),
                 Checks.positiveDuration(config, KafkaOptions.TRANSACTION_TIMEOUT),
                 Map.copyOf(clientProperties));

@@ -40,4 +40,24 @@ public final class IdentifyTraits {
         }
         return traits;
     }
+
+    /**
+     * The consent preferences the message carries ({@code context.consent.categoryPreferences},
+     * Segment's consent object), stamped for last-writer-wins, or null when it carries none.
+     */
+    public static TraitValue consent(CustomerEvent event) {
+        if (!event.message().contains("categoryPreferences")) {
+            return null; // most messages: no need to parse them
+        }
+        JsonNode preferences;
+        try {
+            preferences =
+                    MAPPER.readTree(event.message()).at("/context/consent/categoryPreferences");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("accepted event holds invalid JSON", e);
+        }
+        return preferences.isObject()
+                ? new TraitValue(preferences.toString(), event.eventTime(), event.messageId())
+                : null;
+    }
 }

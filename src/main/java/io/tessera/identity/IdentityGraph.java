@@ -146,6 +146,7 @@ public final class IdentityGraph {
                 credited = find(evidence.get(0));
             }
             credited.credit(event.type(), event.event(), event.eventTime(), identifyTraits);
+            credited.updateConsent(IdentifyTraits.consent(event));
             hooks.credited(credited);
             touched.forEach((id, state) -> store.putProfile(state));
             return new Resolution(

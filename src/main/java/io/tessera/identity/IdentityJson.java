@@ -41,6 +41,9 @@ public final class IdentityJson {
         ObjectNode audiences = json.putObject("audiences");
         new TreeMap<>(profile.audiences)
                 .forEach((id, since) -> audiences.put(id, Instant.ofEpochMilli(since).toString()));
+        if (profile.consent != null) {
+            json.set("consent", parse(profile.consent.json));
+        }
         return json;
     }
 

@@ -53,6 +53,12 @@ public class ProfileState {
     /** The rule audiences the profile is a member of, with the time it entered (profile stage). */
     public Map<String, Long> audiences = new TreeMap<>();
 
+    /**
+     * The latest consent preferences ({@code context.consent.categoryPreferences}, a JSON object)
+     * with when they were given, or null when no message carried any.
+     */
+    public TraitValue consent;
+
     /** When the profile's traits or audiences can next change without an event; MAX if never. */
     public long wakeAt = Long.MAX_VALUE;
 
@@ -143,6 +149,14 @@ public class ProfileState {
         loser.countsByType.forEach((type, n) -> countsByType.merge(type, n, Long::sum));
         loser.countsByEvent.forEach((event, n) -> countsByEvent.merge(event, n, Long::sum));
         loser.traits.forEach(this::setTrait);
+        updateConsent(loser.consent);
+    }
+
+    /** Keeps the preferences if they are newer than the profile's (null changes nothing). */
+    public void updateConsent(TraitValue preferences) {
+        if (preferences != null && (consent == null || preferences.isNewerThan(consent))) {
+            consent = preferences;
+        }
     }
 
     private void setTrait(String name, TraitValue value) {
@@ -170,6 +184,7 @@ public class ProfileState {
         copy.traits = new TreeMap<>(traits);
         copy.traitValues = new TreeMap<>(traitValues);
         copy.audiences = new TreeMap<>(audiences);
+        copy.consent = consent;
         copy.wakeAt = wakeAt;
         return copy;
     }

@@ -1,12 +1,14 @@
 package io.tessera.sequences;
 
 import io.tessera.definitions.DefinitionUpdate;
+import io.tessera.definitions.Predicate;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.profile.AudienceTransition;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -64,14 +66,13 @@ public final class SequenceStage {
         if (sequences.isEmpty()) {
             return null;
         }
-        KeyedStream<ResolvedEvent, String> byProfile = events.keyBy(ResolvedEvent::profileId);
         DataStream<SequenceMatch> matches = null;
         Map<String, SequenceDefinition> byId = new LinkedHashMap<>();
         for (SequenceDefinition sequence : sequences) {
             byId.put(sequence.id(), sequence);
             OutputTag<ResolvedEvent> lateTag = new OutputTag<>("late-" + sequence.id()) {};
             SingleOutputStreamOperator<SequenceMatch> matched =
-                    CEP.pattern(byProfile, PatternCompiler.compile(sequence))
+                    CEP.pattern(relevantEvents(events, sequence), PatternCompiler.compile(sequence))
                             .inEventTime()
                             .sideOutputLateData(lateTag)
                             .process(new SequenceMatchFunction(sequence))
@@ -101,5 +102,21 @@ public final class SequenceStage {
                 .process(new SequenceMembershipFunction(byId, horizon))
                 .uid(MEMBERSHIP_UID)
                 .name("Sequence memberships");
+    }
+
+    /**
+     * The events of each profile the sequence can use: the others are dropped before its CEP
+     * operator, which would skip them anyway but pay for buffering them in state first.
+     */
+    private static KeyedStream<ResolvedEvent, String> relevantEvents(
+            DataStream<ResolvedEvent> events, SequenceDefinition sequence) {
+        Optional<Predicate> relevant = SequenceRelevance.of(sequence);
+        DataStream<ResolvedEvent> kept =
+                relevant.isEmpty()
+                        ? events
+                        : events.filter(new RelevantEventFilter(relevant.get()))
+                                .uid(CEP_UID_PREFIX + sequence.id() + "-relevant")
+                                .name("Events for " + sequence.id());
+        return kept.keyBy(ResolvedEvent::profileId);
     }
 }

@@ -38,7 +38,8 @@ public final class LocalKafkaJob {
                 config.kafka().rejectedLinksTopic(),
                 config.kafka().audienceTransitionsTopic(),
                 config.kafka().definitionsTopic(),
-                config.kafka().rejectedDefinitionsTopic());
+                config.kafka().rejectedDefinitionsTopic(),
+                config.kafka().activationDlqTopic());
     }
 
     /**

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tessera.Topology;
+import io.tessera.activation.ActivationSettings;
+import io.tessera.activation.EdgeApi;
+import io.tessera.activation.EdgeRequest;
 import io.tessera.config.ConfigArguments;
 import io.tessera.config.TesseraConfig;
 import io.tessera.connect.KafkaOptions;
@@ -25,6 +28,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -57,6 +61,8 @@ public final class ReplayCommand {
               merges.jsonl          each merge: loser, winner, at, reason
               rejected-links.jsonl  each link the identity rules refused, with the rule
               audience-transitions.jsonl  each Audience Entered / Exited
+              activations.jsonl     each Edge API request the job would send to Personalize
+                                    (method, path, headers, body), without coalescing
             then prints the counts and each audience's size: a dry run of definitions
             (--definitions, cdp.definition/v1) before they are published. Time is event time:
             at the end, time advances to --until (ISO-8601, e.g. 2025-02-01T00:00:00Z) if given,
@@ -73,6 +79,10 @@ public final class ReplayCommand {
     private static final String MERGES_FILE = "merges.jsonl";
     private static final String REJECTED_LINKS_FILE = "rejected-links.jsonl";
     private static final String TRANSITIONS_FILE = "audience-transitions.jsonl";
+    private static final String ACTIVATIONS_FILE = "activations.jsonl";
+
+    /** The project uid of recorded requests when the options name none. */
+    static final String REPLAY_PROJECT = "replay-project";
 
     private ReplayCommand() {}
 
@@ -87,6 +97,7 @@ public final class ReplayCommand {
      * @param merges merges
      * @param rejectedLinks links the identity rules refused
      * @param transitions audience transitions
+     * @param activations Edge API requests the run would send
      * @param audienceSizes members of each audience at the end
      */
     public record Summary(
@@ -98,6 +109,7 @@ public final class ReplayCommand {
             long merges,
             long rejectedLinks,
             long transitions,
+            long activations,
             Map<String, Long> audienceSizes) {
         /** All dead letters. */
         public long deadLetters() {
@@ -207,7 +219,8 @@ public final class ReplayCommand {
                         parsed.kafka(),
                         parsed.ingest(),
                         parsed.identity(),
-                        parsed.profile().until(horizon).withScheduled(updates));
+                        parsed.profile().until(horizon).withScheduled(updates),
+                        replayActivation(parsed.activation()));
 
         Files.createDirectories(outDir);
         Path eventsOut = outDir.resolve(EVENTS_FILE);
@@ -216,6 +229,7 @@ public final class ReplayCommand {
         Path mergesOut = outDir.resolve(MERGES_FILE);
         Path rejectedOut = outDir.resolve(REJECTED_LINKS_FILE);
         Path transitionsOut = outDir.resolve(TRANSITIONS_FILE);
+        Path activationsOut = outDir.resolve(ACTIVATIONS_FILE);
         for (Path file :
                 List.of(
                         eventsOut,
@@ -223,7 +237,8 @@ public final class ReplayCommand {
                         updatesOut,
                         mergesOut,
                         rejectedOut,
-                        transitionsOut)) {
+                        transitionsOut,
+                        activationsOut)) {
             Files.deleteIfExists(file);
         }
 
@@ -249,6 +264,9 @@ public final class ReplayCommand {
                         new JsonLinesFileSink<>(mergesOut, IdentityJson::merge),
                         new JsonLinesFileSink<>(rejectedOut, IdentityJson::rejectedLink),
                         new JsonLinesFileSink<>(transitionsOut, AudienceTransitionJson::toJson),
+                        null,
+                        new JsonLinesFileSink<>(
+                                activationsOut, new RecordedRequest(config.activation())::describe),
                         null));
         JobExecutionResult result = env.execute("tessera-replay");
 
@@ -266,7 +284,24 @@ public final class ReplayCommand {
                 countLines(mergesOut),
                 countLines(rejectedOut),
                 countLines(transitionsOut),
+                countLines(activationsOut),
                 audienceSizes);
+    }
+
+    /**
+     * The activation settings of a replay: every change recorded at once (no coalescing, which
+     * depends on the wall clock), to the configured project or a placeholder.
+     */
+    private static ActivationSettings replayActivation(ActivationSettings configured) {
+        ActivationSettings settings = configured.withCoalesce(Duration.ZERO);
+        return settings.enabled() ? settings : settings.toEdge(settings.edgeUrl(), REPLAY_PROJECT);
+    }
+
+    /** Writes a request as a line of {@code activations.jsonl}. */
+    private record RecordedRequest(ActivationSettings settings) implements java.io.Serializable {
+        ObjectNode describe(EdgeRequest request) {
+            return EdgeApi.describe(request, settings);
+        }
     }
 
     /** The latest event time of the file's accepted messages (the default end of time). */
@@ -362,6 +397,9 @@ public final class ReplayCommand {
         out.printf(
                 "  audience transitions %4d  -> %s%n",
                 summary.transitions(), outDir.resolve(TRANSITIONS_FILE));
+        out.printf(
+                "  Edge API requests %7d  -> %s%n",
+                summary.activations(), outDir.resolve(ACTIVATIONS_FILE));
         if (!summary.audienceSizes().isEmpty()) {
             out.println("Audience sizes at the end:");
             summary.audienceSizes().forEach((id, size) -> out.printf("    %-28s %6d%n", id, size));

@@ -1,0 +1,129 @@
+package io.tessera.activation;
+
+import io.tessera.identity.ProfileUpdate;
+import io.tessera.identity.ResolvedEvent;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by profile id: turns profile snapshots and forwarded events into Edge API requests. The
+ * changes of one profile are gathered for the coalescing interval (processing time) and go out as
+ * one request of full values; what Personalize was last told is kept per profile.
+ */
+final class ActivationFunction
+        extends KeyedCoProcessFunction<String, ProfileUpdate, ResolvedEvent, EdgeRequest> {
+    private static final long serialVersionUID = 1L;
+
+    /** State names; part of the savepoint format. */
+    static final String STATE = "activation-state";
+
+    static final String FORWARDED = "activation-forwarded-events";
+
+    /** How long a forwarded event's messageId is remembered, to forward it once. */
+    static final Duration FORWARDED_TTL = Duration.ofDays(1);
+
+    private final ActivationPlanner planner;
+    private final long coalesceMillis;
+
+    private transient ValueState<ActivationState> state;
+    private transient MapState<String, Boolean> forwarded;
+    private transient Counter skippedWithoutConsent;
+
+    ActivationFunction(ActivationPlanner planner, Duration coalesce) {
+        this.planner = planner;
+        this.coalesceMillis = coalesce.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        state =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        STATE, TypeInformation.of(ActivationState.class)));
+        MapStateDescriptor<String, Boolean> forwardedDescriptor =
+                new MapStateDescriptor<>(FORWARDED, Types.STRING, Types.BOOLEAN);
+        forwardedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(FORWARDED_TTL).build());
+        forwarded = getRuntimeContext().getMapState(forwardedDescriptor);
+        skippedWithoutConsent =
+                getRuntimeContext().getMetricGroup().counter("activation.withoutConsent");
+    }
+
+    @Override
+    public void processElement1(ProfileUpdate update, Context ctx, Collector<EdgeRequest> out)
+            throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        ActivationState current = current();
+        if (update.isRemoval()) {
+            if (update.mergedInto() == null) {
+                // a privacy deletion: unset what was activated
+                emit(planner.erase(current, update.profileId(), now), out);
+            }
+            state.clear();
+            return;
+        }
+        ActivationTarget target = planner.target(update.snapshot());
+        if (!target.consented && current.consented) {
+            skippedWithoutConsent.inc();
+        }
+        if (coalesceMillis == 0) {
+            emit(planner.plan(current, target, update.profileId(), now), out);
+        } else {
+            if (current.pending == null) {
+                ctx.timerService().registerProcessingTimeTimer(now + coalesceMillis);
+            }
+            current.pending = target;
+        }
+        state.update(current);
+    }
+
+    @Override
+    public void processElement2(ResolvedEvent event, Context ctx, Collector<EdgeRequest> out)
+            throws Exception {
+        String messageId = event.event().messageId();
+        if (forwarded.contains(messageId)) {
+            return; // forwarded already (a replayed message)
+        }
+        EdgeRequest request =
+                planner.event(
+                        current(),
+                        event.event(),
+                        event.profileId(),
+                        ctx.timerService().currentProcessingTime());
+        if (request != null) {
+            forwarded.put(messageId, true);
+            out.collect(request);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<EdgeRequest> out)
+            throws Exception {
+        ActivationState current = state.value();
+        if (current == null || current.pending == null) {
+            return; // removed meanwhile
+        }
+        emit(planner.plan(current, current.pending, ctx.getCurrentKey(), timestamp), out);
+        state.update(current);
+    }
+
+    private ActivationState current() throws Exception {
+        ActivationState current = state.value();
+        return current != null ? current : new ActivationState();
+    }
+
+    private static void emit(List<EdgeRequest> requests, Collector<EdgeRequest> out) {
+        requests.forEach(out::collect);
+    }
+}

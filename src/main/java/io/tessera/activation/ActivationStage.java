@@ -1,0 +1,72 @@
+package io.tessera.activation;
+
+import io.tessera.identity.ProfileUpdate;
+import io.tessera.identity.ResolvedEvent;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * Stage 5: activation of profiles in Contentstack Personalize through its Edge API
+ * (personalize.md): requests planned per profile, then sent from Async I/O with retries,
+ * per-profile order and dead letters.
+ */
+public final class ActivationStage {
+    public static final String PLAN_UID = "activation-plan";
+    public static final String SEND_UID = "activation-send";
+    public static final String DEAD_LETTERS_UID = "activation-dead-letters";
+    public static final String DEAD_LETTER_SINK_UID = "activation-dead-letter-sink";
+    public static final String DELIVERED_UID = "activation-delivered";
+
+    private ActivationStage() {}
+
+    /** The Edge API requests, per profile in the order they must be sent. */
+    public static DataStream<EdgeRequest> planRequests(
+            DataStream<ProfileUpdate> profiles,
+            DataStream<ResolvedEvent> events,
+            ActivationSettings settings,
+            AttributeMap attributes) {
+        return profiles.keyBy(ProfileUpdate::profileId)
+                .connect(events.keyBy(ResolvedEvent::profileId))
+                .process(
+                        new ActivationFunction(
+                                new ActivationPlanner(settings, attributes), settings.coalesce()))
+                .uid(PLAN_UID)
+                .name("Activation requests");
+    }
+
+    /**
+     * Sends the requests; calls that cannot be delivered go to the dead-letter sink. Requests in
+     * flight are part of checkpoints and are sent again after a restore (full values: harmless).
+     */
+    public static void sendRequests(
+            DataStream<EdgeRequest> requests,
+            ActivationSettings settings,
+            Sink<EdgeOutcome> deadLetterSink) {
+        // No operator timeout (0): each attempt has its own, and the retry budget bounds a call;
+        // a call waiting behind an earlier one of its profile must not time out meanwhile.
+        DataStream<EdgeOutcome> outcomes =
+                AsyncDataStream.unorderedWait(
+                                requests,
+                                new EdgeClient(settings),
+                                0,
+                                TimeUnit.MILLISECONDS,
+                                settings.capacity())
+                        .uid(SEND_UID)
+                        .name("Edge API calls");
+        outcomes.filter(outcome -> !outcome.delivered())
+                .uid(DEAD_LETTERS_UID)
+                .name("Undelivered calls")
+                .sinkTo(deadLetterSink)
+                .uid(DEAD_LETTER_SINK_UID)
+                .name("Activation dead letters");
+        outcomes.filter(EdgeOutcome::delivered)
+                .uid(DELIVERED_UID)
+                .name("Delivered calls")
+                .sinkTo(new DiscardingSink<>())
+                .uid(DELIVERED_UID + "-sink")
+                .name("Delivered calls");
+    }
+}

@@ -1,0 +1,221 @@
+package io.tessera.activation;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+
+/**
+ * Sends Edge API calls from Flink's Async I/O with {@link HttpClient}. The calls of one profile go
+ * out one at a time, in order (the next starts when the previous ended), so an older PATCH never
+ * lands after a newer one. Failed attempts are retried by the {@link RetryPolicy}; what cannot be
+ * delivered ends as an undelivered {@link EdgeOutcome} for the dead letters, never dropped.
+ */
+final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
+    private static final long serialVersionUID = 1L;
+    private static final int EXCERPT = 512;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final List<String> CALLS =
+            List.of(EdgeRequest.ATTRIBUTES, EdgeRequest.MERGE, EdgeRequest.EVENTS);
+    private static final List<String> CLASSES = List.of("2xx", "4xx", "429", "5xx", "error");
+
+    private final ActivationSettings settings;
+
+    private transient HttpClient http;
+    private transient ScheduledExecutorService scheduler;
+    private transient RateLimiter limiter;
+    private transient RetryPolicy retry;
+    private transient Map<String, CompletableFuture<EdgeOutcome>> lastCallOfProfile;
+    private transient Map<String, Counter> requests;
+    private transient Counter retries;
+    private transient Counter deadLetters;
+    private transient DescriptiveStatisticsHistogram latency;
+    private transient AtomicInteger inFlight;
+
+    EdgeClient(ActivationSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        http =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(settings.requestTimeout())
+                        .build();
+        scheduler =
+                Executors.newSingleThreadScheduledExecutor(
+                        runnable -> {
+                            Thread thread = new Thread(runnable, "tessera-edge-retries");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+        int subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        limiter = new RateLimiter(settings.rateLimit() / subtasks);
+        retry =
+                new RetryPolicy(
+                        settings.backoffInitial(), settings.backoffMax(), settings.retryBudget());
+        lastCallOfProfile = new ConcurrentHashMap<>();
+        inFlight = new AtomicInteger();
+
+        MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("activation");
+        requests = new ConcurrentHashMap<>();
+        for (String call : CALLS) {
+            for (String statusClass : CLASSES) {
+                requests.put(
+                        call + "." + statusClass,
+                        metrics.addGroup("requests")
+                                .addGroup(call)
+                                .counter(statusClass, new ThreadSafeSimpleCounter()));
+            }
+        }
+        retries = metrics.counter("retries", new ThreadSafeSimpleCounter());
+        deadLetters = metrics.counter("deadLetters", new ThreadSafeSimpleCounter());
+        latency = metrics.histogram("latencyMs", new DescriptiveStatisticsHistogram(10_000));
+        metrics.gauge("inFlight", inFlight::get);
+    }
+
+    @Override
+    public void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Override
+    public void asyncInvoke(EdgeRequest request, ResultFuture<EdgeOutcome> result) {
+        CompletableFuture<EdgeOutcome> call = new CompletableFuture<>();
+        inFlight.incrementAndGet();
+        lastCallOfProfile.compute(
+                request.profileId(),
+                (profile, previous) -> {
+                    CompletableFuture<?> before = previous == null ? DONE : previous;
+                    before.whenComplete(
+                            (ignored, error) ->
+                                    attempt(request, 1, System.currentTimeMillis(), call));
+                    return call;
+                });
+        call.whenComplete(
+                (outcome, error) -> {
+                    lastCallOfProfile.remove(request.profileId(), call);
+                    inFlight.decrementAndGet();
+                    if (error != null) {
+                        result.completeExceptionally(error); // a bug of ours: fail the job
+                    } else {
+                        result.complete(Collections.singletonList(outcome));
+                    }
+                });
+    }
+
+    private void attempt(
+            EdgeRequest request, int attempt, long firstAt, CompletableFuture<EdgeOutcome> call) {
+        long wait = limiter.reserve(System.nanoTime());
+        if (wait > 0) {
+            scheduler.schedule(
+                    () -> send(request, attempt, firstAt, call), wait, TimeUnit.NANOSECONDS);
+        } else {
+            send(request, attempt, firstAt, call);
+        }
+    }
+
+    private void send(
+            EdgeRequest request, int attempt, long firstAt, CompletableFuture<EdgeOutcome> call) {
+        http.sendAsync(EdgeApi.http(request, settings), HttpResponse.BodyHandlers.ofString())
+                .whenComplete(
+                        (response, error) -> {
+                            try {
+                                answered(request, attempt, firstAt, call, response, error);
+                            } catch (RuntimeException e) {
+                                call.completeExceptionally(e);
+                            }
+                        });
+    }
+
+    private void answered(
+            EdgeRequest request,
+            int attempt,
+            long firstAt,
+            CompletableFuture<EdgeOutcome> call,
+            HttpResponse<String> response,
+            Throwable error) {
+        long now = System.currentTimeMillis();
+        int status = response == null ? RetryPolicy.NO_RESPONSE : response.statusCode();
+        requests.get(request.call() + "." + statusClass(status)).inc();
+        if (RetryPolicy.succeeded(status)) {
+            synchronized (latency) {
+                latency.update(now - request.createdAt());
+            }
+            call.complete(new EdgeOutcome(request, status, attempt, null, null, now));
+            return;
+        }
+        String retryAfter =
+                response == null ? null : response.headers().firstValue("Retry-After").orElse(null);
+        OptionalLong delay =
+                retry.nextDelay(
+                        attempt,
+                        status,
+                        retryAfter,
+                        now - firstAt,
+                        now,
+                        bound -> ThreadLocalRandom.current().nextLong(bound + 1));
+        if (delay.isPresent()) {
+            retries.inc();
+            scheduler.schedule(
+                    () -> attempt(request, attempt + 1, firstAt, call),
+                    delay.getAsLong(),
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
+        deadLetters.inc();
+        String why =
+                RetryPolicy.retryable(status)
+                        ? "retry budget of " + settings.retryBudget() + " exhausted"
+                        : "refused by the edge";
+        String detail = response != null ? excerpt(response.body()) : describe(error);
+        call.complete(new EdgeOutcome(request, status, attempt, why, detail, now));
+    }
+
+    private static String statusClass(int status) {
+        if (status == RetryPolicy.NO_RESPONSE) {
+            return "error";
+        }
+        if (status == 429) {
+            return "429";
+        }
+        return status < 300 ? "2xx" : status < 500 ? "4xx" : "5xx";
+    }
+
+    private static String describe(Throwable error) {
+        Throwable cause =
+                error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
+        String kind = cause instanceof IOException ? "connection error" : "error";
+        return kind + ": " + cause;
+    }
+
+    private static String excerpt(String body) {
+        if (body == null) {
+            return null;
+        }
+        return body.length() <= EXCERPT ? body : body.substring(0, EXCERPT) + "...";
+    }
+}

@@ -1,0 +1,93 @@
+package io.tessera.activation;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.OptionalLong;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * When to try an Edge API call again: 429 (after its {@code Retry-After}), 5xx, timeouts and
+ * connection errors, with exponential backoff and full jitter, while the retry budget lasts.
+ */
+public final class RetryPolicy implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Status of an attempt that got no HTTP answer (timeout, connection error). */
+    public static final int NO_RESPONSE = -1;
+
+    private final long initialMillis;
+    private final long maxMillis;
+    private final long budgetMillis;
+
+    public RetryPolicy(Duration initial, Duration max, Duration budget) {
+        this.initialMillis = initial.toMillis();
+        this.maxMillis = max.toMillis();
+        this.budgetMillis = budget.toMillis();
+    }
+
+    /** True for a status that means the call succeeded. */
+    public static boolean succeeded(int status) {
+        return status >= 200 && status < 300;
+    }
+
+    /** True for an outcome worth another attempt. */
+    public static boolean retryable(int status) {
+        return status == NO_RESPONSE || status == 429 || (status >= 500 && status < 600);
+    }
+
+    /**
+     * The delay before the next attempt, or empty when the call must stop here (a permanent
+     * failure, or the budget would run out).
+     *
+     * @param attempts attempts made so far (1 after the first)
+     * @param status the last attempt's status, or {@link #NO_RESPONSE}
+     * @param retryAfter the last answer's {@code Retry-After} header, or null
+     * @param elapsedMillis time since the first attempt began
+     * @param nowMillis the wall clock (for a {@code Retry-After} date)
+     * @param random draws a uniform value in [0, bound] for a bound (full jitter)
+     */
+    public OptionalLong nextDelay(
+            int attempts,
+            int status,
+            String retryAfter,
+            long elapsedMillis,
+            long nowMillis,
+            LongUnaryOperator random) {
+        if (!retryable(status)) {
+            return OptionalLong.empty();
+        }
+        long ceiling = Math.min(maxMillis, initialMillis << Math.min(attempts - 1, 30));
+        long delay = random.applyAsLong(ceiling);
+        if (status == 429 && retryAfter != null) {
+            long asked = retryAfterMillis(retryAfter, nowMillis);
+            if (asked >= 0) {
+                delay = asked; // the edge said when: honour it
+            }
+        }
+        if (elapsedMillis + delay > budgetMillis) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(delay);
+    }
+
+    /** A {@code Retry-After} value (seconds or an HTTP date) in ms from now; -1 if unreadable. */
+    static long retryAfterMillis(String value, long nowMillis) {
+        String trimmed = value.trim();
+        try {
+            return Math.max(0, Long.parseLong(trimmed) * 1000);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                long at =
+                        ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant()
+                                .toEpochMilli();
+                return Math.max(0, at - nowMillis);
+            } catch (DateTimeParseException notADate) {
+                return -1;
+            }
+        }
+    }
+}

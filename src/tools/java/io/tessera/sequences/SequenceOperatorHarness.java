@@ -1,0 +1,48 @@
+package io.tessera.sequences;
+
+import io.tessera.identity.ResolvedEvent;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.operator.CepOperator;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/**
+ * One sequence's CEP operator, as the job builds it, alone in Flink's operator test harness and
+ * driven from this thread: for the sequence benchmark's state measurement.
+ */
+public final class SequenceOperatorHarness {
+    private SequenceOperatorHarness() {}
+
+    /** An opened harness of the sequence's CEP operator, keyed by profile id, in event time. */
+    public static KeyedOneInputStreamOperatorTestHarness<String, ResolvedEvent, SequenceMatch> open(
+            SequenceDefinition sequence, StateBackend backend) throws Exception {
+        Pattern<ResolvedEvent, ResolvedEvent> pattern = PatternCompiler.compile(sequence);
+        var operator =
+                new CepOperator<>(
+                        TypeInformation.of(ResolvedEvent.class)
+                                .createSerializer(new SerializerConfigImpl()),
+                        false,
+                        NFACompiler.compileFactory(pattern, false),
+                        null,
+                        pattern.getAfterMatchSkipStrategy(),
+                        new SequenceMatchFunction(sequence),
+                        null);
+        var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        operator, ResolvedEvent::profileId, Types.STRING, 4096, 1, 0);
+        harness.setStateBackend(backend);
+        harness.open();
+        return harness;
+    }
+
+    /** Whether the job lets the event through to the sequence's CEP operator. */
+    public static boolean reaches(SequenceDefinition sequence, ResolvedEvent event) {
+        return SequenceRelevance.of(sequence)
+                .map(relevant -> new RelevantEventFilter(relevant).filter(event))
+                .orElse(true);
+    }
+}

@@ -45,10 +45,13 @@ public final class ActivationStage {
             DataStream<EdgeRequest> requests,
             ActivationSettings settings,
             Sink<EdgeOutcome> deadLetterSink) {
+        // Ordered: a checkpoint keeps the calls in flight in arrival order, so after a restore
+        // they are sent again in that order (the unordered queue loses it, and an older PATCH
+        // could land last). Calls still run concurrently; only outcomes wait for earlier ones.
         // No operator timeout (0): each attempt has its own, and the retry budget bounds a call;
         // a call waiting behind an earlier one of its profile must not time out meanwhile.
         DataStream<EdgeOutcome> outcomes =
-                AsyncDataStream.unorderedWait(
+                AsyncDataStream.orderedWait(
                                 requests,
                                 new EdgeClient(settings),
                                 0,

@@ -49,6 +49,7 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
     private transient Counter deadLetters;
     private transient DescriptiveStatisticsHistogram latency;
     private transient AtomicInteger inFlight;
+    private transient volatile boolean closed;
 
     EdgeClient(ActivationSettings settings) {
         this.settings = settings;
@@ -95,6 +96,9 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
 
     @Override
     public void close() {
+        // Calls not ended stay in the operator's checkpointed queue and are sent again after a
+        // restore; this instance stops sending and retrying them.
+        closed = true;
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
@@ -127,6 +131,9 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
 
     private void attempt(
             EdgeRequest request, int attempt, long firstAt, CompletableFuture<EdgeOutcome> call) {
+        if (closed) {
+            return;
+        }
         long wait = limiter.reserve(System.nanoTime());
         if (wait > 0) {
             scheduler.schedule(
@@ -156,6 +163,9 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
             CompletableFuture<EdgeOutcome> call,
             HttpResponse<String> response,
             Throwable error) {
+        if (closed) {
+            return;
+        }
         long now = System.currentTimeMillis();
         int status = response == null ? RetryPolicy.NO_RESPONSE : response.statusCode();
         requests.get(request.call() + "." + statusClass(status)).inc();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tessera.activation.ActivationOptions;
 import io.tessera.connect.KafkaOptions;
 import io.tessera.ingest.IngestOptions;
 import io.tessera.profile.ProfileOptions;
@@ -125,7 +126,9 @@ class TesseraConfigTest {
                                     option.hasDefaultValue()
                                             || option == KafkaOptions.BOOTSTRAP_SERVERS
                                             || option == IngestOptions.TENANT_FIELD
-                                            || option == ProfileOptions.DEFINITIONS,
+                                            || option == ProfileOptions.DEFINITIONS
+                                            || option == ActivationOptions.PROJECT_UID
+                                            || option == ActivationOptions.AUTHORIZATION,
                                     option.key() + " has a default or is optional by design");
                             assertTrue(
                                     !new org.apache.flink.configuration.description.HtmlFormatter()

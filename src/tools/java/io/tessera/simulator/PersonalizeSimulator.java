@@ -99,6 +99,16 @@ public final class PersonalizeSimulator implements AutoCloseable {
         return copy;
     }
 
+    /** The users that have attributes, in uid order. */
+    public java.util.SortedSet<String> users() {
+        return new java.util.TreeSet<>(users.keySet());
+    }
+
+    /** The config it serves. */
+    public SimulatorConfig config() {
+        return config;
+    }
+
     /** The event keys a user sent, in order. */
     public List<String> events(String userUid) {
         List<String> keys = events.get(userUid);

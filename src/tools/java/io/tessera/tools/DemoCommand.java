@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.config.TesseraConfig;
 import io.tessera.ingest.DeduplicateFunction;
+import io.tessera.simulator.PersonalizeSimulator;
+import io.tessera.simulator.SimulatorConfig;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,10 +32,12 @@ public final class DemoCommand {
             """
             Usage: ./tessera demo [--users N] [--seconds S] [--follow] [--cdp.option value ...]
 
-            Starts an in-process Kafka broker (KRaft) and a local Flink MiniCluster with RocksDB
-            (parallelism 2), produces realistic shop traffic of N visitors (default 300) over
-            S seconds (default 20), with a few bad records and redeliveries, runs the job and
-            prints live progress, then a summary. It stops by itself unless --follow is given.
+            Starts an in-process Kafka broker (KRaft), the Personalize simulator and a local
+            Flink MiniCluster with RocksDB (parallelism 2), produces realistic shop traffic of N
+            visitors (default 300) over S seconds (default 20), with a few bad records and
+            redeliveries, runs the job and prints live progress, then a summary that ends with
+            a few users: their attributes in Personalize and the variants its manifest now
+            serves them. It stops by itself unless --follow is given.
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,14 +57,19 @@ public final class DemoCommand {
         if (users < 1 || seconds < 1) {
             throw new CommandLine.UsageException("--users and --seconds must be at least 1");
         }
-        out.println("Starting Kafka (KRaft, in-process) ...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            run(kafka, users, seconds, line.has("follow"), line.jobArgs(), out);
+        out.println("Starting Kafka (KRaft, in-process) and the Personalize simulator ...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                PersonalizeSimulator simulator =
+                        PersonalizeSimulator.start(
+                                SimulatorConfig.load(Path.of(SimulatorCommand.DEFAULT_CONFIG)),
+                                0)) {
+            run(kafka, simulator, users, seconds, line.has("follow"), line.jobArgs(), out);
         }
     }
 
     private static void run(
             EmbeddedKafka kafka,
+            PersonalizeSimulator simulator,
             int users,
             int seconds,
             boolean follow,
@@ -69,14 +80,25 @@ public final class DemoCommand {
         if (!args.contains("--cdp.profile.definitions")) {
             args.addAll(List.of("--cdp.profile.definitions", DEFINITIONS));
         }
+        if (!args.contains("--cdp.activation.personalize.project-uid")) {
+            args.addAll(
+                    List.of(
+                            "--cdp.activation.personalize.edge-url",
+                            simulator.url(),
+                            "--cdp.activation.personalize.project-uid",
+                            simulator.config().projectUid(),
+                            "--cdp.activation.personalize.event-keys",
+                            "Order Completed:purchase"));
+        }
         TesseraConfig config = LocalKafkaJob.config(kafka, args.toArray(new String[0]));
         LocalKafkaJob.createTopics(kafka, config, 2);
         kafka.createTopics(1, ACCEPTED_TOPIC);
         out.printf(
-                "Kafka at %s; topics %s, %s%n",
+                "Kafka at %s; topics %s, %s; Personalize simulator at %s%n",
                 kafka.bootstrapServers(),
                 config.kafka().eventsTopic(),
-                config.kafka().eventsDlqTopic());
+                config.kafka().eventsDlqTopic(),
+                simulator.url());
 
         Instant now = Instant.now();
         List<ShopTraffic.Record> traffic =
@@ -101,8 +123,10 @@ public final class DemoCommand {
         JobClient job = env.executeAsync("tessera-demo");
 
         AtomicLong produced = new AtomicLong();
+        AtomicLongArray sentAt = new AtomicLongArray(traffic.size());
         Thread producer =
-                startProducer(kafka, config.kafka().eventsTopic(), traffic, seconds, produced);
+                startProducer(
+                        kafka, config.kafka().eventsTopic(), traffic, seconds, produced, sentAt);
         // Every record ends as accepted events, dropped duplicates or a dead letter.
         long expected =
                 traffic.stream()
@@ -124,7 +148,7 @@ public final class DemoCommand {
                 out.printf(
                         "[%3ds] produced %5d/%d | accepted %5d | dead letters %2d | duplicates %3d"
                                 + " | profiles %4d | merges %3d | rejected links %2d"
-                                + " | audience transitions %4d%n",
+                                + " | audience transitions %4d | Edge API calls %4d%n",
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started),
                         produced.get(),
                         traffic.size(),
@@ -134,7 +158,8 @@ public final class DemoCommand {
                         outputs.profiles.size(),
                         outputs.merges.get(),
                         outputs.rejectedLinks.get(),
-                        outputs.transitions.get());
+                        outputs.transitions.get(),
+                        simulator.calls().size());
                 String line;
                 while ((line = outputs.news.poll()) != null) {
                     if (newsShown++ < MAX_NEWS_LINES) {
@@ -155,6 +180,7 @@ public final class DemoCommand {
             }
             job.cancel().get();
             summary(out, config, traffic, messages, duplicates, outputs);
+            DemoPersonalize.summary(out, simulator, traffic, sentAt);
         }
     }
 
@@ -223,7 +249,8 @@ public final class DemoCommand {
             String topic,
             List<ShopTraffic.Record> traffic,
             int seconds,
-            AtomicLong produced) {
+            AtomicLong produced,
+            AtomicLongArray sentAt) {
         Thread thread =
                 new Thread(
                         () -> {
@@ -231,7 +258,8 @@ public final class DemoCommand {
                                     TimeUnit.SECONDS.toNanos(seconds) / Math.max(1, traffic.size());
                             try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
                                 long next = System.nanoTime();
-                                for (ShopTraffic.Record record : traffic) {
+                                for (int i = 0; i < traffic.size(); i++) {
+                                    ShopTraffic.Record record = traffic.get(i);
                                     producer.send(
                                                     new ProducerRecord<>(
                                                             topic,
@@ -243,6 +271,7 @@ public final class DemoCommand {
                                                                             StandardCharsets
                                                                                     .UTF_8)))
                                             .get();
+                                    sentAt.set(i, System.currentTimeMillis());
                                     produced.incrementAndGet();
                                     next += pause;
                                     long wait = next - System.nanoTime();

@@ -151,7 +151,8 @@ final class SequenceBench {
     /**
      * Each sequence's CEP operator alone on RocksDB, fed the events the job lets through to it,
      * with a watermark every 100 events; its state is measured by a full snapshot at the end,
-     * before the last partial matches time out.
+     * before the last partial matches time out. Events/s counts every event offered (kept or
+     * filtered out).
      */
     private static void measureState(
             List<ShopEvent> workload, List<SequenceDefinition> sequences, PrintStream out)
@@ -165,16 +166,20 @@ final class SequenceBench {
                         .map(ShopEvent::user)
                         .distinct()
                         .count();
+        // Only the longest window (twice over) shapes the state at the end: the operators get
+        // the events of that stretch, which keeps the measurement short.
+        List<ShopEvent> tail =
+                workload.stream().filter(e -> e.time() > end - 2 * longestWithin).toList();
         out.printf(
-                "CEP operators alone (RocksDB): state at the end, per profile active in the last"
-                        + " %s (%,d profiles)%n",
-                Duration.ofMillis(longestWithin), active);
+                "CEP operators alone (RocksDB), over the last %s of events: state at the end, per"
+                        + " profile active in the last %s (%,d profiles)%n",
+                Duration.ofMillis(2 * longestWithin), Duration.ofMillis(longestWithin), active);
         long totalBytes = 0;
         for (SequenceDefinition sequence : sequences) {
             try (var harness = SequenceOperatorHarness.open(sequence, IdentityBench.rocksDb())) {
                 long kept = 0;
                 long start = System.nanoTime();
-                for (ShopEvent event : workload) {
+                for (ShopEvent event : tail) {
                     ResolvedEvent resolved = event.resolved();
                     if (SequenceOperatorHarness.reaches(sequence, resolved)) {
                         harness.processElement(resolved, event.time());
@@ -191,8 +196,8 @@ final class SequenceBench {
                         "  %-22s %,8d of %,d events in  %,8.0f events/s  %,7.0f bytes/profile%n",
                         sequence.id(),
                         kept,
-                        workload.size(),
-                        workload.size() / seconds,
+                        tail.size(),
+                        tail.size() / seconds,
                         (double) bytes / active);
             }
         }

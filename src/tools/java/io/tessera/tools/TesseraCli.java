@@ -22,6 +22,7 @@ public final class TesseraCli {
               config    list the job's options (--cdp.*), with defaults and descriptions
               definitions validate FILE
                         check trait and audience definitions with the job's validator
+              simulator run the Personalize Edge API simulator alone
               bench     measure: bench identity | profile | sequences
 
             Run ./tessera COMMAND --help for a command's options.
@@ -50,6 +51,7 @@ public final class TesseraCli {
                                     + "\n"
                                     + SequenceBench.USAGE;
                     case "definitions" -> DefinitionsCommand.USAGE;
+                    case "simulator" -> SimulatorCommand.USAGE;
                     default -> null;
                 };
         if (usage == null) {
@@ -68,6 +70,7 @@ public final class TesseraCli {
                 case "replay" -> ReplayCommand.main(rest, out);
                 case "bench" -> bench(rest, out);
                 case "definitions" -> status = DefinitionsCommand.main(rest, out);
+                case "simulator" -> SimulatorCommand.main(rest, out);
                 default -> printOptions(out);
             }
         } catch (CommandLine.UsageException | InvalidOptionException e) {

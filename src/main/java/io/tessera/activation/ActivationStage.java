@@ -45,20 +45,7 @@ public final class ActivationStage {
             DataStream<EdgeRequest> requests,
             ActivationSettings settings,
             Sink<EdgeOutcome> deadLetterSink) {
-        // Ordered: a checkpoint keeps the calls in flight in arrival order, so after a restore
-        // they are sent again in that order (the unordered queue loses it, and an older PATCH
-        // could land last). Calls still run concurrently; only outcomes wait for earlier ones.
-        // No operator timeout (0): each attempt has its own, and the retry budget bounds a call;
-        // a call waiting behind an earlier one of its profile must not time out meanwhile.
-        DataStream<EdgeOutcome> outcomes =
-                AsyncDataStream.orderedWait(
-                                requests,
-                                new EdgeClient(settings),
-                                0,
-                                TimeUnit.MILLISECONDS,
-                                settings.capacity())
-                        .uid(SEND_UID)
-                        .name("Edge API calls");
+        DataStream<EdgeOutcome> outcomes = send(requests, settings);
         outcomes.filter(outcome -> !outcome.delivered())
                 .uid(DEAD_LETTERS_UID)
                 .name("Undelivered calls")
@@ -71,5 +58,23 @@ public final class ActivationStage {
                 .sinkTo(new DiscardingSink<>())
                 .uid(DELIVERED_UID + "-sink")
                 .name("Delivered calls");
+    }
+
+    /** The outcome of each request, sent from Async I/O. */
+    public static DataStream<EdgeOutcome> send(
+            DataStream<EdgeRequest> requests, ActivationSettings settings) {
+        // Ordered: a checkpoint keeps the calls in flight in arrival order, so after a restore
+        // they are sent again in that order (the unordered queue loses it, and an older PATCH
+        // could land last). Calls still run concurrently; only outcomes wait for earlier ones.
+        // No operator timeout (0): each attempt has its own, and the retry budget bounds a call;
+        // a call waiting behind an earlier one of its profile must not time out meanwhile.
+        return AsyncDataStream.orderedWait(
+                        requests,
+                        new EdgeClient(settings),
+                        0,
+                        TimeUnit.MILLISECONDS,
+                        settings.capacity())
+                .uid(SEND_UID)
+                .name("Edge API calls");
     }
 }

@@ -66,7 +66,8 @@ public final class PersonalizeSimulator implements AutoCloseable {
         this.config = config;
         this.server =
                 HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-        this.executor = Executors.newFixedThreadPool(16);
+        // Many threads: an injected latency sleeps in its call's thread and must not queue others.
+        this.executor = Executors.newFixedThreadPool(256);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();

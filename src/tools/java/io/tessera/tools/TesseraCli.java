@@ -23,7 +23,7 @@ public final class TesseraCli {
               definitions validate FILE
                         check trait and audience definitions with the job's validator
               simulator run the Personalize Edge API simulator alone
-              bench     measure: bench identity | profile | sequences
+              bench     measure: bench identity | profile | sequences | activation
 
             Run ./tessera COMMAND --help for a command's options.
             """;
@@ -49,7 +49,9 @@ public final class TesseraCli {
                                     + "\n"
                                     + ProfileBench.USAGE
                                     + "\n"
-                                    + SequenceBench.USAGE;
+                                    + SequenceBench.USAGE
+                                    + "\n"
+                                    + ActivationBench.USAGE;
                     case "definitions" -> DefinitionsCommand.USAGE;
                     case "simulator" -> SimulatorCommand.USAGE;
                     default -> null;
@@ -102,9 +104,11 @@ public final class TesseraCli {
             case "identity" -> IdentityBench.main(rest, out);
             case "profile" -> ProfileBench.main(rest, out);
             case "sequences" -> SequenceBench.main(rest, out);
+            case "activation" -> ActivationBench.main(rest, out);
             default ->
                     throw new CommandLine.UsageException(
-                            "name what to measure: bench identity | profile | sequences");
+                            "name what to measure: bench identity | profile | sequences |"
+                                    + " activation");
         }
     }
 

@@ -118,6 +118,18 @@ class EdgeClientTest {
 
     @Test
     @Timeout(60)
+    void anAttemptThatTimesOutIsRetried() throws Exception {
+        settings = settings.withRequestTimeout(Duration.ofMillis(200));
+        simulator.faults().slowNext(2, Duration.ofSeconds(2));
+
+        EdgeOutcome outcome = send(List.of(patch("P1", "u1", 1)), null).outcomes().get(0);
+
+        assertTrue(outcome.delivered());
+        assertEquals(3, outcome.attempts(), "two timeouts, then an answer");
+    }
+
+    @Test
+    @Timeout(60)
     void callsInFlightAtASnapshotAreSentAgainAfterRestore() throws Exception {
         OperatorSubtaskState snapshot;
         try (PersonalizeSimulator down =

@@ -3,6 +3,10 @@ package io.tessera.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.tessera.activation.ActivationState;
+import io.tessera.activation.ActivationTarget;
+import io.tessera.activation.EdgeOutcome;
+import io.tessera.activation.EdgeRequest;
 import io.tessera.identity.DirectoryEntry;
 import io.tessera.identity.ProfileMerged;
 import io.tessera.identity.ProfileState;
@@ -60,7 +64,11 @@ class StreamTypesSerializationTest {
                 ResolvedEvent.class,
                 ProfileUpdate.class,
                 ProfileMerged.class,
-                RejectedLink.class
+                RejectedLink.class,
+                ActivationState.class,
+                ActivationTarget.class,
+                EdgeRequest.class,
+                EdgeOutcome.class
             })
     void isAPojoTypeThatNeedsNoKryo(Class<?> type) {
         TypeInformation<?> info = TypeInformation.of(type);

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Random;
 
 /**
- * Faults the simulator injects on demand: latency, a fraction of 429 answers with {@code
- * Retry-After}, 503 for a period or for the next N calls, 429 for the next N calls, and connection
- * resets. Thread-safe; counted calls are taken in arrival order.
+ * Faults the simulator injects on demand: latency (for every call or the next N), a fraction of 429
+ * answers with {@code Retry-After}, 503 for a period or for the next N calls, 429 for the next N
+ * calls, and connection resets. Thread-safe; counted calls are taken in arrival order.
  */
 public final class Faults {
     /** What to do with one call. */
@@ -25,6 +25,8 @@ public final class Faults {
     private int unavailableNext;
     private int tooManyNext;
     private int resetNext;
+    private int slowNext;
+    private long slowMillis;
 
     /** Every call waits this long before it is answered. */
     public synchronized Faults latency(Duration latency) {
@@ -64,6 +66,13 @@ public final class Faults {
         return this;
     }
 
+    /** The next {@code calls} calls are answered only after {@code delay} (for timeouts). */
+    public synchronized Faults slowNext(int calls, Duration delay) {
+        this.slowNext = calls;
+        this.slowMillis = delay.toMillis();
+        return this;
+    }
+
     /** No more faults. */
     public synchronized Faults clear() {
         latencyMillis = 0;
@@ -72,10 +81,16 @@ public final class Faults {
         unavailableNext = 0;
         tooManyNext = 0;
         resetNext = 0;
+        slowNext = 0;
         return this;
     }
 
+    /** How long the next call waits before it is answered. */
     synchronized long latencyMillis() {
+        if (slowNext > 0) {
+            slowNext--;
+            return Math.max(latencyMillis, slowMillis);
+        }
         return latencyMillis;
     }
 

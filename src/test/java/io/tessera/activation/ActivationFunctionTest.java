@@ -1,0 +1,134 @@
+package io.tessera.activation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tessera.identity.ProfileState;
+import io.tessera.identity.ProfileUpdate;
+import io.tessera.identity.ResolvedEvent;
+import io.tessera.model.CustomerEvent;
+import io.tessera.model.Identifier;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The planning operator in Flink's harness (RocksDB): coalescing by processing time, events. */
+class ActivationFunctionTest {
+    private static final AttributeMap ATTRIBUTES =
+            new AttributeMap(Map.of("orders", "cdp_orders"), Map.of());
+
+    @Test
+    void changesWithinTheIntervalGoOutAsOneCallOfTheLatestValues() throws Exception {
+        try (var harness = harness(Duration.ofMillis(250), null)) {
+            harness.setProcessingTime(1_000);
+            harness.processElement1(snapshot(1), 0);
+            harness.setProcessingTime(1_100);
+            harness.processElement1(snapshot(2), 0);
+            harness.processElement1(snapshot(3), 0);
+            assertEquals(List.of(), bodies(harness), "nothing before the interval ends");
+
+            harness.setProcessingTime(1_250);
+            assertEquals(List.of("u1 {\"cdp_orders\":3}"), bodies(harness));
+
+            harness.setProcessingTime(1_400);
+            harness.processElement1(snapshot(4), 0);
+            harness.setProcessingTime(1_650);
+            assertEquals(
+                    List.of("u1 {\"cdp_orders\":3}", "u1 {\"cdp_orders\":4}"), bodies(harness));
+        }
+    }
+
+    @Test
+    void aPendingChangeSurvivesASnapshotAndGoesOutAfterRestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var harness = harness(Duration.ofMillis(250), null)) {
+            harness.setProcessingTime(1_000);
+            harness.processElement1(snapshot(5), 0);
+            snapshot = harness.snapshot(1, 1_000);
+        }
+        try (var restored = harness(Duration.ofMillis(250), snapshot)) {
+            restored.setProcessingTime(1_250);
+            assertEquals(List.of("u1 {\"cdp_orders\":5}"), bodies(restored));
+        }
+    }
+
+    @Test
+    void aConfiguredEventIsForwardedOncePerMessageId() throws Exception {
+        try (var harness = harness(Duration.ZERO, null)) {
+            harness.processElement1(snapshot(1), 0);
+            ResolvedEvent order = order("m-1");
+            harness.processElement2(order, 0);
+            harness.processElement2(order, 0); // redelivered
+            harness.processElement2(order("m-2"), 0);
+
+            assertEquals(
+                    List.of(
+                            "u1 {\"cdp_orders\":1}",
+                            "u1 [{\"type\":\"EVENT\",\"eventKey\":\"purchase\"}]",
+                            "u1 [{\"type\":\"EVENT\",\"eventKey\":\"purchase\"}]"),
+                    bodies(harness));
+        }
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, ProfileUpdate, ResolvedEvent, EdgeRequest>
+            harness(Duration coalesce, OperatorSubtaskState restore) throws Exception {
+        var harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(
+                                new ActivationFunction(
+                                        new ActivationPlanner(
+                                                ActivationPlannerTest.settings(
+                                                        "Order Completed:purchase"),
+                                                ATTRIBUTES),
+                                        coalesce)),
+                        ProfileUpdate::profileId,
+                        ResolvedEvent::profileId,
+                        Types.STRING,
+                        128,
+                        1,
+                        0);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        if (restore != null) {
+            harness.initializeState(restore);
+        }
+        harness.open();
+        return harness;
+    }
+
+    private static ProfileUpdate snapshot(int orders) {
+        ProfileState profile = new ProfileState();
+        profile.id = "P1";
+        profile.identifiers.add("user_id:u1");
+        profile.traitValues.put("orders", Integer.toString(orders));
+        return new ProfileUpdate("P1", profile, null);
+    }
+
+    private static ResolvedEvent order(String messageId) {
+        return new ResolvedEvent(
+                "P1",
+                new CustomerEvent(
+                        messageId,
+                        "track",
+                        "Order Completed",
+                        0,
+                        List.of(new Identifier("user_id", "u1")),
+                        null,
+                        "{}",
+                        CustomerEvent.DEFAULT_TENANT));
+    }
+
+    private static List<String> bodies(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, ProfileUpdate, ResolvedEvent, EdgeRequest>
+                    harness) {
+        return harness.extractOutputValues().stream()
+                .map(r -> r.userUid() + " " + r.body())
+                .toList();
+    }
+}

@@ -1,0 +1,327 @@
+package io.tessera.identity.distributed;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The Cluster, keyed by cluster id: a profile's members and state, the merge handshake, and the
+ * tombstone that forwards whatever reaches a merged cluster (research note, section 3.2).
+ *
+ * <p>A merge goes from the younger cluster to the older. A loser with no unique-type value and few
+ * identifiers commits at once (fast path); any other one locks itself and proposes; the winner
+ * accepts when the merged profile keeps the rules, reserving the loser's values until its absorb
+ * arrives. A lock only ever waits on an older cluster, so there is no deadlock.
+ */
+public final class ClusterActor<E, A> {
+    private final MergeRules rules;
+    private final ProfileOps<E, A> ops;
+
+    public ClusterActor(MergeRules rules, ProfileOps<E, A> ops) {
+        this.rules = rules;
+        this.ops = ops;
+    }
+
+    /** One step; returns the state after it. */
+    public ClusterState<E, A> handle(
+            ClusterId self, ClusterState<E, A> s, Message<E, A> message, Outbox<E, A> out) {
+        if (s == null) {
+            s = new ClusterState<>();
+            s.members.add(self.founder());
+            s.state = ops.empty(self);
+        }
+        if (s.tombstone) {
+            forward(s.forward, message, out);
+            return s;
+        }
+        if (message instanceof Message.Init<E, A> init) {
+            s.members.add(init.identifier());
+        } else if (message instanceof Message.Contribute<E, A> contribute) {
+            ops.credit(s.state, contribute.eventId(), contribute.payload());
+        } else if (message instanceof Message.Link<E, A> link) {
+            onLink(self, s, link, out);
+        } else if (message instanceof Message.Propose<E, A> propose) {
+            onPropose(self, s, propose, out);
+        } else if (message instanceof Message.Accept<E, A> accept) {
+            requireLocked(self, s, message);
+            s.lockedOn = null;
+            commit(self, s, accept.winner(), true, out);
+        } else if (message instanceof Message.Reject<E, A>) {
+            requireLocked(self, s, message);
+            s.lockedOn = null;
+            List<ClusterId> fallbacks = s.fallbacks;
+            s.fallbacks = new ArrayList<>();
+            if (!fallbacks.isEmpty()) {
+                // refused by one: the next older cluster of the event may take it
+                onLink(
+                        self,
+                        s,
+                        new Message.Link<>(
+                                fallbacks.get(0),
+                                List.copyOf(fallbacks.subList(1, fallbacks.size()))),
+                        out);
+            }
+            replay(self, s, out);
+        } else if (message instanceof Message.Absorb<E, A> absorb) {
+            if (s.lockedOn != null) {
+                // what it proposed must stay what it holds: a loser arriving now goes on with it
+                s.buffer.add(absorb);
+            } else {
+                onAbsorb(self, s, absorb);
+            }
+        } else {
+            throw new IllegalArgumentException("a Cluster cannot take " + message);
+        }
+        return s;
+    }
+
+    private void onLink(
+            ClusterId self, ClusterState<E, A> s, Message.Link<E, A> link, Outbox<E, A> out) {
+        ClusterId winner = link.winner();
+        if (winner.compareTo(self) >= 0) {
+            throw new IllegalStateException(self + " asked to link to younger " + winner);
+        }
+        if (s.lockedOn != null) {
+            s.buffer.add(link);
+            return;
+        }
+        if (unique(s).isEmpty() && size(s) <= rules.fastPathSize()) {
+            commit(self, s, winner, false, out);
+            return;
+        }
+        s.lockedOn = winner;
+        s.fallbacks = new ArrayList<>(link.fallbacks());
+        out.send(
+                Address.cluster(winner),
+                new Message.Propose<>(self, ownReservation(s), new TreeMap<>(s.reserved)));
+    }
+
+    private void onPropose(
+            ClusterId self, ClusterState<E, A> s, Message.Propose<E, A> p, Outbox<E, A> out) {
+        if (s.lockedOn != null) {
+            s.buffer.add(p);
+            return;
+        }
+        String[] refusal = refusal(s, p);
+        if (refusal != null) {
+            out.send(Address.cluster(p.from()), new Message.Reject<>(self, refusal[0], refusal[1]));
+            out.rejected(p.from(), self, refusal[0], refusal[1]);
+            return;
+        }
+        s.reserved.put(p.from(), p.own());
+        incoming(s, p).forEach(s.reserved::put);
+        out.send(Address.cluster(p.from()), new Message.Accept<>(self));
+    }
+
+    /** The proposer's own pending losers not yet absorbed here, each reserved on its own. */
+    private Map<ClusterId, Reservation> incoming(ClusterState<E, A> s, Message.Propose<E, A> p) {
+        Map<ClusterId, Reservation> pending = new TreeMap<>();
+        p.pending()
+                .forEach(
+                        (loser, reservation) -> {
+                            if (!s.absorbed.contains(loser)) {
+                                pending.put(loser, reservation);
+                            }
+                        });
+        return pending;
+    }
+
+    /** Why the merged profile would break a rule ({rule, detail}), or null. */
+    private String[] refusal(ClusterState<E, A> s, Message.Propose<E, A> p) {
+        Map<String, String> unique = unique(s);
+        Map<String, Integer> counts = counts(s);
+        int size = size(s);
+        List<Reservation> arriving = new ArrayList<>(incoming(s, p).values());
+        arriving.add(p.own());
+        for (Reservation r : arriving) {
+            for (Map.Entry<String, String> value : r.unique().entrySet()) {
+                String held = unique.putIfAbsent(value.getKey(), value.getValue());
+                if (held != null && !held.equals(value.getValue())) {
+                    return new String[] {
+                        "unique", value.getKey() + " is unique and the profile already has one"
+                    };
+                }
+            }
+            r.counts().forEach((type, n) -> counts.merge(type, n, Integer::sum));
+            size += r.size();
+        }
+        for (Map.Entry<String, Integer> count : counts.entrySet()) {
+            if (count.getValue() > rules.limit(count.getKey())) {
+                return new String[] {
+                    "limit",
+                    "the merged profile would have " + count.getValue() + " " + count.getKey()
+                };
+            }
+        }
+        if (size > rules.sizeCap()) {
+            return new String[] {
+                "size_cap", "the merged profile would have " + size + " identifiers"
+            };
+        }
+        return null;
+    }
+
+    /** What its members hold: unique-type values, counts by type, size. */
+    private Reservation ownReservation(ClusterState<E, A> s) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String member : s.members) {
+            counts.merge(MergeRules.typeOf(member), 1, Integer::sum);
+        }
+        return new Reservation(uniqueOfMembers(s), counts, s.members.size());
+    }
+
+    private void commit(
+            ClusterId self,
+            ClusterState<E, A> s,
+            ClusterId winner,
+            boolean reserved,
+            Outbox<E, A> out) {
+        out.send(
+                Address.cluster(winner),
+                new Message.Absorb<>(
+                        self,
+                        new TreeSet<>(s.members),
+                        s.state,
+                        uniqueOfMembers(s),
+                        reserved,
+                        new TreeSet<>(s.absorbed),
+                        new TreeMap<>(s.reserved)));
+        for (String member : s.members) {
+            out.send(Address.directory(member), new Message.Repoint<>(winner));
+        }
+        out.merged(self, winner);
+        List<Message<E, A>> buffered = List.copyOf(s.buffer);
+        s.tombstone = true;
+        s.forward = winner;
+        s.members = new java.util.TreeSet<>();
+        s.state = null;
+        s.reserved = new TreeMap<>();
+        s.buffer = new java.util.ArrayList<>();
+        for (Message<E, A> message : buffered) {
+            forward(winner, message, out);
+        }
+    }
+
+    private void onAbsorb(ClusterId self, ClusterState<E, A> s, Message.Absorb<E, A> absorb) {
+        if (!s.absorbed.add(absorb.from())) {
+            throw new IllegalStateException(self + " absorbed " + absorb.from() + " twice");
+        }
+        for (ClusterId earlier : absorb.absorbed()) {
+            if (!s.absorbed.add(earlier)) {
+                throw new IllegalStateException(self + " absorbed " + earlier + " twice");
+            }
+            s.reserved.remove(earlier);
+        }
+        s.reserved.remove(absorb.from());
+        // The loser's own pending losers: those absorbed on the way already are settled.
+        absorb.pending()
+                .forEach(
+                        (loser, reservation) -> {
+                            if (!s.absorbed.contains(loser)) {
+                                s.reserved.put(loser, reservation);
+                            }
+                        });
+        s.members.addAll(absorb.members());
+        ops.absorb(s.state, absorb.state());
+        if (!absorb.reserved() && breaksLimits(s)) {
+            s.unhealthy = true;
+        }
+    }
+
+    /** What reaches a tombstone goes on to the cluster it merged into. */
+    private void forward(ClusterId to, Message<E, A> message, Outbox<E, A> out) {
+        if (message instanceof Message.Init<E, A> init) {
+            // its identifier belongs to the winner now (the absorb carried it as a member)
+            out.send(Address.directory(init.identifier()), new Message.Repoint<>(to));
+        } else if (message instanceof Message.Link<E, A> link) {
+            if (!link.winner().equals(to)) {
+                // re-union: the two older clusters must become one
+                ClusterId younger = ClusterId.max(to, link.winner());
+                out.send(
+                        Address.cluster(younger),
+                        new Message.Link<>(
+                                ClusterId.min(to, link.winner()),
+                                link.fallbacks().stream()
+                                        .filter(c -> c.compareTo(younger) < 0)
+                                        .toList()));
+            }
+        } else if (message instanceof Message.Absorb<E, A> absorb) {
+            out.send(Address.cluster(to), absorb);
+            for (String member : absorb.members()) {
+                out.send(Address.directory(member), new Message.Repoint<>(to));
+            }
+        } else if (message instanceof Message.Accept<E, A>
+                || message instanceof Message.Reject<E, A>) {
+            throw new IllegalStateException("a tombstone got an answer it never asked for");
+        } else {
+            out.send(Address.cluster(to), message); // Contribute, Propose
+        }
+    }
+
+    private void replay(ClusterId self, ClusterState<E, A> s, Outbox<E, A> out) {
+        List<Message<E, A>> buffered = List.copyOf(s.buffer);
+        s.buffer.clear();
+        for (Message<E, A> message : buffered) {
+            handle(self, s, message, out);
+        }
+    }
+
+    private static <E, A> void requireLocked(
+            ClusterId self, ClusterState<E, A> s, Message<E, A> message) {
+        if (s.lockedOn == null) {
+            throw new IllegalStateException(self + " got " + message + " without asking");
+        }
+    }
+
+    private boolean breaksLimits(ClusterState<E, A> s) {
+        if (size(s) > rules.sizeCap()) {
+            return true;
+        }
+        for (Map.Entry<String, Integer> count : counts(s).entrySet()) {
+            if (count.getValue() > rules.limit(count.getKey())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Unique-type values of the members and of reserved losers. */
+    private Map<String, String> unique(ClusterState<E, A> s) {
+        Map<String, String> unique = uniqueOfMembers(s);
+        s.reserved.values().forEach(r -> unique.putAll(r.unique()));
+        return unique;
+    }
+
+    private Map<String, String> uniqueOfMembers(ClusterState<E, A> s) {
+        Map<String, String> unique = new TreeMap<>();
+        for (String member : s.members) {
+            String type = MergeRules.typeOf(member);
+            if (rules.uniqueTypes().contains(type)) {
+                unique.put(type, member.substring(type.length() + 1));
+            }
+        }
+        return unique;
+    }
+
+    /** Identifier counts by type, members and reserved losers together. */
+    private Map<String, Integer> counts(ClusterState<E, A> s) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String member : s.members) {
+            counts.merge(MergeRules.typeOf(member), 1, Integer::sum);
+        }
+        for (Reservation r : s.reserved.values()) {
+            r.counts().forEach((type, n) -> counts.merge(type, n, Integer::sum));
+        }
+        return counts;
+    }
+
+    private int size(ClusterState<E, A> s) {
+        int size = s.members.size();
+        for (Reservation r : s.reserved.values()) {
+            size += r.size();
+        }
+        return size;
+    }
+}

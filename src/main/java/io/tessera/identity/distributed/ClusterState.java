@@ -1,0 +1,43 @@
+package io.tessera.identity.distributed;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A cluster: alive (a profile, possibly locked while it asks an older cluster to take it), or the
+ * tombstone of one merged into {@link #forward}.
+ */
+public final class ClusterState<E, A> implements java.io.Serializable {
+    /** Merged into {@link #forward}: everything sent here is passed on. */
+    public boolean tombstone;
+
+    public ClusterId forward;
+
+    /** Its identifiers; the founder is always one. */
+    public Set<String> members = new TreeSet<>();
+
+    /** The profile's accumulated state. */
+    public A state;
+
+    /** Losers already absorbed: an absorb comes once. */
+    public Set<ClusterId> absorbed = new TreeSet<>();
+
+    /** Accepted proposals whose absorb has not arrived, by loser. */
+    public Map<ClusterId, Reservation> reserved = new TreeMap<>();
+
+    /** The older cluster it proposed to merge into, while waiting for the answer; else null. */
+    public ClusterId lockedOn;
+
+    /** Where to turn next if the cluster it proposed to refuses (older clusters, oldest first). */
+    public List<ClusterId> fallbacks = new ArrayList<>();
+
+    /** Messages that arrived while locked, replayed after the answer. */
+    public List<Message<E, A>> buffer = new ArrayList<>();
+
+    /** Over a limit through fast-path merges (nothing refused, so it is flagged). */
+    public boolean unhealthy;
+}

@@ -1,0 +1,58 @@
+package io.tessera.identity.distributed;
+
+import io.tessera.identity.IdentifierType;
+import io.tessera.identity.IdentityRules;
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The rules a merge must keep, as the Cluster actor checks them: unique types, per-type limits and
+ * the size cap. A loser with no unique-type value and at most {@link #fastPathSize} identifiers
+ * merges without asking (the anonymous-to-known fast path); a winner it pushes over a limit is
+ * flagged unhealthy instead.
+ *
+ * @param uniqueTypes types a profile holds at most one value of
+ * @param limits most values of a type
+ * @param otherLimit limit of types not named
+ * @param sizeCap most identifiers in one profile
+ * @param fastPathSize largest loser that merges without the handshake
+ */
+public record MergeRules(
+        Set<String> uniqueTypes,
+        Map<String, Integer> limits,
+        int otherLimit,
+        int sizeCap,
+        int fastPathSize)
+        implements Serializable {
+
+    /** No rules at all: every link merges (the connected components). */
+    public static MergeRules none() {
+        return new MergeRules(Set.of(), Map.of(), Integer.MAX_VALUE, Integer.MAX_VALUE, 0);
+    }
+
+    /** The rules of the identity settings. */
+    public static MergeRules of(IdentityRules rules) {
+        Set<String> unique = new TreeSet<>();
+        Map<String, Integer> limits = new TreeMap<>();
+        for (IdentifierType type : rules.types().values()) {
+            if (type.unique()) {
+                unique.add(type.name());
+            }
+            limits.put(type.name(), type.limit());
+        }
+        return new MergeRules(unique, limits, rules.otherType().limit(), rules.sizeCap(), 5);
+    }
+
+    /** The most values of the type one profile may hold. */
+    public int limit(String type) {
+        return limits.getOrDefault(type, otherLimit);
+    }
+
+    /** The type of an identifier key {@code type:value}. */
+    public static String typeOf(String identifier) {
+        return identifier.substring(0, identifier.indexOf(':'));
+    }
+}

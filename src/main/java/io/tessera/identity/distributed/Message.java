@@ -1,0 +1,76 @@
+package io.tessera.identity.distributed;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The messages of the merge protocol (research note, section 3.2). {@code E} is what an event
+ * contributes to a profile, {@code A} a profile's accumulated state.
+ */
+public sealed interface Message<E, A> extends java.io.Serializable {
+
+    /** A multi-identifier event, to its Gather: probe every identifier. */
+    record Event<E, A>(
+            String eventId, List<String> identifiers, String anchor, long time, E payload)
+            implements Message<E, A> {}
+
+    /**
+     * To the Directory of an identifier: which cluster is it in (created when new)? With a payload
+     * (a single-identifier event) the Directory credits it directly, skipping Gather.
+     */
+    record Probe<E, A>(String eventId, String identifier, long time, E payload)
+            implements Message<E, A> {}
+
+    /** The Directory's answer to a Gather. */
+    record Reply<E, A>(String eventId, String identifier, ClusterId cluster)
+            implements Message<E, A> {}
+
+    /** To a new cluster: the identifier that founded it (or is forwarded to it) is a member. */
+    record Init<E, A>(String identifier) implements Message<E, A> {}
+
+    /** An event credited to the cluster. */
+    record Contribute<E, A>(String eventId, E payload) implements Message<E, A> {}
+
+    /**
+     * To the younger of two clusters seen together: merge into {@code winner}; should the rules
+     * refuse, try the {@code fallbacks} (the event's other clusters older than it, oldest first),
+     * so that identifiers kept out of one profile still gather among themselves.
+     */
+    record Link<E, A>(ClusterId winner, List<ClusterId> fallbacks) implements Message<E, A> {}
+
+    /**
+     * A locked loser asks the winner whether the merge keeps the rules: what its members hold, and
+     * the reservations it made itself for losers whose absorb has not reached it (each comes on its
+     * own, so the winner keeps them apart).
+     */
+    record Propose<E, A>(ClusterId from, Reservation own, Map<ClusterId, Reservation> pending)
+            implements Message<E, A> {}
+
+    /** The winner took the proposal (and reserved its unique values and counts). */
+    record Accept<E, A>(ClusterId winner) implements Message<E, A> {}
+
+    /** The winner refused the proposal: the rule and why. */
+    record Reject<E, A>(ClusterId winner, String rule, String detail) implements Message<E, A> {}
+
+    /**
+     * The committed loser hands over everything it holds, once: its members and state, and the
+     * reservations it had made for losers of its own whose absorb is still on its way.
+     *
+     * @param reserved whether the winner reserved room for it (it proposed; not the fast path)
+     * @param absorbed the clusters it had absorbed itself, transitively (their reservations end)
+     * @param pending its reservations for losers whose absorb has not reached it
+     */
+    record Absorb<E, A>(
+            ClusterId from,
+            Set<String> members,
+            A state,
+            Map<String, String> unique,
+            boolean reserved,
+            Set<ClusterId> absorbed,
+            Map<ClusterId, Reservation> pending)
+            implements Message<E, A> {}
+
+    /** To a Directory: its identifier now belongs to {@code cluster} (if older than its own). */
+    record Repoint<E, A>(ClusterId cluster) implements Message<E, A> {}
+}

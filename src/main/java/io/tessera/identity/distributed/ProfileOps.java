@@ -1,0 +1,19 @@
+package io.tessera.identity.distributed;
+
+import java.io.Serializable;
+
+/**
+ * What the protocol needs to know of profile state: how an event is credited and how a loser's
+ * state is folded into the winner's (the trait monoids). {@code E} is what an event contributes,
+ * {@code A} a profile's accumulated state.
+ */
+public interface ProfileOps<E, A> extends Serializable {
+    /** The state of a new cluster. */
+    A empty(ClusterId id);
+
+    /** Credits one event to the state. */
+    void credit(A state, String eventId, E payload);
+
+    /** Folds a loser's state into the winner's. */
+    void absorb(A winner, A loser);
+}

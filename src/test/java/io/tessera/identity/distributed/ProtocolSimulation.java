@@ -1,0 +1,359 @@
+package io.tessera.identity.distributed;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The three actors of the merge protocol with their states in maps, and a scheduler that delivers
+ * messages in a random order: either any message in flight (a stronger adversary than Flink), or
+ * the head of a random channel (FIFO per sender and receiver, as Flink's network and Kafka
+ * partitions keep it). Input events arrive while merges are in flight; a snapshot of every state
+ * and every message in flight is a consistent cut, as a checkpoint with an exactly-once loop.
+ */
+final class ProtocolSimulation {
+    /** What an event contributes: its id and an amount. */
+    record Payload(String eventId, long amount) implements Serializable {}
+
+    /** A profile's state for the checks: the amounts of the events credited, by event id. */
+    static final class Totals implements Serializable {
+        final Map<String, Long> events = new TreeMap<>();
+    }
+
+    /** An input event. */
+    record Input(String eventId, List<String> identifiers, String anchor, long time, long amount)
+            implements Serializable {}
+
+    private record Envelope(Address from, Address to, Message<Payload, Totals> message)
+            implements Serializable {}
+
+    static final ProfileOps<Payload, Totals> OPS =
+            new ProfileOps<>() {
+                @Override
+                public Totals empty(ClusterId id) {
+                    return new Totals();
+                }
+
+                @Override
+                public void credit(Totals state, String eventId, Payload payload) {
+                    if (state.events.put(eventId, payload.amount()) != null) {
+                        throw new AssertionError("event " + eventId + " counted twice");
+                    }
+                }
+
+                @Override
+                public void absorb(Totals winner, Totals loser) {
+                    for (Map.Entry<String, Long> e : loser.events.entrySet()) {
+                        if (winner.events.put(e.getKey(), e.getValue()) != null) {
+                            throw new AssertionError("event " + e.getKey() + " counted twice");
+                        }
+                    }
+                }
+            };
+
+    /** Everything that a checkpoint keeps. */
+    private static final class World implements Serializable {
+        final Map<String, ClusterId> directory = new TreeMap<>();
+        final Map<String, GatherState<Payload>> gathers = new HashMap<>();
+        final Map<ClusterId, ClusterState<Payload, Totals>> clusters = new TreeMap<>();
+        final Map<String, ClusterId> clusterKeys = new HashMap<>();
+        final LinkedHashMap<List<Address>, Deque<Envelope>> channels = new LinkedHashMap<>();
+        final Set<String> seenEvents = new HashSet<>();
+        final List<String[]> merges = new ArrayList<>();
+        final List<String[]> rejections = new ArrayList<>();
+        int nextInput;
+        int inFlight;
+    }
+
+    private final MergeRules rules;
+    private final ClusterActor<Payload, Totals> clusterActor;
+    private final Random random;
+    private final boolean fifo;
+    private World world = new World();
+    long delivered;
+
+    ProtocolSimulation(MergeRules rules, long seed, boolean fifo) {
+        this.rules = rules;
+        this.clusterActor = new ClusterActor<>(rules, OPS);
+        this.random = new Random(seed);
+        this.fifo = fifo;
+    }
+
+    /**
+     * Runs the inputs to quiescence; with {@code failAt >= 0} it takes a snapshot after that many
+     * steps, goes on a while, then fails and restores the snapshot (the source replays the input
+     * after it).
+     */
+    void run(List<Input> inputs, int failAt) {
+        World snapshot = null;
+        int steps = 0;
+        int failAfter = failAt < 0 ? -1 : failAt + 1 + random.nextInt(200);
+        while (world.nextInput < inputs.size() || world.inFlight > 0) {
+            if (steps == failAt) {
+                snapshot = copy(world);
+            }
+            if (snapshot != null && steps == failAfter) {
+                world = copy(snapshot); // fail: back to the consistent cut
+                snapshot = null;
+            }
+            steps++;
+            boolean inject =
+                    world.nextInput < inputs.size()
+                            && (world.inFlight == 0 || random.nextInt(4) == 0);
+            if (inject) {
+                inject(inputs.get(world.nextInput++));
+            } else {
+                deliverOne();
+            }
+            if (steps > 50_000_000) {
+                throw new AssertionError("no quiescence");
+            }
+        }
+    }
+
+    private void inject(Input input) {
+        if (!world.seenEvents.add(input.eventId())) {
+            return; // a duplicate at the source: the ingest stage drops it
+        }
+        Address source = new Address(Actor.GATHER, "source");
+        Payload payload = new Payload(input.eventId(), input.amount());
+        if (input.identifiers().size() == 1) {
+            String only = input.identifiers().get(0);
+            send(
+                    source,
+                    Address.directory(only),
+                    new Message.Probe<>(input.eventId(), only, input.time(), payload));
+        } else {
+            send(
+                    source,
+                    Address.gather(input.eventId()),
+                    new Message.Event<>(
+                            input.eventId(),
+                            input.identifiers(),
+                            input.anchor(),
+                            input.time(),
+                            payload));
+        }
+    }
+
+    private void send(Address from, Address to, Message<Payload, Totals> message) {
+        if (message instanceof Message.Link<Payload, Totals> link) {
+            world.clusterKeys.put(link.winner().toString(), link.winner());
+        }
+        world.channels
+                .computeIfAbsent(fifo ? List.of(from, to) : List.of(to), k -> new ArrayDeque<>())
+                .add(new Envelope(from, to, message));
+        world.inFlight++;
+    }
+
+    private void deliverOne() {
+        List<List<Address>> open = new ArrayList<>();
+        world.channels.forEach(
+                (channel, queue) -> {
+                    if (!queue.isEmpty()) {
+                        open.add(channel);
+                    }
+                });
+        Deque<Envelope> queue = world.channels.get(open.get(random.nextInt(open.size())));
+        Envelope envelope;
+        if (fifo) {
+            envelope = queue.pollFirst();
+        } else {
+            // any message to that receiver, in any order
+            List<Envelope> all = new ArrayList<>(queue);
+            envelope = all.remove(random.nextInt(all.size()));
+            queue.clear();
+            queue.addAll(all);
+        }
+        world.inFlight--;
+        delivered++;
+        deliver(envelope.to(), envelope.message());
+    }
+
+    private void deliver(Address to, Message<Payload, Totals> message) {
+        Outbox<Payload, Totals> out =
+                new Outbox<>() {
+                    @Override
+                    public void send(Address target, Message<Payload, Totals> m) {
+                        ProtocolSimulation.this.send(to, target, m);
+                    }
+
+                    @Override
+                    public void merged(ClusterId loser, ClusterId winner) {
+                        world.merges.add(new String[] {loser.toString(), winner.toString()});
+                    }
+
+                    @Override
+                    public void rejected(
+                            ClusterId loser, ClusterId winner, String rule, String detail) {
+                        world.rejections.add(
+                                new String[] {loser.toString(), winner.toString(), rule, detail});
+                    }
+                };
+        switch (to.actor()) {
+            case DIRECTORY -> {
+                ClusterId after =
+                        DirectoryActor.handle(
+                                to.key(), world.directory.get(to.key()), message, out);
+                if (after != null) {
+                    world.directory.put(to.key(), after);
+                    world.clusterKeys.put(after.toString(), after);
+                }
+            }
+            case GATHER ->
+                    world.gathers.put(
+                            to.key(),
+                            GatherActor.handle(
+                                    to.key(), world.gathers.get(to.key()), message, out));
+            case CLUSTER -> {
+                ClusterId id = clusterId(to.key());
+                world.clusters.put(
+                        id, clusterActor.handle(id, world.clusters.get(id), message, out));
+            }
+        }
+    }
+
+    private ClusterId clusterId(String key) {
+        ClusterId id = world.clusterKeys.get(key);
+        if (id == null) {
+            int slash = key.indexOf('/');
+            id = new ClusterId(Long.parseLong(key.substring(0, slash)), key.substring(slash + 1));
+            world.clusterKeys.put(key, id);
+        }
+        return id;
+    }
+
+    // ------------------------------------------------------------------ views for the checks
+
+    /** The live cluster an identifier resolves to, following forwards (strictly decreasing). */
+    ClusterId resolve(String identifier) {
+        ClusterId id = world.directory.get(identifier);
+        if (id == null) {
+            throw new AssertionError(identifier + " has no directory entry");
+        }
+        return live(id);
+    }
+
+    ClusterId live(ClusterId id) {
+        ClusterState<Payload, Totals> state = world.clusters.get(id);
+        while (state != null && state.tombstone) {
+            if (state.forward.compareTo(id) >= 0) {
+                throw new AssertionError(id + " forwards to a younger " + state.forward);
+            }
+            id = state.forward;
+            state = world.clusters.get(id);
+        }
+        if (state == null) {
+            throw new AssertionError(id + " was never created");
+        }
+        return id;
+    }
+
+    Map<ClusterId, ClusterState<Payload, Totals>> liveClusters() {
+        Map<ClusterId, ClusterState<Payload, Totals>> live = new TreeMap<>();
+        world.clusters.forEach(
+                (id, state) -> {
+                    if (!state.tombstone) {
+                        live.put(id, state);
+                    }
+                });
+        return live;
+    }
+
+    Map<ClusterId, ClusterState<Payload, Totals>> allClusters() {
+        return world.clusters;
+    }
+
+    Set<String> identifiers() {
+        return world.directory.keySet();
+    }
+
+    List<String[]> rejections() {
+        return world.rejections;
+    }
+
+    List<String[]> merges() {
+        return world.merges;
+    }
+
+    boolean quiescent() {
+        return world.inFlight == 0
+                && world.clusters.values().stream()
+                        .allMatch(
+                                s ->
+                                        s.lockedOn == null
+                                                && s.buffer.isEmpty()
+                                                && s.reserved.isEmpty());
+    }
+
+    /** The clusters not settled, for a failure message. */
+    String unsettled() {
+        StringBuilder text = new StringBuilder("in flight " + world.inFlight);
+        world.clusters.forEach(
+                (id, s) -> {
+                    if (s.lockedOn != null || !s.buffer.isEmpty() || !s.reserved.isEmpty()) {
+                        text.append("; ")
+                                .append(id)
+                                .append(s.tombstone ? " tomb->" + s.forward : " alive")
+                                .append(" locked ")
+                                .append(s.lockedOn)
+                                .append(" buffer ")
+                                .append(s.buffer)
+                                .append(" reserved ")
+                                .append(s.reserved.keySet())
+                                .append(" absorbed ")
+                                .append(s.absorbed);
+                        for (ClusterId loser : s.reserved.keySet()) {
+                            ClusterState<Payload, Totals> l = world.clusters.get(loser);
+                            text.append(" [loser ")
+                                    .append(loser)
+                                    .append(
+                                            l == null
+                                                    ? " none"
+                                                    : l.tombstone
+                                                            ? " tomb->" + l.forward
+                                                            : " alive locked " + l.lockedOn)
+                                    .append("]");
+                        }
+                    }
+                });
+        return text.toString();
+    }
+
+    MergeRules rules() {
+        return rules;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Serializable> T copy(T value) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(value);
+            }
+            try (ObjectInputStream in =
+                    new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+                return (T) in.readObject();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -32,7 +32,7 @@ final class ProtocolSimulation {
 
     /** A profile's state for the checks: the amounts of the events credited, by event id. */
     static final class Totals implements Serializable {
-        final Map<String, Long> events = new TreeMap<>();
+        public Map<String, Long> events = new TreeMap<>();
     }
 
     /** An input event. */
@@ -151,7 +151,14 @@ final class ProtocolSimulation {
         }
     }
 
+    private static final LoopCodec<Payload, Totals> LOOP =
+            new LoopCodec<>(Payload.class, Totals.class);
+
     private void send(Address from, Address to, Message<Payload, Totals> message) {
+        if (from.actor() == Actor.CLUSTER) {
+            // what a Cluster sends goes through the loop topic: as its records, written and read
+            message = LOOP.decode(LOOP.encode(to, message)).message();
+        }
         if (message instanceof Message.Link<Payload, Totals> link) {
             world.clusterKeys.put(link.winner().toString(), link.winner());
         }

@@ -1,0 +1,221 @@
+package io.tessera.identity.distributed;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The records of the identity loop topic ({@code cdp.identity.loop}): one protocol message and its
+ * target as versioned JSON. A release reads every version up to its own, so records an earlier
+ * release left in the topic are read after an upgrade; fields it does not know are ignored, so a
+ * later release may add some. {@code E} and {@code A} (an event's contribution, a profile's state)
+ * are written with Jackson as the given classes.
+ */
+public final class LoopCodec<E, A> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The version this release writes. */
+    public static final int VERSION = 1;
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final Class<E> payloadType;
+    private final Class<A> stateType;
+
+    public LoopCodec(Class<E> payloadType, Class<A> stateType) {
+        this.payloadType = payloadType;
+        this.stateType = stateType;
+    }
+
+    /** A message and where it goes. */
+    public record Envelope<E, A>(Address to, Message<E, A> message) {}
+
+    /** The record's key: the target's key, so one target's messages share a partition. */
+    public static String key(Address to) {
+        return to.actor() + "|" + to.key();
+    }
+
+    /** The record's value. */
+    public byte[] encode(Address to, Message<E, A> message) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("v", VERSION);
+        json.put("actor", to.actor().name());
+        json.put("key", to.key());
+        json.put("kind", message.getClass().getSimpleName());
+        if (message instanceof Message.Contribute<E, A> m) {
+            json.put("eventId", m.eventId());
+            json.set("payload", JSON.valueToTree(m.payload()));
+        } else if (message instanceof Message.Link<E, A> m) {
+            json.set("winner", id(m.winner()));
+            json.set("fallbacks", ids(m.fallbacks()));
+        } else if (message instanceof Message.Propose<E, A> m) {
+            json.set("from", id(m.from()));
+            json.set("own", JSON.valueToTree(m.own()));
+            json.set("pending", reservations(m.pending()));
+        } else if (message instanceof Message.Accept<E, A> m) {
+            json.set("winner", id(m.winner()));
+        } else if (message instanceof Message.Reject<E, A> m) {
+            json.set("winner", id(m.winner()));
+            json.put("rule", m.rule());
+            json.put("detail", m.detail());
+        } else if (message instanceof Message.Absorb<E, A> m) {
+            json.set("from", id(m.from()));
+            json.set("members", JSON.valueToTree(m.members()));
+            json.set("state", JSON.valueToTree(m.state()));
+            json.set("unique", JSON.valueToTree(m.unique()));
+            json.put("reserved", m.reserved());
+            json.set("absorbed", ids(new ArrayList<>(m.absorbed())));
+            json.set("pending", reservations(m.pending()));
+        } else if (message instanceof Message.Repoint<E, A> m) {
+            json.set("cluster", id(m.cluster()));
+        } else if (message instanceof Message.Init<E, A> m) {
+            json.put("identifier", m.identifier());
+        } else {
+            throw new IllegalArgumentException(
+                    message.getClass().getSimpleName() + " never travels through the loop");
+        }
+        try {
+            return JSON.writeValueAsBytes(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a loop message cannot be written", e);
+        }
+    }
+
+    /**
+     * Reads a record.
+     *
+     * @throws IllegalArgumentException for a record that is not a loop message of a version this
+     *     release reads
+     */
+    public Envelope<E, A> decode(byte[] value) {
+        JsonNode json;
+        try {
+            json = JSON.readTree(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a loop record is not JSON", e);
+        }
+        int version = json.path("v").asInt(-1);
+        if (version < 1 || version > VERSION) {
+            throw new IllegalArgumentException(
+                    "a loop record of version "
+                            + version
+                            + ": this release reads versions 1 to "
+                            + VERSION
+                            + " (was it written by a newer one?)");
+        }
+        Address to =
+                new Address(Actor.valueOf(json.path("actor").asText()), json.path("key").asText());
+        String kind = json.path("kind").asText();
+        try {
+            Message<E, A> message =
+                    switch (kind) {
+                        case "Contribute" ->
+                                new Message.Contribute<>(
+                                        json.path("eventId").asText(),
+                                        JSON.treeToValue(json.get("payload"), payloadType));
+                        case "Link" ->
+                                new Message.Link<>(
+                                        id(json.get("winner")), ids(json.path("fallbacks")));
+                        case "Propose" ->
+                                new Message.Propose<>(
+                                        id(json.get("from")),
+                                        JSON.treeToValue(json.get("own"), Reservation.class),
+                                        reservations(json.path("pending")));
+                        case "Accept" -> new Message.Accept<>(id(json.get("winner")));
+                        case "Reject" ->
+                                new Message.Reject<>(
+                                        id(json.get("winner")),
+                                        json.path("rule").asText(),
+                                        json.path("detail").asText());
+                        case "Absorb" ->
+                                new Message.Absorb<>(
+                                        id(json.get("from")),
+                                        new TreeSet<>(strings(json.path("members"))),
+                                        JSON.treeToValue(json.get("state"), stateType),
+                                        stringMap(json.path("unique")),
+                                        json.path("reserved").asBoolean(),
+                                        new TreeSet<>(ids(json.path("absorbed"))),
+                                        reservations(json.path("pending")));
+                        case "Repoint" -> new Message.Repoint<>(id(json.get("cluster")));
+                        case "Init" -> new Message.Init<>(json.path("identifier").asText());
+                        default ->
+                                throw new IllegalArgumentException(
+                                        "a loop record of unknown kind '" + kind + "'");
+                    };
+            return new Envelope<>(to, message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                    "a loop record of kind " + kind + " is malformed", e);
+        }
+    }
+
+    private static JsonNode id(ClusterId id) {
+        return JSON.createObjectNode()
+                .put("createdAt", id.createdAt())
+                .put("founder", id.founder());
+    }
+
+    private static ClusterId id(JsonNode json) {
+        if (json == null || !json.has("createdAt") || !json.has("founder")) {
+            throw new IllegalArgumentException("a loop record lacks a cluster id");
+        }
+        return new ClusterId(json.get("createdAt").asLong(), json.get("founder").asText());
+    }
+
+    private static JsonNode ids(List<ClusterId> ids) {
+        var array = JSON.createArrayNode();
+        ids.forEach(id -> array.add(id(id)));
+        return array;
+    }
+
+    private static List<ClusterId> ids(JsonNode array) {
+        List<ClusterId> ids = new ArrayList<>();
+        array.forEach(id -> ids.add(id(id)));
+        return ids;
+    }
+
+    private static JsonNode reservations(Map<ClusterId, Reservation> reservations) {
+        var array = JSON.createArrayNode();
+        reservations.forEach(
+                (loser, reservation) -> {
+                    ObjectNode entry = array.addObject();
+                    entry.set("loser", id(loser));
+                    entry.set("reservation", JSON.valueToTree(reservation));
+                });
+        return array;
+    }
+
+    private static Map<ClusterId, Reservation> reservations(JsonNode array)
+            throws JsonProcessingException {
+        Map<ClusterId, Reservation> reservations = new TreeMap<>();
+        for (JsonNode entry : array) {
+            reservations.put(
+                    id(entry.get("loser")),
+                    JSON.treeToValue(entry.get("reservation"), Reservation.class));
+        }
+        return reservations;
+    }
+
+    private static Set<String> strings(JsonNode array) {
+        Set<String> strings = new TreeSet<>();
+        array.forEach(s -> strings.add(s.asText()));
+        return strings;
+    }
+
+    private static Map<String, String> stringMap(JsonNode object) {
+        Map<String, String> map = new TreeMap<>();
+        object.fields().forEachRemaining(f -> map.put(f.getKey(), f.getValue().asText()));
+        return map;
+    }
+}

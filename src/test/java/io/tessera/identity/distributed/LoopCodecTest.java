@@ -1,0 +1,141 @@
+package io.tessera.identity.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tessera.identity.distributed.ProtocolSimulation.Payload;
+import io.tessera.identity.distributed.ProtocolSimulation.Totals;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** The loop topic's records: every message kind, versions, and bad records. */
+class LoopCodecTest {
+    private static final LoopCodec<Payload, Totals> CODEC =
+            new LoopCodec<>(Payload.class, Totals.class);
+    private static final ClusterId OLD = new ClusterId(1_000, "user_id:u1");
+    private static final ClusterId YOUNG = new ClusterId(2_000, "anonymous_id:a1");
+    private static final Reservation RESERVATION =
+            new Reservation(
+                    new TreeMap<>(Map.of("user_id", "u2")),
+                    new TreeMap<>(Map.of("user_id", 1, "email", 2)),
+                    3);
+
+    /** One message of each kind that travels through the loop, with its target. */
+    static List<LoopCodec.Envelope<Payload, Totals>> samples() {
+        Totals totals = new Totals();
+        totals.events.put("e1", 3L);
+        return List.of(
+                new LoopCodec.Envelope<>(
+                        Address.cluster(OLD), new Message.Contribute<>("e9", new Payload("e9", 4))),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(YOUNG),
+                        new Message.Link<>(OLD, List.of(new ClusterId(1_500, "email:x@y.io")))),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(OLD),
+                        new Message.Propose<>(
+                                YOUNG, RESERVATION, new TreeMap<>(Map.of(OLD, RESERVATION)))),
+                new LoopCodec.Envelope<>(Address.cluster(YOUNG), new Message.Accept<>(OLD)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(YOUNG),
+                        new Message.Reject<>(OLD, "unique", "user_id is unique")),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(OLD),
+                        new Message.Absorb<>(
+                                YOUNG,
+                                new TreeSet<>(Set.of("anonymous_id:a1", "email:x@y.io")),
+                                totals,
+                                new TreeMap<>(Map.of("user_id", "u2")),
+                                true,
+                                new TreeSet<>(Set.of(new ClusterId(3_000, "device_id:d1"))),
+                                new TreeMap<>(
+                                        Map.of(
+                                                new ClusterId(4_000, "device_id:d2"),
+                                                RESERVATION)))),
+                new LoopCodec.Envelope<>(
+                        Address.directory("anonymous_id:a1"), new Message.Repoint<>(OLD)),
+                new LoopCodec.Envelope<>(Address.cluster(OLD), new Message.Init<>("email:x@y.io")));
+    }
+
+    @Test
+    void everyKindReadsBackAsWritten() {
+        for (LoopCodec.Envelope<Payload, Totals> sample : samples()) {
+            byte[] written = CODEC.encode(sample.to(), sample.message());
+            LoopCodec.Envelope<Payload, Totals> read = CODEC.decode(written);
+
+            assertEquals(sample.to(), read.to());
+            assertEquals(sample.message().getClass(), read.message().getClass());
+            assertArrayEquals(
+                    written,
+                    CODEC.encode(read.to(), read.message()),
+                    new String(written, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void recordsOfVersionOneLeftInTheTopicAreStillRead() throws Exception {
+        List<String> lines =
+                Files.readAllLines(Path.of("src/test/resources/identity-loop/v1.jsonl"));
+        List<LoopCodec.Envelope<Payload, Totals>> samples = samples();
+        assertEquals(samples.size(), lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            LoopCodec.Envelope<Payload, Totals> read =
+                    CODEC.decode(lines.get(i).getBytes(StandardCharsets.UTF_8));
+            assertArrayEquals(
+                    CODEC.encode(samples.get(i).to(), samples.get(i).message()),
+                    CODEC.encode(read.to(), read.message()),
+                    "line " + (i + 1));
+        }
+    }
+
+    @Test
+    void aRecordFromANewerReleaseOrNotOfTheLoopIsRefusedClearly() {
+        IllegalArgumentException newer =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                CODEC.decode(
+                                        "{\"v\":2,\"actor\":\"CLUSTER\",\"key\":\"k\",\"kind\":\"Accept\"}"
+                                                .getBytes(StandardCharsets.UTF_8)));
+        assertTrue(newer.getMessage().contains("version 2"), newer.getMessage());
+        IllegalArgumentException kind =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                CODEC.decode(
+                                        "{\"v\":1,\"actor\":\"CLUSTER\",\"key\":\"k\",\"kind\":\"Fly\"}"
+                                                .getBytes(StandardCharsets.UTF_8)));
+        assertTrue(kind.getMessage().contains("unknown kind 'Fly'"), kind.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> CODEC.decode("{not json".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        CODEC.encode(
+                                Address.gather("e1"), new Message.Reply<>("e1", "user_id:u1", OLD)),
+                "hot-path messages never travel through the loop");
+    }
+
+    @Test
+    void fieldsALaterReleaseAddsAreIgnored() {
+        LoopCodec.Envelope<Payload, Totals> read =
+                CODEC.decode(
+                        ("{\"v\":1,\"actor\":\"DIRECTORY\",\"key\":\"anonymous_id:a1\","
+                             + "\"kind\":\"Repoint\",\"cluster\":{\"createdAt\":5,"
+                             + "\"founder\":\"user_id:u1\",\"shard\":3},\"trace\":\"x\"}")
+                                .getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(
+                new Message.Repoint<Payload, Totals>(new ClusterId(5, "user_id:u1")),
+                read.message());
+    }
+}

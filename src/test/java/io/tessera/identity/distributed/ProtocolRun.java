@@ -1,0 +1,52 @@
+package io.tessera.identity.distributed;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The protocol simulation as other packages' tests use it. */
+public final class ProtocolRun {
+    private ProtocolRun() {}
+
+    /** An input event (identifiers as {@code type:value}). */
+    public record Input(String eventId, List<String> identifiers, long time, long amount) {}
+
+    /** The test workload of {@link MergeProtocolTest}, redeliveries included. */
+    public static List<Input> workload(Random random) {
+        return MergeProtocolTest.workload(random).stream()
+                .map(i -> new Input(i.eventId(), i.identifiers(), i.time(), i.amount()))
+                .toList();
+    }
+
+    /**
+     * Runs the inputs without rules to quiescence; each live profile: its identifiers, and the
+     * amount of its events.
+     */
+    public static Map<Set<String>, Long> run(List<Input> inputs, long seed, boolean fifo) {
+        ProtocolSimulation sim = new ProtocolSimulation(MergeRules.none(), seed, fifo);
+        List<ProtocolSimulation.Input> converted =
+                inputs.stream()
+                        .map(
+                                i ->
+                                        new ProtocolSimulation.Input(
+                                                i.eventId(),
+                                                i.identifiers(),
+                                                i.identifiers().get(0),
+                                                i.time(),
+                                                i.amount()))
+                        .toList();
+        sim.run(converted, -1);
+        Map<Set<String>, Long> profiles = new java.util.HashMap<>();
+        sim.liveClusters()
+                .forEach(
+                        (id, state) ->
+                                profiles.put(
+                                        new TreeSet<>(state.members),
+                                        state.state.events.values().stream()
+                                                .mapToLong(Long::longValue)
+                                                .sum()));
+        return profiles;
+    }
+}

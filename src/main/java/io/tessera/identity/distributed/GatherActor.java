@@ -1,12 +1,15 @@
 package io.tessera.identity.distributed;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The Gather, keyed by event id: probes every identifier of an event, then credits the event to its
- * anchor's cluster and asks every other cluster seen to link to the oldest one.
+ * The Gather, keyed by event id: collects the Directory's replies for every identifier of an event
+ * (probed by {@link EventRouter} at the same time, so replies may come before the event), then
+ * credits the event to its anchor's cluster and asks every other cluster seen to link to the oldest
+ * one.
  */
 public final class GatherActor {
     private GatherActor() {}
@@ -14,44 +17,35 @@ public final class GatherActor {
     /** One step; returns the state after it (a done marker once the event went on). */
     public static <E, A> GatherState<E> handle(
             String eventId, GatherState<E> state, Message<E, A> message, Outbox<E, A> out) {
+        if (state != null && state.done) {
+            return state; // a redelivered event, or a late reply of one: gathered already
+        }
+        GatherState<E> pending = state != null ? state : new GatherState<>();
         if (message instanceof Message.Event<E, A> event) {
-            if (state != null) {
-                return state; // a redelivered event: gathered already
-            }
-            GatherState<E> pending = new GatherState<>();
             pending.identifiers = event.identifiers();
             pending.anchor = event.anchor();
             pending.payload = event.payload();
-            for (String identifier : event.identifiers()) {
-                out.send(
-                        Address.directory(identifier),
-                        new Message.Probe<>(eventId, identifier, event.time(), null));
-            }
+        } else if (message instanceof Message.Reply<E, A> reply) {
+            pending.replies.put(reply.identifier(), reply.cluster());
+        } else {
+            throw new IllegalArgumentException("a Gather cannot take " + message);
+        }
+        if (pending.identifiers == null || pending.replies.size() < pending.identifiers.size()) {
             return pending;
         }
-        if (message instanceof Message.Reply<E, A> reply) {
-            if (state == null || state.done) {
-                throw new IllegalStateException("a reply for event " + eventId + " not pending");
-            }
-            state.replies.put(reply.identifier(), reply.cluster());
-            if (state.replies.size() < state.identifiers.size()) {
-                return state;
-            }
-            Set<ClusterId> clusters = new TreeSet<>(state.replies.values());
-            ClusterId oldest = clusters.iterator().next();
+        Set<ClusterId> clusters = new TreeSet<>(pending.replies.values());
+        List<ClusterId> ordered = new ArrayList<>(clusters);
+        ClusterId oldest = ordered.get(0);
+        out.send(
+                Address.cluster(pending.replies.get(pending.anchor)),
+                new Message.Contribute<>(eventId, pending.payload));
+        for (int i = 1; i < ordered.size(); i++) {
             out.send(
-                    Address.cluster(state.replies.get(state.anchor)),
-                    new Message.Contribute<>(eventId, state.payload));
-            List<ClusterId> ordered = List.copyOf(clusters);
-            for (int i = 1; i < ordered.size(); i++) {
-                out.send(
-                        Address.cluster(ordered.get(i)),
-                        new Message.Link<>(oldest, List.copyOf(ordered.subList(1, i))));
-            }
-            GatherState<E> done = new GatherState<>();
-            done.done = true;
-            return done;
+                    Address.cluster(ordered.get(i)),
+                    new Message.Link<>(oldest, List.copyOf(ordered.subList(1, i))));
         }
-        throw new IllegalArgumentException("a Gather cannot take " + message);
+        GatherState<E> done = new GatherState<>();
+        done.done = true;
+        return done;
     }
 }

@@ -16,10 +16,11 @@ import java.util.TreeSet;
 
 /**
  * The records of the identity loop topic ({@code cdp.identity.loop}): one protocol message and its
- * target as versioned JSON. A release reads every version up to its own, so records an earlier
- * release left in the topic are read after an upgrade; fields it does not know are ignored, so a
- * later release may add some. {@code E} and {@code A} (an event's contribution, a profile's state)
- * are written with Jackson as the given classes.
+ * target as versioned JSON (the job's own edges between the actors carry the same bytes). A release
+ * reads every version up to its own, so records an earlier release left in the topic are read after
+ * an upgrade; fields it does not know are ignored, so a later release may add some. {@code E} and
+ * {@code A} (an event's contribution, a profile's state) are written with Jackson as the given
+ * classes.
  */
 public final class LoopCodec<E, A> implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -81,9 +82,25 @@ public final class LoopCodec<E, A> implements Serializable {
             json.set("cluster", id(m.cluster()));
         } else if (message instanceof Message.Init<E, A> m) {
             json.put("identifier", m.identifier());
+        } else if (message instanceof Message.Event<E, A> m) {
+            json.put("eventId", m.eventId());
+            json.set("identifiers", JSON.valueToTree(m.identifiers()));
+            json.put("anchor", m.anchor());
+            json.put("time", m.time());
+            json.set("payload", JSON.valueToTree(m.payload()));
+        } else if (message instanceof Message.Probe<E, A> m) {
+            json.put("eventId", m.eventId());
+            json.put("identifier", m.identifier());
+            json.put("time", m.time());
+            if (m.payload() != null) {
+                json.set("payload", JSON.valueToTree(m.payload()));
+            }
+        } else if (message instanceof Message.Reply<E, A> m) {
+            json.put("eventId", m.eventId());
+            json.put("identifier", m.identifier());
+            json.set("cluster", id(m.cluster()));
         } else {
-            throw new IllegalArgumentException(
-                    message.getClass().getSimpleName() + " never travels through the loop");
+            throw new IllegalArgumentException("an unknown message " + message);
         }
         try {
             return JSON.writeValueAsBytes(json);
@@ -149,6 +166,26 @@ public final class LoopCodec<E, A> implements Serializable {
                                         reservations(json.path("pending")));
                         case "Repoint" -> new Message.Repoint<>(id(json.get("cluster")));
                         case "Init" -> new Message.Init<>(json.path("identifier").asText());
+                        case "Event" ->
+                                new Message.Event<>(
+                                        json.path("eventId").asText(),
+                                        List.copyOf(strings(json.path("identifiers"), true)),
+                                        json.path("anchor").asText(),
+                                        json.path("time").asLong(),
+                                        JSON.treeToValue(json.get("payload"), payloadType));
+                        case "Probe" ->
+                                new Message.Probe<>(
+                                        json.path("eventId").asText(),
+                                        json.path("identifier").asText(),
+                                        json.path("time").asLong(),
+                                        json.hasNonNull("payload")
+                                                ? JSON.treeToValue(json.get("payload"), payloadType)
+                                                : null);
+                        case "Reply" ->
+                                new Message.Reply<>(
+                                        json.path("eventId").asText(),
+                                        json.path("identifier").asText(),
+                                        id(json.get("cluster")));
                         default ->
                                 throw new IllegalArgumentException(
                                         "a loop record of unknown kind '" + kind + "'");
@@ -209,6 +246,13 @@ public final class LoopCodec<E, A> implements Serializable {
 
     private static Set<String> strings(JsonNode array) {
         Set<String> strings = new TreeSet<>();
+        array.forEach(s -> strings.add(s.asText()));
+        return strings;
+    }
+
+    /** The strings in their order. */
+    private static List<String> strings(JsonNode array, boolean ordered) {
+        List<String> strings = new ArrayList<>();
         array.forEach(s -> strings.add(s.asText()));
         return strings;
     }

@@ -131,24 +131,13 @@ final class ProtocolSimulation {
             return; // a duplicate at the source: the ingest stage drops it
         }
         Address source = new Address(Actor.GATHER, "source");
-        Payload payload = new Payload(input.eventId(), input.amount());
-        if (input.identifiers().size() == 1) {
-            String only = input.identifiers().get(0);
-            send(
-                    source,
-                    Address.directory(only),
-                    new Message.Probe<>(input.eventId(), only, input.time(), payload));
-        } else {
-            send(
-                    source,
-                    Address.gather(input.eventId()),
-                    new Message.Event<>(
-                            input.eventId(),
-                            input.identifiers(),
-                            input.anchor(),
-                            input.time(),
-                            payload));
-        }
+        EventRouter.route(
+                input.eventId(),
+                input.identifiers(),
+                input.anchor(),
+                input.time(),
+                new Payload(input.eventId(), input.amount()),
+                outbox(source));
     }
 
     private static final LoopCodec<Payload, Totals> LOOP =
@@ -193,25 +182,32 @@ final class ProtocolSimulation {
     }
 
     private void deliver(Address to, Message<Payload, Totals> message) {
-        Outbox<Payload, Totals> out =
-                new Outbox<>() {
-                    @Override
-                    public void send(Address target, Message<Payload, Totals> m) {
-                        ProtocolSimulation.this.send(to, target, m);
-                    }
+        Outbox<Payload, Totals> out = outbox(to);
+        deliverTo(to, message, out);
+    }
 
-                    @Override
-                    public void merged(ClusterId loser, ClusterId winner) {
-                        world.merges.add(new String[] {loser.toString(), winner.toString()});
-                    }
+    private Outbox<Payload, Totals> outbox(Address to) {
+        return new Outbox<>() {
+            @Override
+            public void send(Address target, Message<Payload, Totals> m) {
+                ProtocolSimulation.this.send(to, target, m);
+            }
 
-                    @Override
-                    public void rejected(
-                            ClusterId loser, ClusterId winner, String rule, String detail) {
-                        world.rejections.add(
-                                new String[] {loser.toString(), winner.toString(), rule, detail});
-                    }
-                };
+            @Override
+            public void merged(ClusterId loser, ClusterId winner) {
+                world.merges.add(new String[] {loser.toString(), winner.toString()});
+            }
+
+            @Override
+            public void rejected(ClusterId loser, ClusterId winner, String rule, String detail) {
+                world.rejections.add(
+                        new String[] {loser.toString(), winner.toString(), rule, detail});
+            }
+        };
+    }
+
+    private void deliverTo(
+            Address to, Message<Payload, Totals> message, Outbox<Payload, Totals> out) {
         switch (to.actor()) {
             case DIRECTORY -> {
                 ClusterId after =

@@ -40,6 +40,7 @@ public final class ClusterActor<E, A> {
             s.members.add(init.identifier());
         } else if (message instanceof Message.Contribute<E, A> contribute) {
             ops.credit(s.state, contribute.eventId(), contribute.payload());
+            s.announced = true;
         } else if (message instanceof Message.Link<E, A> link) {
             onLink(self, s, link, out);
         } else if (message instanceof Message.Propose<E, A> propose) {
@@ -52,7 +53,9 @@ public final class ClusterActor<E, A> {
             requireLocked(self, s, message);
             s.lockedOn = null;
             List<ClusterId> fallbacks = s.fallbacks;
+            Message.Contribute<E, A> carried = s.carried;
             s.fallbacks = new ArrayList<>();
+            s.carried = null;
             if (!fallbacks.isEmpty()) {
                 // refused by one: the next older cluster of the event may take it
                 onLink(
@@ -60,8 +63,12 @@ public final class ClusterActor<E, A> {
                         s,
                         new Message.Link<>(
                                 fallbacks.get(0),
-                                List.copyOf(fallbacks.subList(1, fallbacks.size()))),
+                                List.copyOf(fallbacks.subList(1, fallbacks.size())),
+                                carried),
                         out);
+            } else if (carried != null) {
+                // refused by all: the event stays with its anchor's profile
+                handle(self, s, carried, out);
             }
             replay(self, s, out);
         } else if (message instanceof Message.Absorb<E, A> absorb) {
@@ -87,6 +94,7 @@ public final class ClusterActor<E, A> {
             s.buffer.add(link);
             return;
         }
+        s.carried = link.carried();
         if (unique(s).isEmpty() && size(s) <= rules.fastPathSize()) {
             commit(self, s, winner, false, out);
             return;
@@ -191,8 +199,15 @@ public final class ClusterActor<E, A> {
         for (String member : s.members) {
             out.send(Address.directory(member), new Message.Repoint<>(winner));
         }
-        out.merged(self, winner);
-        List<Message<E, A>> buffered = List.copyOf(s.buffer);
+        if (s.announced) {
+            out.merged(self, winner);
+        }
+        List<Message<E, A>> buffered = new ArrayList<>();
+        if (s.carried != null) {
+            buffered.add(s.carried); // the event that linked it goes with it
+        }
+        buffered.addAll(s.buffer);
+        s.carried = null;
         s.tombstone = true;
         s.forward = winner;
         s.members = new java.util.TreeSet<>();
@@ -225,6 +240,7 @@ public final class ClusterActor<E, A> {
                         });
         s.members.addAll(absorb.members());
         ops.absorb(s.state, absorb.state());
+        s.announced = true;
         if (!absorb.reserved() && breaksLimits(s)) {
             s.unhealthy = true;
         }
@@ -236,6 +252,10 @@ public final class ClusterActor<E, A> {
             // its identifier belongs to the winner now (the absorb carried it as a member)
             out.send(Address.directory(init.identifier()), new Message.Repoint<>(to));
         } else if (message instanceof Message.Link<E, A> link) {
+            if (link.carried() != null) {
+                // the event's anchor was here, so it is where this cluster went
+                out.send(Address.cluster(to), link.carried());
+            }
             if (!link.winner().equals(to)) {
                 // re-union: the two older clusters must become one
                 ClusterId younger = ClusterId.max(to, link.winner());

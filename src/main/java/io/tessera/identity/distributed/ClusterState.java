@@ -35,6 +35,15 @@ public final class ClusterState<E, A> implements java.io.Serializable {
     /** Where to turn next if the cluster it proposed to refuses (older clusters, oldest first). */
     public List<ClusterId> fallbacks = new ArrayList<>();
 
+    /** The event the pending link carries, credited where the cluster ends up. */
+    public Message.Contribute<E, A> carried;
+
+    /**
+     * Whether it ever showed as a profile (credited an event or absorbed one): only then is its
+     * merge published.
+     */
+    public boolean announced;
+
     /** Messages that arrived while locked, replayed after the answer. */
     public List<Message<E, A>> buffer = new ArrayList<>();
 

@@ -36,13 +36,19 @@ public final class GatherActor {
         Set<ClusterId> clusters = new TreeSet<>(pending.replies.values());
         List<ClusterId> ordered = new ArrayList<>(clusters);
         ClusterId oldest = ordered.get(0);
-        out.send(
-                Address.cluster(pending.replies.get(pending.anchor)),
-                new Message.Contribute<>(eventId, pending.payload));
+        ClusterId anchor = pending.replies.get(pending.anchor);
+        Message.Contribute<E, A> contribution = new Message.Contribute<>(eventId, pending.payload);
+        if (anchor.equals(oldest)) {
+            out.send(Address.cluster(anchor), contribution);
+        }
         for (int i = 1; i < ordered.size(); i++) {
+            ClusterId cluster = ordered.get(i);
             out.send(
-                    Address.cluster(ordered.get(i)),
-                    new Message.Link<>(oldest, List.copyOf(ordered.subList(1, i))));
+                    Address.cluster(cluster),
+                    new Message.Link<>(
+                            oldest,
+                            List.copyOf(ordered.subList(1, i)),
+                            cluster.equals(anchor) ? contribution : null));
         }
         GatherState<E> done = new GatherState<>();
         done.done = true;

@@ -60,6 +60,10 @@ public final class LoopCodec<E, A> implements Serializable {
         } else if (message instanceof Message.Link<E, A> m) {
             json.set("winner", id(m.winner()));
             json.set("fallbacks", ids(m.fallbacks()));
+            if (m.carried() != null) {
+                json.put("eventId", m.carried().eventId());
+                json.set("payload", JSON.valueToTree(m.carried().payload()));
+            }
         } else if (message instanceof Message.Propose<E, A> m) {
             json.set("from", id(m.from()));
             json.set("own", JSON.valueToTree(m.own()));
@@ -143,7 +147,14 @@ public final class LoopCodec<E, A> implements Serializable {
                                         JSON.treeToValue(json.get("payload"), payloadType));
                         case "Link" ->
                                 new Message.Link<>(
-                                        id(json.get("winner")), ids(json.path("fallbacks")));
+                                        id(json.get("winner")),
+                                        ids(json.path("fallbacks")),
+                                        json.hasNonNull("payload")
+                                                ? new Message.Contribute<>(
+                                                        json.path("eventId").asText(),
+                                                        JSON.treeToValue(
+                                                                json.get("payload"), payloadType))
+                                                : null);
                         case "Propose" ->
                                 new Message.Propose<>(
                                         id(json.get("from")),

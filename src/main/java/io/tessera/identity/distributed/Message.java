@@ -35,9 +35,18 @@ public sealed interface Message<E, A> extends java.io.Serializable {
     /**
      * To the younger of two clusters seen together: merge into {@code winner}; should the rules
      * refuse, try the {@code fallbacks} (the event's other clusters older than it, oldest first),
-     * so that identifiers kept out of one profile still gather among themselves.
+     * so that identifiers kept out of one profile still gather among themselves. It may carry the
+     * event that saw the two together, when its anchor is in this cluster: the event goes with the
+     * cluster where it merges, or is credited here if every one refuses, so a login that merges a
+     * new user id into the visitor's profile leaves no trace of a profile of its own.
      */
-    record Link<E, A>(ClusterId winner, List<ClusterId> fallbacks) implements Message<E, A> {}
+    record Link<E, A>(ClusterId winner, List<ClusterId> fallbacks, Contribute<E, A> carried)
+            implements Message<E, A> {
+        /** A link that carries no event. */
+        public Link(ClusterId winner, List<ClusterId> fallbacks) {
+            this(winner, fallbacks, null);
+        }
+    }
 
     /**
      * A locked loser asks the winner whether the merge keeps the rules: what its members hold, and

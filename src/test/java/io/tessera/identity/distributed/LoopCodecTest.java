@@ -78,7 +78,13 @@ class LoopCodecTest {
                         Address.directory("anonymous_id:a2"),
                         new Message.Probe<>("e8", "anonymous_id:a2", 8_000, new Payload("e8", 1))),
                 new LoopCodec.Envelope<>(
-                        Address.gather("e7"), new Message.Reply<>("e7", "user_id:u1", OLD)));
+                        Address.gather("e7"), new Message.Reply<>("e7", "user_id:u1", OLD)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(YOUNG),
+                        new Message.Link<>(
+                                OLD,
+                                List.of(),
+                                new Message.Contribute<>("e5", new Payload("e5", 6)))));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tessera.identity.distributed.ProtocolSimulation.Input;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,52 @@ class MergeProtocolTest {
                     seed % 2 == 0 ? UNIQUE_USER : MergeRules.none(),
                     seed % 3 == 0,
                     50 + (int) (seed % 400));
+        }
+    }
+
+    @Test
+    void acceptanceA6LogsInWithoutAMergeUnderEverySchedule() {
+        List<Input> a6 =
+                List.of(
+                        new Input("1a", List.of("anonymous_id:a1"), "anonymous_id:a1", 1, 1),
+                        new Input("1b", List.of("anonymous_id:a1"), "anonymous_id:a1", 2, 1),
+                        new Input("2", List.of("anonymous_id:a2"), "anonymous_id:a2", 3, 1),
+                        new Input(
+                                "3",
+                                List.of("user_id:u1", "anonymous_id:a1", "email:ann@shop.io"),
+                                "user_id:u1",
+                                4,
+                                1),
+                        new Input(
+                                "4",
+                                List.of("email:ann@shop.io", "anonymous_id:a2"),
+                                "email:ann@shop.io",
+                                5,
+                                1),
+                        new Input(
+                                "5", List.of("user_id:u2", "anonymous_id:a1"), "user_id:u2", 6, 1));
+        for (long seed = 1; seed <= 60; seed++) {
+            ProtocolSimulation sim = new ProtocolSimulation(UNIQUE_USER, seed, seed % 2 == 0);
+            sim.runStepByStep(a6);
+
+            Map<Set<String>, Set<String>> profiles =
+                    new TreeMap<>(Comparator.comparing(Set::toString));
+            sim.liveClusters()
+                    .values()
+                    .forEach(c -> profiles.put(new TreeSet<>(c.members), c.state.events.keySet()));
+            assertEquals(
+                    "{[anonymous_id:a1, anonymous_id:a2, email:ann@shop.io, user_id:u1]=[1a, 1b, 2,"
+                            + " 3, 4], [user_id:u2]=[5]}",
+                    profiles.toString(),
+                    "seed " + seed);
+            assertEquals(
+                    List.of("3/anonymous_id:a2 -> 1/anonymous_id:a1"),
+                    sim.merges().stream().map(m -> m[0] + " -> " + m[1]).toList(),
+                    "seed " + seed + ": the login published no merge of its own");
+            assertEquals(
+                    List.of("6/user_id:u2 -> 1/anonymous_id:a1 unique"),
+                    sim.rejections().stream().map(r -> r[0] + " -> " + r[1] + " " + r[2]).toList(),
+                    "seed " + seed);
         }
     }
 

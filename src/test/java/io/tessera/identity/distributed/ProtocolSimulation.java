@@ -85,6 +85,7 @@ final class ProtocolSimulation {
     private final Random random;
     private final boolean fifo;
     private World world = new World();
+    private boolean stepByStep;
     long delivered;
 
     ProtocolSimulation(MergeRules rules, long seed, boolean fifo) {
@@ -92,6 +93,12 @@ final class ProtocolSimulation {
         this.clusterActor = new ClusterActor<>(rules, OPS);
         this.random = new Random(seed);
         this.fifo = fifo;
+    }
+
+    /** Runs each input to quiescence before the next comes (an acceptance scenario's steps). */
+    void runStepByStep(List<Input> inputs) {
+        stepByStep = true;
+        run(inputs, -1);
     }
 
     /**
@@ -114,7 +121,7 @@ final class ProtocolSimulation {
             steps++;
             boolean inject =
                     world.nextInput < inputs.size()
-                            && (world.inFlight == 0 || random.nextInt(4) == 0);
+                            && (world.inFlight == 0 || (!stepByStep && random.nextInt(4) == 0));
             if (inject) {
                 inject(inputs.get(world.nextInput++));
             } else {

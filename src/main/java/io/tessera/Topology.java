@@ -6,13 +6,16 @@ import io.tessera.activation.AttributeMap;
 import io.tessera.activation.EdgeOutcome;
 import io.tessera.activation.EdgeRequest;
 import io.tessera.config.TesseraConfig;
+import io.tessera.connect.KafkaConnectors;
 import io.tessera.definitions.DefinitionRejection;
 import io.tessera.definitions.DefinitionUpdate;
+import io.tessera.identity.IdentityOptions;
 import io.tessera.identity.IdentityStage;
 import io.tessera.identity.IdentityUids;
 import io.tessera.identity.ProfileMerged;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.RejectedLink;
+import io.tessera.identity.distributed.DistributedIdentityStage;
 import io.tessera.ingest.DeadLetter;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.IngestStage;
@@ -129,9 +132,24 @@ public final class Topology {
                                 .uid(DEFINITIONS_SOURCE);
 
         IngestStage.Ingested ingested = IngestStage.ingestEvents(records, config.ingest());
-        IdentityStage.Resolved resolved =
-                IdentityStage.resolveProfiles(
-                        ingested.events(), definitions, config.identity(), config.profile());
+        IdentityStage.Resolved resolved;
+        if (config.identity().mode() == IdentityOptions.IdentityMode.DISTRIBUTED) {
+            if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+                throw new IllegalStateException(
+                        "distributed identity needs checkpointing: its loop topic is written"
+                                + " exactly-once, and a transaction commits with a checkpoint");
+            }
+            resolved =
+                    DistributedIdentityStage.resolveProfiles(
+                            ingested.events(),
+                            config.identity().rules(),
+                            KafkaConnectors.identityLoopSource(config.kafka()),
+                            KafkaConnectors.identityLoopSink(config.kafka()));
+        } else {
+            resolved =
+                    IdentityStage.resolveProfiles(
+                            ingested.events(), definitions, config.identity(), config.profile());
+        }
 
         ingested.deadLetters()
                 .sinkTo(sinks.eventDeadLetters())

@@ -65,11 +65,41 @@ public record TesseraConfig(
         // Values failing a type's validation are dropped at ingest, like blocked values.
         IngestSettings ingest =
                 IngestSettings.from(config).withValidation(IdentitySettings.validation(config));
-        return new TesseraConfig(
-                KafkaSettings.from(config),
-                ingest,
-                identity,
-                ProfileSettings.from(config),
-                ActivationSettings.from(config));
+        KafkaSettings kafka = KafkaSettings.from(config);
+        ProfileSettings profile = ProfileSettings.from(config);
+        if (identity.mode() == IdentityOptions.IdentityMode.DISTRIBUTED) {
+            checkDistributed(kafka, ingest, profile);
+        }
+        return new TesseraConfig(kafka, ingest, identity, profile, ActivationSettings.from(config));
+    }
+
+    /** What distributed identity needs, and what it does not do yet. */
+    private static void checkDistributed(
+            KafkaSettings kafka, IngestSettings ingest, ProfileSettings profile) {
+        String isolation = kafka.clientProperties().get("isolation.level");
+        if (isolation != null && !isolation.equals("read_committed")) {
+            throw new InvalidOptionException(
+                    KafkaOptions.CLIENT_PROPERTIES_PREFIX + "isolation.level",
+                    "distributed identity reads its loop topic read_committed: with "
+                            + isolation
+                            + " a merge message of a transaction a failure aborted would be"
+                            + " applied and never undone");
+        }
+        if (ingest.tenantField() != null) {
+            throw new InvalidOptionException(
+                    IngestOptions.TENANT_FIELD.key(),
+                    "distributed identity does not separate tenants yet: use "
+                            + IdentityOptions.MODE.key()
+                            + ": SINGLE");
+        }
+        if (!profile.definitions().traits().isEmpty()
+                || !profile.definitions().audiences().isEmpty()
+                || !profile.sequences().isEmpty()) {
+            throw new InvalidOptionException(
+                    ProfileOptions.DEFINITIONS.key(),
+                    "distributed identity does not compute traits or audiences yet: use "
+                            + IdentityOptions.MODE.key()
+                            + ": SINGLE");
+        }
     }
 }

@@ -8,19 +8,23 @@ import io.tessera.identity.IdentityJson;
 import io.tessera.identity.ProfileMerged;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.RejectedLink;
+import io.tessera.identity.distributed.Routed;
 import io.tessera.ingest.DeadLetter;
 import io.tessera.ingest.DeadLetterJson;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.SegmentMessageParser;
 import io.tessera.profile.AudienceTransition;
 import io.tessera.profile.AudienceTransitionJson;
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Builds the job's Kafka sources and sinks from {@link KafkaSettings}. */
 public final class KafkaConnectors {
@@ -51,6 +55,48 @@ public final class KafkaConnectors {
                 OffsetsInitializer.earliest(),
                 new DefinitionUpdateDeserializationSchema(),
                 bounded);
+    }
+
+    /**
+     * The distributed identity mode's loop source, {@code read_committed}: a restore resumes at the
+     * checkpointed offsets; a start without state reads the topic from its beginning.
+     */
+    public static KafkaSource<Routed> identityLoopSource(KafkaSettings kafka) {
+        return source(
+                kafka,
+                kafka.identityLoopTopic(),
+                kafka.groupId() + "-identity-loop",
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
+                new LoopRecordDeserializationSchema(),
+                false);
+    }
+
+    /** The distributed identity mode's exactly-once loop sink, keyed by the message's target. */
+    public static KafkaSink<Routed> identityLoopSink(KafkaSettings kafka) {
+        String topic = kafka.identityLoopTopic();
+        return KafkaSink.<Routed>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setKafkaProducerConfig(clientProperties(kafka))
+                .setRecordSerializer(
+                        // The record keeps the message's timestamp (its event's time), so a
+                        // merge read back from the loop is dated by the event that caused it.
+                        (KafkaRecordSerializationSchema<Routed>)
+                                (routed, context, timestamp) ->
+                                        new ProducerRecord<>(
+                                                topic,
+                                                null,
+                                                timestamp == null || timestamp < 0
+                                                        ? null
+                                                        : timestamp,
+                                                (routed.actor + "|" + routed.key)
+                                                        .getBytes(StandardCharsets.UTF_8),
+                                                routed.record))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-identity-loop")
+                .setProperty(
+                        "transaction.timeout.ms",
+                        Long.toString(kafka.transactionTimeout().toMillis()))
+                .build();
     }
 
     private static <T> KafkaSource<T> source(

@@ -100,6 +100,15 @@ public final class KafkaOptions {
                             "Topic of Edge API calls that could not be delivered, with the last"
                                     + " status and attempts, keyed by profile id.");
 
+    public static final ConfigOption<String> IDENTITY_LOOP_TOPIC =
+            key("cdp.kafka.topics.identity-loop")
+                    .stringType()
+                    .defaultValue("cdp.identity.loop")
+                    .withDescription(
+                            "Internal topic of the distributed identity mode's merge messages,"
+                                    + " written exactly-once and read read_committed; a deployment"
+                                    + " started without a savepoint needs it empty.");
+
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             key("cdp.kafka.transactional-id-prefix")
                     .stringType()
@@ -133,6 +142,7 @@ public final class KafkaOptions {
                     DEFINITIONS_TOPIC,
                     REJECTED_DEFINITIONS_TOPIC,
                     ACTIVATION_DLQ_TOPIC,
+                    IDENTITY_LOOP_TOPIC,
                     TRANSACTIONAL_ID_PREFIX,
                     TRANSACTION_TIMEOUT);
 

@@ -22,6 +22,7 @@ import org.apache.flink.configuration.Configuration;
  * @param definitionsTopic the control topic of definitions
  * @param rejectedDefinitionsTopic refused control-topic records
  * @param activationDlqTopic Edge API calls that could not be delivered
+ * @param identityLoopTopic the distributed identity mode's merge messages
  * @param transactionalIdPrefix prefix of the sinks' transactional ids
  * @param transactionTimeout transaction timeout of the sinks
  * @param clientProperties Kafka client settings passed through
@@ -39,6 +40,7 @@ public record KafkaSettings(
         String definitionsTopic,
         String rejectedDefinitionsTopic,
         String activationDlqTopic,
+        String identityLoopTopic,
         String transactionalIdPrefix,
         Duration transactionTimeout,
         Map<String, String> clientProperties)
@@ -70,6 +72,7 @@ public record KafkaSettings(
                 Checks.notBlank(config, KafkaOptions.DEFINITIONS_TOPIC),
                 Checks.notBlank(config, KafkaOptions.REJECTED_DEFINITIONS_TOPIC),
                 Checks.notBlank(config, KafkaOptions.ACTIVATION_DLQ_TOPIC),
+                Checks.notBlank(config, KafkaOptions.IDENTITY_LOOP_TOPIC),
                 Checks.notBlank(config, KafkaOptions.TRANSACTIONAL_ID_PREFIX),
                 Checks.positiveDuration(config, KafkaOptions.TRANSACTION_TIMEOUT),
                 Map.copyOf(clientProperties));

@@ -23,7 +23,10 @@ public final class IdentityOptions {
                     .withDescription(
                             "How the identity graph is kept: SINGLE, one key per tenant with"
                                     + " synchronous merges (exact, does not scale within a"
-                                    + " tenant).");
+                                    + " tenant); DISTRIBUTED, keyed by identifier, event and"
+                                    + " profile with merges through the identity loop topic"
+                                    + " (scales out; identity only so far: no tenants, computed"
+                                    + " traits or audiences yet).");
 
     public static final ConfigOption<List<String>> PRIORITIES =
             key("cdp.identity.priorities")
@@ -123,7 +126,8 @@ public final class IdentityOptions {
 
     /** How the identity graph is kept. */
     public enum IdentityMode {
-        SINGLE
+        SINGLE,
+        DISTRIBUTED
     }
 
     private IdentityOptions() {}

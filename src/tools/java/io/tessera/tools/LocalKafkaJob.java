@@ -40,6 +40,7 @@ public final class LocalKafkaJob {
                 config.kafka().definitionsTopic(),
                 config.kafka().rejectedDefinitionsTopic(),
                 config.kafka().activationDlqTopic());
+        kafka.createTopics(2, config.kafka().identityLoopTopic());
     }
 
     /**

@@ -19,6 +19,15 @@ public record ClusterId(long createdAt, String founder)
         return byTime != 0 ? byTime : founder.compareTo(other.founder);
     }
 
+    /** The id of its text form, {@code createdAt/founder}. */
+    public static ClusterId parse(String text) {
+        int slash = text.indexOf('/');
+        if (slash < 1) {
+            throw new IllegalArgumentException("not a cluster id: " + text);
+        }
+        return new ClusterId(Long.parseLong(text.substring(0, slash)), text.substring(slash + 1));
+    }
+
     /** The smaller (older) of two ids. */
     public static ClusterId min(ClusterId a, ClusterId b) {
         return a.compareTo(b) <= 0 ? a : b;

@@ -1,0 +1,76 @@
+package io.tessera.identity.distributed;
+
+import io.tessera.identity.ProfileState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A cluster as Flink keeps it in state: {@link ClusterState} in POJO form, cluster ids as their
+ * text and buffered messages as loop records.
+ */
+public class ClusterRecord {
+    public boolean tombstone;
+    public String forward;
+    public List<String> members = new ArrayList<>();
+    public ProfileState state;
+    public List<String> absorbed = new ArrayList<>();
+    public Map<String, Reservation> reserved = new TreeMap<>();
+    public String lockedOn;
+    public List<String> fallbacks = new ArrayList<>();
+    public byte[] carried;
+    public List<byte[]> buffer = new ArrayList<>();
+    public boolean unhealthy;
+    public boolean announced;
+
+    /** A POJO needs a public no-argument constructor. */
+    public ClusterRecord() {}
+
+    /** The record of a cluster's state. */
+    public static ClusterRecord of(
+            ClusterId self,
+            ClusterState<io.tessera.model.CustomerEvent, ProfileState> s,
+            LoopCodec<io.tessera.model.CustomerEvent, ProfileState> codec) {
+        ClusterRecord r = new ClusterRecord();
+        Address here = Address.cluster(self);
+        r.tombstone = s.tombstone;
+        r.forward = s.forward == null ? null : s.forward.toString();
+        r.members = new ArrayList<>(s.members);
+        r.state = s.state;
+        s.absorbed.forEach(id -> r.absorbed.add(id.toString()));
+        s.reserved.forEach((id, reservation) -> r.reserved.put(id.toString(), reservation));
+        r.lockedOn = s.lockedOn == null ? null : s.lockedOn.toString();
+        s.fallbacks.forEach(id -> r.fallbacks.add(id.toString()));
+        r.carried = s.carried == null ? null : codec.encode(here, s.carried);
+        s.buffer.forEach(message -> r.buffer.add(codec.encode(here, message)));
+        r.unhealthy = s.unhealthy;
+        r.announced = s.announced;
+        return r;
+    }
+
+    /** The cluster's state again. */
+    @SuppressWarnings("unchecked")
+    public ClusterState<io.tessera.model.CustomerEvent, ProfileState> state(
+            LoopCodec<io.tessera.model.CustomerEvent, ProfileState> codec) {
+        ClusterState<io.tessera.model.CustomerEvent, ProfileState> s = new ClusterState<>();
+        s.tombstone = tombstone;
+        s.forward = forward == null ? null : ClusterId.parse(forward);
+        s.members = new TreeSet<>(members);
+        s.state = state;
+        absorbed.forEach(id -> s.absorbed.add(ClusterId.parse(id)));
+        reserved.forEach((id, reservation) -> s.reserved.put(ClusterId.parse(id), reservation));
+        s.lockedOn = lockedOn == null ? null : ClusterId.parse(lockedOn);
+        fallbacks.forEach(id -> s.fallbacks.add(ClusterId.parse(id)));
+        s.carried =
+                carried == null
+                        ? null
+                        : (Message.Contribute<io.tessera.model.CustomerEvent, ProfileState>)
+                                codec.decode(carried).message();
+        buffer.forEach(record -> s.buffer.add(codec.decode(record).message()));
+        s.unhealthy = unhealthy;
+        s.announced = announced;
+        return s;
+    }
+}

@@ -79,6 +79,7 @@ final class ActivationFunction
         }
         if (coalesceMillis == 0) {
             emit(planner.plan(current, target, update.profileId(), now), out);
+            emit(planner.waitingEvents(current, update.profileId(), now), out);
         } else {
             if (current.pending == null) {
                 ctx.timerService().registerProcessingTimeTimer(now + coalesceMillis);
@@ -91,20 +92,25 @@ final class ActivationFunction
     @Override
     public void processElement2(ResolvedEvent event, Context ctx, Collector<EdgeRequest> out)
             throws Exception {
+        if (!planner.forwards(event.event())) {
+            return;
+        }
         String messageId = event.event().messageId();
         if (forwarded.contains(messageId)) {
             return; // forwarded already (a replayed message)
         }
+        ActivationState current = current();
         EdgeRequest request =
                 planner.event(
-                        current(),
+                        current,
                         event.event(),
                         event.profileId(),
                         ctx.timerService().currentProcessingTime());
+        forwarded.put(messageId, true);
         if (request != null) {
-            forwarded.put(messageId, true);
             out.collect(request);
         }
+        state.update(current);
     }
 
     @Override
@@ -115,6 +121,7 @@ final class ActivationFunction
             return; // removed meanwhile
         }
         emit(planner.plan(current, current.pending, ctx.getCurrentKey(), timestamp), out);
+        emit(planner.waitingEvents(current, ctx.getCurrentKey(), timestamp), out);
         state.update(current);
     }
 

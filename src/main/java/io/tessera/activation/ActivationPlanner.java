@@ -23,6 +23,9 @@ public final class ActivationPlanner implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Most events kept for a profile that has no Personalize user yet. */
+    public static final int MAX_WAITING_EVENTS = 100;
+
     private final ActivationSettings settings;
     private final AttributeMap attributes;
 
@@ -143,9 +146,15 @@ public final class ActivationPlanner implements Serializable {
         return requests;
     }
 
+    /** Whether the event is one of the configured track events forwarded to Personalize. */
+    public boolean forwards(CustomerEvent event) {
+        return "track".equals(event.type()) && settings.eventKeys().containsKey(event.event());
+    }
+
     /**
-     * The event forwarded to {@code /events}, or null when it is not a configured track event or
-     * the profile is not activated.
+     * The event forwarded to {@code /events}, or null when it is not a configured track event, the
+     * profile does not consent, or it has no Personalize user yet: then the event waits in the
+     * state for the profile's snapshot ({@link #waitingEvents}).
      */
     public EdgeRequest event(
             ActivationState state, CustomerEvent event, String profileId, long now) {
@@ -156,11 +165,33 @@ public final class ActivationPlanner implements Serializable {
         ActivationTarget latest = state.pending;
         String user = latest != null ? latest.primary : state.primary;
         boolean consented = latest != null ? latest.consented : state.consented;
-        if (user == null || !consented) {
+        if (user == null) {
+            // its profile's snapshot (which names the user) may come after the event: keep it
+            if (state.waitingEvents.size() >= MAX_WAITING_EVENTS) {
+                state.waitingEvents.remove(0);
+            }
+            state.waitingEvents.add(key);
             return null;
         }
+        return consented ? events(profileId, user, List.of(key), now) : null;
+    }
+
+    /**
+     * The events that waited for the profile's Personalize user, now that it has one (none when it
+     * has not, or does not consent).
+     */
+    public List<EdgeRequest> waitingEvents(ActivationState state, String profileId, long now) {
+        if (state.primary == null || state.waitingEvents.isEmpty()) {
+            return List.of();
+        }
+        List<String> keys = List.copyOf(state.waitingEvents);
+        state.waitingEvents.clear();
+        return state.consented ? List.of(events(profileId, state.primary, keys, now)) : List.of();
+    }
+
+    private static EdgeRequest events(String profileId, String user, List<String> keys, long now) {
         ArrayNode body = JSON.createArrayNode();
-        body.addObject().put("type", "EVENT").put("eventKey", key);
+        keys.forEach(key -> body.addObject().put("type", "EVENT").put("eventKey", key));
         return new EdgeRequest(profileId, EdgeRequest.EVENTS, user, body.toString(), now);
     }
 

@@ -22,6 +22,12 @@ public class ActivationState {
     /** Whether the profile's latest consent preferences allow activation. */
     public boolean consented = true;
 
+    /**
+     * Event keys of forwarded track events that came before the profile had a Personalize user
+     * (oldest first, at most {@link ActivationPlanner#MAX_WAITING_EVENTS}).
+     */
+    public List<String> waitingEvents = new ArrayList<>();
+
     /** The profile as last seen, not yet activated (coalescing), or null. */
     public ActivationTarget pending;
 

@@ -122,6 +122,11 @@ class ActivationPlannerTest {
         assertEquals(
                 List.of("PATCH u1 {\"cdp_aud_cart_abandoner_30m\":false,\"cdp_orders\":2}"),
                 describe(planner.plan(state, planner.target(profile), "P1", 2)));
+        assertEquals(
+                List.of("EVENTS u1 [{\"type\":\"EVENT\",\"eventKey\":\"purchase\"}]"),
+                describe(planner.waitingEvents(state, "P1", 2)),
+                "the order that came first goes out once the profile has a user");
+        assertTrue(planner.waitingEvents(state, "P1", 3).isEmpty(), "once");
     }
 
     @Test

@@ -105,6 +105,26 @@ class ReplayITCase {
     }
 
     @Test
+    @Timeout(180)
+    void stitchesAcceptanceA6InDistributedMode(@TempDir Path dir) throws Exception {
+        Path events = dir.resolve("a6.jsonl");
+        Files.write(events, AcceptanceA6.messages());
+        Path out = dir.resolve("out");
+
+        ReplayCommand.Summary summary =
+                ReplayCommand.run(events, out, new String[] {"--cdp.identity.mode", "DISTRIBUTED"});
+
+        Map<String, JsonNode> profiles = new java.util.TreeMap<>();
+        read(out.resolve("profiles.jsonl")).forEach(p -> profiles.put(p.get("id").asText(), p));
+        AcceptanceA6.check(
+                profiles,
+                read(out.resolve("merges.jsonl")),
+                read(out.resolve("rejected-links.jsonl")),
+                read(out.resolve("dead-letters.jsonl")));
+        assertEquals(2, summary.profiles());
+    }
+
+    @Test
     @Timeout(120)
     void dryRunsDefinitionsUntilATimeAsAcceptanceA1(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");

@@ -11,6 +11,7 @@ import io.tessera.config.ConfigArguments;
 import io.tessera.config.TesseraConfig;
 import io.tessera.connect.KafkaOptions;
 import io.tessera.identity.IdentityJson;
+import io.tessera.identity.IdentityOptions;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.ingest.CustomerEventJson;
 import io.tessera.ingest.DeadLetter;
@@ -35,9 +36,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -49,6 +53,7 @@ public final class ReplayCommand {
             """
             Usage: ./tessera replay --events FILE.jsonl [--out DIR] [--definitions FILE]
                                     [--updates FILE.jsonl] [--until TIME]
+                                    [--identity-mode single|distributed]
                                     [--config cdp.yaml] [--cdp.option value ...]
 
             Runs the real pipeline over a file of Segment messages (one message or batch
@@ -63,6 +68,8 @@ public final class ReplayCommand {
               audience-transitions.jsonl  each Audience Entered / Exited
               activations.jsonl     each Edge API request the job would send to Personalize
                                     (method, path, headers, body), without coalescing
+            With --identity-mode distributed the replay starts an in-process Kafka broker
+            for the identity loop and runs until every record is resolved and the loop is quiet.
             then prints the counts and each audience's size: a dry run of definitions
             (--definitions, cdp.definition/v1) before they are published. Time is event time:
             at the end, time advances to --until (ISO-8601, e.g. 2025-02-01T00:00:00Z) if given,
@@ -120,7 +127,9 @@ public final class ReplayCommand {
     static void main(String[] args, PrintStream out) throws Exception {
         CommandLine line =
                 CommandLine.parse(
-                        args, Set.of("events", "out", "definitions", "updates", "until"), Set.of());
+                        args,
+                        Set.of("events", "out", "definitions", "updates", "until", "identity-mode"),
+                        Set.of());
         Path events = Path.of(line.require("events"));
         if (!Files.isRegularFile(events)) {
             throw new CommandLine.UsageException("no such file: " + events);
@@ -148,8 +157,18 @@ public final class ReplayCommand {
                         definitions == null ? null : Path.of(definitions),
                         updates == null ? List.of() : scheduledUpdates(Path.of(updates)),
                         until,
-                        line.jobArgs());
+                        withIdentityMode(line));
         print(summary, events, outDir, out);
+    }
+
+    /** The job options, with {@code --identity-mode M} as {@code --cdp.identity.mode M}. */
+    private static String[] withIdentityMode(CommandLine line) {
+        List<String> args = new java.util.ArrayList<>(List.of(line.jobArgs()));
+        if (line.has("identity-mode")) {
+            args.add("--" + IdentityOptions.MODE.key());
+            args.add(line.get("identity-mode", null).toUpperCase(java.util.Locale.ROOT));
+        }
+        return args.toArray(new String[0]);
     }
 
     /** Replays the file without definitions, up to its last event. */
@@ -211,6 +230,26 @@ public final class ReplayCommand {
             options.set(ProfileOptions.DEFINITIONS, definitions.toString());
         }
         options.addAll(ConfigArguments.parse(jobArgs));
+        boolean distributed =
+                options.get(IdentityOptions.MODE) == IdentityOptions.IdentityMode.DISTRIBUTED;
+        if (!distributed) {
+            return run(events, outDir, options, updates, until, null);
+        }
+        // Distributed identity sends its merges through a Kafka topic: a broker of its own.
+        try (EmbeddedKafka loop = EmbeddedKafka.start()) {
+            options.set(KafkaOptions.BOOTSTRAP_SERVERS, loop.bootstrapServers());
+            return run(events, outDir, options, updates, until, loop);
+        }
+    }
+
+    private static Summary run(
+            Path events,
+            Path outDir,
+            Configuration options,
+            List<ScheduledUpdate> updates,
+            Instant until,
+            EmbeddedKafka loop)
+            throws Exception {
         TesseraConfig parsed = TesseraConfig.from(options);
         SegmentMessageParser parser = new SegmentMessageParser(parsed.ingest(), Clock.systemUTC());
         long horizon = until != null ? until.toEpochMilli() : lastEventTime(events, parser);
@@ -242,8 +281,13 @@ public final class ReplayCommand {
             Files.deleteIfExists(file);
         }
 
+        if (loop != null) {
+            loop.createTopics(2, config.kafka().identityLoopTopic());
+        }
+        // Distributed identity commits its loop with checkpoints; a plain replay needs none.
         StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(LocalJobConfig.create(1, null));
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        LocalJobConfig.create(1, loop == null ? null : Duration.ofMillis(300)));
         FileSource<IngestRecord> source =
                 FileSource.forRecordStreamFormat(
                                 new SegmentFileFormat(events.getFileName().toString(), parser),
@@ -268,9 +312,13 @@ public final class ReplayCommand {
                         new JsonLinesFileSink<>(
                                 activationsOut, new RecordedRequest(config.activation())::describe),
                         null));
-        JobExecutionResult result = env.execute("tessera-replay");
-
-        Long duplicates = result.getAccumulatorResult(DeduplicateFunction.DUPLICATES_ACCUMULATOR);
+        Long duplicates;
+        if (loop == null) {
+            JobExecutionResult result = env.execute("tessera-replay");
+            duplicates = result.getAccumulatorResult(DeduplicateFunction.DUPLICATES_ACCUMULATOR);
+        } else {
+            duplicates = runUntilSettled(env, events, eventsOut, deadLettersOut, loop, config);
+        }
         Map<String, Long> audienceSizes = new TreeMap<>();
         config.profile().definitions().audiences().forEach(a -> audienceSizes.put(a.id(), 0L));
         long profiles =
@@ -302,6 +350,46 @@ public final class ReplayCommand {
         ObjectNode describe(EdgeRequest request) {
             return EdgeApi.describe(request, settings);
         }
+    }
+
+    /**
+     * Runs a job whose loop source never ends: until every input record has an outcome (an accepted
+     * event, a dead letter or a dropped duplicate) and the loop topic has been quiet for two
+     * seconds, then cancels it. Returns the duplicates dropped.
+     */
+    private static long runUntilSettled(
+            StreamExecutionEnvironment env,
+            Path events,
+            Path eventsOut,
+            Path deadLettersOut,
+            EmbeddedKafka loop,
+            TesseraConfig config)
+            throws Exception {
+        JobClient job = env.executeAsync("tessera-replay");
+        long records = countLines(events);
+        long duplicates = 0;
+        try (var reader = loop.committedReader(config.kafka().identityLoopTopic())) {
+            int quiet = 0;
+            while (quiet < 4) {
+                JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+                if (status.isGloballyTerminalState()) {
+                    job.getJobExecutionResult().get(10, TimeUnit.SECONDS); // throws its failure
+                    throw new IllegalStateException("the replay job ended " + status);
+                }
+                Object counted =
+                        job.getAccumulators()
+                                .get(10, TimeUnit.SECONDS)
+                                .get(DeduplicateFunction.DUPLICATES_ACCUMULATOR);
+                duplicates = counted == null ? 0 : ((Number) counted).longValue();
+                boolean read =
+                        countLines(eventsOut) + countLines(deadLettersOut) + duplicates >= records;
+                boolean loopQuiet = reader.poll(Duration.ofMillis(500)).isEmpty();
+                quiet = read && loopQuiet ? quiet + 1 : 0;
+            }
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+        return duplicates;
     }
 
     /** The latest event time of the file's accepted messages (the default end of time). */

@@ -1,7 +1,5 @@
 package io.tessera;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.config.TesseraConfig;
 import io.tessera.tools.LocalFlink;
 import io.tessera.tools.LocalKafkaJob;
@@ -9,10 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the compacted profiles topic, the merges topic, the rejected links and the dead letters.
  */
 class IdentityITCase {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension static final MiniClusterExtension FLINK = LocalFlink.miniCluster();
 
@@ -55,31 +49,9 @@ class IdentityITCase {
         LocalKafkaJob.build(config, 2, Duration.ofMillis(300), true, null).execute("identity-it");
 
         AcceptanceA6.check(
-                compacted(config.kafka().profilesTopic()),
-                values(config.kafka().profileMergesTopic()),
-                values(config.kafka().rejectedLinksTopic()),
-                values(config.kafka().eventsDlqTopic()));
-    }
-
-    /** What a compacted topic holds: the last value per key, tombstones removing the key. */
-    private static Map<String, JsonNode> compacted(String topic) throws Exception {
-        Map<String, JsonNode> latest = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : KAFKA.broker().readAll(topic)) {
-            String key = new String(record.key(), StandardCharsets.UTF_8);
-            if (record.value() == null) {
-                latest.remove(key);
-            } else {
-                latest.put(key, JSON.readTree(record.value()));
-            }
-        }
-        return latest;
-    }
-
-    private static List<JsonNode> values(String topic) throws Exception {
-        List<JsonNode> values = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : KAFKA.broker().readAll(topic)) {
-            values.add(JSON.readTree(record.value()));
-        }
-        return values;
+                OutputTopics.compacted(KAFKA.broker(), config.kafka().profilesTopic()),
+                OutputTopics.values(KAFKA.broker(), config.kafka().profileMergesTopic()),
+                OutputTopics.values(KAFKA.broker(), config.kafka().rejectedLinksTopic()),
+                OutputTopics.values(KAFKA.broker(), config.kafka().eventsDlqTopic()));
     }
 }

@@ -1,0 +1,94 @@
+package io.tessera;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tessera.config.TesseraConfig;
+import io.tessera.tools.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** What the integration tests read back from the job's topics, and how they feed it. */
+final class OutputTopics {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private OutputTopics() {}
+
+    /** What a compacted topic holds: the last value per key, tombstones removing the key. */
+    static Map<String, JsonNode> compacted(EmbeddedKafka kafka, String topic) throws IOException {
+        Map<String, JsonNode> latest = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : kafka.readAll(topic)) {
+            String key = new String(record.key(), StandardCharsets.UTF_8);
+            if (record.value() == null) {
+                latest.remove(key);
+            } else {
+                latest.put(key, JSON.readTree(record.value()));
+            }
+        }
+        return latest;
+    }
+
+    /** Every committed value of a topic, as JSON. */
+    static List<JsonNode> values(EmbeddedKafka kafka, String topic) throws IOException {
+        List<JsonNode> values = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : kafka.readAll(topic)) {
+            values.add(JSON.readTree(record.value()));
+        }
+        return values;
+    }
+
+    /** One Segment message on the events topic, under one key so the broker keeps the order. */
+    static void send(EmbeddedKafka kafka, TesseraConfig config, String message) throws Exception {
+        kafka.send(
+                config.kafka().eventsTopic(),
+                List.of(
+                        new ProducerRecord<>(
+                                config.kafka().eventsTopic(),
+                                "ann".getBytes(StandardCharsets.UTF_8),
+                                message.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /**
+     * Waits until no new record is committed to the identity loop topic for two seconds (several
+     * checkpoints): the merges under way have gone round. Blocks on the broker, not on a timer.
+     */
+    static void awaitQuietLoop(EmbeddedKafka kafka, TesseraConfig config) {
+        try (KafkaConsumer<byte[], byte[]> loop =
+                kafka.committedReader(config.kafka().identityLoopTopic())) {
+            int quiet = 0;
+            while (quiet < 4) {
+                quiet = loop.poll(Duration.ofMillis(500)).isEmpty() ? quiet + 1 : 0;
+            }
+        }
+    }
+
+    /**
+     * Checks acceptance A6 on the job's topics, again after each quiet loop until it holds or a
+     * minute has passed (outputs commit with checkpoints).
+     */
+    static void awaitAcceptanceA6(EmbeddedKafka kafka, TesseraConfig config) throws IOException {
+        AssertionError last = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                AcceptanceA6.check(
+                        compacted(kafka, config.kafka().profilesTopic()),
+                        values(kafka, config.kafka().profileMergesTopic()),
+                        values(kafka, config.kafka().rejectedLinksTopic()),
+                        values(kafka, config.kafka().eventsDlqTopic()));
+                return;
+            } catch (AssertionError notYet) {
+                last = notYet;
+                awaitQuietLoop(kafka, config);
+            }
+        }
+        throw last;
+    }
+}

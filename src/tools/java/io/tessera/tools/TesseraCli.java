@@ -23,7 +23,7 @@ public final class TesseraCli {
               definitions validate FILE
                         check trait and audience definitions with the job's validator
               simulator run the Personalize Edge API simulator alone
-              bench     measure: bench identity | profile | sequences | activation
+              bench     measure: bench identity | profile | sequences | activation | distributed
 
             Run ./tessera COMMAND --help for a command's options.
             """;
@@ -51,7 +51,9 @@ public final class TesseraCli {
                                     + "\n"
                                     + SequenceBench.USAGE
                                     + "\n"
-                                    + ActivationBench.USAGE;
+                                    + ActivationBench.USAGE
+                                    + "\n"
+                                    + DistributedBench.USAGE;
                     case "definitions" -> DefinitionsCommand.USAGE;
                     case "simulator" -> SimulatorCommand.USAGE;
                     default -> null;
@@ -105,10 +107,11 @@ public final class TesseraCli {
             case "profile" -> ProfileBench.main(rest, out);
             case "sequences" -> SequenceBench.main(rest, out);
             case "activation" -> ActivationBench.main(rest, out);
+            case "distributed" -> DistributedBench.main(rest, out);
             default ->
                     throw new CommandLine.UsageException(
                             "name what to measure: bench identity | profile | sequences |"
-                                    + " activation");
+                                    + " activation | distributed");
         }
     }
 

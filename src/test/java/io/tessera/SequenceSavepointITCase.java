@@ -81,9 +81,12 @@ class SequenceSavepointITCase {
         JobClient resumed = restored.executeAsync("sequence-after-restore");
         List<JsonNode> entered = List.of();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (entered.isEmpty() && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(200);
-            entered = enteredCartAbandoners();
+        try (var transitions =
+                KAFKA.broker().committedReader(config.kafka().audienceTransitionsTopic())) {
+            while (entered.isEmpty() && System.nanoTime() < deadline) {
+                transitions.poll(java.time.Duration.ofMillis(200)); // blocks until something
+                entered = enteredCartAbandoners(); // commits, or 200 ms pass
+            }
         }
         resumed.cancel().get(30, TimeUnit.SECONDS);
 
@@ -118,7 +121,9 @@ class SequenceSavepointITCase {
             if (ids.size() >= count) {
                 return;
             }
-            TimeUnit.MILLISECONDS.sleep(200);
+            try (var profiles = KAFKA.broker().committedReader(config.kafka().profilesTopic())) {
+                profiles.poll(java.time.Duration.ofMillis(200)); // blocks on the broker
+            }
         }
         throw new AssertionError("the job did not process the first events in time");
     }

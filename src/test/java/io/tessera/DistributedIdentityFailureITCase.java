@@ -32,14 +32,7 @@ class DistributedIdentityFailureITCase {
     @Timeout(240)
     void aTaskManagerLostInTheMiddleOfAMergeChangesNothing(@InjectMiniCluster MiniCluster flink)
             throws Exception {
-        TesseraConfig config =
-                LocalKafkaJob.config(
-                        KAFKA.broker(),
-                        "--cdp.kafka.starting-offsets",
-                        "EARLIEST",
-                        "--cdp.identity.mode",
-                        "DISTRIBUTED");
-        LocalKafkaJob.createTopics(KAFKA.broker(), config, 2);
+        TesseraConfig config = OutputTopics.distributedIdentity(KAFKA.broker());
         List<String> a6 = AcceptanceA6.messages();
 
         StreamExecutionEnvironment env =

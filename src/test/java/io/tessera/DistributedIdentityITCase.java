@@ -26,14 +26,7 @@ class DistributedIdentityITCase {
     @Test
     @Timeout(180)
     void stitchesAcceptanceA6ThroughTheLoop() throws Exception {
-        TesseraConfig config =
-                LocalKafkaJob.config(
-                        KAFKA.broker(),
-                        "--cdp.kafka.starting-offsets",
-                        "EARLIEST",
-                        "--cdp.identity.mode",
-                        "DISTRIBUTED");
-        LocalKafkaJob.createTopics(KAFKA.broker(), config, 2);
+        TesseraConfig config = OutputTopics.distributedIdentity(KAFKA.broker());
         JobClient job =
                 LocalKafkaJob.build(config, 2, Duration.ofMillis(300), false, null)
                         .executeAsync("distributed-identity-it");

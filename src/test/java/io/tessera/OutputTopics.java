@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.config.TesseraConfig;
 import io.tessera.tools.EmbeddedKafka;
+import io.tessera.tools.LocalKafkaJob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +21,19 @@ final class OutputTopics {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private OutputTopics() {}
+
+    /** The job's options in distributed identity mode on the broker, its topics created. */
+    static TesseraConfig distributedIdentity(EmbeddedKafka kafka) throws Exception {
+        TesseraConfig config =
+                LocalKafkaJob.config(
+                        kafka,
+                        "--cdp.kafka.starting-offsets",
+                        "EARLIEST",
+                        "--cdp.identity.mode",
+                        "DISTRIBUTED");
+        LocalKafkaJob.createTopics(kafka, config, 2);
+        return config;
+    }
 
     /** What a compacted topic holds: the last value per key, tombstones removing the key. */
     static Map<String, JsonNode> compacted(EmbeddedKafka kafka, String topic) throws IOException {

@@ -76,7 +76,7 @@ public final class ClusterActor<E, A> {
                 // what it proposed must stay what it holds: a loser arriving now goes on with it
                 s.buffer.add(absorb);
             } else {
-                onAbsorb(self, s, absorb);
+                onAbsorb(self, s, absorb, out);
             }
         } else {
             throw new IllegalArgumentException("a Cluster cannot take " + message);
@@ -195,12 +195,10 @@ public final class ClusterActor<E, A> {
                         uniqueOfMembers(s),
                         reserved,
                         new TreeSet<>(s.absorbed),
-                        new TreeMap<>(s.reserved)));
+                        new TreeMap<>(s.reserved),
+                        s.announced));
         for (String member : s.members) {
             out.send(Address.directory(member), new Message.Repoint<>(winner));
-        }
-        if (s.announced) {
-            out.merged(self, winner);
         }
         List<Message<E, A>> buffered = new ArrayList<>();
         if (s.carried != null) {
@@ -219,7 +217,8 @@ public final class ClusterActor<E, A> {
         }
     }
 
-    private void onAbsorb(ClusterId self, ClusterState<E, A> s, Message.Absorb<E, A> absorb) {
+    private void onAbsorb(
+            ClusterId self, ClusterState<E, A> s, Message.Absorb<E, A> absorb, Outbox<E, A> out) {
         if (!s.absorbed.add(absorb.from())) {
             throw new IllegalStateException(self + " absorbed " + absorb.from() + " twice");
         }
@@ -241,6 +240,10 @@ public final class ClusterActor<E, A> {
         s.members.addAll(absorb.members());
         ops.absorb(s.state, absorb.state());
         s.announced = true;
+        if (absorb.announced()) {
+            // published where the loser landed, so the alias log never names a passing cluster
+            out.merged(absorb.from(), self);
+        }
         if (!absorb.reserved() && breaksLimits(s)) {
             s.unhealthy = true;
         }

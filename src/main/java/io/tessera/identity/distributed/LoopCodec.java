@@ -89,6 +89,7 @@ public final class LoopCodec<E, A> implements Serializable {
             json.put("reserved", m.reserved());
             json.set("absorbed", ids(new ArrayList<>(m.absorbed())));
             json.set("pending", reservations(m.pending()));
+            json.put("announced", m.announced());
         } else if (message instanceof Message.Repoint<E, A> m) {
             json.set("cluster", id(m.cluster()));
         } else if (message instanceof Message.Init<E, A> m) {
@@ -181,7 +182,8 @@ public final class LoopCodec<E, A> implements Serializable {
                                         stringMap(json.path("unique")),
                                         json.path("reserved").asBoolean(),
                                         new TreeSet<>(ids(json.path("absorbed"))),
-                                        reservations(json.path("pending")));
+                                        reservations(json.path("pending")),
+                                        json.path("announced").asBoolean(true));
                         case "Repoint" -> new Message.Repoint<>(id(json.get("cluster")));
                         case "Init" -> new Message.Init<>(json.path("identifier").asText());
                         case "Event" ->

@@ -69,6 +69,8 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      * @param reserved whether the winner reserved room for it (it proposed; not the fast path)
      * @param absorbed the clusters it had absorbed itself, transitively (their reservations end)
      * @param pending its reservations for losers whose absorb has not reached it
+     * @param announced whether it ever showed as a profile: the cluster that takes it in publishes
+     *     the merge, naming itself
      */
     record Absorb<E, A>(
             ClusterId from,
@@ -77,7 +79,8 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             Map<String, String> unique,
             boolean reserved,
             Set<ClusterId> absorbed,
-            Map<ClusterId, Reservation> pending)
+            Map<ClusterId, Reservation> pending,
+            boolean announced)
             implements Message<E, A> {}
 
     /** To a Directory: its identifier now belongs to {@code cluster} (if older than its own). */

@@ -56,7 +56,8 @@ class JobTypesCodecTest {
                                                         Map.of("user_id", "u1"),
                                                         false,
                                                         new TreeSet<>(),
-                                                        new java.util.TreeMap<>())))
+                                                        new java.util.TreeMap<>(),
+                                                        true)))
                                 .message();
 
         assertEquals(event.toString(), contribute.payload().toString());

@@ -57,9 +57,8 @@ class LoopCodecTest {
                                 true,
                                 new TreeSet<>(Set.of(new ClusterId(3_000, "device_id:d1"))),
                                 new TreeMap<>(
-                                        Map.of(
-                                                new ClusterId(4_000, "device_id:d2"),
-                                                RESERVATION)))),
+                                        Map.of(new ClusterId(4_000, "device_id:d2"), RESERVATION)),
+                                true)),
                 new LoopCodec.Envelope<>(
                         Address.directory("anonymous_id:a1"), new Message.Repoint<>(OLD)),
                 new LoopCodec.Envelope<>(Address.cluster(OLD), new Message.Init<>("email:x@y.io")),

@@ -144,6 +144,29 @@ class MergeProtocolTest {
         // 7. every tombstone forwards, strictly decreasing, to a live profile (resolve checks it)
         sim.allClusters().keySet().forEach(sim::live);
 
+        // 9. every profile ever shown resolves through the published merges (the alias log) to
+        // the live profile it went into; a cluster never shown published nothing
+        Map<String, String> alias = new TreeMap<>();
+        for (String[] merge : sim.merges()) {
+            assertTrue(alias.put(merge[0], merge[1]) == null, merge[0] + " merged twice");
+        }
+        sim.allClusters()
+                .forEach(
+                        (id, state) -> {
+                            String current = id.toString();
+                            if (state.announced) {
+                                while (alias.containsKey(current)) {
+                                    current = alias.get(current);
+                                }
+                                assertEquals(
+                                        sim.live(id).toString(),
+                                        current,
+                                        id + " does not resolve through the alias log");
+                            } else {
+                                assertTrue(!alias.containsKey(current), id + " was never shown");
+                            }
+                        });
+
         // 6. every event counted once, in exactly one live profile
         Map<String, Long> counted = new TreeMap<>();
         live.values()

@@ -142,7 +142,7 @@ public final class Topology {
             resolved =
                     DistributedIdentityStage.resolveProfiles(
                             ingested.events(),
-                            config.identity().rules(),
+                            config.identity(),
                             KafkaConnectors.identityLoopSource(config.kafka()),
                             KafkaConnectors.identityLoopSink(config.kafka()));
         } else {

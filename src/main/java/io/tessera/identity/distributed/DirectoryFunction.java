@@ -1,26 +1,43 @@
 package io.tessera.identity.distributed;
 
+import io.tessera.identity.IdentityRules;
 import io.tessera.identity.ProfileState;
 import io.tessera.model.CustomerEvent;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-/** The Directory actor, keyed by identifier: its cluster in keyed state. */
+/**
+ * The Directory actor, keyed by identifier: its cluster in keyed state. Identifiers of expiring
+ * types (anonymous ids, device ids) keep theirs in a second state with a time-to-live renewed
+ * whenever they are seen: one not seen for the TTL starts a new profile when it comes back.
+ */
 final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Routed> {
     private static final long serialVersionUID = 1L;
 
-    /** State name; part of the savepoint format. */
+    /** State names; part of the savepoint format. */
     static final String CLUSTER = "directory-cluster";
 
-    private final LoopCodec<CustomerEvent, ProfileState> codec;
-    private transient ValueState<ClusterId> cluster;
+    static final String EXPIRING_CLUSTER = "directory-cluster-expiring";
 
-    DirectoryFunction(LoopCodec<CustomerEvent, ProfileState> codec) {
+    private final LoopCodec<CustomerEvent, ProfileState> codec;
+    private final IdentityRules rules;
+    private final Duration expiringTtl;
+    private transient ValueState<ClusterId> cluster;
+    private transient ValueState<ClusterId> expiringCluster;
+
+    DirectoryFunction(
+            LoopCodec<CustomerEvent, ProfileState> codec,
+            IdentityRules rules,
+            Duration expiringTtl) {
         this.codec = codec;
+        this.rules = rules;
+        this.expiringTtl = expiringTtl;
     }
 
     @Override
@@ -30,18 +47,28 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
                         .getState(
                                 new ValueStateDescriptor<>(
                                         CLUSTER, TypeInformation.of(ClusterId.class)));
+        ValueStateDescriptor<ClusterId> expiring =
+                new ValueStateDescriptor<>(EXPIRING_CLUSTER, TypeInformation.of(ClusterId.class));
+        expiring.enableTimeToLive(
+                StateTtlConfig.newBuilder(expiringTtl)
+                        .setUpdateType(StateTtlConfig.UpdateType.OnReadAndWrite)
+                        .build());
+        expiringCluster = getRuntimeContext().getState(expiring);
     }
 
     @Override
     public void processElement(Routed routed, Context ctx, Collector<Routed> out) throws Exception {
+        String identifier = ctx.getCurrentKey();
+        ValueState<ClusterId> state =
+                rules.type(MergeRules.typeOf(identifier)).expiring() ? expiringCluster : cluster;
         ClusterId after =
                 DirectoryActor.handle(
-                        ctx.getCurrentKey(),
-                        cluster.value(),
+                        identifier,
+                        state.value(),
                         codec.decode(routed.record).message(),
                         new CollectingOutbox<>(codec, out));
         if (after != null) {
-            cluster.update(after);
+            state.update(after);
         }
     }
 }

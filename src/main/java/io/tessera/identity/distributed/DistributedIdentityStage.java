@@ -3,6 +3,7 @@ package io.tessera.identity.distributed;
 import io.tessera.definitions.DefinitionRejection;
 import io.tessera.identity.IdentityOutputs;
 import io.tessera.identity.IdentityRules;
+import io.tessera.identity.IdentitySettings;
 import io.tessera.identity.IdentityStage;
 import io.tessera.identity.ProfileState;
 import io.tessera.model.CustomerEvent;
@@ -41,9 +42,10 @@ public final class DistributedIdentityStage {
      */
     public static IdentityStage.Resolved resolveProfiles(
             DataStream<CustomerEvent> events,
-            IdentityRules rules,
+            IdentitySettings settings,
             Source<Routed, ?, ?> loopSource,
             Sink<Routed> loopSink) {
+        IdentityRules rules = settings.rules();
         LoopCodec<CustomerEvent, ProfileState> codec =
                 new LoopCodec<>(CustomerEvent.class, ProfileState.class);
         DataStream<Routed> routed =
@@ -65,7 +67,7 @@ public final class DistributedIdentityStage {
                 only(routed, Actor.DIRECTORY, "route")
                         .union(only(loop, Actor.DIRECTORY, "loop"))
                         .keyBy(r -> r.key)
-                        .process(new DirectoryFunction(codec))
+                        .process(new DirectoryFunction(codec, rules, settings.expiringTtl()))
                         .uid(DIRECTORY_UID)
                         .name("Identity: directory");
         SingleOutputStreamOperator<Routed> gather =

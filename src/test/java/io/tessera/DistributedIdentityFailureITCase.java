@@ -44,10 +44,7 @@ class DistributedIdentityFailureITCase {
         env.configure(restarts);
         JobClient job = env.executeAsync("distributed-identity-failure");
         try {
-            for (String message : a6.subList(0, 3)) {
-                OutputTopics.send(KAFKA.broker(), config, message);
-                OutputTopics.awaitQuietLoop(KAFKA.broker(), config);
-            }
+            OutputTopics.sendSettling(KAFKA.broker(), config, a6.subList(0, 3));
             OutputTopics.send(
                     KAFKA.broker(),
                     config,
@@ -55,10 +52,7 @@ class DistributedIdentityFailureITCase {
             flink.terminateTaskManager(0).get(60, TimeUnit.SECONDS);
             flink.startTaskManager();
             OutputTopics.awaitQuietLoop(KAFKA.broker(), config);
-            for (String message : a6.subList(4, a6.size())) {
-                OutputTopics.send(KAFKA.broker(), config, message);
-                OutputTopics.awaitQuietLoop(KAFKA.broker(), config);
-            }
+            OutputTopics.sendSettling(KAFKA.broker(), config, a6.subList(4, a6.size()));
             OutputTopics.awaitAcceptanceA6(KAFKA.broker(), config);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);

@@ -33,10 +33,7 @@ class DistributedIdentityITCase {
         try {
             // The steps of A6 one after the other, each given time to settle: merges take a
             // few loop round trips, and the acceptance table reads step by step.
-            for (String message : AcceptanceA6.messages()) {
-                OutputTopics.send(KAFKA.broker(), config, message);
-                OutputTopics.awaitQuietLoop(KAFKA.broker(), config);
-            }
+            OutputTopics.sendSettling(KAFKA.broker(), config, AcceptanceA6.messages());
             OutputTopics.awaitAcceptanceA6(KAFKA.broker(), config);
             assertTrue(
                     KAFKA.broker().readAll(config.kafka().identityLoopTopic()).size() > 0,

@@ -38,10 +38,7 @@ class DistributedIdentitySavepointITCase {
         JobClient before =
                 LocalKafkaJob.build(config, 2, Duration.ofMillis(300), false, null)
                         .executeAsync("distributed-identity-before");
-        for (String message : a6.subList(0, 3)) {
-            OutputTopics.send(KAFKA.broker(), config, message);
-            OutputTopics.awaitQuietLoop(KAFKA.broker(), config);
-        }
+        OutputTopics.sendSettling(KAFKA.broker(), config, a6.subList(0, 3));
         OutputTopics.send(
                 KAFKA.broker(),
                 config,
@@ -59,10 +56,7 @@ class DistributedIdentitySavepointITCase {
         JobClient after = restored.executeAsync("distributed-identity-after");
         try {
             OutputTopics.awaitQuietLoop(KAFKA.broker(), config);
-            for (String message : a6.subList(4, a6.size())) {
-                OutputTopics.send(KAFKA.broker(), config, message);
-                OutputTopics.awaitQuietLoop(KAFKA.broker(), config);
-            }
+            OutputTopics.sendSettling(KAFKA.broker(), config, a6.subList(4, a6.size()));
             OutputTopics.awaitAcceptanceA6(KAFKA.broker(), config);
         } finally {
             after.cancel().get(30, TimeUnit.SECONDS);

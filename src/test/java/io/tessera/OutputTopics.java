@@ -69,6 +69,15 @@ final class OutputTopics {
                                 message.getBytes(StandardCharsets.UTF_8))));
     }
 
+    /** Sends the messages one at a time, each given time to settle through the loop. */
+    static void sendSettling(EmbeddedKafka kafka, TesseraConfig config, List<String> messages)
+            throws Exception {
+        for (String message : messages) {
+            send(kafka, config, message);
+            awaitQuietLoop(kafka, config);
+        }
+    }
+
     /**
      * Waits until no new record is committed to the identity loop topic for two seconds (several
      * checkpoints): the merges under way have gone round. Blocks on the broker, not on a timer.

@@ -130,22 +130,4 @@ public record ActivationSettings(
                 rateLimit,
                 consentCategory);
     }
-
-    /** The same settings with another timeout per attempt. */
-    public ActivationSettings withRequestTimeout(Duration timeout) {
-        return new ActivationSettings(
-                edgeUrl,
-                projectUid,
-                authorization,
-                userUidTypes,
-                eventKeys,
-                coalesce,
-                capacity,
-                timeout,
-                retryBudget,
-                backoffInitial,
-                backoffMax,
-                rateLimit,
-                consentCategory);
-    }
 }

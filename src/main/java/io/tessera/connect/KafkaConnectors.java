@@ -74,29 +74,17 @@ public final class KafkaConnectors {
     /** The distributed identity mode's exactly-once loop sink, keyed by the message's target. */
     public static KafkaSink<Routed> identityLoopSink(KafkaSettings kafka) {
         String topic = kafka.identityLoopTopic();
-        return KafkaSink.<Routed>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setKafkaProducerConfig(clientProperties(kafka))
-                .setRecordSerializer(
-                        // The record keeps the message's timestamp (its event's time), so a
-                        // merge read back from the loop is dated by the event that caused it.
-                        (KafkaRecordSerializationSchema<Routed>)
-                                (routed, context, timestamp) ->
-                                        new ProducerRecord<>(
-                                                topic,
-                                                null,
-                                                timestamp == null || timestamp < 0
-                                                        ? null
-                                                        : timestamp,
-                                                (routed.actor + "|" + routed.key)
-                                                        .getBytes(StandardCharsets.UTF_8),
-                                                routed.record))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-identity-loop")
-                .setProperty(
-                        "transaction.timeout.ms",
-                        Long.toString(kafka.transactionTimeout().toMillis()))
-                .build();
+        // The record keeps the message's timestamp (its event's time), so a merge read back from
+        // the loop is dated by the event that caused it.
+        KafkaRecordSerializationSchema<Routed> records =
+                (routed, context, timestamp) ->
+                        new ProducerRecord<>(
+                                topic,
+                                null,
+                                timestamp == null || timestamp < 0 ? null : timestamp,
+                                (routed.actor + "|" + routed.key).getBytes(StandardCharsets.UTF_8),
+                                routed.record);
+        return exactlyOnce(kafka, "identity-loop", records);
     }
 
     private static <T> KafkaSource<T> source(
@@ -204,7 +192,7 @@ public final class KafkaConnectors {
     }
 
     private static <T> KafkaSink<T> exactlyOnce(
-            KafkaSettings kafka, String name, JsonRecordSerializationSchema<T> schema) {
+            KafkaSettings kafka, String name, KafkaRecordSerializationSchema<T> schema) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setKafkaProducerConfig(clientProperties(kafka))

@@ -39,7 +39,7 @@ class EdgeClientTest {
         simulator =
                 PersonalizeSimulator.start(
                         new SimulatorConfig("project-1", true, Set.of("n"), List.of()), 0);
-        settings = settings(Duration.ofMinutes(1));
+        settings = settings(Duration.ofMinutes(1), Duration.ofSeconds(5));
     }
 
     @AfterEach
@@ -95,7 +95,7 @@ class EdgeClientTest {
     @Test
     @Timeout(60)
     void retriesEndWhenTheBudgetIsSpent() throws Exception {
-        settings = settings(Duration.ofMillis(300));
+        settings = settings(Duration.ofMillis(300), Duration.ofSeconds(5));
         simulator.faults().unavailableNext(Integer.MAX_VALUE);
 
         EdgeOutcome outcome = send(List.of(patch("P1", "u1", 1)), null).outcomes().get(0);
@@ -119,7 +119,7 @@ class EdgeClientTest {
     @Test
     @Timeout(60)
     void anAttemptThatTimesOutIsRetried() throws Exception {
-        settings = settings.withRequestTimeout(Duration.ofMillis(200));
+        settings = settings(Duration.ofMinutes(1), Duration.ofMillis(200));
         simulator.faults().slowNext(2, Duration.ofSeconds(2));
 
         EdgeOutcome outcome = send(List.of(patch("P1", "u1", 1)), null).outcomes().get(0);
@@ -180,7 +180,7 @@ class EdgeClientTest {
                 TypeInformation.of(EdgeRequest.class).createSerializer(new SerializerConfigImpl()));
     }
 
-    private ActivationSettings settings(Duration budget) {
+    private ActivationSettings settings(Duration budget, Duration requestTimeout) {
         ActivationSettings base =
                 ActivationPlannerTest.settings("").toEdge(simulator.url(), "project-1");
         return new ActivationSettings(
@@ -191,7 +191,7 @@ class EdgeClientTest {
                 base.eventKeys(),
                 base.coalesce(),
                 100,
-                Duration.ofSeconds(5),
+                requestTimeout,
                 budget,
                 Duration.ofMillis(5),
                 Duration.ofMillis(50),

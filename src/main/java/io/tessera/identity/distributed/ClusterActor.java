@@ -208,10 +208,10 @@ public final class ClusterActor<E, A> {
         s.carried = null;
         s.tombstone = true;
         s.forward = winner;
-        s.members = new java.util.TreeSet<>();
+        s.members = new TreeSet<>();
         s.state = null;
         s.reserved = new TreeMap<>();
-        s.buffer = new java.util.ArrayList<>();
+        s.buffer = new ArrayList<>();
         for (Message<E, A> message : buffered) {
             forward(winner, message, out);
         }

@@ -1,6 +1,7 @@
 package io.tessera.identity.distributed;
 
 import io.tessera.identity.ProfileState;
+import io.tessera.model.CustomerEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,8 @@ public class ClusterRecord {
     /** The record of a cluster's state. */
     public static ClusterRecord of(
             ClusterId self,
-            ClusterState<io.tessera.model.CustomerEvent, ProfileState> s,
-            LoopCodec<io.tessera.model.CustomerEvent, ProfileState> codec) {
+            ClusterState<CustomerEvent, ProfileState> s,
+            LoopCodec<CustomerEvent, ProfileState> codec) {
         ClusterRecord r = new ClusterRecord();
         Address here = Address.cluster(self);
         r.tombstone = s.tombstone;
@@ -52,9 +53,9 @@ public class ClusterRecord {
 
     /** The cluster's state again. */
     @SuppressWarnings("unchecked")
-    public ClusterState<io.tessera.model.CustomerEvent, ProfileState> state(
-            LoopCodec<io.tessera.model.CustomerEvent, ProfileState> codec) {
-        ClusterState<io.tessera.model.CustomerEvent, ProfileState> s = new ClusterState<>();
+    public ClusterState<CustomerEvent, ProfileState> state(
+            LoopCodec<CustomerEvent, ProfileState> codec) {
+        ClusterState<CustomerEvent, ProfileState> s = new ClusterState<>();
         s.tombstone = tombstone;
         s.forward = forward == null ? null : ClusterId.parse(forward);
         s.members = new TreeSet<>(members);
@@ -66,7 +67,7 @@ public class ClusterRecord {
         s.carried =
                 carried == null
                         ? null
-                        : (Message.Contribute<io.tessera.model.CustomerEvent, ProfileState>)
+                        : (Message.Contribute<CustomerEvent, ProfileState>)
                                 codec.decode(carried).message();
         buffer.forEach(record -> s.buffer.add(codec.decode(record).message()));
         s.unhealthy = unhealthy;

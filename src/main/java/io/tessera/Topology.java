@@ -142,7 +142,9 @@ public final class Topology {
             resolved =
                     DistributedIdentityStage.resolveProfiles(
                             ingested.events(),
+                            definitions,
                             config.identity(),
+                            config.profile(),
                             KafkaConnectors.identityLoopSource(config.kafka()),
                             KafkaConnectors.identityLoopSink(config.kafka()));
         } else {

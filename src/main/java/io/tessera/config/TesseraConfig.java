@@ -68,14 +68,13 @@ public record TesseraConfig(
         KafkaSettings kafka = KafkaSettings.from(config);
         ProfileSettings profile = ProfileSettings.from(config);
         if (identity.mode() == IdentityOptions.IdentityMode.DISTRIBUTED) {
-            checkDistributed(kafka, ingest, profile);
+            checkDistributed(kafka, ingest);
         }
         return new TesseraConfig(kafka, ingest, identity, profile, ActivationSettings.from(config));
     }
 
     /** What distributed identity needs, and what it does not do yet. */
-    private static void checkDistributed(
-            KafkaSettings kafka, IngestSettings ingest, ProfileSettings profile) {
+    private static void checkDistributed(KafkaSettings kafka, IngestSettings ingest) {
         String isolation = kafka.clientProperties().get("isolation.level");
         if (isolation != null && !isolation.equals("read_committed")) {
             throw new InvalidOptionException(
@@ -89,15 +88,6 @@ public record TesseraConfig(
             throw new InvalidOptionException(
                     IngestOptions.TENANT_FIELD.key(),
                     "distributed identity does not separate tenants yet: use "
-                            + IdentityOptions.MODE.key()
-                            + ": SINGLE");
-        }
-        if (!profile.definitions().traits().isEmpty()
-                || !profile.definitions().audiences().isEmpty()
-                || !profile.sequences().isEmpty()) {
-            throw new InvalidOptionException(
-                    ProfileOptions.DEFINITIONS.key(),
-                    "distributed identity does not compute traits or audiences yet: use "
                             + IdentityOptions.MODE.key()
                             + ": SINGLE");
         }

@@ -4,6 +4,7 @@ import io.tessera.definitions.DefinitionRejection;
 import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.model.CustomerEvent;
 import io.tessera.profile.AudienceTransition;
+import io.tessera.profile.DefinitionsInForce;
 import io.tessera.profile.LiveDefinitions;
 import io.tessera.profile.ProfileComputer;
 import io.tessera.profile.ProfileSettings;
@@ -61,18 +62,12 @@ public final class SingleModeIdentityFunction
 
     private final IdentityRules rules;
     private final Duration expiringTtl;
-    private final List<String> bootstrap;
+    private final ProfileSettings profile;
     private final long horizon;
     private final List<ScheduledUpdate> scheduled;
 
     /** The definitions in force, rebuilt from broadcast state after a restore or a change. */
-    private transient ProfileComputer computer;
-
-    /** How many scheduled updates the cached computer includes. */
-    private transient int computerStage;
-
-    /** The definitions accepted after each scheduled update, in order (stage 0: none). */
-    private transient List<Map<String, String>> stages;
+    private transient DefinitionsInForce definitions;
 
     private transient MapState<String, ProfileState> profiles;
     private transient ValueState<Boolean> scheduleArmed;
@@ -97,7 +92,7 @@ public final class SingleModeIdentityFunction
             IdentityRules rules, Duration expiringTtl, ProfileSettings profile) {
         this.rules = rules;
         this.expiringTtl = expiringTtl;
-        this.bootstrap = profile.bootstrap();
+        this.profile = profile;
         this.horizon = profile.horizon();
         this.scheduled = profile.scheduled();
     }
@@ -138,20 +133,7 @@ public final class SingleModeIdentityFunction
                                 new MapStateDescriptor<>(FORWARDS, Types.STRING, Types.STRING)),
                         profiles);
         scheduleArmed = state.getState(new ValueStateDescriptor<>(SCHEDULE_ARMED, Types.BOOLEAN));
-        stages = new ArrayList<>();
-        stages.add(Map.of());
-        for (ScheduledUpdate update : scheduled) {
-            Map<String, String> next = new TreeMap<>(stages.get(stages.size() - 1));
-            LiveDefinitions.Decision decision =
-                    LiveDefinitions.decide(
-                            new DefinitionUpdate(update.key(), update.json()), bootstrap, next);
-            if (decision.rejection() != null) {
-                LOG.warn("Refused scheduled definition {}: {}", update.key(), decision.rejection());
-            } else if (decision.store() != null) {
-                next.put(update.key(), decision.store());
-            }
-            stages.add(next);
-        }
+        definitions = new DefinitionsInForce(profile);
         wakeUps =
                 state.getMapState(
                         new MapStateDescriptor<>(WAKE_UPS, Types.LONG, Types.LIST(Types.STRING)));
@@ -173,7 +155,7 @@ public final class SingleModeIdentityFunction
             throws Exception {
         long now = Math.max(ctx.timerService().currentWatermark(), event.eventTime());
         ProfileComputer computer =
-                computer(ctx.getBroadcastState(DEFINITIONS).immutableEntries(), now);
+                definitions.at(ctx.getBroadcastState(DEFINITIONS).immutableEntries(), now);
         if (!scheduled.isEmpty() && scheduleArmed.value() == null) {
             // Scheduled updates re-evaluate every profile of the tenant when their time comes.
             for (ScheduledUpdate update : scheduled) {
@@ -256,8 +238,8 @@ public final class SingleModeIdentityFunction
             return;
         }
         ProfileComputer computer =
-                computer(ctx.getBroadcastState(DEFINITIONS).immutableEntries(), timestamp);
-        if (scheduled.stream().anyMatch(update -> update.at() == timestamp)) {
+                definitions.at(ctx.getBroadcastState(DEFINITIONS).immutableEntries(), timestamp);
+        if (definitions.scheduledAt(timestamp)) {
             List<ProfileState> all = new ArrayList<>();
             profiles.values().forEach(all::add);
             for (ProfileState profile : all) {
@@ -291,10 +273,11 @@ public final class SingleModeIdentityFunction
     @Override
     public void processBroadcastElement(
             DefinitionUpdate update, Context ctx, Collector<ResolvedEvent> out) throws Exception {
-        BroadcastState<String, String> definitions = ctx.getBroadcastState(DEFINITIONS);
+        BroadcastState<String, String> accepted = ctx.getBroadcastState(DEFINITIONS);
         Map<String, String> live = new TreeMap<>();
-        definitions.immutableEntries().forEach(e -> live.put(e.getKey(), e.getValue()));
-        LiveDefinitions.Decision decision = LiveDefinitions.decide(update, bootstrap, live);
+        accepted.immutableEntries().forEach(e -> live.put(e.getKey(), e.getValue()));
+        LiveDefinitions.Decision decision =
+                LiveDefinitions.decide(update, definitions.bootstrap(), live);
         if (decision.rejection() != null) {
             rejectedDefinitions.inc();
             LOG.warn("Refused definition {}: {}", update.key(), decision.rejection());
@@ -306,9 +289,10 @@ public final class SingleModeIdentityFunction
         if (decision.store() == null) {
             return; // stale or a duplicate
         }
-        definitions.put(update.key(), decision.store());
-        computer = null;
-        ProfileComputer changed = computer(definitions.immutableEntries(), ctx.currentWatermark());
+        accepted.put(update.key(), decision.store());
+        definitions.invalidate();
+        ProfileComputer changed =
+                definitions.at(accepted.immutableEntries(), ctx.currentWatermark());
         long watermark = ctx.currentWatermark();
         ctx.applyToKeyedState(
                 profilesDescriptor(),
@@ -329,23 +313,6 @@ public final class SingleModeIdentityFunction
                                 });
                     }
                 });
-    }
-
-    /** The definitions in force: the bootstrap's, overridden by those accepted live. */
-    private ProfileComputer computer(Iterable<Map.Entry<String, String>> live, long now) {
-        int stage = 0;
-        while (stage < scheduled.size() && scheduled.get(stage).at() <= now) {
-            stage++;
-        }
-        if (computer == null || stage != computerStage) {
-            Map<String, String> accepted = new TreeMap<>();
-            live.forEach(e -> accepted.put(e.getKey(), e.getValue()));
-            accepted.putAll(stages.get(stage));
-            computer =
-                    new ProfileComputer(LiveDefinitions.effective(bootstrap, accepted.entrySet()));
-            computerStage = stage;
-        }
-        return computer;
     }
 
     /** Lists the profile under its wake-up time and arms the timer (one per distinct time). */

@@ -66,6 +66,14 @@ public final class ProfileComputer implements Serializable {
         return evaluate(profile, null, "timer", now);
     }
 
+    /**
+     * The profile changed without an event of its own (a merge folded a loser in, an identifier
+     * joined): re-evaluates its traits and audiences, the trigger naming the cause.
+     */
+    public List<AudienceTransition> onChange(ProfileState profile, String trigger, long now) {
+        return evaluate(profile, null, trigger, now);
+    }
+
     /** The definitions changed: re-evaluates the profile's traits and audiences at once. */
     public List<AudienceTransition> onDefinitionChange(ProfileState profile, long now) {
         return evaluate(profile, null, "definition_change", now);

@@ -1,6 +1,7 @@
 package io.tessera.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code ./tessera replay} runs the job's topology over a file and writes what it produced. */
 class ReplayITCase {
@@ -124,9 +127,11 @@ class ReplayITCase {
         assertEquals(2, summary.profiles());
     }
 
-    @Test
-    @Timeout(120)
-    void dryRunsDefinitionsUntilATimeAsAcceptanceA1(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"SINGLE", "DISTRIBUTED"})
+    @Timeout(240)
+    void dryRunsDefinitionsUntilATimeAsAcceptanceA1(String mode, @TempDir Path dir)
+            throws Exception {
         Path out = dir.resolve("out");
         Path acceptance = Path.of("src/test/resources/acceptance");
 
@@ -137,7 +142,7 @@ class ReplayITCase {
                         acceptance.resolve("a1-definitions.json"),
                         List.of(),
                         Instant.parse("2025-01-31T10:59:00Z"),
-                        new String[0]);
+                        new String[] {"--cdp.identity.mode", mode});
         assertEquals(
                 List.of("Audience Entered high_value_recent event 2025-01-06T10:00:00Z"),
                 transitions(out));
@@ -150,7 +155,7 @@ class ReplayITCase {
                         acceptance.resolve("a1-definitions.json"),
                         List.of(),
                         Instant.parse("2025-01-31T11:00:00Z"),
-                        new String[0]);
+                        new String[] {"--cdp.identity.mode", mode});
         assertEquals(
                 List.of(
                         "Audience Entered high_value_recent event 2025-01-06T10:00:00Z",
@@ -162,9 +167,10 @@ class ReplayITCase {
         assertEquals(550.0, profile.at("/computedTraits/revenue_90d").asDouble());
     }
 
-    @Test
-    @Timeout(120)
-    void dryRunsDefinitionsAsAcceptanceA3(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"SINGLE", "DISTRIBUTED"})
+    @Timeout(240)
+    void dryRunsDefinitionsAsAcceptanceA3(String mode, @TempDir Path dir) throws Exception {
         Path out = dir.resolve("out");
         Path acceptance = Path.of("src/test/resources/acceptance");
 
@@ -174,7 +180,7 @@ class ReplayITCase {
                 acceptance.resolve("a3-definitions.json"),
                 List.of(),
                 Instant.parse("2025-03-08T09:00:00Z"),
-                new String[0]);
+                new String[] {"--cdp.identity.mode", mode});
 
         assertEquals(
                 List.of(
@@ -186,9 +192,10 @@ class ReplayITCase {
         assertEquals("sports", profile.at("/computedTraits/top_category_30d").asText());
     }
 
-    @Test
-    @Timeout(120)
-    void replaysLiveDefinitionChangesAtTheirEventTimesAsAcceptanceA5(@TempDir Path dir)
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"SINGLE", "DISTRIBUTED"})
+    @Timeout(240)
+    void replaysLiveDefinitionChangesAtTheirEventTimesAsAcceptanceA5(String mode, @TempDir Path dir)
             throws Exception {
         Path out = dir.resolve("out");
         Path acceptance = Path.of("src/test/resources/acceptance");
@@ -200,7 +207,7 @@ class ReplayITCase {
                         acceptance.resolve("a1-definitions.json"),
                         ReplayCommand.scheduledUpdates(acceptance.resolve("a5-updates.jsonl")),
                         Instant.parse("2025-01-10T03:00:00Z"),
-                        new String[0]);
+                        new String[] {"--cdp.identity.mode", mode});
 
         List<JsonNode> transitions = read(out.resolve("audience-transitions.jsonl"));
         assertEquals(
@@ -224,6 +231,99 @@ class ReplayITCase {
         assertEquals(transitions.get(0).get("userId"), transitions.get(2).get("userId"), "u1 left");
         assertEquals(transitions.get(1).get("userId"), transitions.get(3).get("userId"), "u8 left");
         assertEquals(Map.of("high_value_recent", 0L), summary.audienceSizes(), "nobody is left");
+    }
+
+    /**
+     * Invariants 10 and 12 on the job: the shop traffic with the shop's definitions through both
+     * identity modes gives the same profiles, identifier for identifier, with the same counts,
+     * computed traits and audiences.
+     */
+    @Test
+    @Timeout(300)
+    void computesTheSameProfilesInBothIdentityModes(@TempDir Path ignored) throws Exception {
+        Path dir = Path.of("/tmp/cmp");
+        Files.createDirectories(dir);
+        Instant start = Instant.parse("2025-04-01T08:00:00Z");
+        Path events = dir.resolve("shop.jsonl");
+        Files.write(
+                events,
+                ShopTraffic.generate(7, 120, start, java.time.Duration.ofHours(3)).stream()
+                        .filter(r -> r.expectedReason() == null && r.messages() == 1)
+                        .map(ShopTraffic.Record::value)
+                        .toList());
+        Path definitions = Path.of("examples/shop-definitions.json");
+        Instant until = start.plus(java.time.Duration.ofHours(5));
+
+        Map<String, JsonNode> single =
+                profilesByIdentifiers(events, dir.resolve("single"), definitions, until, "SINGLE");
+        Map<String, JsonNode> distributed =
+                profilesByIdentifiers(
+                        events, dir.resolve("distributed"), definitions, until, "DISTRIBUTED");
+
+        assertEquals(single.keySet(), distributed.keySet(), "the same partition of identifiers");
+        single.forEach(
+                (identifiers, profile) ->
+                        assertEquals(profile, distributed.get(identifiers), identifiers));
+        long withTraits =
+                single.values().stream().filter(p -> p.get("computedTraits").size() > 0).count();
+        long inAudiences =
+                single.values().stream().filter(p -> p.get("audiences").size() > 0).count();
+        assertTrue(withTraits > 50 && inAudiences > 5, withTraits + " / " + inAudiences);
+        assertEquals(
+                transitionCounts(dir.resolve("single")),
+                transitionCounts(dir.resolve("distributed")),
+                "the same entries and exits of each audience, rule and sequence");
+    }
+
+    /** The final profiles, by their sorted identifiers, without their ids (which differ). */
+    private static Map<String, JsonNode> profilesByIdentifiers(
+            Path events, Path out, Path definitions, Instant until, String mode) throws Exception {
+        ReplayCommand.run(
+                events,
+                out,
+                definitions,
+                List.of(),
+                until,
+                new String[] {"--cdp.identity.mode", mode});
+        Map<String, JsonNode> profiles = new java.util.TreeMap<>();
+        for (JsonNode profile : read(out.resolve("profiles.jsonl"))) {
+            com.fasterxml.jackson.databind.node.ObjectNode kept =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) profile.deepCopy();
+            kept.remove("id");
+            // members in the order each mode admitted them: compared as sets
+            kept.set(
+                    "identifiers",
+                    JSON.valueToTree(new java.util.TreeSet<>(identifierKeys(profile))));
+            profiles.put(new java.util.TreeSet<>(identifierKeys(profile)).toString(), kept);
+        }
+        return profiles;
+    }
+
+    /** How many entries and exits of each audience, by the moment they happened. */
+    private static Map<String, Long> transitionCounts(Path out) throws Exception {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (JsonNode t : read(out.resolve("audience-transitions.jsonl"))) {
+            counts.merge(
+                    t.get("event").asText()
+                            + " "
+                            + t.at("/properties/audience_id").asText()
+                            + " "
+                            + t.get("timestamp").asText(),
+                    1L,
+                    Long::sum);
+        }
+        return counts;
+    }
+
+    private static List<String> identifierKeys(JsonNode profile) {
+        List<String> keys = new ArrayList<>();
+        profile.get("identifiers")
+                .fields()
+                .forEachRemaining(
+                        type ->
+                                type.getValue()
+                                        .forEach(v -> keys.add(type.getKey() + ":" + v.asText())));
+        return keys;
     }
 
     private static List<String> transitions(Path out) throws Exception {

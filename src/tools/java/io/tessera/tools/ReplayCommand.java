@@ -42,6 +42,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -288,11 +289,17 @@ public final class ReplayCommand {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         LocalJobConfig.create(1, loop == null ? null : Duration.ofMillis(300)));
-        FileSource<IngestRecord> source =
+        FileSource.FileSourceBuilder<IngestRecord> files =
                 FileSource.forRecordStreamFormat(
-                                new SegmentFileFormat(events.getFileName().toString(), parser),
-                                new org.apache.flink.core.fs.Path(events.toUri()))
-                        .build();
+                        new SegmentFileFormat(events.getFileName().toString(), parser),
+                        new org.apache.flink.core.fs.Path(events.toUri()));
+        if (loop != null) {
+            // The input must not end before the loop settles: its end is the last watermark,
+            // and a merge still in the loop would then credit its event late. The job is
+            // drained once settled instead.
+            files.monitorContinuously(Duration.ofSeconds(1));
+        }
+        FileSource<IngestRecord> source = files.build();
         JsonLinesFileSink<DeadLetter> deadLetterSink =
                 new JsonLinesFileSink<>(deadLettersOut, DeadLetterJson::toJson);
         JsonLinesFileSink<CustomerEvent> eventSink =
@@ -353,9 +360,10 @@ public final class ReplayCommand {
     }
 
     /**
-     * Runs a job whose loop source never ends: until every input record has an outcome (an accepted
+     * Runs a job whose sources never end: until every input record has an outcome (an accepted
      * event, a dead letter or a dropped duplicate) and the loop topic has been quiet for two
-     * seconds, then cancels it. Returns the duplicates dropped.
+     * seconds, then drains it (stop with a savepoint, to the end of event time), so the wake-ups
+     * and sequence timeouts up to the horizon happen. Returns the duplicates dropped.
      */
     private static long runUntilSettled(
             StreamExecutionEnvironment env,
@@ -386,10 +394,29 @@ public final class ReplayCommand {
                 boolean loopQuiet = reader.poll(Duration.ofMillis(500)).isEmpty();
                 quiet = read && loopQuiet ? quiet + 1 : 0;
             }
-        } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            Path savepoints = Files.createTempDirectory("tessera-replay-savepoint");
+            try {
+                job.stopWithSavepoint(
+                                true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(120, TimeUnit.SECONDS);
+            } finally {
+                deleteRecursively(savepoints);
+            }
+        } catch (Exception e) {
+            if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+            throw e;
         }
         return duplicates;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     /** The latest event time of the file's accepted messages (the default end of time). */

@@ -37,7 +37,9 @@ public final class ClusterActor<E, A> {
             return s;
         }
         if (message instanceof Message.Init<E, A> init) {
-            s.members.add(init.identifier());
+            if (s.members.add(init.identifier())) {
+                ops.admit(s.state, init.identifier());
+            }
         } else if (message instanceof Message.Contribute<E, A> contribute) {
             ops.credit(s.state, contribute.eventId(), contribute.payload());
             s.announced = true;

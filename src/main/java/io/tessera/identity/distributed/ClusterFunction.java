@@ -1,6 +1,7 @@
 package io.tessera.identity.distributed;
 
-import io.tessera.identity.IdentifyTraits;
+import io.tessera.definitions.DefinitionRejection;
+import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.identity.IdentityKeys;
 import io.tessera.identity.IdentityOutputs;
 import io.tessera.identity.ProfileMerged;
@@ -8,25 +9,45 @@ import io.tessera.identity.ProfileState;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.RejectedLink;
 import io.tessera.identity.ResolvedEvent;
+import io.tessera.identity.SingleModeIdentityFunction;
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
+import io.tessera.profile.AudienceTransition;
+import io.tessera.profile.DefinitionsInForce;
+import io.tessera.profile.LiveDefinitions;
+import io.tessera.profile.ProfileComputer;
+import io.tessera.profile.ProfileSettings;
+import io.tessera.profile.ScheduledUpdate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The Cluster actor, keyed by cluster id: a profile's members and state, merges and refusals. What
- * it sends goes to the loop topic (its main output); the resolved events, profile snapshots, merges
- * and refused links go to side outputs, as single mode emits them.
+ * The Cluster actor, keyed by cluster id: a profile's members and state, merges and refusals, and
+ * the profile stage as in single mode (traits, rule audiences, wake-ups). What it sends goes to the
+ * loop topic (its main output); the resolved events, profile snapshots, merges, refused links and
+ * audience transitions go to side outputs, as single mode emits them.
+ *
+ * <p>Definitions arrive on the broadcast input (the control topic), as in single mode. Each cluster
+ * keeps one event-time timer per wake-up time; a timer whose profile has moved on or merged away
+ * does nothing.
  */
-final class ClusterFunction extends KeyedProcessFunction<String, Routed, Routed> {
+final class ClusterFunction
+        extends KeyedBroadcastProcessFunction<String, Routed, DefinitionUpdate, Routed> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterFunction.class);
 
     /** State name; part of the savepoint format. */
     static final String CLUSTER = "cluster-state";
@@ -37,35 +58,57 @@ final class ClusterFunction extends KeyedProcessFunction<String, Routed, Routed>
     private final MergeRules rules;
     private final String tenant;
     private final LoopCodec<CustomerEvent, ProfileState> codec;
+    private final ProfileSettings settings;
     private transient ValueState<ClusterRecord> state;
-    private transient List<CustomerEvent> credited;
+    private transient ProfileStateOps ops;
     private transient ClusterActor<CustomerEvent, ProfileState> actor;
+    private transient DefinitionsInForce definitions;
+    private transient Counter transitions;
+    private transient Counter rejectedDefinitions;
 
-    ClusterFunction(MergeRules rules, String tenant, LoopCodec<CustomerEvent, ProfileState> codec) {
+    ClusterFunction(
+            MergeRules rules,
+            String tenant,
+            LoopCodec<CustomerEvent, ProfileState> codec,
+            ProfileSettings profile) {
         this.rules = rules;
         this.tenant = tenant;
         this.codec = codec;
+        this.settings = profile;
+    }
+
+    static ValueStateDescriptor<ClusterRecord> descriptor() {
+        return new ValueStateDescriptor<>(CLUSTER, TypeInformation.of(ClusterRecord.class));
     }
 
     @Override
     public void open(OpenContext openContext) {
-        state =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        CLUSTER, TypeInformation.of(ClusterRecord.class)));
-        credited = new ArrayList<>();
-        actor = new ClusterActor<>(rules, new Ops(tenant, credited));
+        state = getRuntimeContext().getState(descriptor());
+        ops = new ProfileStateOps(tenant);
+        actor = new ClusterActor<>(rules, ops);
+        definitions = new DefinitionsInForce(settings);
+        var metrics = getRuntimeContext().getMetricGroup().addGroup("profile");
+        transitions = metrics.counter("audienceTransitions");
+        rejectedDefinitions = metrics.counter("rejectedDefinitions");
     }
 
     @Override
-    public void processElement(Routed routed, Context ctx, Collector<Routed> out) throws Exception {
+    public void processElement(Routed routed, ReadOnlyContext ctx, Collector<Routed> out)
+            throws Exception {
         ClusterId self = ClusterId.parse(ctx.getCurrentKey());
         ClusterRecord before = state.value();
+        // (the record is written after the wake-ups due are caught up, below)
         ClusterState<CustomerEvent, ProfileState> s = before == null ? null : before.state(codec);
         int absorbedBefore = s == null ? 0 : s.absorbed.size();
-        credited.clear();
         long at = ctx.timestamp() == null ? Long.MIN_VALUE : ctx.timestamp();
+        // The time of the event behind the message: a loop record keeps it. The watermark may be
+        // far ahead by the time a merge crosses the loop (at the end of a bounded input, at MAX).
+        long now = at == Long.MIN_VALUE ? ctx.timerService().currentWatermark() : at;
+        ProfileComputer computer =
+                definitions.at(
+                        ctx.getBroadcastState(SingleModeIdentityFunction.DEFINITIONS)
+                                .immutableEntries(),
+                        now);
         Outbox<CustomerEvent, ProfileState> outbox =
                 new Outbox<>() {
                     @Override
@@ -103,56 +146,154 @@ final class ClusterFunction extends KeyedProcessFunction<String, Routed, Routed>
                                         false));
                     }
                 };
+        ops.begin(computer, now);
         s = actor.handle(self, s, codec.decode(routed.record).message(), outbox);
+        ProfileStateOps.Step step = ops.end(s.tombstone ? null : s.state);
         state.update(ClusterRecord.of(self, s, codec));
+        emit(step.transitions, ctx::output);
         if (s.tombstone) {
             return;
         }
         String profileId = profileId(self);
-        for (CustomerEvent event : credited) {
+        for (CustomerEvent event : step.credited) {
             ctx.output(RESOLVED, new ResolvedEvent(profileId, event));
         }
-        if (!credited.isEmpty() || s.absorbed.size() > absorbedBefore) {
-            ProfileState snapshot = s.state.copy();
-            snapshot.identifiers = new ArrayList<>(s.members);
-            ctx.output(IdentityOutputs.PROFILES, new ProfileUpdate(profileId, snapshot, null));
+        List<AudienceTransition> due = catchUp(s.state, computer, ctx);
+        if (!due.isEmpty()) {
+            state.update(ClusterRecord.of(self, s, codec));
+        }
+        emit(due, ctx::output);
+        if (!step.credited.isEmpty()
+                || s.absorbed.size() > absorbedBefore
+                || !step.transitions.isEmpty()
+                || !due.isEmpty()) {
+            emitSnapshot(profileId, s.state, s.members, ctx::output);
+        }
+        if (before == null) {
+            // Scheduled updates re-evaluate every profile when their time comes.
+            for (ScheduledUpdate update : definitions.scheduled()) {
+                ctx.timerService().registerEventTimeTimer(update.at());
+            }
+        }
+        scheduleWakeUp(s.state, ctx);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Routed> out)
+            throws Exception {
+        ClusterRecord record = state.value();
+        if (record == null || record.tombstone || timestamp > settings.horizon()) {
+            return;
+        }
+        ProfileState p = record.state;
+        ProfileComputer computer =
+                definitions.at(
+                        ctx.getBroadcastState(SingleModeIdentityFunction.DEFINITIONS)
+                                .immutableEntries(),
+                        timestamp);
+        List<AudienceTransition> changes;
+        if (definitions.scheduledAt(timestamp)) {
+            changes = computer.onDefinitionChange(p, timestamp);
+        } else if (p.wakeAt == timestamp) {
+            changes = computer.onWake(p, timestamp);
+        } else {
+            return; // the profile has moved on since the timer was set
+        }
+        state.update(record);
+        emitSnapshot(p.id, p, record.members, ctx::output);
+        emit(changes, ctx::output);
+        scheduleWakeUp(p, ctx);
+    }
+
+    @Override
+    public void processBroadcastElement(DefinitionUpdate update, Context ctx, Collector<Routed> out)
+            throws Exception {
+        BroadcastState<String, String> accepted =
+                ctx.getBroadcastState(SingleModeIdentityFunction.DEFINITIONS);
+        Map<String, String> live = new TreeMap<>();
+        accepted.immutableEntries().forEach(e -> live.put(e.getKey(), e.getValue()));
+        LiveDefinitions.Decision decision =
+                LiveDefinitions.decide(update, definitions.bootstrap(), live);
+        if (decision.rejection() != null) {
+            rejectedDefinitions.inc();
+            LOG.warn("Refused definition {}: {}", update.key(), decision.rejection());
+            ctx.output(
+                    IdentityOutputs.REJECTED_DEFINITIONS,
+                    new DefinitionRejection(update.key(), decision.rejection(), update.json()));
+            return;
+        }
+        if (decision.store() == null) {
+            return; // stale or a duplicate
+        }
+        accepted.put(update.key(), decision.store());
+        definitions.invalidate();
+        long watermark = ctx.currentWatermark();
+        ProfileComputer changed = definitions.at(accepted.immutableEntries(), watermark);
+        ctx.applyToKeyedState(
+                descriptor(),
+                (cluster, clusterState) -> {
+                    ClusterRecord record = clusterState.value();
+                    if (record == null || record.tombstone) {
+                        return;
+                    }
+                    ProfileState p = record.state;
+                    List<AudienceTransition> changes =
+                            changed.onDefinitionChange(p, Math.max(watermark, p.lastSeen));
+                    clusterState.update(record);
+                    emitSnapshot(p.id, p, record.members, ctx::output);
+                    emit(changes, ctx::output);
+                });
+    }
+
+    /** The side outputs of any of the function's contexts. */
+    @FunctionalInterface
+    private interface Side {
+        <X> void output(OutputTag<X> tag, X value);
+    }
+
+    /** The profile as it is now, with the cluster's members as its identifiers. */
+    private static void emitSnapshot(
+            String profileId,
+            ProfileState profile,
+            java.util.Collection<String> members,
+            Side ctx) {
+        ProfileState snapshot = profile.copy();
+        snapshot.identifiers = new ArrayList<>(members);
+        ctx.output(IdentityOutputs.PROFILES, new ProfileUpdate(profileId, snapshot, null));
+    }
+
+    private void emit(List<AudienceTransition> changes, Side ctx) {
+        for (AudienceTransition change : changes) {
+            transitions.inc();
+            ctx.output(IdentityOutputs.AUDIENCE_TRANSITIONS, change);
+        }
+    }
+
+    /**
+     * Wake-ups the watermark has passed already, done now: a message that crossed the loop arrives
+     * after event time moved on (at the end of a bounded input, after the last watermark), and a
+     * timer set behind the watermark would wait for the next one.
+     */
+    private List<AudienceTransition> catchUp(
+            ProfileState profile, ProfileComputer computer, ReadOnlyContext ctx) {
+        long until = Math.min(ctx.timerService().currentWatermark(), settings.horizon());
+        List<AudienceTransition> changes = new ArrayList<>();
+        long previous = Long.MIN_VALUE;
+        while (profile.wakeAt <= until && profile.wakeAt > previous) {
+            previous = profile.wakeAt;
+            changes.addAll(computer.onWake(profile, profile.wakeAt));
+        }
+        return changes;
+    }
+
+    /** One timer per wake-up time; a wake-up past the horizon never comes. */
+    private void scheduleWakeUp(ProfileState profile, ReadOnlyContext ctx) {
+        if (profile.wakeAt != Long.MAX_VALUE && profile.wakeAt <= settings.horizon()) {
+            ctx.timerService().registerEventTimeTimer(profile.wakeAt);
         }
     }
 
     private String profileId(ClusterId id) {
         return IdentityKeys.profileId(tenant, id.createdAt(), id.founder());
-    }
-
-    /** Profile state as the protocol moves it: single mode's credit and absorb. */
-    private static final class Ops implements ProfileOps<CustomerEvent, ProfileState> {
-        private static final long serialVersionUID = 1L;
-
-        private final String tenant;
-        private final transient List<CustomerEvent> credited;
-
-        Ops(String tenant, List<CustomerEvent> credited) {
-            this.tenant = tenant;
-            this.credited = credited;
-        }
-
-        @Override
-        public ProfileState empty(ClusterId id) {
-            return ProfileState.found(
-                    IdentityKeys.profileId(tenant, id.createdAt(), id.founder()),
-                    id.createdAt(),
-                    IdentityKeys.parse(id.founder()));
-        }
-
-        @Override
-        public void credit(ProfileState state, String eventId, CustomerEvent event) {
-            state.credit(event.type(), event.event(), event.eventTime(), IdentifyTraits.of(event));
-            state.updateConsent(IdentifyTraits.consent(event));
-            credited.add(event);
-        }
-
-        @Override
-        public void absorb(ProfileState winner, ProfileState loser) {
-            winner.absorb(loser);
-        }
     }
 }

@@ -1,28 +1,25 @@
 package io.tessera.identity.distributed;
 
-import io.tessera.definitions.DefinitionRejection;
+import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.identity.IdentityOutputs;
 import io.tessera.identity.IdentityRules;
 import io.tessera.identity.IdentitySettings;
 import io.tessera.identity.IdentityStage;
 import io.tessera.identity.ProfileState;
+import io.tessera.identity.SingleModeIdentityFunction;
 import io.tessera.model.CustomerEvent;
-import io.tessera.profile.AudienceTransition;
-import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.FlatMapFunction;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import io.tessera.profile.ProfileSettings;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.util.Collector;
 
 /**
  * Stage 2 in distributed mode: the merge protocol on three keyed operators (Directory by
  * identifier, Gather by event id, Cluster by profile), their merge messages carried through the
  * identity loop topic, written exactly-once and read {@code read_committed}. Ordinary events never
- * enter the loop. Identity only so far: no computed traits or audiences.
+ * enter the loop. The Cluster runs the profile stage (traits, rule audiences) as single mode does,
+ * so the later stages do not change.
  */
 public final class DistributedIdentityStage {
     public static final String ROUTE_UID = "identity-route";
@@ -37,12 +34,17 @@ public final class DistributedIdentityStage {
     /**
      * Resolves every event to a profile.
      *
+     * @param definitions live updates of definitions (the control topic), broadcast to every
+     *     Cluster subtask
+     * @param profile the profile stage's bootstrap definitions and horizon
      * @param loopSource the loop topic, read {@code read_committed}
      * @param loopSink the loop topic, written exactly-once
      */
     public static IdentityStage.Resolved resolveProfiles(
             DataStream<CustomerEvent> events,
+            DataStream<DefinitionUpdate> definitions,
             IdentitySettings settings,
+            ProfileSettings profile,
             Source<Routed, ?, ?> loopSource,
             Sink<Routed> loopSink) {
         IdentityRules rules = settings.rules();
@@ -52,15 +54,12 @@ public final class DistributedIdentityStage {
                 events.process(new RouteFunction(rules, codec))
                         .uid(ROUTE_UID)
                         .name("Identity: route");
-        // The loop carries no event time: its timestamps are the records' own, and an idle
-        // partition does not hold the watermark back.
+        // Event time comes from the events alone: the loop source is idle to the watermark, its
+        // records keep the time of the events behind them. (With watermarks of its own, a loop
+        // partition that goes quiet would hold event time back.)
         DataStream<Routed> loop =
                 events.getExecutionEnvironment()
-                        .fromSource(
-                                loopSource,
-                                WatermarkStrategy.<Routed>forMonotonousTimestamps()
-                                        .withIdleness(Duration.ofSeconds(1)),
-                                "Identity loop")
+                        .fromSource(loopSource, new LoopWatermarks(), "Identity loop")
                         .uid(LOOP_SOURCE_UID);
 
         SingleOutputStreamOperator<Routed> directory =
@@ -81,9 +80,13 @@ public final class DistributedIdentityStage {
                 only(directory, Actor.CLUSTER, "directory")
                         .union(gather, only(loop, Actor.CLUSTER, "loop"))
                         .keyBy(r -> r.key)
+                        .connect(definitions.broadcast(SingleModeIdentityFunction.DEFINITIONS))
                         .process(
                                 new ClusterFunction(
-                                        MergeRules.of(rules), CustomerEvent.DEFAULT_TENANT, codec))
+                                        MergeRules.of(rules),
+                                        CustomerEvent.DEFAULT_TENANT,
+                                        codec,
+                                        profile))
                         .uid(CLUSTER_UID)
                         .name("Identity: cluster");
         cluster.sinkTo(loopSink).uid(LOOP_SINK_UID).name("Identity loop");
@@ -93,40 +96,13 @@ public final class DistributedIdentityStage {
                 cluster.getSideOutput(IdentityOutputs.PROFILES),
                 cluster.getSideOutput(IdentityOutputs.MERGES),
                 cluster.getSideOutput(IdentityOutputs.REJECTED_LINKS),
-                none(events, AudienceTransition.class, "audience-transitions"),
-                none(events, DefinitionRejection.class, "rejected-definitions"));
+                cluster.getSideOutput(IdentityOutputs.AUDIENCE_TRANSITIONS),
+                cluster.getSideOutput(IdentityOutputs.REJECTED_DEFINITIONS));
     }
 
     private static DataStream<Routed> only(DataStream<Routed> stream, Actor actor, String from) {
         return stream.filter(r -> r.isFor(actor))
                 .uid("identity-" + from + "-to-" + actor.name().toLowerCase())
                 .name("Identity: " + from + " to " + actor.name().toLowerCase());
-    }
-
-    /** An empty stream of the type: what distributed mode does not compute yet. */
-    private static <T> DataStream<T> none(
-            DataStream<CustomerEvent> events, Class<T> type, String what) {
-        return events.flatMap(new Nothing<>(type))
-                .uid("identity-distributed-no-" + what)
-                .name("Identity: no " + what + " in distributed mode");
-    }
-
-    private static final class Nothing<T>
-            implements FlatMapFunction<CustomerEvent, T>,
-                    org.apache.flink.api.java.typeutils.ResultTypeQueryable<T> {
-        private static final long serialVersionUID = 1L;
-        private final Class<T> type;
-
-        Nothing(Class<T> type) {
-            this.type = type;
-        }
-
-        @Override
-        public void flatMap(CustomerEvent event, Collector<T> out) {}
-
-        @Override
-        public TypeInformation<T> getProducedType() {
-            return TypeInformation.of(type);
-        }
     }
 }

@@ -24,6 +24,7 @@ public final class GatherActor {
         if (message instanceof Message.Event<E, A> event) {
             pending.identifiers = event.identifiers();
             pending.anchor = event.anchor();
+            pending.time = event.time();
             pending.payload = event.payload();
         } else if (message instanceof Message.Reply<E, A> reply) {
             pending.replies.put(reply.identifier(), reply.cluster());
@@ -37,21 +38,38 @@ public final class GatherActor {
         List<ClusterId> ordered = new ArrayList<>(clusters);
         ClusterId oldest = ordered.get(0);
         ClusterId anchor = pending.replies.get(pending.anchor);
+        // As in single mode, an identifier new with this event joins the anchor's profile when
+        // the anchor was known before: a rule refusing the anchor's profile a merge with an older
+        // one does not move the new identifier there.
+        ClusterId home = fresh(anchor, pending) ? oldest : anchor;
         Message.Contribute<E, A> contribution = new Message.Contribute<>(eventId, pending.payload);
         if (anchor.equals(oldest)) {
             out.send(Address.cluster(anchor), contribution);
         }
         for (int i = 1; i < ordered.size(); i++) {
             ClusterId cluster = ordered.get(i);
+            ClusterId target =
+                    fresh(cluster, pending) && home.compareTo(cluster) < 0 ? home : oldest;
+            List<ClusterId> fallbacks = new ArrayList<>();
+            for (ClusterId older : ordered.subList(0, i)) {
+                if (!older.equals(target)) {
+                    fallbacks.add(older);
+                }
+            }
             out.send(
                     Address.cluster(cluster),
                     new Message.Link<>(
-                            oldest,
-                            List.copyOf(ordered.subList(1, i)),
+                            target,
+                            List.copyOf(fallbacks),
                             cluster.equals(anchor) ? contribution : null));
         }
         GatherState<E> done = new GatherState<>();
         done.done = true;
         return done;
+    }
+
+    /** Whether the cluster was founded by one of the event's own identifiers at its time. */
+    private static boolean fresh(ClusterId cluster, GatherState<?> event) {
+        return cluster.createdAt() == event.time && event.identifiers.contains(cluster.founder());
     }
 }

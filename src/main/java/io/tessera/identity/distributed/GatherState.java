@@ -8,6 +8,7 @@ import java.util.TreeMap;
 public final class GatherState<E> implements java.io.Serializable {
     public List<String> identifiers;
     public String anchor;
+    public long time;
     public E payload;
     public Map<String, ClusterId> replies = new TreeMap<>();
     public boolean done;

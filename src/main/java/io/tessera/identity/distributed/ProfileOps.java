@@ -16,4 +16,7 @@ public interface ProfileOps<E, A> extends Serializable {
 
     /** Folds a loser's state into the winner's. */
     void absorb(A winner, A loser);
+
+    /** A new member joined the cluster (its founder is in the empty state already). */
+    default void admit(A state, String identifier) {}
 }

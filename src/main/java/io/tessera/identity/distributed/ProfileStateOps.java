@@ -1,0 +1,115 @@
+package io.tessera.identity.distributed;
+
+import io.tessera.identity.IdentifyTraits;
+import io.tessera.identity.IdentityKeys;
+import io.tessera.identity.ProfileState;
+import io.tessera.model.CustomerEvent;
+import io.tessera.model.Identifier;
+import io.tessera.model.IdentifierTypes;
+import io.tessera.profile.AudienceTransition;
+import io.tessera.profile.ProfileComputer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Profile state as the Cluster moves it, with the profile stage inside, as in single mode: an event
+ * credited updates the traits and audiences, a loser folded in brings its trait buckets and leaves
+ * its audiences, a new member counts for audiences that need a user id. One step at a time: {@link
+ * #begin} before the actor handles a message, {@link #end} after it.
+ */
+public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileState> {
+    private static final long serialVersionUID = 1L;
+
+    private final String tenant;
+    private transient Step step;
+
+    /** What one step did. */
+    public static final class Step {
+        private final ProfileComputer computer;
+        private long now;
+        private boolean changedSinceEvaluation;
+        private String trigger = "event";
+
+        /** The events credited, in order. */
+        public final List<CustomerEvent> credited = new ArrayList<>();
+
+        /** Audience transitions, of the cluster and of the losers it absorbed. */
+        public final List<AudienceTransition> transitions = new ArrayList<>();
+
+        private Step(ProfileComputer computer, long now) {
+            this.computer = computer;
+            this.now = now;
+        }
+    }
+
+    public ProfileStateOps(String tenant) {
+        this.tenant = tenant;
+    }
+
+    /**
+     * Starts a step.
+     *
+     * @param computer the definitions in force
+     * @param now the event time of the step: that of the event behind the message; an event
+     *     credited counts with its own time if later
+     */
+    public void begin(ProfileComputer computer, long now) {
+        step = new Step(computer, now);
+    }
+
+    /**
+     * Ends the step. A profile that changed after its last evaluation (a loser folded in, a member
+     * joined, with no event after) is evaluated once more.
+     *
+     * @param profile the cluster's profile after the step, or null if it merged away
+     */
+    public Step end(ProfileState profile) {
+        Step done = step;
+        step = null;
+        if (profile != null && done.changedSinceEvaluation) {
+            done.transitions.addAll(done.computer.onChange(profile, done.trigger, done.now));
+        }
+        return done;
+    }
+
+    @Override
+    public ProfileState empty(ClusterId id) {
+        return ProfileState.found(
+                IdentityKeys.profileId(tenant, id.createdAt(), id.founder()),
+                id.createdAt(),
+                IdentityKeys.parse(id.founder()));
+    }
+
+    @Override
+    public void credit(ProfileState state, String eventId, CustomerEvent event) {
+        state.credit(event.type(), event.event(), event.eventTime(), IdentifyTraits.of(event));
+        state.updateConsent(IdentifyTraits.consent(event));
+        step.now = Math.max(step.now, event.eventTime());
+        String trigger = "merge".equals(step.trigger) ? "merge" : "event";
+        step.transitions.addAll(step.computer.onEvent(state, event, trigger, step.now));
+        step.changedSinceEvaluation = false;
+        step.credited.add(event);
+    }
+
+    @Override
+    public void absorb(ProfileState winner, ProfileState loser) {
+        winner.absorb(loser);
+        step.computer.merge(winner, loser);
+        step.transitions.addAll(step.computer.exitAll(loser, "merge", step.now));
+        step.trigger = "merge";
+        step.changedSinceEvaluation = true;
+    }
+
+    /**
+     * A new member. Only a user id changes what audiences see (those that exclude anonymous
+     * profiles); it may arrive after the event that brought it, so the profile is evaluated again.
+     */
+    @Override
+    public void admit(ProfileState state, String identifier) {
+        Identifier member = IdentityKeys.parse(identifier);
+        state.add(member);
+        if (IdentifierTypes.USER_ID.equals(member.type())) {
+            step.changedSinceEvaluation = true;
+        }
+    }
+}

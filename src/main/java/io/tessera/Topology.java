@@ -15,6 +15,7 @@ import io.tessera.identity.IdentityUids;
 import io.tessera.identity.ProfileMerged;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.RejectedLink;
+import io.tessera.identity.ResolvedEvent;
 import io.tessera.identity.distributed.DistributedIdentityStage;
 import io.tessera.ingest.DeadLetter;
 import io.tessera.ingest.IngestRecord;
@@ -25,6 +26,7 @@ import io.tessera.model.CustomerEvent;
 import io.tessera.profile.AudienceTransition;
 import io.tessera.profile.DefinitionWatermarks;
 import io.tessera.sequences.SequenceStage;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -172,9 +174,20 @@ public final class Topology {
                 .sinkTo(sinks.rejectedLinks())
                 .uid(IdentityUids.REJECTED_LINKS_SINK)
                 .name(IdentityUids.REJECTED_LINKS_SINK_NAME);
+        DataStream<ResolvedEvent> sequenceInput = resolved.events();
+        if (config.identity().mode() == IdentityOptions.IdentityMode.DISTRIBUTED
+                && !config.profile().sequences().isEmpty()) {
+            sequenceInput =
+                    DistributedIdentityStage.holdBackEventTime(
+                            resolved.events(),
+                            config.identity().loopAllowance() != null
+                                    ? config.identity().loopAllowance()
+                                    : Duration.ofMillis(
+                                            3 * env.getCheckpointConfig().getCheckpointInterval()));
+        }
         DataStream<AudienceTransition> sequenceTransitions =
                 SequenceStage.matchSequences(
-                        resolved.events(),
+                        sequenceInput,
                         definitions,
                         config.profile().sequences(),
                         config.profile().horizon());

@@ -111,6 +111,17 @@ public final class IdentityOptions {
                             "Rejected links after which an identifier is quarantined: it still"
                                     + " resolves when alone on an event but never links again.");
 
+    public static final ConfigOption<Duration> LOOP_ALLOWANCE =
+            key("cdp.identity.loop-allowance")
+                    .durationType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Distributed mode: how far event time is held back for the sequence"
+                                    + " audiences, so an event whose merge crosses the identity"
+                                    + " loop is not late for them. Default: three checkpoint"
+                                    + " intervals (a merge that needs a lock takes three loop"
+                                    + " trips, each committed with a checkpoint).");
+
     /** Every identity option, for listing and for rejecting unknown keys. */
     public static final List<ConfigOption<?>> ALL =
             List.of(
@@ -122,7 +133,8 @@ public final class IdentityOptions {
                     EXPIRING_TYPES,
                     EXPIRING_TTL,
                     PROFILE_SIZE_CAP,
-                    QUARANTINE_AFTER);
+                    QUARANTINE_AFTER,
+                    LOOP_ALLOWANCE);
 
     /** How the identity graph is kept. */
     public enum IdentityMode {

@@ -17,9 +17,14 @@ import org.apache.flink.configuration.Configuration;
  * @param mode how the graph is kept
  * @param rules identifier types and merge rules
  * @param expiringTtl directory TTL of expiring types
+ * @param loopAllowance distributed mode: how far event time is held back for the sequence
+ *     audiences, or null for three checkpoint intervals
  */
 public record IdentitySettings(
-        IdentityOptions.IdentityMode mode, IdentityRules rules, Duration expiringTtl)
+        IdentityOptions.IdentityMode mode,
+        IdentityRules rules,
+        Duration expiringTtl,
+        Duration loopAllowance)
         implements Serializable {
 
     /** Reads and validates the identity options. */
@@ -68,7 +73,10 @@ public record IdentitySettings(
         return new IdentitySettings(
                 Checks.get(config, IdentityOptions.MODE),
                 new IdentityRules(Map.copyOf(types), other, sizeCap, quarantineAfter),
-                Checks.positiveDuration(config, IdentityOptions.EXPIRING_TTL));
+                Checks.positiveDuration(config, IdentityOptions.EXPIRING_TTL),
+                config.getOptional(IdentityOptions.LOOP_ALLOWANCE).isPresent()
+                        ? Checks.nonNegative(config, IdentityOptions.LOOP_ALLOWANCE)
+                        : null);
     }
 
     private static Map<String, Integer> limits(Map<String, String> raw) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tessera.activation.ActivationOptions;
 import io.tessera.connect.KafkaOptions;
+import io.tessera.identity.IdentityOptions;
 import io.tessera.ingest.IngestOptions;
 import io.tessera.profile.ProfileOptions;
 import java.nio.file.Files;
@@ -128,7 +129,8 @@ class TesseraConfigTest {
                                             || option == IngestOptions.TENANT_FIELD
                                             || option == ProfileOptions.DEFINITIONS
                                             || option == ActivationOptions.PROJECT_UID
-                                            || option == ActivationOptions.AUTHORIZATION,
+                                            || option == ActivationOptions.AUTHORIZATION
+                                            || option == IdentityOptions.LOOP_ALLOWANCE,
                                     option.key() + " has a default or is optional by design");
                             assertTrue(
                                     !new org.apache.flink.configuration.description.HtmlFormatter()

@@ -30,14 +30,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class DemoCommand {
     static final String USAGE =
             """
-            Usage: ./tessera demo [--users N] [--seconds S] [--follow] [--cdp.option value ...]
+            Usage: ./tessera demo [--users N] [--seconds S] [--follow]
+                                  [--identity-mode single|distributed] [--cdp.option value ...]
 
             Starts an in-process Kafka broker (KRaft), the Personalize simulator and a local
             Flink MiniCluster with RocksDB (parallelism 2), produces realistic shop traffic of N
             visitors (default 300) over S seconds (default 20), with a few bad records and
             redeliveries, runs the job and prints live progress, then a summary that ends with
             a few users: their attributes in Personalize and the variants its manifest now
-            serves them. It stops by itself unless --follow is given.
+            serves them. It stops by itself unless --follow is given. --identity-mode picks
+            how identities are stitched (cdp.identity.mode; default single).
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,7 +53,9 @@ public final class DemoCommand {
     private DemoCommand() {}
 
     static void main(String[] args, PrintStream out) throws Exception {
-        CommandLine line = CommandLine.parse(args, Set.of("users", "seconds"), Set.of("follow"));
+        CommandLine line =
+                CommandLine.parse(
+                        args, Set.of("users", "seconds", "identity-mode"), Set.of("follow"));
         int users = line.getInt("users", 300);
         int seconds = line.getInt("seconds", 20);
         if (users < 1 || seconds < 1) {
@@ -63,7 +67,14 @@ public final class DemoCommand {
                         PersonalizeSimulator.start(
                                 SimulatorConfig.load(Path.of(SimulatorCommand.DEFAULT_CONFIG)),
                                 0)) {
-            run(kafka, simulator, users, seconds, line.has("follow"), line.jobArgs(), out);
+            run(
+                    kafka,
+                    simulator,
+                    users,
+                    seconds,
+                    line.has("follow"),
+                    ReplayCommand.withIdentityMode(line),
+                    out);
         }
     }
 

@@ -69,14 +69,15 @@ public final class ReplayCommand {
               audience-transitions.jsonl  each Audience Entered / Exited
               activations.jsonl     each Edge API request the job would send to Personalize
                                     (method, path, headers, body), without coalescing
-            With --identity-mode distributed the replay starts an in-process Kafka broker
-            for the identity loop and runs until every record is resolved and the loop is quiet.
             then prints the counts and each audience's size: a dry run of definitions
             (--definitions, cdp.definition/v1) before they are published. Time is event time:
             at the end, time advances to --until (ISO-8601, e.g. 2025-02-01T00:00:00Z) if given,
             else to the last event's time, so wake-ups up to then (expiring windows, "no order
             in 14 days") fire. --updates replays control-topic changes at event times, one per
             line: {"at": TIME, "key": "<kind>/<id>", "definition": {...} or null to delete}.
+            With --identity-mode distributed the replay starts an in-process Kafka broker
+            for the identity loop, runs until every record is resolved and the loop is quiet,
+            then drains the job to the end of event time.
             Job options (--cdp.*) are those of the job itself.
             """;
 
@@ -163,7 +164,7 @@ public final class ReplayCommand {
     }
 
     /** The job options, with {@code --identity-mode M} as {@code --cdp.identity.mode M}. */
-    private static String[] withIdentityMode(CommandLine line) {
+    static String[] withIdentityMode(CommandLine line) {
         List<String> args = new java.util.ArrayList<>(List.of(line.jobArgs()));
         if (line.has("identity-mode")) {
             args.add("--" + IdentityOptions.MODE.key());

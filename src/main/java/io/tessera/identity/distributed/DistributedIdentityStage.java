@@ -6,9 +6,11 @@ import io.tessera.identity.IdentityRules;
 import io.tessera.identity.IdentitySettings;
 import io.tessera.identity.IdentityStage;
 import io.tessera.identity.ProfileState;
+import io.tessera.identity.ResolvedEvent;
 import io.tessera.identity.SingleModeIdentityFunction;
 import io.tessera.model.CustomerEvent;
 import io.tessera.profile.ProfileSettings;
+import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -98,6 +100,22 @@ public final class DistributedIdentityStage {
                 cluster.getSideOutput(IdentityOutputs.REJECTED_LINKS),
                 cluster.getSideOutput(IdentityOutputs.AUDIENCE_TRANSITIONS),
                 cluster.getSideOutput(IdentityOutputs.REJECTED_DEFINITIONS));
+    }
+
+    /** Uid of the operator that holds event time back for the sequence audiences. */
+    public static final String HOLD_BACK_UID = "identity-loop-allowance";
+
+    /**
+     * The resolved events with event time held back by the loop allowance, for the sequence
+     * audiences: an event credited after crossing the loop is then not late for them.
+     */
+    public static DataStream<ResolvedEvent> holdBackEventTime(
+            DataStream<ResolvedEvent> events, Duration allowance) {
+        return events.transform(
+                        "Identity: event time held back " + allowance,
+                        events.getType(),
+                        new DelayedWatermarks<ResolvedEvent>(allowance))
+                .uid(HOLD_BACK_UID);
     }
 
     private static DataStream<Routed> only(DataStream<Routed> stream, Actor actor, String from) {

@@ -255,7 +255,7 @@ public final class DemoCommand {
         return value == null ? 0 : ((Number) value).longValue();
     }
 
-    private static Thread startProducer(
+    static Thread startProducer(
             EmbeddedKafka kafka,
             String topic,
             List<ShopTraffic.Record> traffic,

@@ -106,7 +106,7 @@ final class DemoPersonalize {
      * Per user, the k-th forwarded purchase the edge received paired with the k-th order the user
      * sent (by userId, redeliveries excluded); users whose counts differ are left out.
      */
-    private static List<Long> orderLatencies(
+    static List<Long> orderLatencies(
             List<PersonalizeSimulator.Call> calls,
             List<ShopTraffic.Record> traffic,
             AtomicLongArray sentAt)
@@ -150,7 +150,7 @@ final class DemoPersonalize {
         return latencies;
     }
 
-    private static long percentile(List<Long> sorted, double p) {
+    static long percentile(List<Long> sorted, double p) {
         int index = (int) Math.ceil(p * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }

@@ -44,6 +44,10 @@ public final class ShopTraffic {
     private record Timed(Instant at, Record record) {}
 
     private final Random random;
+
+    /** Draws for articles apart, so adding them left the rest of the traffic as it was. */
+    private final Random articles;
+
     private final Instant start;
     private final Duration span;
     private final List<Timed> timed = new ArrayList<>();
@@ -52,6 +56,7 @@ public final class ShopTraffic {
 
     private ShopTraffic(long seed, Instant start, Duration span) {
         this.random = new Random(seed);
+        this.articles = new Random(seed ^ 0x5EEDL);
         this.start = start;
         this.span = span;
     }
@@ -61,8 +66,14 @@ public final class ShopTraffic {
      * from {@code start}, in event-time order.
      */
     public static List<Record> generate(long seed, int users, Instant start, Duration span) {
+        return generate(seed, 0, users, start, span);
+    }
+
+    /** The same, for the visitors numbered from {@code firstUser} (others than another run's). */
+    public static List<Record> generate(
+            long seed, int firstUser, int users, Instant start, Duration span) {
         ShopTraffic traffic = new ShopTraffic(seed, start, span);
-        for (int user = 0; user < users; user++) {
+        for (int user = firstUser; user < firstUser + users; user++) {
             traffic.visitor(user, users);
         }
         traffic.timed.sort(java.util.Comparator.comparing(Timed::at));
@@ -85,6 +96,16 @@ public final class ShopTraffic {
         for (int i = 0; i < views; i++) {
             t = t.plusSeconds(5 + random.nextInt(40));
             session.add(track("Product Viewed", anonymousId, device, product(), t));
+        }
+        if (articles.nextInt(4) == 0) {
+            // a reader of the shop's magazine
+            t = t.plusSeconds(30 + articles.nextInt(120));
+            ObjectNode article = base("track", anonymousId, device, t);
+            article.put("event", "Article Completed");
+            article.putObject("properties")
+                    .put("article_id", "article-" + articles.nextInt(40))
+                    .put("category", CATEGORIES[articles.nextInt(CATEGORIES.length)]);
+            session.add(article);
         }
         if (random.nextInt(2) == 0) {
             t = t.plusSeconds(10 + random.nextInt(60));

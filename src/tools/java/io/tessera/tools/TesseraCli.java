@@ -23,7 +23,8 @@ public final class TesseraCli {
               definitions validate FILE
                         check trait and audience definitions with the job's validator
               simulator run the Personalize Edge API simulator alone
-              bench     measure: bench identity | profile | sequences | activation | distributed
+              bench     measure: bench [--quick] (the whole pipeline against a baseline), or a part:
+                        bench identity | profile | sequences | activation | distributed
 
             Run ./tessera COMMAND --help for a command's options.
             """;
@@ -45,7 +46,9 @@ public final class TesseraCli {
                     case "replay" -> ReplayCommand.USAGE;
                     case "config" -> "Usage: ./tessera config\n";
                     case "bench" ->
-                            IdentityBench.USAGE
+                            PipelineBench.USAGE
+                                    + "\n"
+                                    + IdentityBench.USAGE
                                     + "\n"
                                     + ProfileBench.USAGE
                                     + "\n"
@@ -102,7 +105,11 @@ public final class TesseraCli {
 
     private static void bench(String[] args, PrintStream out) throws Exception {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
-        switch (args.length == 0 ? "" : args[0]) {
+        if (args.length == 0 || args[0].startsWith("--")) {
+            PipelineBench.main(args, out);
+            return;
+        }
+        switch (args[0]) {
             case "identity" -> IdentityBench.main(rest, out);
             case "profile" -> ProfileBench.main(rest, out);
             case "sequences" -> SequenceBench.main(rest, out);
@@ -110,8 +117,9 @@ public final class TesseraCli {
             case "distributed" -> DistributedBench.main(rest, out);
             default ->
                     throw new CommandLine.UsageException(
-                            "name what to measure: bench identity | profile | sequences |"
-                                    + " activation | distributed");
+                            "bench [--quick] measures the whole pipeline; or name a part:"
+                                    + " bench identity | profile | sequences | activation |"
+                                    + " distributed");
         }
     }
 

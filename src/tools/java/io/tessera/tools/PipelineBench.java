@@ -1,0 +1,632 @@
+package io.tessera.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tessera.config.TesseraConfig;
+import io.tessera.connect.KafkaConnectors;
+import io.tessera.ingest.IngestRecord;
+import io.tessera.ingest.IngestUids;
+import io.tessera.ingest.IngestWatermarks;
+import io.tessera.ingest.SegmentMessageParser;
+import io.tessera.simulator.PersonalizeSimulator;
+import io.tessera.simulator.SimulatorConfig;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.shaded.guava33.com.google.common.hash.Hashing;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * {@code ./tessera bench}: the whole pipeline against a pass-through baseline, side by side in one
+ * run on one pre-loaded topic (quality.md). Throughput is counted on the job's own outputs as they
+ * are written (read uncommitted, so the checkpoint interval does not blur it); latency is measured
+ * at the Personalize simulator, from an order produced to Kafka to its event at the edge.
+ */
+final class PipelineBench {
+    static final String USAGE =
+            """
+            Usage: ./tessera bench [--quick] [--users N] [--events E] [--parallelism P]
+                                   [--duration S] [--latency-seconds L] [--checkpoint-seconds C]
+                                   [--definitions FILE] [--no-activation]
+
+            Generates the shop traffic of N visitors (default 100000; --quick 2000) with a fixed
+            seed: page and product views, cart adds, orders, articles, logins that merge an
+            anonymous visitor into a known one, second devices, a shared kiosk, a few bad records
+            and redeliveries; keeps the first E Kafka records if given. Pre-loads it on an
+            in-process broker, then runs, one after the other on the same topic:
+              baseline      Kafka source + JSON parse -> discarding sink
+              single        the whole job, identity mode single
+              distributed   the whole job, identity mode distributed
+            each at parallelism P (default 2) with RocksDB and checkpoints every C seconds
+            (default 10), the bundled definitions (10 traits, 5 rule and 3 sequence audiences;
+            --definitions FILE to measure others; --no-activation to leave Personalize out)
+            and activation to the in-process Personalize simulator. Each run is measured for at
+            most S seconds (default 600; --quick 90). Then, with the job still running, traffic
+            is produced at half the rate it reached for L seconds (default 30; --quick 10), and
+            the latency from an order produced to its event received by the simulator is
+            recorded. Prints events/s, the ratio to the baseline, latency p50/p95/p99, RocksDB
+            bytes per profile, the deduplication state, merges/s; writes the same as JSON and an
+            SVG chart under target/bench/. The last line is a one-line summary.
+            """;
+
+    private static final long SEED = 20251201L;
+    private static final String EVENTS_TOPIC = "bench.events";
+    private static final String DEFINITIONS = "/bench-pipeline-definitions.json";
+    private static final Instant START = Instant.parse("2025-03-01T08:00:00Z");
+    private static final Duration SPAN = Duration.ofHours(2);
+    private static final Duration QUIET = Duration.ofSeconds(4);
+
+    /** The first visitor number of the next latency traffic: above any pre-loaded visitor. */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_VISITOR =
+            new java.util.concurrent.atomic.AtomicInteger(10_000_000);
+
+    /** Counts of the baseline's sink, by run; the MiniCluster runs in this JVM. */
+    static final Map<String, AtomicLong> COUNTS = new ConcurrentHashMap<>();
+
+    private PipelineBench() {}
+
+    /** What one run measured. */
+    record Run(
+            String name,
+            long messages,
+            double seconds,
+            double eventsPerSecond,
+            List<Long> latencies,
+            long stateBytes,
+            long dedupBytes,
+            long profiles,
+            long merges) {
+        double mergesPerSecond() {
+            return seconds == 0 ? 0 : merges / seconds;
+        }
+    }
+
+    private record Options(
+            int users,
+            int events,
+            int parallelism,
+            Duration duration,
+            int latencySeconds,
+            Duration checkpoint,
+            boolean activation) {}
+
+    static void main(String[] args, PrintStream out) throws Exception {
+        CommandLine line =
+                CommandLine.parse(
+                        args,
+                        Set.of(
+                                "users",
+                                "events",
+                                "parallelism",
+                                "duration",
+                                "latency-seconds",
+                                "checkpoint-seconds",
+                                "definitions"),
+                        Set.of("quick", "no-activation"));
+        boolean quick = line.has("quick");
+        Options options =
+                new Options(
+                        line.getInt("users", quick ? 2_000 : 100_000),
+                        line.getInt("events", Integer.MAX_VALUE),
+                        line.getInt("parallelism", 2),
+                        Duration.ofSeconds(line.getInt("duration", quick ? 90 : 600)),
+                        line.getInt("latency-seconds", quick ? 10 : 30),
+                        Duration.ofSeconds(line.getInt("checkpoint-seconds", 10)),
+                        !line.has("no-activation"));
+        if (options.users() < 1 || options.parallelism() < 1 || options.events() < 1) {
+            throw new CommandLine.UsageException(
+                    "--users, --events and --parallelism must be >= 1");
+        }
+
+        List<ShopTraffic.Record> traffic = ShopTraffic.generate(SEED, options.users(), START, SPAN);
+        if (traffic.size() > options.events()) {
+            traffic = traffic.subList(0, options.events());
+        }
+        long messages = traffic.stream().mapToLong(ShopTraffic.Record::messages).sum();
+        out.printf(
+                "Bench: %,d visitors, %,d Kafka records (%,d Segment messages), parallelism %d,"
+                        + " RocksDB, checkpoints every %d s%n",
+                options.users(),
+                traffic.size(),
+                messages,
+                options.parallelism(),
+                options.checkpoint().toSeconds());
+        Path definitions = Files.createTempFile("tessera-bench-definitions", ".json");
+        if (line.has("definitions")) {
+            Files.copy(
+                    Path.of(line.get("definitions", null)),
+                    definitions,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            try (InputStream in = PipelineBench.class.getResourceAsStream(DEFINITIONS)) {
+                Files.write(definitions, in.readAllBytes());
+            }
+        }
+        List<Run> runs = new ArrayList<>();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                PersonalizeSimulator simulator =
+                        PersonalizeSimulator.start(
+                                SimulatorConfig.load(Path.of(SimulatorCommand.DEFAULT_CONFIG)),
+                                0)) {
+            kafka.createTopics(2 * options.parallelism(), EVENTS_TOPIC);
+            preload(kafka, traffic);
+            out.printf("  pre-loaded %s%n", EVENTS_TOPIC);
+            runs.add(baseline(kafka, options, messages, out));
+            for (String mode : List.of("single", "distributed")) {
+                runs.add(
+                        pipeline(
+                                kafka,
+                                simulator,
+                                mode,
+                                options,
+                                messages,
+                                runs.get(0),
+                                definitions,
+                                out));
+            }
+        } finally {
+            Files.deleteIfExists(definitions);
+        }
+        report(runs, options, out);
+    }
+
+    private static void preload(EmbeddedKafka kafka, List<ShopTraffic.Record> traffic)
+            throws Exception {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(traffic.size());
+        for (ShopTraffic.Record record : traffic) {
+            records.add(
+                    new ProducerRecord<>(
+                            EVENTS_TOPIC,
+                            record.key().getBytes(StandardCharsets.UTF_8),
+                            record.value().getBytes(StandardCharsets.UTF_8)));
+        }
+        kafka.send(EVENTS_TOPIC, records);
+    }
+
+    /** Counts what passes; the count lives in this JVM, where the MiniCluster runs. */
+    private static final class Count implements MapFunction<IngestRecord, IngestRecord> {
+        private static final long serialVersionUID = 1L;
+        private final String run;
+
+        Count(String run) {
+            this.run = run;
+        }
+
+        @Override
+        public IngestRecord map(IngestRecord record) {
+            COUNTS.computeIfAbsent(run, r -> new AtomicLong()).incrementAndGet();
+            return record;
+        }
+    }
+
+    private static Run baseline(
+            EmbeddedKafka kafka, Options options, long messages, PrintStream out) throws Exception {
+        TesseraConfig config = config(kafka, "baseline", "SINGLE", null, null);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        LocalJobConfig.create(options.parallelism(), options.checkpoint()));
+        env.fromSource(
+                        KafkaConnectors.eventsSource(
+                                config.kafka(),
+                                new SegmentMessageParser(config.ingest(), Clock.systemUTC()),
+                                false),
+                        IngestWatermarks.strategy(config.ingest()),
+                        IngestUids.SOURCE_NAME)
+                .uid(IngestUids.SOURCE)
+                .map(new Count("baseline"))
+                .uid("bench-count")
+                .sinkTo(new DiscardingSink<>())
+                .uid("bench-discard");
+        JobClient job = env.executeAsync("tessera-bench-baseline");
+        try {
+            AtomicLong count = COUNTS.computeIfAbsent("baseline", r -> new AtomicLong());
+            double[] window = measure(count::get, options.duration());
+            double seconds = window[1];
+            out.printf("  baseline      %,10.0f events/s%n", messages / seconds);
+            return new Run(
+                    "baseline", messages, seconds, messages / seconds, List.of(), 0, 0, 0, 0);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Run pipeline(
+            EmbeddedKafka kafka,
+            PersonalizeSimulator simulator,
+            String mode,
+            Options options,
+            long messages,
+            Run baseline,
+            Path definitions,
+            PrintStream out)
+            throws Exception {
+        TesseraConfig config =
+                config(
+                        kafka,
+                        mode,
+                        mode.toUpperCase(),
+                        options.activation() ? simulator : null,
+                        definitions);
+        createOutputTopics(kafka, config);
+        JobClient job =
+                LocalKafkaJob.build(
+                                config, options.parallelism(), options.checkpoint(), false, null)
+                        .executeAsync("tessera-bench-" + mode);
+        try (KafkaConsumer<byte[], byte[]> profiles =
+                uncommittedReader(kafka, config.kafka().profilesTopic())) {
+            AtomicLong written = new AtomicLong();
+            double[] window =
+                    measure(
+                            () -> {
+                                written.addAndGet(profiles.poll(Duration.ofMillis(50)).count());
+                                return written.get();
+                            },
+                            options.duration());
+            double seconds = window[1];
+            double rate = messages / seconds;
+            out.printf(
+                    "  %-12s  %,10.0f events/s (%.2f x baseline)%n",
+                    mode, rate, rate / baseline.eventsPerSecond());
+
+            List<Long> latencies =
+                    latency(kafka, simulator, rate / 2, options.latencySeconds(), out);
+            Path savepoints = Files.createTempDirectory("tessera-bench-savepoint");
+            try {
+                String savepoint =
+                        job.triggerSavepoint(
+                                        savepoints.toUri().toString(),
+                                        SavepointFormatType.CANONICAL)
+                                .get(300, TimeUnit.SECONDS);
+                long[] state = stateSizes(savepoint);
+                long live = liveProfiles(kafka, config.kafka().profilesTopic());
+                long merges = kafka.readAll(config.kafka().profileMergesTopic()).size();
+                return new Run(
+                        mode, messages, seconds, rate, latencies, state[0], state[1], live, merges);
+            } finally {
+                deleteRecursively(savepoints);
+            }
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Polls a growing count until it has not grown for a few seconds (or the cap passed) and
+     * returns {count, seconds from its first increase to its last}.
+     */
+    private static double[] measure(LongSupplier count, Duration cap) throws InterruptedException {
+        long started = System.nanoTime();
+        long first = 0;
+        long last = 0;
+        long seen = 0;
+        while (System.nanoTime() - started < cap.toNanos()) {
+            long now = count.getAsLong();
+            long at = System.nanoTime();
+            if (now > seen) {
+                seen = now;
+                last = at;
+                first = first == 0 ? at : first;
+                continue;
+            } else if (seen > 0 && at - last > QUIET.toNanos()) {
+                break;
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        return new double[] {seen, Math.max(1e-3, (last - first) / 1e9)};
+    }
+
+    /**
+     * Produces new shop traffic at the given rate (Segment messages per second) for a while, and
+     * returns the latencies of its orders: produced to Kafka, received by the simulator.
+     */
+    private static List<Long> latency(
+            EmbeddedKafka kafka,
+            PersonalizeSimulator simulator,
+            double rate,
+            int seconds,
+            PrintStream out)
+            throws Exception {
+        // about 9 messages per visitor; event time goes on after the pre-loaded traffic
+        int visitors = (int) Math.max(20, rate * seconds / 9);
+        // visitors of their own, so each order pairs with its own event at the edge
+        int firstVisitor = NEXT_VISITOR.getAndAdd(visitors);
+        List<ShopTraffic.Record> traffic =
+                ShopTraffic.generate(
+                                SEED + 1,
+                                firstVisitor,
+                                visitors,
+                                START.plus(SPAN).plusSeconds(600),
+                                SPAN)
+                        .stream()
+                        .filter(r -> r.expectedReason() == null)
+                        .toList();
+        long messages = traffic.stream().mapToLong(ShopTraffic.Record::messages).sum();
+        long since = System.currentTimeMillis();
+        AtomicLongArray sentAt = new AtomicLongArray(traffic.size());
+        Thread producer =
+                DemoCommand.startProducer(
+                        kafka,
+                        EVENTS_TOPIC,
+                        traffic,
+                        (int) Math.max(1, Math.round(messages / Math.max(1.0, rate))),
+                        new AtomicLong(),
+                        sentAt);
+        producer.join();
+        double[] settled = measure(() -> simulator.calls().size(), Duration.ofSeconds(120));
+        List<PersonalizeSimulator.Call> calls =
+                simulator.calls().stream().filter(c -> c.at() >= since).toList();
+        List<Long> latencies =
+                new ArrayList<>(DemoPersonalize.orderLatencies(calls, traffic, sentAt));
+        latencies.sort(null);
+        out.printf(
+                "                latency at %,.0f events/s: %s (%d orders; %.0f calls)%n",
+                rate, percentiles(latencies), latencies.size(), settled[0]);
+        return latencies;
+    }
+
+    private static String percentiles(List<Long> sorted) {
+        if (sorted.isEmpty()) {
+            return "no order reached the simulator";
+        }
+        return String.format(
+                "p50 %d ms, p95 %d ms, p99 %d ms",
+                DemoPersonalize.percentile(sorted, 0.50),
+                DemoPersonalize.percentile(sorted, 0.95),
+                DemoPersonalize.percentile(sorted, 0.99));
+    }
+
+    /** {whole state, deduplication state} in bytes, from a savepoint's metadata. */
+    private static long[] stateSizes(String savepoint) throws IOException {
+        Path metadata = Path.of(java.net.URI.create(savepoint)).resolve("_metadata");
+        CheckpointMetadata loaded;
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(metadata))) {
+            loaded =
+                    Checkpoints.loadCheckpointMetadata(
+                            in, PipelineBench.class.getClassLoader(), savepoint);
+        }
+        OperatorID dedup = operatorId(IngestUids.DEDUPLICATE);
+        long total = 0;
+        long dedupBytes = 0;
+        for (OperatorState state : loaded.getOperatorStates()) {
+            total += state.getStateSize();
+            if (state.getOperatorID().equals(dedup)) {
+                dedupBytes = state.getStateSize();
+            }
+        }
+        return new long[] {total, dedupBytes};
+    }
+
+    /** The operator id Flink derives from a uid (a murmur3 hash of it). */
+    private static OperatorID operatorId(String uid) {
+        return new OperatorID(
+                Hashing.murmur3_128(0)
+                        .newHasher()
+                        .putString(uid, StandardCharsets.UTF_8)
+                        .hash()
+                        .asBytes());
+    }
+
+    /** Profiles whose last snapshot on the topic is not a removal. */
+    private static long liveProfiles(EmbeddedKafka kafka, String topic) {
+        Map<String, Boolean> live = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : kafka.readAll(topic)) {
+            live.put(
+                    new String(record.key(), StandardCharsets.UTF_8),
+                    record.value() != null && record.value().length > 0);
+        }
+        return live.values().stream().filter(v -> v).count();
+    }
+
+    private static TesseraConfig config(
+            EmbeddedKafka kafka,
+            String run,
+            String mode,
+            PersonalizeSimulator simulator,
+            Path definitions) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--cdp.kafka.starting-offsets",
+                                "EARLIEST",
+                                "--cdp.kafka.group-id",
+                                "tessera-bench-" + run,
+                                "--cdp.kafka.transactional-id-prefix",
+                                "tessera-bench-" + run,
+                                "--cdp.kafka.topics.events",
+                                EVENTS_TOPIC,
+                                "--cdp.identity.mode",
+                                mode));
+        for (String output :
+                List.of(
+                        "events-dlq",
+                        "profiles",
+                        "profile-merges",
+                        "rejected-links",
+                        "audience-transitions",
+                        "definitions",
+                        "definitions-rejected",
+                        "activation-dlq",
+                        "identity-loop")) {
+            args.addAll(List.of("--cdp.kafka.topics." + output, "bench." + run + "." + output));
+        }
+        if (definitions != null) {
+            args.addAll(List.of("--cdp.profile.definitions", definitions.toString()));
+        }
+        if (simulator != null) {
+            args.addAll(
+                    List.of(
+                            "--cdp.activation.personalize.edge-url",
+                            simulator.url(),
+                            "--cdp.activation.personalize.project-uid",
+                            simulator.config().projectUid(),
+                            "--cdp.activation.personalize.event-keys",
+                            "Order Completed:purchase",
+                            "--cdp.activation.rate-limit",
+                            "100000"));
+        }
+        return LocalKafkaJob.config(kafka, args.toArray(new String[0]));
+    }
+
+    private static void createOutputTopics(EmbeddedKafka kafka, TesseraConfig config)
+            throws Exception {
+        var k = config.kafka();
+        kafka.createTopics(
+                1,
+                k.eventsDlqTopic(),
+                k.profilesTopic(),
+                k.profileMergesTopic(),
+                k.rejectedLinksTopic(),
+                k.audienceTransitionsTopic(),
+                k.definitionsTopic(),
+                k.rejectedDefinitionsTopic(),
+                k.activationDlqTopic());
+        kafka.createTopics(2, k.identityLoopTopic());
+    }
+
+    /** Sees records as soon as they are written, before their transaction commits. */
+    private static KafkaConsumer<byte[], byte[]> uncommittedReader(
+            EmbeddedKafka kafka, String topic) {
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                kafka.bootstrapServers(),
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                "read_uncommitted",
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false,
+                                // the reader must keep up with the job, or it measures itself
+                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                                100_000,
+                                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                                64 * 1024 * 1024),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer());
+        List<TopicPartition> partitions =
+                consumer.partitionsFor(topic).stream()
+                        .map(info -> new TopicPartition(topic, info.partition()))
+                        .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    private static void report(List<Run> runs, Options options, PrintStream out)
+            throws IOException {
+        Run baseline = runs.get(0);
+        out.println();
+        out.printf(
+                "%-12s %12s %8s %24s %12s %12s %10s %9s%n",
+                "run",
+                "events/s",
+                "x base",
+                "latency p50/p95/p99 ms",
+                "B/profile",
+                "dedup B",
+                "profiles",
+                "merges/s");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("users", options.users());
+        root.put("parallelism", options.parallelism());
+        root.put("checkpointSeconds", options.checkpoint().toSeconds());
+        root.put("messages", baseline.messages());
+        ArrayNode array = root.putArray("runs");
+        for (Run run : runs) {
+            List<Long> l = run.latencies();
+            String latency =
+                    l.isEmpty()
+                            ? "-"
+                            : DemoPersonalize.percentile(l, 0.5)
+                                    + " / "
+                                    + DemoPersonalize.percentile(l, 0.95)
+                                    + " / "
+                                    + DemoPersonalize.percentile(l, 0.99);
+            long perProfile = run.profiles() == 0 ? 0 : run.stateBytes() / run.profiles();
+            out.printf(
+                    "%-12s %,12.0f %8.2f %24s %,12d %,12d %,10d %9.1f%n",
+                    run.name(),
+                    run.eventsPerSecond(),
+                    run.eventsPerSecond() / baseline.eventsPerSecond(),
+                    latency,
+                    perProfile,
+                    run.dedupBytes(),
+                    run.profiles(),
+                    run.mergesPerSecond());
+            ObjectNode node = array.addObject();
+            node.put("name", run.name());
+            node.put("eventsPerSecond", Math.round(run.eventsPerSecond()));
+            node.put("ratioToBaseline", run.eventsPerSecond() / baseline.eventsPerSecond());
+            node.put("seconds", run.seconds());
+            if (!l.isEmpty()) {
+                node.put("latencyP50Ms", DemoPersonalize.percentile(l, 0.5));
+                node.put("latencyP95Ms", DemoPersonalize.percentile(l, 0.95));
+                node.put("latencyP99Ms", DemoPersonalize.percentile(l, 0.99));
+                node.put("latencySamples", l.size());
+            }
+            node.put("stateBytes", run.stateBytes());
+            node.put("bytesPerProfile", perProfile);
+            node.put("dedupStateBytes", run.dedupBytes());
+            node.put("profiles", run.profiles());
+            node.put("mergesPerSecond", run.mergesPerSecond());
+        }
+        Path dir = Path.of("target", "bench");
+        Files.createDirectories(dir);
+        json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("bench.json").toFile(), root);
+        Files.writeString(dir.resolve("bench.svg"), BenchChart.svg(runs));
+        out.printf("Wrote %s and %s%n", dir.resolve("bench.json"), dir.resolve("bench.svg"));
+        Run distributed = runs.get(runs.size() - 1);
+        out.printf(
+                "SUMMARY baseline %,.0f ev/s | single %,.0f ev/s (%.2f x) | distributed %,.0f ev/s"
+                        + " (%.2f x) | distributed p99 %s ms%n",
+                baseline.eventsPerSecond(),
+                runs.get(1).eventsPerSecond(),
+                runs.get(1).eventsPerSecond() / baseline.eventsPerSecond(),
+                distributed.eventsPerSecond(),
+                distributed.eventsPerSecond() / baseline.eventsPerSecond(),
+                distributed.latencies().isEmpty()
+                        ? "-"
+                        : String.valueOf(
+                                DemoPersonalize.percentile(distributed.latencies(), 0.99)));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

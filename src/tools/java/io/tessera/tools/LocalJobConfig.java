@@ -25,6 +25,16 @@ public final class LocalJobConfig {
         if (checkpointInterval != null) {
             conf.setString(
                     "execution.checkpointing.interval", checkpointInterval.toMillis() + " ms");
+            // On files, as in a cluster: the job manager's memory takes 5 MB of state at most.
+            // A job's checkpoints are deleted when it ends.
+            conf.setString("execution.checkpointing.storage", "filesystem");
+            conf.setString(
+                    "execution.checkpointing.dir",
+                    java.nio.file.Path.of(
+                                    System.getProperty("java.io.tmpdir"), "tessera-checkpoints")
+                            .toUri()
+                            .toString());
+            conf.setString("execution.checkpointing.incremental", "true");
         }
         return conf;
     }

@@ -74,7 +74,7 @@ final class PipelineBench {
             --definitions FILE to measure others; --no-activation to leave Personalize out)
             and activation to the in-process Personalize simulator. Each run is measured for at
             most S seconds (default 600; --quick 90). Then, with the job still running, traffic
-            is produced at half the rate it reached for L seconds (default 30; --quick 10), and
+            is produced at half the rate it reached for L seconds (default 30; --quick 5), and
             the latency from an order produced to its event received by the simulator is
             recorded. Prints events/s, the ratio to the baseline, latency p50/p95/p99, RocksDB
             bytes per profile, the deduplication state, merges/s; writes the same as JSON and an
@@ -86,7 +86,6 @@ final class PipelineBench {
     private static final String DEFINITIONS = "/bench-pipeline-definitions.json";
     private static final Instant START = Instant.parse("2025-03-01T08:00:00Z");
     private static final Duration SPAN = Duration.ofHours(2);
-    private static final Duration QUIET = Duration.ofSeconds(4);
 
     /** The first visitor number of the next latency traffic: above any pre-loaded visitor. */
     private static final java.util.concurrent.atomic.AtomicInteger NEXT_VISITOR =
@@ -142,7 +141,7 @@ final class PipelineBench {
                         line.getInt("events", Integer.MAX_VALUE),
                         line.getInt("parallelism", 2),
                         Duration.ofSeconds(line.getInt("duration", quick ? 90 : 600)),
-                        line.getInt("latency-seconds", quick ? 10 : 30),
+                        line.getInt("latency-seconds", quick ? 5 : 30),
                         Duration.ofSeconds(line.getInt("checkpoint-seconds", 10)),
                         !line.has("no-activation"));
         if (options.users() < 1 || options.parallelism() < 1 || options.events() < 1) {
@@ -252,7 +251,7 @@ final class PipelineBench {
         JobClient job = env.executeAsync("tessera-bench-baseline");
         try {
             AtomicLong count = COUNTS.computeIfAbsent("baseline", r -> new AtomicLong());
-            double[] window = measure(count::get, options.duration());
+            double[] window = measure(count::get, Duration.ofSeconds(3), options.duration());
             double seconds = window[1];
             out.printf("  baseline      %,10.0f events/s%n", messages / seconds);
             return new Run(
@@ -293,6 +292,7 @@ final class PipelineBench {
                                 written.addAndGet(profiles.poll(Duration.ofMillis(50)).count());
                                 return written.get();
                             },
+                            quiet(mode, options),
                             options.duration());
             double seconds = window[1];
             double rate = messages / seconds;
@@ -301,7 +301,13 @@ final class PipelineBench {
                     mode, rate, rate / baseline.eventsPerSecond());
 
             List<Long> latencies =
-                    latency(kafka, simulator, rate / 2, options.latencySeconds(), out);
+                    latency(
+                            kafka,
+                            simulator,
+                            rate / 2,
+                            options.latencySeconds(),
+                            quiet(mode, options),
+                            out);
             Path savepoints = Files.createTempDirectory("tessera-bench-savepoint");
             try {
                 String savepoint =
@@ -323,10 +329,21 @@ final class PipelineBench {
     }
 
     /**
+     * How long a run may show no progress before it counts as done: in distributed mode a merge
+     * takes up to three loop trips, each read committed, so each waits for a checkpoint.
+     */
+    private static Duration quiet(String mode, Options options) {
+        return mode.equals("distributed")
+                ? options.checkpoint().multipliedBy(3).plusSeconds(2)
+                : Duration.ofSeconds(3);
+    }
+
+    /**
      * Polls a growing count until it has not grown for a few seconds (or the cap passed) and
      * returns {count, seconds from its first increase to its last}.
      */
-    private static double[] measure(LongSupplier count, Duration cap) throws InterruptedException {
+    private static double[] measure(LongSupplier count, Duration quiet, Duration cap)
+            throws InterruptedException {
         long started = System.nanoTime();
         long first = 0;
         long last = 0;
@@ -339,7 +356,7 @@ final class PipelineBench {
                 last = at;
                 first = first == 0 ? at : first;
                 continue;
-            } else if (seen > 0 && at - last > QUIET.toNanos()) {
+            } else if (seen > 0 && at - last > quiet.toNanos()) {
                 break;
             }
             TimeUnit.MILLISECONDS.sleep(20);
@@ -356,6 +373,7 @@ final class PipelineBench {
             PersonalizeSimulator simulator,
             double rate,
             int seconds,
+            Duration quiet,
             PrintStream out)
             throws Exception {
         // about 9 messages per visitor; event time goes on after the pre-loaded traffic
@@ -384,7 +402,7 @@ final class PipelineBench {
                         new AtomicLong(),
                         sentAt);
         producer.join();
-        double[] settled = measure(() -> simulator.calls().size(), Duration.ofSeconds(120));
+        double[] settled = measure(() -> simulator.calls().size(), quiet, Duration.ofSeconds(300));
         List<PersonalizeSimulator.Call> calls =
                 simulator.calls().stream().filter(c -> c.at() >= since).toList();
         List<Long> latencies =

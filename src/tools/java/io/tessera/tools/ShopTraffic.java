@@ -53,6 +53,7 @@ public final class ShopTraffic {
     private final List<Timed> timed = new ArrayList<>();
     private final List<Record> records = new ArrayList<>();
     private int messageCounter;
+    private String messageIdPrefix = "msg-";
 
     private ShopTraffic(long seed, Instant start, Duration span) {
         this.random = new Random(seed);
@@ -73,6 +74,8 @@ public final class ShopTraffic {
     public static List<Record> generate(
             long seed, int firstUser, int users, Instant start, Duration span) {
         ShopTraffic traffic = new ShopTraffic(seed, start, span);
+        // message ids of their own too, or another run's would be dropped as redeliveries
+        traffic.messageIdPrefix = firstUser == 0 ? "msg-" : "msg-" + firstUser + "-";
         for (int user = firstUser; user < firstUser + users; user++) {
             traffic.visitor(user, users);
         }
@@ -263,7 +266,7 @@ public final class ShopTraffic {
     private ObjectNode base(String type, String anonymousId, String device, Instant t) {
         ObjectNode message = JSON.createObjectNode();
         message.put("type", type);
-        message.put("messageId", "msg-" + (++messageCounter));
+        message.put("messageId", messageIdPrefix + (++messageCounter));
         message.put("anonymousId", anonymousId);
         message.put("originalTimestamp", t.toString());
         message.put("sentAt", t.plusMillis(120).toString());

@@ -59,7 +59,7 @@ final class PipelineBench {
             """
             Usage: ./tessera bench [--quick] [--users N] [--events E] [--parallelism P]
                                    [--duration S] [--latency-seconds L] [--checkpoint-seconds C]
-                                   [--definitions FILE] [--no-activation]
+                                   [--definitions FILE] [--no-activation] [--cdp.option value ...]
 
             Generates the shop traffic of N visitors (default 100000; --quick 2000) with a fixed
             seed: page and product views, cart adds, orders, articles, logins that merge an
@@ -78,7 +78,8 @@ final class PipelineBench {
             the latency from an order produced to its event received by the simulator is
             recorded. Prints events/s, the ratio to the baseline, latency p50/p95/p99, RocksDB
             bytes per profile, the deduplication state, merges/s; writes the same as JSON and an
-            SVG chart under target/bench/. The last line is a one-line summary.
+            SVG chart under target/bench/. The last line is a one-line summary. Job options
+            (--cdp.*) apply to both pipeline runs.
             """;
 
     private static final long SEED = 20251201L;
@@ -119,7 +120,8 @@ final class PipelineBench {
             Duration duration,
             int latencySeconds,
             Duration checkpoint,
-            boolean activation) {}
+            boolean activation,
+            List<String> jobArgs) {}
 
     static void main(String[] args, PrintStream out) throws Exception {
         CommandLine line =
@@ -143,7 +145,8 @@ final class PipelineBench {
                         Duration.ofSeconds(line.getInt("duration", quick ? 90 : 600)),
                         line.getInt("latency-seconds", quick ? 5 : 30),
                         Duration.ofSeconds(line.getInt("checkpoint-seconds", 10)),
-                        !line.has("no-activation"));
+                        !line.has("no-activation"),
+                        List.of(line.jobArgs()));
         if (options.users() < 1 || options.parallelism() < 1 || options.events() < 1) {
             throw new CommandLine.UsageException(
                     "--users, --events and --parallelism must be >= 1");
@@ -232,7 +235,7 @@ final class PipelineBench {
 
     private static Run baseline(
             EmbeddedKafka kafka, Options options, long messages, PrintStream out) throws Exception {
-        TesseraConfig config = config(kafka, "baseline", "SINGLE", null, null);
+        TesseraConfig config = config(kafka, "baseline", "SINGLE", null, null, List.of());
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         LocalJobConfig.create(options.parallelism(), options.checkpoint()));
@@ -277,7 +280,8 @@ final class PipelineBench {
                         mode,
                         mode.toUpperCase(),
                         options.activation() ? simulator : null,
-                        definitions);
+                        definitions,
+                        options.jobArgs());
         createOutputTopics(kafka, config);
         JobClient job =
                 LocalKafkaJob.build(
@@ -472,7 +476,8 @@ final class PipelineBench {
             String run,
             String mode,
             PersonalizeSimulator simulator,
-            Path definitions) {
+            Path definitions,
+            List<String> jobArgs) {
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -514,6 +519,7 @@ final class PipelineBench {
                             "--cdp.activation.rate-limit",
                             "100000"));
         }
+        args.addAll(jobArgs); // the command line's --cdp.* options win
         return LocalKafkaJob.config(kafka, args.toArray(new String[0]));
     }
 

@@ -1,0 +1,94 @@
+package io.tessera.identity.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Where the Gather sends an event's clusters once every identifier has answered. */
+class GatherActorTest {
+    private static final long T = 1_000_000L;
+
+    /** Messages sent, by the cluster they were sent to. */
+    private final Map<ClusterId, List<Message<String, String>>> sent = new TreeMap<>();
+
+    private final Outbox<String, String> out =
+            new Outbox<>() {
+                @Override
+                public void send(Address to, Message<String, String> message) {
+                    sent.computeIfAbsent(ClusterId.parse(to.key()), c -> new ArrayList<>())
+                            .add(message);
+                }
+
+                @Override
+                public void merged(ClusterId loser, ClusterId winner) {}
+
+                @Override
+                public void rejected(ClusterId loser, ClusterId winner, String rule, String d) {}
+            };
+
+    @Test
+    void aNewIdentifierJoinsTheKnownAnchorNotTheOldestCluster() {
+        // A shared kiosk device belongs to an older profile; a user logs in on it with a new
+        // anonymous id. As in single mode, the new id goes with the user's (the anchor's) profile.
+        ClusterId kiosk = new ClusterId(T - 5_000, "device_id:kiosk");
+        ClusterId user = new ClusterId(T - 1_000, "user_id:u55");
+        ClusterId fresh = new ClusterId(T, "anonymous_id:k55");
+
+        gather(
+                List.of("user_id:u55", "device_id:kiosk", "anonymous_id:k55"),
+                "user_id:u55",
+                Map.of("user_id:u55", user, "device_id:kiosk", kiosk, "anonymous_id:k55", fresh));
+
+        Message.Link<String, String> fromFresh = onlyLink(fresh);
+        assertEquals(user, fromFresh.winner(), "to the anchor's cluster");
+        assertEquals(List.of(kiosk), fromFresh.fallbacks(), "the oldest if the anchor refuses");
+        Message.Link<String, String> fromUser = onlyLink(user);
+        assertEquals(kiosk, fromUser.winner());
+        assertEquals("e1", fromUser.carried().eventId(), "the event goes where the anchor goes");
+    }
+
+    @Test
+    void withANewAnchorEveryClusterLinksToTheOldest() {
+        ClusterId device = new ClusterId(T - 5_000, "device_id:d1");
+        ClusterId anonymous = new ClusterId(T - 1_000, "anonymous_id:a1");
+        ClusterId user = new ClusterId(T, "user_id:u1");
+
+        gather(
+                List.of("user_id:u1", "device_id:d1", "anonymous_id:a1"),
+                "user_id:u1",
+                Map.of("user_id:u1", user, "device_id:d1", device, "anonymous_id:a1", anonymous));
+
+        assertEquals(device, onlyLink(anonymous).winner());
+        assertEquals(device, onlyLink(user).winner());
+        assertEquals("e1", onlyLink(user).carried().eventId());
+    }
+
+    private void gather(List<String> identifiers, String anchor, Map<String, ClusterId> replies) {
+        GatherState<String> state =
+                GatherActor.handle(
+                        "e1",
+                        null,
+                        new Message.Event<String, String>("e1", identifiers, anchor, T, "payload"),
+                        out);
+        for (String identifier : identifiers) {
+            state =
+                    GatherActor.handle(
+                            "e1",
+                            state,
+                            new Message.Reply<String, String>(
+                                    "e1", identifier, replies.get(identifier)),
+                            out);
+        }
+        assertEquals(true, state.done);
+    }
+
+    private Message.Link<String, String> onlyLink(ClusterId cluster) {
+        List<Message<String, String>> messages = sent.get(cluster);
+        assertEquals(1, messages.size(), cluster + ": " + messages);
+        return (Message.Link<String, String>) messages.get(0);
+    }
+}

@@ -1,0 +1,93 @@
+package io.tessera.identity.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tessera.identity.ProfileState;
+import io.tessera.model.CustomerEvent;
+import io.tessera.model.Identifier;
+import io.tessera.profile.AudienceTransition;
+import io.tessera.profile.LiveDefinitions;
+import io.tessera.profile.ProfileComputer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The profile stage inside the Cluster: credit, absorb and a new member, step by step. */
+class ProfileStateOpsTest {
+    private static final long T = 1_700_000_000_000L;
+    private static final String ORDERS =
+            """
+            {"schema":"cdp.definition/v1","kind":"trait","id":"orders","version":1,
+             "status":"active","name":"Orders","type":"event_counter",
+             "source":{"event":{"type":"track","name":"Order Completed"}}}\
+            """;
+    private static final String BUYERS =
+            """
+            {"schema":"cdp.definition/v1","kind":"audience","id":"buyers","version":1,
+             "status":"active","name":"Buyers","type":"rule","includeAnonymous":false,
+             "condition":{"field":"traits.orders","op":"gte","value":1}}\
+            """;
+
+    private final ProfileComputer computer =
+            new ProfileComputer(LiveDefinitions.effective(List.of(ORDERS, BUYERS), List.of()));
+    private final ProfileStateOps ops = new ProfileStateOps(CustomerEvent.DEFAULT_TENANT);
+
+    @Test
+    void aMergedLoserLeavesItsAudiencesAndTheWinnerIsEvaluatedAgain() {
+        ProfileState visitor = ops.empty(new ClusterId(T, "anonymous_id:a1"));
+        ProfileState user = ops.empty(new ClusterId(T + 1, "user_id:u1"));
+
+        ops.begin(computer, T + 1);
+        ops.credit(user, "o1", order("o1", T + 1, new Identifier("user_id", "u1")));
+        assertEquals(List.of(user.id + " buyers true event"), describe(ops.end(user)));
+
+        ops.begin(computer, T + 2);
+        ops.absorb(visitor, user);
+        assertEquals(
+                List.of(user.id + " buyers false merge", visitor.id + " buyers true merge"),
+                describe(ops.end(visitor)));
+        assertEquals("1", visitor.traitValues.get("orders"), "the loser's buckets came along");
+    }
+
+    @Test
+    void aUserIdArrivingAfterItsEventCountsAtOnce() {
+        ProfileState visitor = ops.empty(new ClusterId(T, "anonymous_id:a1"));
+
+        ops.begin(computer, T);
+        ops.credit(visitor, "o1", order("o1", T, new Identifier("anonymous_id", "a1")));
+        assertEquals(List.of(), describe(ops.end(visitor)), "anonymous: not an audience member");
+
+        ops.begin(computer, T + 5);
+        ops.admit(visitor, "anonymous_id:a2");
+        assertEquals(List.of(), describe(ops.end(visitor)), "another anonymous id changes nothing");
+
+        ops.begin(computer, T + 10);
+        ops.admit(visitor, "user_id:u1");
+        assertEquals(List.of(visitor.id + " buyers true event"), describe(ops.end(visitor)));
+    }
+
+    private static CustomerEvent order(String id, long time, Identifier identifier) {
+        return new CustomerEvent(
+                id,
+                "track",
+                "Order Completed",
+                time,
+                List.of(identifier),
+                null,
+                "{}",
+                CustomerEvent.DEFAULT_TENANT);
+    }
+
+    private static List<String> describe(ProfileStateOps.Step step) {
+        return step.transitions.stream()
+                .map(
+                        (AudienceTransition t) ->
+                                t.profileId()
+                                        + " "
+                                        + t.audienceId()
+                                        + " "
+                                        + t.entered()
+                                        + " "
+                                        + t.trigger())
+                .toList();
+    }
+}

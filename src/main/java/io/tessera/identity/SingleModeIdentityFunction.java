@@ -1,19 +1,15 @@
 package io.tessera.identity;
 
-import io.tessera.definitions.DefinitionRejection;
 import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.model.CustomerEvent;
 import io.tessera.profile.AudienceTransition;
 import io.tessera.profile.DefinitionsInForce;
-import io.tessera.profile.LiveDefinitions;
 import io.tessera.profile.ProfileComputer;
 import io.tessera.profile.ProfileSettings;
 import io.tessera.profile.ScheduledUpdate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -27,8 +23,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Identity in {@code single} mode, with the profile stage running inside it: the whole graph of a
@@ -45,7 +39,6 @@ public final class SingleModeIdentityFunction
         extends KeyedBroadcastProcessFunction<
                 String, CustomerEvent, DefinitionUpdate, ResolvedEvent> {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(SingleModeIdentityFunction.class);
 
     /** State names; part of the savepoint format. */
     static final String DURABLE_DIRECTORY = "directory-durable";
@@ -274,23 +267,15 @@ public final class SingleModeIdentityFunction
     public void processBroadcastElement(
             DefinitionUpdate update, Context ctx, Collector<ResolvedEvent> out) throws Exception {
         BroadcastState<String, String> accepted = ctx.getBroadcastState(DEFINITIONS);
-        Map<String, String> live = new TreeMap<>();
-        accepted.immutableEntries().forEach(e -> live.put(e.getKey(), e.getValue()));
-        LiveDefinitions.Decision decision =
-                LiveDefinitions.decide(update, definitions.bootstrap(), live);
-        if (decision.rejection() != null) {
+        DefinitionsInForce.Accepted result = definitions.accept(update, accepted);
+        if (result.refusal() != null) {
             rejectedDefinitions.inc();
-            LOG.warn("Refused definition {}: {}", update.key(), decision.rejection());
-            ctx.output(
-                    IdentityOutputs.REJECTED_DEFINITIONS,
-                    new DefinitionRejection(update.key(), decision.rejection(), update.json()));
+            ctx.output(IdentityOutputs.REJECTED_DEFINITIONS, result.refusal());
             return;
         }
-        if (decision.store() == null) {
-            return; // stale or a duplicate
+        if (!result.changed()) {
+            return;
         }
-        accepted.put(update.key(), decision.store());
-        definitions.invalidate();
         ProfileComputer changed =
                 definitions.at(accepted.immutableEntries(), ctx.currentWatermark());
         long watermark = ctx.currentWatermark();

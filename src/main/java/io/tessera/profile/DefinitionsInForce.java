@@ -1,10 +1,12 @@
 package io.tessera.profile;
 
+import io.tessera.definitions.DefinitionRejection;
 import io.tessera.definitions.DefinitionUpdate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +62,36 @@ public final class DefinitionsInForce {
         return scheduled.stream().anyMatch(update -> update.at() == time);
     }
 
-    /** The accepted live definitions changed: the next call builds a new computer. */
-    public void invalidate() {
+    /**
+     * What a control-topic record did.
+     *
+     * @param refusal why it was refused, to publish; null if it was not
+     * @param changed whether the definitions in force changed
+     */
+    public record Accepted(DefinitionRejection refusal, boolean changed) {}
+
+    /**
+     * Takes a control-topic record into the accepted definitions (an operator's broadcast state) by
+     * the rules of {@link LiveDefinitions}; after a change the next {@link #at} builds a new
+     * computer.
+     */
+    public Accepted accept(DefinitionUpdate update, BroadcastState<String, String> accepted)
+            throws Exception {
+        Map<String, String> live = new TreeMap<>();
+        accepted.immutableEntries().forEach(e -> live.put(e.getKey(), e.getValue()));
+        LiveDefinitions.Decision decision = LiveDefinitions.decide(update, bootstrap, live);
+        if (decision.rejection() != null) {
+            LOG.warn("Refused definition {}: {}", update.key(), decision.rejection());
+            return new Accepted(
+                    new DefinitionRejection(update.key(), decision.rejection(), update.json()),
+                    false);
+        }
+        if (decision.store() == null) {
+            return new Accepted(null, false); // stale or a duplicate
+        }
+        accepted.put(update.key(), decision.store());
         computer = null;
+        return new Accepted(null, true);
     }
 
     /**

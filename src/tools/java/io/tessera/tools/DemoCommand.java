@@ -92,14 +92,7 @@ public final class DemoCommand {
             args.addAll(List.of("--cdp.profile.definitions", DEFINITIONS));
         }
         if (!args.contains("--cdp.activation.personalize.project-uid")) {
-            args.addAll(
-                    List.of(
-                            "--cdp.activation.personalize.edge-url",
-                            simulator.url(),
-                            "--cdp.activation.personalize.project-uid",
-                            simulator.config().projectUid(),
-                            "--cdp.activation.personalize.event-keys",
-                            "Order Completed:purchase"));
+            args.addAll(activationArgs(simulator));
         }
         TesseraConfig config = LocalKafkaJob.config(kafka, args.toArray(new String[0]));
         LocalKafkaJob.createTopics(kafka, config, 2);
@@ -253,6 +246,17 @@ public final class DemoCommand {
         Map<String, Object> accumulators = job.getAccumulators().get(10, TimeUnit.SECONDS);
         Object value = accumulators.get(DeduplicateFunction.DUPLICATES_ACCUMULATOR);
         return value == null ? 0 : ((Number) value).longValue();
+    }
+
+    /** The job options that activate profiles in the simulator's project, orders as purchases. */
+    static List<String> activationArgs(PersonalizeSimulator simulator) {
+        return List.of(
+                "--cdp.activation.personalize.edge-url",
+                simulator.url(),
+                "--cdp.activation.personalize.project-uid",
+                simulator.config().projectUid(),
+                "--cdp.activation.personalize.event-keys",
+                "Order Completed:purchase");
     }
 
     static Thread startProducer(

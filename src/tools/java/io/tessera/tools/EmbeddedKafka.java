@@ -145,17 +145,34 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** A consumer of committed records only, assigned to every partition of the topic. */
     public KafkaConsumer<byte[], byte[]> committedReader(String topic) {
+        return reader(topic, "read_committed");
+    }
+
+    /**
+     * A consumer that sees records as soon as they are written, before their transaction commits (a
+     * benchmark's view of a job's progress), assigned to every partition of the topic.
+     */
+    public KafkaConsumer<byte[], byte[]> uncommittedReader(String topic) {
+        return reader(topic, "read_uncommitted");
+    }
+
+    private KafkaConsumer<byte[], byte[]> reader(String topic, String isolation) {
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
                         Map.of(
                                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                                 bootstrapServers(),
                                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                "read_committed",
+                                isolation,
                                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                                 "earliest",
                                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                                false),
+                                false,
+                                // a reader must keep up with a job, or it measures itself
+                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                                100_000,
+                                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                                64 * 1024 * 1024),
                         new ByteArrayDeserializer(),
                         new ByteArrayDeserializer());
         List<TopicPartition> partitions =

@@ -41,12 +41,9 @@ import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.shaded.guava33.com.google.common.hash.Hashing;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * {@code ./tessera bench}: the whole pipeline against a pass-through baseline, side by side in one
@@ -288,7 +285,7 @@ final class PipelineBench {
                                 config, options.parallelism(), options.checkpoint(), false, null)
                         .executeAsync("tessera-bench-" + mode);
         try (KafkaConsumer<byte[], byte[]> profiles =
-                uncommittedReader(kafka, config.kafka().profilesTopic())) {
+                kafka.uncommittedReader(config.kafka().profilesTopic())) {
             AtomicLong written = new AtomicLong();
             double[] window =
                     measure(
@@ -325,7 +322,7 @@ final class PipelineBench {
                 return new Run(
                         mode, messages, seconds, rate, latencies, state[0], state[1], live, merges);
             } finally {
-                deleteRecursively(savepoints);
+                ReplayCommand.deleteRecursively(savepoints);
             }
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
@@ -508,16 +505,8 @@ final class PipelineBench {
             args.addAll(List.of("--cdp.profile.definitions", definitions.toString()));
         }
         if (simulator != null) {
-            args.addAll(
-                    List.of(
-                            "--cdp.activation.personalize.edge-url",
-                            simulator.url(),
-                            "--cdp.activation.personalize.project-uid",
-                            simulator.config().projectUid(),
-                            "--cdp.activation.personalize.event-keys",
-                            "Order Completed:purchase",
-                            "--cdp.activation.rate-limit",
-                            "100000"));
+            args.addAll(DemoCommand.activationArgs(simulator));
+            args.addAll(List.of("--cdp.activation.rate-limit", "100000"));
         }
         args.addAll(jobArgs); // the command line's --cdp.* options win
         return LocalKafkaJob.config(kafka, args.toArray(new String[0]));
@@ -537,34 +526,6 @@ final class PipelineBench {
                 k.rejectedDefinitionsTopic(),
                 k.activationDlqTopic());
         kafka.createTopics(2, k.identityLoopTopic());
-    }
-
-    /** Sees records as soon as they are written, before their transaction commits. */
-    private static KafkaConsumer<byte[], byte[]> uncommittedReader(
-            EmbeddedKafka kafka, String topic) {
-        KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                kafka.bootstrapServers(),
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                "read_uncommitted",
-                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                                false,
-                                // the reader must keep up with the job, or it measures itself
-                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                                100_000,
-                                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                                64 * 1024 * 1024),
-                        new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer());
-        List<TopicPartition> partitions =
-                consumer.partitionsFor(topic).stream()
-                        .map(info -> new TopicPartition(topic, info.partition()))
-                        .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
     }
 
     private static void report(List<Run> runs, Options options, PrintStream out)
@@ -644,13 +605,5 @@ final class PipelineBench {
                         ? "-"
                         : String.valueOf(
                                 DemoPersonalize.percentile(distributed.latencies(), 0.99)));
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

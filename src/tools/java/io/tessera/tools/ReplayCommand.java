@@ -418,7 +418,8 @@ public final class ReplayCommand {
         return duplicates;
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    /** Deletes a directory and all it holds. */
+    static void deleteRecursively(Path dir) throws IOException {
         try (var paths = Files.walk(dir)) {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(path);

@@ -1,6 +1,5 @@
 package io.tessera.identity.distributed;
 
-import io.tessera.definitions.DefinitionRejection;
 import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.identity.IdentityKeys;
 import io.tessera.identity.IdentityOutputs;
@@ -14,14 +13,11 @@ import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
 import io.tessera.profile.AudienceTransition;
 import io.tessera.profile.DefinitionsInForce;
-import io.tessera.profile.LiveDefinitions;
 import io.tessera.profile.ProfileComputer;
 import io.tessera.profile.ProfileSettings;
 import io.tessera.profile.ScheduledUpdate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ValueState;
@@ -31,8 +27,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Cluster actor, keyed by cluster id: a profile's members and state, merges and refusals, and
@@ -47,7 +41,6 @@ import org.slf4j.LoggerFactory;
 final class ClusterFunction
         extends KeyedBroadcastProcessFunction<String, Routed, DefinitionUpdate, Routed> {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(ClusterFunction.class);
 
     /** State name; part of the savepoint format. */
     static final String CLUSTER = "cluster-state";
@@ -210,23 +203,15 @@ final class ClusterFunction
             throws Exception {
         BroadcastState<String, String> accepted =
                 ctx.getBroadcastState(SingleModeIdentityFunction.DEFINITIONS);
-        Map<String, String> live = new TreeMap<>();
-        accepted.immutableEntries().forEach(e -> live.put(e.getKey(), e.getValue()));
-        LiveDefinitions.Decision decision =
-                LiveDefinitions.decide(update, definitions.bootstrap(), live);
-        if (decision.rejection() != null) {
+        DefinitionsInForce.Accepted result = definitions.accept(update, accepted);
+        if (result.refusal() != null) {
             rejectedDefinitions.inc();
-            LOG.warn("Refused definition {}: {}", update.key(), decision.rejection());
-            ctx.output(
-                    IdentityOutputs.REJECTED_DEFINITIONS,
-                    new DefinitionRejection(update.key(), decision.rejection(), update.json()));
+            ctx.output(IdentityOutputs.REJECTED_DEFINITIONS, result.refusal());
             return;
         }
-        if (decision.store() == null) {
-            return; // stale or a duplicate
+        if (!result.changed()) {
+            return;
         }
-        accepted.put(update.key(), decision.store());
-        definitions.invalidate();
         long watermark = ctx.currentWatermark();
         ProfileComputer changed = definitions.at(accepted.immutableEntries(), watermark);
         ctx.applyToKeyedState(

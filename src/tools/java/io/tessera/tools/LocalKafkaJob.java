@@ -8,7 +8,9 @@ import io.tessera.model.CustomerEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -55,9 +57,20 @@ public final class LocalKafkaJob {
             Duration checkpointInterval,
             boolean bounded,
             Sink<CustomerEvent> acceptedEvents) {
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(
-                        LocalJobConfig.create(parallelism, checkpointInterval));
+        return build(config, parallelism, checkpointInterval, bounded, acceptedEvents, Map.of());
+    }
+
+    /** The same, with more Flink settings (a benchmark's metric reporter). */
+    public static StreamExecutionEnvironment build(
+            TesseraConfig config,
+            int parallelism,
+            Duration checkpointInterval,
+            boolean bounded,
+            Sink<CustomerEvent> acceptedEvents,
+            Map<String, String> flink) {
+        Configuration conf = LocalJobConfig.create(parallelism, checkpointInterval);
+        flink.forEach(conf::setString);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         Topology.build(
                 env,
                 config,

@@ -300,6 +300,7 @@ final class PipelineBench {
             out.printf(
                     "  %-12s  %,10.0f events/s (%.2f x baseline)%n",
                     mode, rate, rate / baseline.eventsPerSecond());
+            printTaskTimes(out);
 
             List<Long> latencies =
                     latency(
@@ -327,6 +328,19 @@ final class PipelineBench {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** Where each task spent the run: busy, back-pressured, idle (ms per second, averaged). */
+    private static void printTaskTimes(PrintStream out) {
+        out.println(
+                "                task                                            busy  backpr. "
+                        + " idle");
+        TaskTimeReporter.means()
+                .forEach(
+                        (task, t) ->
+                                out.printf(
+                                        "                %-46.46s %6.0f %7.0f %6.0f%n",
+                                        task, t[0], t[1], t[2]));
     }
 
     /**

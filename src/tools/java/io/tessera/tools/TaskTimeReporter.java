@@ -1,0 +1,105 @@
+package io.tessera.tools;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricConfig;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.reporter.MetricReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
+import org.apache.flink.metrics.reporter.Scheduled;
+
+/**
+ * A metric reporter for local runs: samples each task's busy, back-pressured and idle time per
+ * second, so a benchmark can say where a pipeline spends its time (the local runs have no web UI).
+ * The samples live in this JVM, where the MiniCluster runs.
+ */
+public final class TaskTimeReporter implements MetricReporter, Scheduled {
+    private static final String[] TIMES = {
+        "busyTimeMsPerSecond", "backPressuredTimeMsPerSecond", "idleTimeMsPerSecond"
+    };
+
+    /** Sums of the samples, by task and time kind; and the number of samples, by task. */
+    private static final Map<String, double[]> SUMS = new ConcurrentHashMap<>();
+
+    private final Map<String, Gauge<?>[]> gauges = new ConcurrentHashMap<>();
+
+    /** The reporter's factory, named in the configuration. */
+    public static final class Factory implements MetricReporterFactory {
+        @Override
+        public MetricReporter createMetricReporter(Properties properties) {
+            return new TaskTimeReporter();
+        }
+    }
+
+    /** The configuration that turns the reporter on, every second. */
+    public static Map<String, String> configuration() {
+        return Map.of(
+                "metrics.reporter.tasktime.factory.class",
+                Factory.class.getName(),
+                "metrics.reporter.tasktime.interval",
+                "1 s");
+    }
+
+    /** Forgets the samples (before a new run). */
+    public static void reset() {
+        SUMS.clear();
+    }
+
+    /**
+     * Mean busy, back-pressured and idle ms per second of each task (subtasks averaged), by task
+     * name.
+     */
+    public static Map<String, double[]> means() {
+        Map<String, double[]> means = new TreeMap<>();
+        SUMS.forEach(
+                (task, sum) -> {
+                    double n = Math.max(1, sum[TIMES.length]);
+                    means.put(task, new double[] {sum[0] / n, sum[1] / n, sum[2] / n});
+                });
+        return means;
+    }
+
+    @Override
+    public void open(MetricConfig config) {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
+        for (int i = 0; i < TIMES.length; i++) {
+            if (TIMES[i].equals(name) && metric instanceof Gauge<?> gauge) {
+                String task =
+                        group.getAllVariables().getOrDefault("<task_name>", "?")
+                                + "#"
+                                + group.getAllVariables().getOrDefault("<subtask_index>", "0");
+                gauges.computeIfAbsent(task, t -> new Gauge<?>[TIMES.length])[i] = gauge;
+            }
+        }
+    }
+
+    @Override
+    public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {}
+
+    @Override
+    public void report() {
+        gauges.forEach(
+                (task, values) -> {
+                    if (values[0] == null || values[1] == null || values[2] == null) {
+                        return;
+                    }
+                    String name = task.substring(0, task.lastIndexOf('#'));
+                    double[] sum = SUMS.computeIfAbsent(name, t -> new double[TIMES.length + 1]);
+                    synchronized (sum) {
+                        for (int i = 0; i < TIMES.length; i++) {
+                            sum[i] += ((Number) values[i].getValue()).doubleValue();
+                        }
+                        sum[TIMES.length]++;
+                    }
+                });
+    }
+}

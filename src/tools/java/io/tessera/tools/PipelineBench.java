@@ -280,9 +280,15 @@ final class PipelineBench {
                         definitions,
                         options.jobArgs());
         createOutputTopics(kafka, config);
+        TaskTimeReporter.reset();
         JobClient job =
                 LocalKafkaJob.build(
-                                config, options.parallelism(), options.checkpoint(), false, null)
+                                config,
+                                options.parallelism(),
+                                options.checkpoint(),
+                                false,
+                                null,
+                                TaskTimeReporter.configuration())
                         .executeAsync("tessera-bench-" + mode);
         try (KafkaConsumer<byte[], byte[]> profiles =
                 kafka.uncommittedReader(config.kafka().profilesTopic())) {

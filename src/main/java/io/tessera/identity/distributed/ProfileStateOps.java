@@ -91,13 +91,26 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
         step.credited.add(event);
     }
 
+    /**
+     * Folds a loser in. A loser that brings nothing the profile stage reads (no event, trait,
+     * audience or user id: a cluster an identifier founded a moment ago) changes nothing to
+     * evaluate, as in single mode, where a new identifier joins a profile without an evaluation.
+     */
     @Override
     public void absorb(ProfileState winner, ProfileState loser) {
+        boolean bringsState =
+                loser.eventCount > 0
+                        || !loser.traitStates.isEmpty()
+                        || !loser.traits.isEmpty()
+                        || !loser.audiences.isEmpty()
+                        || loser.count(IdentifierTypes.USER_ID) > 0;
         winner.absorb(loser);
         step.computer.merge(winner, loser);
         step.transitions.addAll(step.computer.exitAll(loser, "merge", step.now));
-        step.trigger = "merge";
-        step.changedSinceEvaluation = true;
+        if (bringsState) {
+            step.trigger = "merge";
+            step.changedSinceEvaluation = true;
+        }
     }
 
     /**

@@ -65,6 +65,22 @@ class ProfileStateOpsTest {
         assertEquals(List.of(visitor.id + " buyers true event"), describe(ops.end(visitor)));
     }
 
+    @Test
+    void aClusterFoundedAMomentAgoChangesNothingToEvaluate() {
+        ProfileState visitor = ops.empty(new ClusterId(T, "anonymous_id:a1"));
+        ops.begin(computer, T);
+        ops.credit(visitor, "o1", order("o1", T, new Identifier("anonymous_id", "a1")));
+        ops.end(visitor);
+        visitor.traitValues.clear(); // would come back if the profile were evaluated again
+
+        ops.begin(computer, T + 60_000);
+        ops.absorb(visitor, ops.empty(new ClusterId(T + 60_000, "anonymous_id:a2")));
+
+        assertEquals(List.of(), describe(ops.end(visitor)));
+        assertEquals(java.util.Map.of(), visitor.traitValues, "not evaluated, as in single mode");
+        assertEquals(2, visitor.identifiers.size(), "but the identifier joined");
+    }
+
     private static CustomerEvent order(String id, long time, Identifier identifier) {
         return new CustomerEvent(
                 id,

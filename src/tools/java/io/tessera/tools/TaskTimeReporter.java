@@ -92,11 +92,18 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
                     if (values[0] == null || values[1] == null || values[2] == null) {
                         return;
                     }
+                    double[] sample = new double[TIMES.length];
+                    for (int i = 0; i < TIMES.length; i++) {
+                        sample[i] = ((Number) values[i].getValue()).doubleValue();
+                        if (Double.isNaN(sample[i])) {
+                            return; // not measured yet (a task still starting)
+                        }
+                    }
                     String name = task.substring(0, task.lastIndexOf('#'));
                     double[] sum = SUMS.computeIfAbsent(name, t -> new double[TIMES.length + 1]);
                     synchronized (sum) {
                         for (int i = 0; i < TIMES.length; i++) {
-                            sum[i] += ((Number) values[i].getValue()).doubleValue();
+                            sum[i] += sample[i];
                         }
                         sum[TIMES.length]++;
                     }

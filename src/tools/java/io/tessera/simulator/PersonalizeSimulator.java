@@ -62,10 +62,10 @@ public final class PersonalizeSimulator implements AutoCloseable {
     private final Map<String, List<String>> events = new ConcurrentHashMap<>();
     private final List<Call> calls = new ArrayList<>();
 
-    private PersonalizeSimulator(SimulatorConfig config, int port) throws IOException {
+    private PersonalizeSimulator(SimulatorConfig config, InetAddress host, int port)
+            throws IOException {
         this.config = config;
-        this.server =
-                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
         // Many threads: an injected latency sleeps in its call's thread and must not queue others.
         this.executor = Executors.newFixedThreadPool(256);
         server.setExecutor(executor);
@@ -75,7 +75,16 @@ public final class PersonalizeSimulator implements AutoCloseable {
 
     /** Starts a simulator on the port (0: any free port) of 127.0.0.1. */
     public static PersonalizeSimulator start(SimulatorConfig config, int port) throws IOException {
-        return new PersonalizeSimulator(config, port);
+        return new PersonalizeSimulator(config, InetAddress.getLoopbackAddress(), port);
+    }
+
+    /**
+     * Starts a simulator on the port of the given address: {@code 0.0.0.0} serves other hosts (a
+     * container of docker compose).
+     */
+    public static PersonalizeSimulator start(SimulatorConfig config, InetAddress host, int port)
+            throws IOException {
+        return new PersonalizeSimulator(config, host, port);
     }
 
     /** Its base URL, e.g. {@code http://127.0.0.1:43121}. */

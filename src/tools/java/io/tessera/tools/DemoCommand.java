@@ -266,12 +266,24 @@ public final class DemoCommand {
             int seconds,
             AtomicLong produced,
             AtomicLongArray sentAt) {
+        return startProducer(kafka.bootstrapServers(), topic, traffic, seconds, produced, sentAt);
+    }
+
+    /** Produces the traffic to the topic, spread evenly over {@code seconds}, in a new thread. */
+    static Thread startProducer(
+            String bootstrapServers,
+            String topic,
+            List<ShopTraffic.Record> traffic,
+            int seconds,
+            AtomicLong produced,
+            AtomicLongArray sentAt) {
         Thread thread =
                 new Thread(
                         () -> {
                             long pause =
                                     TimeUnit.SECONDS.toNanos(seconds) / Math.max(1, traffic.size());
-                            try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+                            try (KafkaProducer<byte[], byte[]> producer =
+                                    EmbeddedKafka.producer(bootstrapServers)) {
                                 long next = System.nanoTime();
                                 for (int i = 0; i < traffic.size(); i++) {
                                     ShopTraffic.Record record = traffic.get(i);

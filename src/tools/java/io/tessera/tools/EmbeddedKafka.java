@@ -116,10 +116,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** A producer that acknowledges every record before the next (no reordering on retry). */
     public KafkaProducer<byte[], byte[]> producer() {
+        return producer(bootstrapServers());
+    }
+
+    /** The same producer for any broker (the traffic generator's). */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
         return new KafkaProducer<>(
                 Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers(),
+                        bootstrapServers,
                         ProducerConfig.ACKS_CONFIG,
                         "all",
                         ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,

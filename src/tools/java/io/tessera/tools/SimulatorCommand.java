@@ -3,6 +3,7 @@ package io.tessera.tools;
 import io.tessera.simulator.PersonalizeSimulator;
 import io.tessera.simulator.SimulatorConfig;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -12,9 +13,10 @@ import java.util.concurrent.CountDownLatch;
 final class SimulatorCommand {
     static final String USAGE =
             """
-            Usage: ./tessera simulator [--port P] [--config FILE]
+            Usage: ./tessera simulator [--port P] [--host ADDRESS] [--config FILE]
 
-            Serves a local Contentstack Personalize Edge API on 127.0.0.1:P (default 8090):
+            Serves a local Contentstack Personalize Edge API on ADDRESS:P (default 127.0.0.1:8090;
+            0.0.0.0 serves other hosts, as in docker compose):
             PATCH /user-attributes, POST /user-attributes/actions/merge, POST /events,
             GET /manifest, with attributes in memory and a manifest computed from the config's
             experiences (default examples/personalize-simulator.json). Inspect it with
@@ -28,7 +30,7 @@ final class SimulatorCommand {
     private SimulatorCommand() {}
 
     static void main(String[] args, PrintStream out) throws Exception {
-        CommandLine line = CommandLine.parse(args, Set.of("port", "config"), Set.of());
+        CommandLine line = CommandLine.parse(args, Set.of("port", "host", "config"), Set.of());
         Path file = Path.of(line.get("config", DEFAULT_CONFIG));
         if (!Files.isRegularFile(file)) {
             throw new CommandLine.UsageException("no such file: " + file);
@@ -40,7 +42,10 @@ final class SimulatorCommand {
             throw new CommandLine.UsageException(file + ": " + e.getMessage());
         }
         try (PersonalizeSimulator simulator =
-                PersonalizeSimulator.start(config, line.getInt("port", 8090))) {
+                PersonalizeSimulator.start(
+                        config,
+                        InetAddress.getByName(line.get("host", "127.0.0.1")),
+                        line.getInt("port", 8090))) {
             out.printf(
                     "Personalize simulator at %s, project %s, %d experiences (Ctrl-C stops"
                             + " it)%n",

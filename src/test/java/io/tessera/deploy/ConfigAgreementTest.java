@@ -1,0 +1,153 @@
+package io.tessera.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tessera.config.ConfigArguments;
+import io.tessera.config.TesseraConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The three ways to run Tessera agree on the settings a savepoint depends on:
+ * flink-conf/config.yaml (standalone clusters and docker compose, which mounts it) and the
+ * FlinkDeployments of k8s/.
+ */
+class ConfigAgreementTest {
+    /** Settings the deployments must share: state, checkpointing, uids and key groups, metrics. */
+    private static final List<ConfigOption<?>> SHARED =
+            List.of(
+                    StateBackendOptions.STATE_BACKEND,
+                    CheckpointingOptions.INCREMENTAL_CHECKPOINTS,
+                    CheckpointingOptions.CHECKPOINTING_INTERVAL,
+                    CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                    CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    RestartStrategyOptions.RESTART_STRATEGY,
+                    PipelineOptions.AUTO_GENERATE_UIDS,
+                    PipelineOptions.MAX_PARALLELISM,
+                    PipelineOptions.GENERIC_TYPES);
+
+    /** Settings that differ by nature between a local file system and a Kubernetes cluster. */
+    private static final Set<String> PER_DEPLOYMENT =
+            Set.of(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(),
+                    CheckpointingOptions.SAVEPOINT_DIRECTORY.key());
+
+    private static final Path COMPOSE = Path.of("docker-compose.yml");
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"k8s/base/flink-deployment.yaml", "k8s/session/flink-session-cluster.yaml"})
+    void theFlinkDeploymentsMirrorFlinkConf(String manifest) throws IOException {
+        Configuration conf = GlobalConfiguration.loadConfiguration("flink-conf");
+        Map<String, String> raw = new HashMap<>();
+        CrdSchema.YAML
+                .readTree(Path.of(manifest).toFile())
+                .path("spec")
+                .path("flinkConfiguration")
+                .fields()
+                .forEachRemaining(e -> raw.put(e.getKey(), e.getValue().asText()));
+        Configuration deployment = Configuration.fromMap(raw);
+
+        for (ConfigOption<?> option : SHARED) {
+            assertTrue(deployment.contains(option), manifest + " sets " + option.key());
+            assertEquals(conf.get(option), deployment.get(option), option.key());
+        }
+        Map<String, String> local = conf.toMap();
+        for (Map.Entry<String, String> setting : raw.entrySet()) {
+            if (local.containsKey(setting.getKey()) && !PER_DEPLOYMENT.contains(setting.getKey())) {
+                assertEquals(
+                        local.get(setting.getKey()),
+                        setting.getValue(),
+                        manifest + ": " + setting.getKey());
+            }
+        }
+    }
+
+    /** The compose file with its YAML merge keys resolved (SnakeYAML does, as compose does). */
+    private static JsonNode compose() throws IOException {
+        Object tree = new Yaml().load(Files.readString(COMPOSE));
+        return CrdSchema.YAML.valueToTree(tree);
+    }
+
+    @Test
+    void composeRunsFlinkOnFlinkConfWithNothingOverridingIt() throws IOException {
+        JsonNode services = compose().path("services");
+        for (String name : List.of("jobmanager", "taskmanager", "submit")) {
+            JsonNode service = services.path(name);
+            List<String> volumes = new ArrayList<>();
+            service.path("volumes").forEach(v -> volumes.add(v.asText()));
+            assertTrue(
+                    volumes.stream().anyMatch(v -> v.startsWith("./flink-conf:")),
+                    name + " mounts flink-conf/: " + volumes);
+            assertFalse(
+                    service.path("environment").has("FLINK_PROPERTIES"),
+                    name + " overrides flink-conf/");
+            assertFalse(
+                    service.path("command").toString().contains(" -D"),
+                    name + " overrides flink-conf/");
+        }
+        String checkpoints =
+                GlobalConfiguration.loadConfiguration("flink-conf")
+                        .get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+        assertTrue(checkpoints.startsWith("file:///flink-data/"), checkpoints);
+        for (String name : List.of("jobmanager", "taskmanager")) {
+            assertTrue(
+                    services.path(name)
+                            .path("volumes")
+                            .toString()
+                            .contains("flink-data:/flink-data"),
+                    name + " shares the checkpoint volume");
+        }
+    }
+
+    @Test
+    void composeSubmitsTheJobWithValidOptions() throws IOException {
+        String command =
+                CrdSchema.YAML
+                        .readTree(COMPOSE.toFile())
+                        .path("services")
+                        .path("submit")
+                        .path("command")
+                        .path(0)
+                        .asText();
+        assertTrue(command.contains("flink run"), command);
+        List<String> args = new ArrayList<>();
+        Matcher option =
+                Pattern.compile("(--cdp\\.[a-z0-9.-]+)\\s+(\"[^\"]*\"|\\S+)").matcher(command);
+        while (option.find()) {
+            args.add(option.group(1));
+            args.add(option.group(2).replace("\"", ""));
+        }
+        assertTrue(args.size() >= 8, args.toString());
+        // Reading the bundled definitions relies on the mount /tessera/examples -> examples/.
+        for (int i = 0; i < args.size(); i++) {
+            args.set(i, args.get(i).replace("/tessera/examples/", "examples/"));
+        }
+        TesseraConfig config =
+                TesseraConfig.from(ConfigArguments.parse(args.toArray(new String[0])));
+        assertEquals("kafka:9092", config.kafka().bootstrapServers());
+        assertTrue(config.activation().enabled(), "activation to the simulator");
+    }
+}

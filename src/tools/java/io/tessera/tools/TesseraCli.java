@@ -14,20 +14,22 @@ import org.apache.flink.util.TimeUtils;
 public final class TesseraCli {
     private static final String USAGE =
             """
-                      Usage: ./tessera COMMAND [options]
+                                Usage: ./tessera COMMAND [options]
 
-                      Commands:
-                        demo      run the job on an in-process Kafka and a local Flink, with shop traffic
-                        replay    run the job over a file of Segment messages and write what it produced
-                        config    list the job's options (--cdp.*), with defaults and descriptions
-                        definitions validate FILE
-                                  check trait and audience definitions with the job's validator
-                        simulator run the Personalize Edge API simulator alone
-            generate  produce the demo's shop traffic to a Kafka broker of your own
-                        bench     measure: bench [--quick] (the whole pipeline against a baseline), or a part:
-                                  bench identity | profile | sequences | activation | distributed
+                                Commands:
+                                  demo      run the job on an in-process Kafka and a local Flink, with shop traffic
+                                  replay    run the job over a file of Segment messages and write what it produced
+                                  config    list the job's options (--cdp.*), with defaults and descriptions
+                                  definitions validate FILE
+                                            check trait and audience definitions with the job's validator
+                                  simulator run the Personalize Edge API simulator alone
+                      generate  produce the demo's shop traffic to a Kafka broker of your own
+            savepoint-fixture --out DIR
+                      take the small savepoint a release keeps for the compatibility test
+                                  bench     measure: bench [--quick] (the whole pipeline against a baseline), or a part:
+                                            bench identity | profile | sequences | activation | distributed
 
-                      Run ./tessera COMMAND --help for a command's options.
+                                Run ./tessera COMMAND --help for a command's options.
             """;
 
     private TesseraCli() {}
@@ -61,6 +63,7 @@ public final class TesseraCli {
                     case "definitions" -> DefinitionsCommand.USAGE;
                     case "simulator" -> SimulatorCommand.USAGE;
                     case "generate" -> GenerateCommand.USAGE;
+                    case "savepoint-fixture" -> SavepointFixtureCommand.USAGE;
                     default -> null;
                 };
         if (usage == null) {
@@ -81,6 +84,7 @@ public final class TesseraCli {
                 case "definitions" -> status = DefinitionsCommand.main(rest, out);
                 case "simulator" -> SimulatorCommand.main(rest, out);
                 case "generate" -> GenerateCommand.main(rest, out);
+                case "savepoint-fixture" -> SavepointFixtureCommand.main(rest, out);
                 default -> printOptions(out);
             }
         } catch (CommandLine.UsageException | InvalidOptionException e) {

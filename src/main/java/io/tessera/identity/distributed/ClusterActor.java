@@ -3,6 +3,7 @@ package io.tessera.identity.distributed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -31,6 +32,10 @@ public final class ClusterActor<E, A> {
             s = new ClusterState<>();
             s.members.add(self.founder());
             s.state = ops.empty(self);
+        }
+        if (s.erased) {
+            onErased(self, s, message, out);
+            return s;
         }
         if (s.tombstone) {
             forward(s.forward, message, out);
@@ -79,6 +84,27 @@ public final class ClusterActor<E, A> {
                 s.buffer.add(absorb);
             } else {
                 onAbsorb(self, s, absorb, out);
+            }
+        } else if (message instanceof Message.Erase<E, A> erase) {
+            if (s.lockedOn != null) {
+                // the person is where this cluster ends up: after the answer, here or the winner
+                s.buffer.add(erase);
+            } else {
+                erase(self, s, erase, out);
+            }
+        } else if (message instanceof Message.EraseJoined<E, A> joined) {
+            if (s.lockedOn != null) {
+                s.buffer.add(joined);
+            } else if (!wouldRefuse(s, joined.own())) {
+                erase(
+                        self,
+                        s,
+                        new Message.Erase<>(
+                                "joined:" + joined.from(),
+                                self.founder(),
+                                joined.time(),
+                                joined.delete()),
+                        out);
             }
         } else {
             throw new IllegalArgumentException("a Cluster cannot take " + message);
@@ -248,6 +274,133 @@ public final class ClusterActor<E, A> {
         }
         if (!absorb.reserved() && breaksLimits(s)) {
             s.unhealthy = true;
+        }
+    }
+
+    /**
+     * A privacy delete: the profile is published as erased, every member's Directory forgets this
+     * cluster, and the cluster keeps nothing but the mark that it was erased.
+     */
+    private void erase(
+            ClusterId self, ClusterState<E, A> s, Message.Erase<E, A> erase, Outbox<E, A> out) {
+        E delete = erase.payload();
+        s.erasedHeld = hashed(ownReservation(s));
+        forget(self, s.members, s.absorbed, self, out);
+        out.erased(self, s.state, delete);
+        s.erased = true;
+        s.erasedBy = delete;
+        s.erasedAt = erase.time();
+        s.tombstone = true;
+        s.forward = null;
+        s.members = new TreeSet<>();
+        s.state = null;
+        s.absorbed = new TreeSet<>();
+        s.reserved = new TreeMap<>();
+        s.announced = false;
+        s.unhealthy = false;
+    }
+
+    /**
+     * Tells each member's Directory to forget the erased cluster, with the youngest cluster the
+     * member founded among those that ended here (so a new one it founds gets a new id).
+     */
+    private static <E, A> void forget(
+            ClusterId erased,
+            Set<String> members,
+            Set<ClusterId> merged,
+            ClusterId self,
+            Outbox<E, A> out) {
+        Map<String, Long> founded = new TreeMap<>();
+        founded.put(self.founder(), self.createdAt());
+        for (ClusterId cluster : merged) {
+            founded.merge(cluster.founder(), cluster.createdAt(), Math::max);
+        }
+        for (String member : members) {
+            out.send(
+                    Address.directory(member),
+                    new Message.Forget<>(erased, founded.getOrDefault(member, erased.createdAt())));
+        }
+    }
+
+    /**
+     * What reaches an erased cluster was sent before the erasure reached its sender: an event
+     * credited to it, or a link seen before the delete, belongs to the erased person and is dropped
+     * with it; a loser that merges in is erased too (its own identifiers forgotten, its profile
+     * published as erased if it was one).
+     */
+    private void onErased(
+            ClusterId self, ClusterState<E, A> s, Message<E, A> message, Outbox<E, A> out) {
+        if (message instanceof Message.Propose<E, A> p) {
+            // no rule to keep: nothing is reserved, the loser is erased when it arrives
+            out.send(Address.cluster(p.from()), new Message.Accept<>(self));
+        } else if (message instanceof Message.Absorb<E, A> absorb) {
+            Set<ClusterId> founded = new TreeSet<>(absorb.absorbed());
+            founded.add(absorb.from());
+            forget(self, absorb.members(), founded, self, out);
+            if (absorb.announced()) {
+                out.erased(absorb.from(), absorb.state(), s.erasedBy);
+            }
+        } else if (message instanceof Message.Accept<E, A>
+                || message instanceof Message.Reject<E, A>) {
+            throw new IllegalStateException(self + " was erased unlocked; it asked nothing");
+        } else if (message instanceof Message.Contribute<E, A> contribute) {
+            dropOrResend(s, contribute.eventId(), contribute.payload(), out);
+        } else if (message instanceof Message.Link<E, A> link && link.carried() != null) {
+            E event = link.carried().payload();
+            if (ops.time(event) <= s.erasedAt && s.erasedHeld != null) {
+                // the login before the delete linked the person to the winner: follow it there
+                out.send(
+                        Address.cluster(link.winner()),
+                        new Message.EraseJoined<>(self, s.erasedHeld, s.erasedAt, s.erasedBy));
+            }
+            dropOrResend(s, link.carried().eventId(), event, out);
+        }
+        // Init (its founder was a member when it was erased), a Link, an Erase: nothing to do
+    }
+
+    /** An event before the delete goes with the erased person; one after it starts anew. */
+    private void dropOrResend(ClusterState<E, A> s, String eventId, E event, Outbox<E, A> out) {
+        if (ops.time(event) > s.erasedAt) {
+            out.resend(EventRouter.resent(eventId), event);
+        } else {
+            out.dropped(event);
+        }
+    }
+
+    /** Whether the rules would refuse a loser that held {@code own} (unique values hashed). */
+    private boolean wouldRefuse(ClusterState<E, A> s, Reservation own) {
+        Map<String, String> unique = hashed(new Reservation(unique(s), Map.of(), 0)).unique();
+        for (Map.Entry<String, String> value : own.unique().entrySet()) {
+            String held = unique.get(value.getKey());
+            if (held != null && !held.equals(value.getValue())) {
+                return true;
+            }
+        }
+        Map<String, Integer> counts = counts(s);
+        own.counts().forEach((type, n) -> counts.merge(type, n, Integer::sum));
+        for (Map.Entry<String, Integer> count : counts.entrySet()) {
+            if (count.getValue() > rules.limit(count.getKey())) {
+                return true;
+            }
+        }
+        return size(s) + own.size() > rules.sizeCap();
+    }
+
+    /** The reservation with its unique values as SHA-256 digests: no identifier value is kept. */
+    private static Reservation hashed(Reservation r) {
+        Map<String, String> unique = new TreeMap<>();
+        r.unique().forEach((type, value) -> unique.put(type, sha256(value)));
+        return new Reservation(unique, new TreeMap<>(r.counts()), r.size());
+    }
+
+    private static String sha256(String value) {
+        try {
+            byte[] digest =
+                    java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.tessera.identity.distributed;
 import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.identity.IdentityKeys;
 import io.tessera.identity.IdentityOutputs;
+import io.tessera.identity.IdentityRules;
 import io.tessera.identity.ProfileMerged;
 import io.tessera.identity.ProfileState;
 import io.tessera.identity.ProfileUpdate;
@@ -50,6 +51,7 @@ final class ClusterFunction
 
     private final MergeRules rules;
     private final String tenant;
+    private final IdentityRules identityRules;
     private final LoopCodec<CustomerEvent, ProfileState> codec;
     private final ProfileSettings settings;
     private transient ValueState<ClusterRecord> state;
@@ -58,13 +60,17 @@ final class ClusterFunction
     private transient DefinitionsInForce definitions;
     private transient Counter transitions;
     private transient Counter rejectedDefinitions;
+    private transient Counter deletions;
+    private transient Counter droppedEvents;
 
     ClusterFunction(
             MergeRules rules,
+            IdentityRules identityRules,
             String tenant,
             LoopCodec<CustomerEvent, ProfileState> codec,
             ProfileSettings profile) {
         this.rules = rules;
+        this.identityRules = identityRules;
         this.tenant = tenant;
         this.codec = codec;
         this.settings = profile;
@@ -83,6 +89,16 @@ final class ClusterFunction
         var metrics = getRuntimeContext().getMetricGroup().addGroup("profile");
         transitions = metrics.counter("audienceTransitions");
         rejectedDefinitions = metrics.counter("rejectedDefinitions");
+        deletions =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup("identity")
+                        .counter("profilesDeleted");
+        droppedEvents =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup("identity")
+                        .counter("eventsErasedInFlight");
     }
 
     @Override
@@ -137,6 +153,27 @@ final class ClusterFunction
                                         detail,
                                         loser.founder(),
                                         false));
+                    }
+
+                    @Override
+                    public void erased(
+                            ClusterId cluster, ProfileState profile, CustomerEvent delete) {
+                        String id = profileId(cluster);
+                        deletions.inc();
+                        emit(computer.exitAll(profile, "event", now), ctx::output);
+                        ctx.output(IdentityOutputs.PROFILES, new ProfileUpdate(id, null, null));
+                        // Later stages see the delete too: activation clears the attributes.
+                        ctx.output(RESOLVED, new ResolvedEvent(id, delete));
+                    }
+
+                    @Override
+                    public void dropped(CustomerEvent event) {
+                        droppedEvents.inc();
+                    }
+
+                    @Override
+                    public void resend(String eventId, CustomerEvent event) {
+                        RouteFunction.route(eventId, event, identityRules, this);
                     }
                 };
         ops.begin(computer, now);

@@ -25,6 +25,10 @@ public class ClusterRecord {
     public List<byte[]> buffer = new ArrayList<>();
     public boolean unhealthy;
     public boolean announced;
+    public boolean erased;
+    public CustomerEvent erasedBy;
+    public long erasedAt;
+    public Reservation erasedHeld;
 
     /** A POJO needs a public no-argument constructor. */
     public ClusterRecord() {}
@@ -48,6 +52,10 @@ public class ClusterRecord {
         s.buffer.forEach(message -> r.buffer.add(codec.encode(here, message)));
         r.unhealthy = s.unhealthy;
         r.announced = s.announced;
+        r.erased = s.erased;
+        r.erasedBy = s.erasedBy;
+        r.erasedAt = s.erasedAt;
+        r.erasedHeld = s.erasedHeld;
         return r;
     }
 
@@ -72,6 +80,10 @@ public class ClusterRecord {
         buffer.forEach(record -> s.buffer.add(codec.decode(record).message()));
         s.unhealthy = unhealthy;
         s.announced = announced;
+        s.erased = erased;
+        s.erasedBy = erasedBy;
+        s.erasedAt = erasedAt;
+        s.erasedHeld = erasedHeld;
         return s;
     }
 }

@@ -8,8 +8,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A cluster: alive (a profile, possibly locked while it asks an older cluster to take it), or the
- * tombstone of one merged into {@link #forward}.
+ * A cluster: alive (a profile, possibly locked while it asks an older cluster to take it), the
+ * tombstone of one merged into {@link #forward}, or erased by a privacy delete.
  */
 public final class ClusterState<E, A> implements java.io.Serializable {
     /** Merged into {@link #forward}: everything sent here is passed on. */
@@ -49,4 +49,23 @@ public final class ClusterState<E, A> implements java.io.Serializable {
 
     /** Over a limit through fast-path merges (nothing refused, so it is flagged). */
     public boolean unhealthy;
+
+    /**
+     * Erased by a privacy delete (then also a {@link #tombstone} with no forward): it keeps no
+     * member and no profile; what reaches it later is dropped, and a loser that still merges in is
+     * erased too.
+     */
+    public boolean erased;
+
+    /** The delete that erased it, for the losers erased after it. */
+    public E erasedBy;
+
+    /** The event time of that delete: an event after it that still reaches here starts anew. */
+    public long erasedAt;
+
+    /**
+     * What it held when erased (unique values hashed): a link that arrives later, from an event
+     * before the delete, follows the person to the cluster it would have merged into.
+     */
+    public Reservation erasedHeld;
 }

@@ -26,4 +26,19 @@ final class CollectingOutbox<E, A> implements Outbox<E, A> {
     public void rejected(ClusterId loser, ClusterId winner, String rule, String detail) {
         throw new IllegalStateException("only a Cluster refuses");
     }
+
+    @Override
+    public void erased(ClusterId cluster, A state, E delete) {
+        throw new IllegalStateException("only a Cluster is erased");
+    }
+
+    @Override
+    public void dropped(E event) {
+        throw new IllegalStateException("only a Cluster drops an event");
+    }
+
+    @Override
+    public void resend(String eventId, E event) {
+        throw new IllegalStateException("only a Cluster sends an event again");
+    }
 }

@@ -8,7 +8,9 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -25,11 +27,18 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
 
     static final String EXPIRING_CLUSTER = "directory-cluster-expiring";
 
+    static final String ERASURE_MARKS = "directory-erasure-marks";
+
     private final LoopCodec<CustomerEvent, ProfileState> codec;
     private final IdentityRules rules;
     private final Duration expiringTtl;
     private transient ValueState<ClusterId> cluster;
     private transient ValueState<ClusterId> expiringCluster;
+
+    /** {forgottenSince, foundAfter} of {@link DirectoryActor.Entry}, once a delete touched it. */
+    private transient ValueState<long[]> marks;
+
+    private transient Counter unknownErases;
 
     DirectoryFunction(
             LoopCodec<CustomerEvent, ProfileState> codec,
@@ -54,6 +63,17 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
                         .setUpdateType(StateTtlConfig.UpdateType.OnReadAndWrite)
                         .build());
         expiringCluster = getRuntimeContext().getState(expiring);
+        marks =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        ERASURE_MARKS,
+                                        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        unknownErases =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup("identity")
+                        .counter("deletesOfUnknownIdentifiers");
     }
 
     @Override
@@ -61,14 +81,37 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
         String identifier = ctx.getCurrentKey();
         ValueState<ClusterId> state =
                 rules.type(MergeRules.typeOf(identifier)).expiring() ? expiringCluster : cluster;
-        ClusterId after =
+        Message<CustomerEvent, ProfileState> message = codec.decode(routed.record).message();
+        ClusterId before = state.value();
+        // Only repoints, forgets and foundings read the marks (no state read more per probe).
+        boolean readsMarks =
+                message instanceof Message.Repoint<CustomerEvent, ProfileState>
+                        || message instanceof Message.Forget<CustomerEvent, ProfileState>
+                        || (before == null
+                                && message instanceof Message.Probe<CustomerEvent, ProfileState>);
+        long[] was = readsMarks ? marks.value() : null;
+        if (message instanceof Message.Erase<CustomerEvent, ProfileState> && before == null) {
+            unknownErases.inc();
+        }
+        DirectoryActor.Entry after =
                 DirectoryActor.handle(
                         identifier,
-                        state.value(),
-                        codec.decode(routed.record).message(),
+                        was == null
+                                ? DirectoryActor.Entry.NONE.with(before)
+                                : new DirectoryActor.Entry(before, was[0], was[1]),
+                        message,
                         new CollectingOutbox<>(codec, out));
-        if (after != null) {
-            state.update(after);
+        if (after.cluster() != null) {
+            state.update(after.cluster());
+        } else if (before != null) {
+            state.clear(); // forgotten: the identifier's cluster was erased
+        }
+        boolean marked = after.forgottenSince() != Long.MAX_VALUE;
+        if (marked
+                && (was == null
+                        || was[0] != after.forgottenSince()
+                        || was[1] != after.foundAfter())) {
+            marks.update(new long[] {after.forgottenSince(), after.foundAfter()});
         }
     }
 }

@@ -86,6 +86,7 @@ public final class DistributedIdentityStage {
                         .process(
                                 new ClusterFunction(
                                         MergeRules.of(rules),
+                                        rules,
                                         CustomerEvent.DEFAULT_TENANT,
                                         codec,
                                         profile))

@@ -40,4 +40,32 @@ public final class EventRouter {
                     new Message.Probe<>(eventId, identifier, time, null));
         }
     }
+
+    /**
+     * Routes a privacy delete: to the Directory of each identifier it names, never to a Gather (a
+     * delete links nothing).
+     */
+    public static <E, A> void erase(
+            String eventId, List<String> identifiers, long time, E payload, Outbox<E, A> out) {
+        for (String identifier : identifiers) {
+            out.send(
+                    Address.directory(identifier),
+                    new Message.Erase<>(eventId, identifier, time, payload));
+        }
+    }
+
+    /** Separates an event's id from the count of its resends (a character no id holds). */
+    private static final char RESENT = '\u001F';
+
+    /**
+     * The id an event is routed under when it is sent again: a Gather keeps a mark for every id it
+     * gathered (redeliveries), so each resend needs an id of its own.
+     */
+    public static String resent(String eventId) {
+        int at = eventId.indexOf(RESENT);
+        if (at < 0) {
+            return eventId + RESENT + 1;
+        }
+        return eventId.substring(0, at + 1) + (Integer.parseInt(eventId.substring(at + 1)) + 1);
+    }
 }

@@ -28,7 +28,7 @@ public final class LoopCodec<E, A> implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The version this release writes. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** Fields, not getters: the job's POJOs keep their state in fields (some private). */
     private static final ObjectMapper JSON =
@@ -111,6 +111,19 @@ public final class LoopCodec<E, A> implements Serializable {
             json.put("eventId", m.eventId());
             json.put("identifier", m.identifier());
             json.set("cluster", id(m.cluster()));
+        } else if (message instanceof Message.Erase<E, A> m) {
+            json.put("eventId", m.eventId());
+            json.put("identifier", m.identifier());
+            json.put("time", m.time());
+            json.set("payload", JSON.valueToTree(m.payload()));
+        } else if (message instanceof Message.EraseJoined<E, A> m) {
+            json.set("from", id(m.from()));
+            json.set("own", JSON.valueToTree(m.own()));
+            json.put("time", m.time());
+            json.set("payload", JSON.valueToTree(m.delete()));
+        } else if (message instanceof Message.Forget<E, A> m) {
+            json.set("cluster", id(m.cluster()));
+            json.put("foundAfter", m.foundAfter());
         } else {
             throw new IllegalArgumentException("an unknown message " + message);
         }
@@ -206,6 +219,22 @@ public final class LoopCodec<E, A> implements Serializable {
                                         json.path("eventId").asText(),
                                         json.path("identifier").asText(),
                                         id(json.get("cluster")));
+                        case "Erase" ->
+                                new Message.Erase<>(
+                                        json.path("eventId").asText(),
+                                        json.path("identifier").asText(),
+                                        json.path("time").asLong(),
+                                        JSON.treeToValue(json.get("payload"), payloadType));
+                        case "EraseJoined" ->
+                                new Message.EraseJoined<>(
+                                        id(json.get("from")),
+                                        JSON.treeToValue(json.get("own"), Reservation.class),
+                                        json.path("time").asLong(),
+                                        JSON.treeToValue(json.get("payload"), payloadType));
+                        case "Forget" ->
+                                new Message.Forget<>(
+                                        id(json.get("cluster")),
+                                        json.path("foundAfter").asLong(Long.MIN_VALUE));
                         default ->
                                 throw new IllegalArgumentException(
                                         "a loop record of unknown kind '" + kind + "'");

@@ -85,4 +85,32 @@ public sealed interface Message<E, A> extends java.io.Serializable {
 
     /** To a Directory: its identifier now belongs to {@code cluster} (if older than its own). */
     record Repoint<E, A>(ClusterId cluster) implements Message<E, A> {}
+
+    /**
+     * A privacy delete naming this identifier: to its Directory, which passes it to the
+     * identifier's cluster; the live profile at the end of the forwards is erased. Carries the
+     * delete event, which the later stages see (activation clears the person's attributes).
+     */
+    record Erase<E, A>(String eventId, String identifier, long time, E payload)
+            implements Message<E, A> {}
+
+    /**
+     * From an erased cluster to the older cluster an event before the delete linked it to: the link
+     * arrived after the erasure, so the merge never happened. If the rules would have let it happen
+     * ({@code own}: what the erased cluster held, its unique values hashed), the receiver holds the
+     * same person and is erased too.
+     */
+    record EraseJoined<E, A>(ClusterId from, Reservation own, long time, E delete)
+            implements Message<E, A> {}
+
+    /**
+     * To a Directory, from an erased cluster: its identifier belonged to {@code cluster} and is
+     * forgotten, so it founds a new profile when it comes again. Repoints into the erased cluster's
+     * merge tree that arrive later are stale and ignored.
+     *
+     * @param foundAfter the creation time of the youngest cluster the identifier founded that ended
+     *     in the erased one: a cluster it founds again is created later, so it never takes the id
+     *     of one whose chain leads to the erased profile
+     */
+    record Forget<E, A>(ClusterId cluster, long foundAfter) implements Message<E, A> {}
 }

@@ -17,6 +17,9 @@ public interface ProfileOps<E, A> extends Serializable {
     /** Folds a loser's state into the winner's. */
     void absorb(A winner, A loser);
 
+    /** The event time of an event. */
+    long time(E event);
+
     /** A new member joined the cluster (its founder is in the empty state already). */
     default void admit(A state, String identifier) {}
 }

@@ -81,6 +81,11 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
     }
 
     @Override
+    public long time(CustomerEvent event) {
+        return event.eventTime();
+    }
+
+    @Override
     public void credit(ProfileState state, String eventId, CustomerEvent event) {
         state.credit(event.type(), event.event(), event.eventTime(), IdentifyTraits.of(event));
         state.updateConsent(IdentifyTraits.consent(event));

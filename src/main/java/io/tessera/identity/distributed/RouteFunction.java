@@ -25,6 +25,18 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
 
     @Override
     public void processElement(CustomerEvent event, Context ctx, Collector<Routed> out) {
+        route(event.messageId(), event, rules, new CollectingOutbox<>(codec, out));
+    }
+
+    /**
+     * An accepted event's protocol messages: a delete goes to the Directories of its identifiers,
+     * any other event is routed to be credited and to link what it holds.
+     */
+    static void route(
+            String eventId,
+            CustomerEvent event,
+            IdentityRules rules,
+            Outbox<CustomerEvent, ProfileState> out) {
         List<Identifier> admitted = new ArrayList<>();
         for (Identifier identifier : event.identifiers()) {
             if (rules.admits(identifier) && !admitted.contains(identifier)) {
@@ -39,12 +51,10 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
                         .min(Comparator.comparingInt(i -> rules.type(i.type()).priority()))
                         .orElseThrow();
         List<String> keys = admitted.stream().map(IdentityKeys::of).toList();
-        EventRouter.route(
-                event.messageId(),
-                keys,
-                IdentityKeys.of(anchor),
-                event.eventTime(),
-                event,
-                new CollectingOutbox<>(codec, out));
+        if ("delete".equals(event.type())) {
+            EventRouter.erase(eventId, keys, event.eventTime(), event, out);
+            return;
+        }
+        EventRouter.route(eventId, keys, IdentityKeys.of(anchor), event.eventTime(), event, out);
     }
 }

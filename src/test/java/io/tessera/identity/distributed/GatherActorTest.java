@@ -28,6 +28,21 @@ class GatherActorTest {
 
                 @Override
                 public void rejected(ClusterId loser, ClusterId winner, String rule, String d) {}
+
+                @Override
+                public void erased(ClusterId cluster, String state, String delete) {
+                    throw new AssertionError("a Gather erases nothing");
+                }
+
+                @Override
+                public void dropped(String event) {
+                    throw new AssertionError("a Gather drops nothing");
+                }
+
+                @Override
+                public void resend(String eventId, String event) {
+                    throw new AssertionError("a Gather sends no event again");
+                }
             };
 
     @Test

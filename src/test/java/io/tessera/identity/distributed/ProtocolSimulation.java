@@ -27,17 +27,31 @@ import java.util.TreeMap;
  * and every message in flight is a consistent cut, as a checkpoint with an exactly-once loop.
  */
 final class ProtocolSimulation {
-    /** What an event contributes: its id and an amount. */
-    record Payload(String eventId, long amount) implements Serializable {}
+    /** What an event contributes: its id, an amount, and its event time. */
+    record Payload(String eventId, long amount, long time) implements Serializable {
+        Payload(String eventId, long amount) {
+            this(eventId, amount, 0);
+        }
+    }
 
     /** A profile's state for the checks: the amounts of the events credited, by event id. */
     static final class Totals implements Serializable {
         public Map<String, Long> events = new TreeMap<>();
     }
 
-    /** An input event. */
-    record Input(String eventId, List<String> identifiers, String anchor, long time, long amount)
-            implements Serializable {}
+    /** An input event; a delete erases the profiles of its identifiers instead. */
+    record Input(
+            String eventId,
+            List<String> identifiers,
+            String anchor,
+            long time,
+            long amount,
+            boolean delete)
+            implements Serializable {
+        Input(String eventId, List<String> identifiers, String anchor, long time, long amount) {
+            this(eventId, identifiers, anchor, time, amount, false);
+        }
+    }
 
     private record Envelope(Address from, Address to, Message<Payload, Totals> message)
             implements Serializable {}
@@ -50,9 +64,15 @@ final class ProtocolSimulation {
                 }
 
                 @Override
+                public long time(Payload event) {
+                    return event.time();
+                }
+
+                @Override
                 public void credit(Totals state, String eventId, Payload payload) {
-                    if (state.events.put(eventId, payload.amount()) != null) {
-                        throw new AssertionError("event " + eventId + " counted twice");
+                    // by the event's own id: a resent event is routed under another
+                    if (state.events.put(payload.eventId(), payload.amount()) != null) {
+                        throw new AssertionError("event " + payload.eventId() + " counted twice");
                     }
                 }
 
@@ -69,6 +89,10 @@ final class ProtocolSimulation {
     /** Everything that a checkpoint keeps. */
     private static final class World implements Serializable {
         final Map<String, ClusterId> directory = new TreeMap<>();
+        final Map<String, long[]> marks = new TreeMap<>();
+        final List<ClusterId> erased = new ArrayList<>();
+        final Set<String> erasedEvents = new HashSet<>();
+        final Map<String, Input> inputs = new HashMap<>();
         final Map<String, GatherState<Payload>> gathers = new HashMap<>();
         final Map<ClusterId, ClusterState<Payload, Totals>> clusters = new TreeMap<>();
         final Map<String, ClusterId> clusterKeys = new HashMap<>();
@@ -138,13 +162,30 @@ final class ProtocolSimulation {
             return; // a duplicate at the source: the ingest stage drops it
         }
         Address source = new Address(Actor.GATHER, "source");
+        world.inputs.put(input.eventId(), input);
+        if (input.delete()) {
+            EventRouter.erase(
+                    input.eventId(),
+                    input.identifiers(),
+                    input.time(),
+                    new Payload(input.eventId(), 0, input.time()),
+                    outbox(source));
+            return;
+        }
         EventRouter.route(
                 input.eventId(),
                 input.identifiers(),
                 input.anchor(),
                 input.time(),
-                new Payload(input.eventId(), input.amount()),
+                new Payload(input.eventId(), input.amount(), input.time()),
                 outbox(source));
+    }
+
+    /** An event routed again from where it reached an erased cluster (the same channels). */
+    private void resend(Address from, String eventId, Payload event) {
+        Input input = world.inputs.get(event.eventId());
+        EventRouter.route(
+                eventId, input.identifiers(), input.anchor(), input.time(), event, outbox(from));
     }
 
     private static final LoopCodec<Payload, Totals> LOOP =
@@ -188,6 +229,8 @@ final class ProtocolSimulation {
         deliver(envelope.to(), envelope.message());
     }
 
+    private static final long[] NO_MARKS = {Long.MAX_VALUE, Long.MIN_VALUE};
+
     private void deliver(Address to, Message<Payload, Totals> message) {
         Outbox<Payload, Totals> out = outbox(to);
         deliverTo(to, message, out);
@@ -210,6 +253,22 @@ final class ProtocolSimulation {
                 world.rejections.add(
                         new String[] {loser.toString(), winner.toString(), rule, detail});
             }
+
+            @Override
+            public void erased(ClusterId cluster, Totals state, Payload delete) {
+                world.erased.add(cluster);
+                world.erasedEvents.addAll(state.events.keySet());
+            }
+
+            @Override
+            public void dropped(Payload event) {
+                world.erasedEvents.add(event.eventId());
+            }
+
+            @Override
+            public void resend(String eventId, Payload event) {
+                ProtocolSimulation.this.resend(to, eventId, event);
+            }
         };
     }
 
@@ -217,12 +276,24 @@ final class ProtocolSimulation {
             Address to, Message<Payload, Totals> message, Outbox<Payload, Totals> out) {
         switch (to.actor()) {
             case DIRECTORY -> {
-                ClusterId after =
+                DirectoryActor.Entry after =
                         DirectoryActor.handle(
-                                to.key(), world.directory.get(to.key()), message, out);
-                if (after != null) {
-                    world.directory.put(to.key(), after);
-                    world.clusterKeys.put(after.toString(), after);
+                                to.key(),
+                                new DirectoryActor.Entry(
+                                        world.directory.get(to.key()),
+                                        world.marks.getOrDefault(to.key(), NO_MARKS)[0],
+                                        world.marks.getOrDefault(to.key(), NO_MARKS)[1]),
+                                message,
+                                out);
+                if (after.cluster() != null) {
+                    world.directory.put(to.key(), after.cluster());
+                    world.clusterKeys.put(after.cluster().toString(), after.cluster());
+                } else {
+                    world.directory.remove(to.key());
+                }
+                if (after.forgottenSince() != Long.MAX_VALUE) {
+                    world.marks.put(
+                            to.key(), new long[] {after.forgottenSince(), after.foundAfter()});
                 }
             }
             case GATHER ->
@@ -262,6 +333,9 @@ final class ProtocolSimulation {
     ClusterId live(ClusterId id) {
         ClusterState<Payload, Totals> state = world.clusters.get(id);
         while (state != null && state.tombstone) {
+            if (state.erased) {
+                throw new AssertionError(id + " was erased");
+            }
             if (state.forward.compareTo(id) >= 0) {
                 throw new AssertionError(id + " forwards to a younger " + state.forward);
             }
@@ -278,7 +352,7 @@ final class ProtocolSimulation {
         Map<ClusterId, ClusterState<Payload, Totals>> live = new TreeMap<>();
         world.clusters.forEach(
                 (id, state) -> {
-                    if (!state.tombstone) {
+                    if (!state.tombstone && !state.erased) {
                         live.put(id, state);
                     }
                 });
@@ -299,6 +373,16 @@ final class ProtocolSimulation {
 
     List<String[]> merges() {
         return world.merges;
+    }
+
+    /** The clusters erased by deletes, in order (a loser erased on arrival too). */
+    List<ClusterId> erased() {
+        return world.erased;
+    }
+
+    /** Events that were in a profile when it was erased. */
+    Set<String> erasedEvents() {
+        return world.erasedEvents;
     }
 
     boolean quiescent() {

@@ -84,12 +84,5 @@ public record TesseraConfig(
                             + " a merge message of a transaction a failure aborted would be"
                             + " applied and never undone");
         }
-        if (ingest.tenantField() != null) {
-            throw new InvalidOptionException(
-                    IngestOptions.TENANT_FIELD.key(),
-                    "distributed identity does not separate tenants yet: use "
-                            + IdentityOptions.MODE.key()
-                            + ": SINGLE");
-        }
     }
 }

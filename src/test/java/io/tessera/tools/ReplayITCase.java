@@ -111,6 +111,63 @@ class ReplayITCase {
         }
     }
 
+    @Test
+    @Timeout(240)
+    void separatesTenantsWithTheSameProfileIdsInBothModes(@TempDir Path dir) throws Exception {
+        Path events = dir.resolve("tenants.jsonl");
+        List<String> lines = new ArrayList<>();
+        int id = 0;
+        for (String tenant : List.of("shop-a", "shop-b")) {
+            lines.add(
+                    "{\"type\":\"page\",\"anonymousId\":\"a1\",\"messageId\":\"t"
+                            + id++
+                            + "\",\"timestamp\":\"2025-03-01T10:00:00Z\",\"context\":{\"groupId\":\""
+                            + tenant
+                            + "\"}}");
+            lines.add(
+                    "{\"type\":\"identify\",\"userId\":\"u1\",\"anonymousId\":\"a1\","
+                            + "\"messageId\":\"t"
+                            + id++
+                            + "\",\"timestamp\":\"2025-03-01T10:01:00Z\",\"context\":{\"groupId\":\""
+                            + tenant
+                            + "\"}}");
+        }
+        lines.add(
+                "{\"type\":\"track\",\"event\":\"Order Completed\",\"userId\":\"u1\","
+                        + "\"messageId\":\"t9\",\"timestamp\":\"2025-03-01T10:02:00Z\","
+                        + "\"context\":{\"groupId\":\"shop-b\"}}");
+        Files.write(events, lines);
+
+        Map<String, List<String>> byMode = new java.util.TreeMap<>();
+        for (String mode : List.of("SINGLE", "DISTRIBUTED")) {
+            Path out = dir.resolve("out-" + mode);
+            ReplayCommand.run(
+                    events,
+                    out,
+                    new String[] {
+                        "--cdp.identity.mode", mode, "--cdp.ingest.tenant-field", "context.groupId"
+                    });
+            List<String> profiles = new ArrayList<>();
+            for (JsonNode p : read(out.resolve("profiles.jsonl"))) {
+                profiles.add(
+                        p.get("id").asText()
+                                + " "
+                                + p.get("identifiers")
+                                + " events "
+                                + p.get("eventCount"));
+            }
+            java.util.Collections.sort(profiles);
+            byMode.put(mode, profiles);
+        }
+        List<String> single = byMode.get("SINGLE");
+        assertEquals(2, single.size(), "one profile per tenant: " + single);
+        assertTrue(
+                single.stream().anyMatch(p -> p.endsWith("events 3"))
+                        && single.stream().anyMatch(p -> p.endsWith("events 2")),
+                "u1 of shop-b ordered, u1 of shop-a did not: " + single);
+        assertEquals(single, byMode.get("DISTRIBUTED"), "the same profiles, ids included");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"SINGLE", "DISTRIBUTED"})
     @Timeout(180)

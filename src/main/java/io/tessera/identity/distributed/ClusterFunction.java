@@ -1,7 +1,6 @@
 package io.tessera.identity.distributed;
 
 import io.tessera.definitions.DefinitionUpdate;
-import io.tessera.identity.IdentityKeys;
 import io.tessera.identity.IdentityOutputs;
 import io.tessera.identity.IdentityRules;
 import io.tessera.identity.ProfileMerged;
@@ -50,7 +49,6 @@ final class ClusterFunction
     static final OutputTag<ResolvedEvent> RESOLVED = new OutputTag<>("resolved-events") {};
 
     private final MergeRules rules;
-    private final String tenant;
     private final IdentityRules identityRules;
     private final LoopCodec<CustomerEvent, ProfileState> codec;
     private final ProfileSettings settings;
@@ -66,12 +64,10 @@ final class ClusterFunction
     ClusterFunction(
             MergeRules rules,
             IdentityRules identityRules,
-            String tenant,
             LoopCodec<CustomerEvent, ProfileState> codec,
             ProfileSettings profile) {
         this.rules = rules;
         this.identityRules = identityRules;
-        this.tenant = tenant;
         this.codec = codec;
         this.settings = profile;
     }
@@ -83,7 +79,7 @@ final class ClusterFunction
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(descriptor());
-        ops = new ProfileStateOps(tenant);
+        ops = new ProfileStateOps();
         actor = new ClusterActor<>(rules, ops);
         definitions = new DefinitionsInForce(settings);
         var metrics = getRuntimeContext().getMetricGroup().addGroup("profile");
@@ -139,7 +135,7 @@ final class ClusterFunction
                     @Override
                     public void rejected(
                             ClusterId loser, ClusterId winner, String rule, String detail) {
-                        Identifier founder = IdentityKeys.parse(loser.founder());
+                        Identifier founder = TenantKeys.identifier(loser.founder());
                         ctx.output(
                                 IdentityOutputs.REJECTED_LINKS,
                                 new RejectedLink(
@@ -280,7 +276,8 @@ final class ClusterFunction
             java.util.Collection<String> members,
             Side ctx) {
         ProfileState snapshot = profile.copy();
-        snapshot.identifiers = new ArrayList<>(members);
+        snapshot.identifiers = new ArrayList<>();
+        members.forEach(member -> snapshot.identifiers.add(TenantKeys.plain(member)));
         ctx.output(IdentityOutputs.PROFILES, new ProfileUpdate(profileId, snapshot, null));
     }
 
@@ -315,7 +312,7 @@ final class ClusterFunction
         }
     }
 
-    private String profileId(ClusterId id) {
-        return IdentityKeys.profileId(tenant, id.createdAt(), id.founder());
+    private static String profileId(ClusterId id) {
+        return TenantKeys.profileId(id);
     }
 }

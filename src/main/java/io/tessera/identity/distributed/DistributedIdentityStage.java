@@ -83,13 +83,7 @@ public final class DistributedIdentityStage {
                         .union(gather, only(loop, Actor.CLUSTER, "loop"))
                         .keyBy(r -> r.key)
                         .connect(definitions.broadcast(SingleModeIdentityFunction.DEFINITIONS))
-                        .process(
-                                new ClusterFunction(
-                                        MergeRules.of(rules),
-                                        rules,
-                                        CustomerEvent.DEFAULT_TENANT,
-                                        codec,
-                                        profile))
+                        .process(new ClusterFunction(MergeRules.of(rules), rules, codec, profile))
                         .uid(CLUSTER_UID)
                         .name("Identity: cluster");
         cluster.sinkTo(loopSink).uid(LOOP_SINK_UID).name("Identity loop");

@@ -1,7 +1,6 @@
 package io.tessera.identity.distributed;
 
 import io.tessera.identity.IdentifyTraits;
-import io.tessera.identity.IdentityKeys;
 import io.tessera.identity.ProfileState;
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
@@ -20,7 +19,6 @@ import java.util.List;
 public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileState> {
     private static final long serialVersionUID = 1L;
 
-    private final String tenant;
     private transient Step step;
 
     /** What one step did. */
@@ -42,9 +40,7 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
         }
     }
 
-    public ProfileStateOps(String tenant) {
-        this.tenant = tenant;
-    }
+    public ProfileStateOps() {}
 
     /**
      * Starts a step.
@@ -75,9 +71,7 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
     @Override
     public ProfileState empty(ClusterId id) {
         return ProfileState.found(
-                IdentityKeys.profileId(tenant, id.createdAt(), id.founder()),
-                id.createdAt(),
-                IdentityKeys.parse(id.founder()));
+                TenantKeys.profileId(id), id.createdAt(), TenantKeys.identifier(id.founder()));
     }
 
     @Override
@@ -124,7 +118,7 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
      */
     @Override
     public void admit(ProfileState state, String identifier) {
-        Identifier member = IdentityKeys.parse(identifier);
+        Identifier member = TenantKeys.identifier(identifier);
         state.add(member);
         if (IdentifierTypes.USER_ID.equals(member.type())) {
             step.changedSinceEvaluation = true;

@@ -1,6 +1,5 @@
 package io.tessera.identity.distributed;
 
-import io.tessera.identity.IdentityKeys;
 import io.tessera.identity.IdentityRules;
 import io.tessera.identity.ProfileState;
 import io.tessera.model.CustomerEvent;
@@ -50,11 +49,17 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
                 admitted.stream()
                         .min(Comparator.comparingInt(i -> rules.type(i.type()).priority()))
                         .orElseThrow();
-        List<String> keys = admitted.stream().map(IdentityKeys::of).toList();
+        List<String> keys = admitted.stream().map(i -> TenantKeys.of(event.tenant(), i)).toList();
         if ("delete".equals(event.type())) {
             EventRouter.erase(eventId, keys, event.eventTime(), event, out);
             return;
         }
-        EventRouter.route(eventId, keys, IdentityKeys.of(anchor), event.eventTime(), event, out);
+        EventRouter.route(
+                eventId,
+                keys,
+                TenantKeys.of(event.tenant(), anchor),
+                event.eventTime(),
+                event,
+                out);
     }
 }

@@ -29,7 +29,7 @@ class ProfileStateOpsTest {
 
     private final ProfileComputer computer =
             new ProfileComputer(LiveDefinitions.effective(List.of(ORDERS, BUYERS), List.of()));
-    private final ProfileStateOps ops = new ProfileStateOps(CustomerEvent.DEFAULT_TENANT);
+    private final ProfileStateOps ops = new ProfileStateOps();
 
     @Test
     void aMergedLoserLeavesItsAudiencesAndTheWinnerIsEvaluatedAgain() {

@@ -61,8 +61,13 @@ public final class ClusterActor<E, A> {
             s.lockedOn = null;
             List<ClusterId> fallbacks = s.fallbacks;
             Message.Contribute<E, A> carried = s.carried;
+            String blamed = s.blamed;
             s.fallbacks = new ArrayList<>();
             s.carried = null;
+            s.blamed = null;
+            if (blamed != null) {
+                out.send(Address.directory(blamed), new Message.Blame<>(blamed));
+            }
             if (!fallbacks.isEmpty()) {
                 // refused by one: the next older cluster of the event may take it
                 onLink(
@@ -71,7 +76,8 @@ public final class ClusterActor<E, A> {
                         new Message.Link<>(
                                 fallbacks.get(0),
                                 List.copyOf(fallbacks.subList(1, fallbacks.size())),
-                                carried),
+                                carried,
+                                blamed),
                         out);
             } else if (carried != null) {
                 // refused by all: the event stays with its anchor's profile
@@ -127,6 +133,7 @@ public final class ClusterActor<E, A> {
             commit(self, s, winner, false, out);
             return;
         }
+        s.blamed = link.blamed();
         s.lockedOn = winner;
         s.fallbacks = new ArrayList<>(link.fallbacks());
         out.send(

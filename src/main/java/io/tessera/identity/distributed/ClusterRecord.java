@@ -29,6 +29,7 @@ public class ClusterRecord {
     public CustomerEvent erasedBy;
     public long erasedAt;
     public Reservation erasedHeld;
+    public String blamed;
 
     /** A POJO needs a public no-argument constructor. */
     public ClusterRecord() {}
@@ -56,6 +57,7 @@ public class ClusterRecord {
         r.erasedBy = s.erasedBy;
         r.erasedAt = s.erasedAt;
         r.erasedHeld = s.erasedHeld;
+        r.blamed = s.blamed;
         return r;
     }
 
@@ -84,6 +86,7 @@ public class ClusterRecord {
         s.erasedBy = erasedBy;
         s.erasedAt = erasedAt;
         s.erasedHeld = erasedHeld;
+        s.blamed = blamed;
         return s;
     }
 }

@@ -35,6 +35,9 @@ public final class ClusterState<E, A> implements java.io.Serializable {
     /** Where to turn next if the cluster it proposed to refuses (older clusters, oldest first). */
     public List<ClusterId> fallbacks = new ArrayList<>();
 
+    /** The identifier a refusal of the pending link is blamed on, or null. */
+    public String blamed;
+
     /** The event the pending link carries, credited where the cluster ends up. */
     public Message.Contribute<E, A> carried;
 

@@ -23,13 +23,19 @@ public final class DirectoryActor {
      *     belonged to that ended in an erased one, or {@link Long#MIN_VALUE}: a cluster it founds
      *     again is created after it, so the new profile never takes the id of a cluster whose chain
      *     leads to an erased one (an event may come with the very time of the first one)
+     * @param rejections refused links blamed on the identifier
      */
-    public record Entry(ClusterId cluster, long forgottenSince, long foundAfter) {
+    public record Entry(ClusterId cluster, long forgottenSince, long foundAfter, int rejections) {
         /** The state of an identifier never seen. */
-        public static final Entry NONE = new Entry(null, Long.MAX_VALUE, Long.MIN_VALUE);
+        public static final Entry NONE = new Entry(null, Long.MAX_VALUE, Long.MIN_VALUE, 0);
 
         public Entry with(ClusterId cluster) {
-            return new Entry(cluster, forgottenSince, foundAfter);
+            return new Entry(cluster, forgottenSince, foundAfter, rejections);
+        }
+
+        /** The same with the rejections blamed on the identifier. */
+        public Entry withRejections(int rejections) {
+            return new Entry(cluster, forgottenSince, foundAfter, rejections);
         }
     }
 
@@ -38,10 +44,15 @@ public final class DirectoryActor {
      *
      * @param identifier the key, {@code type:value}
      * @param entry its state ({@link Entry#NONE} when never seen)
+     * @param quarantineAfter rejections after which the identifier is quarantined
      * @return the state after the step
      */
     public static <E, A> Entry handle(
-            String identifier, Entry entry, Message<E, A> message, Outbox<E, A> out) {
+            String identifier,
+            Entry entry,
+            Message<E, A> message,
+            int quarantineAfter,
+            Outbox<E, A> out) {
         ClusterId cluster = entry.cluster();
         if (message instanceof Message.Probe<E, A> probe) {
             if (cluster == null) {
@@ -51,7 +62,7 @@ public final class DirectoryActor {
                                 : Math.max(probe.time(), entry.foundAfter() + 1);
                 cluster = new ClusterId(created, identifier);
                 if (entry.foundAfter() != Long.MIN_VALUE) {
-                    entry = new Entry(null, entry.forgottenSince(), created);
+                    entry = new Entry(null, entry.forgottenSince(), created, entry.rejections());
                 }
                 out.send(Address.cluster(cluster), new Message.Init<>(identifier));
             }
@@ -63,7 +74,11 @@ public final class DirectoryActor {
             } else {
                 out.send(
                         Address.gather(probe.eventId()),
-                        new Message.Reply<>(probe.eventId(), identifier, cluster));
+                        new Message.Reply<>(
+                                probe.eventId(),
+                                identifier,
+                                cluster,
+                                entry.rejections() >= quarantineAfter));
             }
             return entry.with(cluster);
         }
@@ -86,8 +101,11 @@ public final class DirectoryActor {
             return new Entry(
                     member ? null : cluster,
                     Math.min(entry.forgottenSince(), erased.createdAt()),
-                    Math.max(
-                            entry.foundAfter(), Math.max(erased.createdAt(), forget.foundAfter())));
+                    Math.max(entry.foundAfter(), Math.max(erased.createdAt(), forget.foundAfter())),
+                    entry.rejections());
+        }
+        if (message instanceof Message.Blame<E, A>) {
+            return entry.withRejections(entry.rejections() + 1);
         }
         throw new IllegalArgumentException("a Directory cannot take " + message);
     }

@@ -10,6 +10,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -29,6 +30,8 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
 
     static final String ERASURE_MARKS = "directory-erasure-marks";
 
+    static final String REJECTIONS = "directory-rejections";
+
     private final LoopCodec<CustomerEvent, ProfileState> codec;
     private final IdentityRules rules;
     private final Duration expiringTtl;
@@ -39,6 +42,8 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
     private transient ValueState<long[]> marks;
 
     private transient Counter unknownErases;
+    private transient ValueState<Integer> rejections;
+    private transient Counter quarantined;
 
     DirectoryFunction(
             LoopCodec<CustomerEvent, ProfileState> codec,
@@ -69,6 +74,10 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
                                 new ValueStateDescriptor<>(
                                         ERASURE_MARKS,
                                         PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        rejections =
+                getRuntimeContext().getState(new ValueStateDescriptor<>(REJECTIONS, Types.INT));
+        quarantined =
+                getRuntimeContext().getMetricGroup().addGroup("identity").counter("quarantined");
         unknownErases =
                 getRuntimeContext()
                         .getMetricGroup()
@@ -93,14 +102,29 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
         if (message instanceof Message.Erase<CustomerEvent, ProfileState> && before == null) {
             unknownErases.inc();
         }
+        // Only a Gather's probe (an event that links) and a blame read the rejections.
+        boolean readsRejections =
+                message instanceof Message.Blame<CustomerEvent, ProfileState>
+                        || (message instanceof Message.Probe<CustomerEvent, ProfileState> probe
+                                && probe.payload() == null);
+        Integer blamed = readsRejections ? rejections.value() : null;
+        DirectoryActor.Entry entry =
+                was == null
+                        ? DirectoryActor.Entry.NONE.with(before)
+                        : new DirectoryActor.Entry(before, was[0], was[1], 0);
         DirectoryActor.Entry after =
                 DirectoryActor.handle(
                         identifier,
-                        was == null
-                                ? DirectoryActor.Entry.NONE.with(before)
-                                : new DirectoryActor.Entry(before, was[0], was[1]),
+                        entry.withRejections(blamed == null ? 0 : blamed),
                         message,
+                        rules.quarantineAfter(),
                         new CollectingOutbox<>(codec, out));
+        if (message instanceof Message.Blame<CustomerEvent, ProfileState>) {
+            rejections.update(after.rejections());
+            if (after.rejections() == rules.quarantineAfter()) {
+                quarantined.inc();
+            }
+        }
         if (after.cluster() != null) {
             state.update(after.cluster());
         } else if (before != null) {

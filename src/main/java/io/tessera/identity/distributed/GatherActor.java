@@ -2,7 +2,9 @@ package io.tessera.identity.distributed;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -28,16 +30,38 @@ public final class GatherActor {
             pending.payload = event.payload();
         } else if (message instanceof Message.Reply<E, A> reply) {
             pending.replies.put(reply.identifier(), reply.cluster());
+            if (reply.quarantined()) {
+                pending.quarantined.add(reply.identifier());
+            }
         } else {
             throw new IllegalArgumentException("a Gather cannot take " + message);
         }
         if (pending.identifiers == null || pending.replies.size() < pending.identifiers.size()) {
             return pending;
         }
-        Set<ClusterId> clusters = new TreeSet<>(pending.replies.values());
+        // As in single mode, quarantined identifiers take no part unless they are all there is:
+        // the event then goes to its anchor's profile and links nothing.
+        List<String> evidence = new ArrayList<>();
+        for (String identifier : pending.identifiers) {
+            if (!pending.quarantined.contains(identifier)) {
+                evidence.add(identifier);
+            }
+        }
+        if (evidence.isEmpty()) {
+            out.send(
+                    Address.cluster(pending.replies.get(pending.anchor)),
+                    new Message.Contribute<>(eventId, pending.payload));
+            return done();
+        }
+        String anchorId = evidence.contains(pending.anchor) ? pending.anchor : evidence.get(0);
+        Map<ClusterId, String> strongest = new TreeMap<>();
+        for (String identifier : evidence) {
+            strongest.putIfAbsent(pending.replies.get(identifier), identifier);
+        }
+        Set<ClusterId> clusters = new TreeSet<>(strongest.keySet());
         List<ClusterId> ordered = new ArrayList<>(clusters);
         ClusterId oldest = ordered.get(0);
-        ClusterId anchor = pending.replies.get(pending.anchor);
+        ClusterId anchor = pending.replies.get(anchorId);
         // As in single mode, an identifier new with this event joins the anchor's profile when
         // the anchor was known before: a rule refusing the anchor's profile a merge with an older
         // one does not move the new identifier there.
@@ -61,8 +85,21 @@ public final class GatherActor {
                     new Message.Link<>(
                             target,
                             List.copyOf(fallbacks),
-                            cluster.equals(anchor) ? contribution : null));
+                            cluster.equals(anchor) ? contribution : null,
+                            weaker(pending, strongest.get(cluster), strongest.get(target))));
         }
+        return done();
+    }
+
+    /**
+     * The identifier a refusal of the link between two clusters is blamed on: the weaker of the
+     * event's identifiers in each (the event lists its identifiers highest priority first).
+     */
+    private static String weaker(GatherState<?> event, String one, String other) {
+        return event.identifiers.indexOf(one) >= event.identifiers.indexOf(other) ? one : other;
+    }
+
+    private static <E> GatherState<E> done() {
         GatherState<E> done = new GatherState<>();
         done.done = true;
         return done;

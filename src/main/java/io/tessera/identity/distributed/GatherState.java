@@ -2,7 +2,9 @@ package io.tessera.identity.distributed;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** A multi-identifier event waiting for the Directory's replies (or done). */
 public final class GatherState<E> implements java.io.Serializable {
@@ -11,5 +13,9 @@ public final class GatherState<E> implements java.io.Serializable {
     public long time;
     public E payload;
     public Map<String, ClusterId> replies = new TreeMap<>();
+
+    /** Identifiers the Directory answered are quarantined: they take no part in linking. */
+    public Set<String> quarantined = new TreeSet<>();
+
     public boolean done;
 }

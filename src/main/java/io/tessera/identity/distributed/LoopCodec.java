@@ -71,6 +71,9 @@ public final class LoopCodec<E, A> implements Serializable {
                 json.put("eventId", m.carried().eventId());
                 json.set("payload", JSON.valueToTree(m.carried().payload()));
             }
+            if (m.blamed() != null) {
+                json.put("blamed", m.blamed());
+            }
         } else if (message instanceof Message.Propose<E, A> m) {
             json.set("from", id(m.from()));
             json.set("own", JSON.valueToTree(m.own()));
@@ -111,6 +114,11 @@ public final class LoopCodec<E, A> implements Serializable {
             json.put("eventId", m.eventId());
             json.put("identifier", m.identifier());
             json.set("cluster", id(m.cluster()));
+            if (m.quarantined()) {
+                json.put("quarantined", true);
+            }
+        } else if (message instanceof Message.Blame<E, A> m) {
+            json.put("identifier", m.identifier());
         } else if (message instanceof Message.Erase<E, A> m) {
             json.put("eventId", m.eventId());
             json.put("identifier", m.identifier());
@@ -175,6 +183,9 @@ public final class LoopCodec<E, A> implements Serializable {
                                                         json.path("eventId").asText(),
                                                         JSON.treeToValue(
                                                                 json.get("payload"), payloadType))
+                                                : null,
+                                        json.hasNonNull("blamed")
+                                                ? json.get("blamed").asText()
                                                 : null);
                         case "Propose" ->
                                 new Message.Propose<>(
@@ -218,7 +229,9 @@ public final class LoopCodec<E, A> implements Serializable {
                                 new Message.Reply<>(
                                         json.path("eventId").asText(),
                                         json.path("identifier").asText(),
-                                        id(json.get("cluster")));
+                                        id(json.get("cluster")),
+                                        json.path("quarantined").asBoolean(false));
+                        case "Blame" -> new Message.Blame<>(json.path("identifier").asText());
                         case "Erase" ->
                                 new Message.Erase<>(
                                         json.path("eventId").asText(),

@@ -19,14 +19,27 @@ import java.util.TreeSet;
  * @param otherLimit limit of types not named
  * @param sizeCap most identifiers in one profile
  * @param fastPathSize largest loser that merges without the handshake
+ * @param quarantineAfter refused links blamed on an identifier after which it is quarantined: it
+ *     takes no part in linking any more
  */
 public record MergeRules(
         Set<String> uniqueTypes,
         Map<String, Integer> limits,
         int otherLimit,
         int sizeCap,
-        int fastPathSize)
+        int fastPathSize,
+        int quarantineAfter)
         implements Serializable {
+
+    /** Rules that never quarantine. */
+    public MergeRules(
+            Set<String> uniqueTypes,
+            Map<String, Integer> limits,
+            int otherLimit,
+            int sizeCap,
+            int fastPathSize) {
+        this(uniqueTypes, limits, otherLimit, sizeCap, fastPathSize, Integer.MAX_VALUE);
+    }
 
     /** No rules at all: every link merges (the connected components). */
     public static MergeRules none() {
@@ -43,7 +56,13 @@ public record MergeRules(
             }
             limits.put(type.name(), type.limit());
         }
-        return new MergeRules(unique, limits, rules.otherType().limit(), rules.sizeCap(), 5);
+        return new MergeRules(
+                unique,
+                limits,
+                rules.otherType().limit(),
+                rules.sizeCap(),
+                5,
+                rules.quarantineAfter());
     }
 
     /** The most values of the type one profile may hold. */

@@ -22,9 +22,17 @@ public sealed interface Message<E, A> extends java.io.Serializable {
     record Probe<E, A>(String eventId, String identifier, long time, E payload)
             implements Message<E, A> {}
 
-    /** The Directory's answer to a Gather. */
-    record Reply<E, A>(String eventId, String identifier, ClusterId cluster)
-            implements Message<E, A> {}
+    /**
+     * The Directory's answer to a Gather: the identifier's cluster, and whether it is quarantined
+     * (refused links were blamed on it too often, so it links nothing any more).
+     */
+    record Reply<E, A>(String eventId, String identifier, ClusterId cluster, boolean quarantined)
+            implements Message<E, A> {
+        /** The answer for an identifier not quarantined. */
+        public Reply(String eventId, String identifier, ClusterId cluster) {
+            this(eventId, identifier, cluster, false);
+        }
+    }
 
     /** To a new cluster: the identifier that founded it (or is forwarded to it) is a member. */
     record Init<E, A>(String identifier) implements Message<E, A> {}
@@ -38,15 +46,28 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      * so that identifiers kept out of one profile still gather among themselves. It may carry the
      * event that saw the two together, when its anchor is in this cluster: the event goes with the
      * cluster where it merges, or is credited here if every one refuses, so a login that merges a
-     * new user id into the visitor's profile leaves no trace of a profile of its own.
+     * new user id into the visitor's profile leaves no trace of a profile of its own. Should the
+     * merge be refused, {@code blamed} (if any) takes the rejection.
      */
-    record Link<E, A>(ClusterId winner, List<ClusterId> fallbacks, Contribute<E, A> carried)
+    record Link<E, A>(
+            ClusterId winner, List<ClusterId> fallbacks, Contribute<E, A> carried, String blamed)
             implements Message<E, A> {
         /** A link that carries no event. */
         public Link(ClusterId winner, List<ClusterId> fallbacks) {
-            this(winner, fallbacks, null);
+            this(winner, fallbacks, null, null);
+        }
+
+        /** A link that blames nobody when it is refused. */
+        public Link(ClusterId winner, List<ClusterId> fallbacks, Contribute<E, A> carried) {
+            this(winner, fallbacks, carried, null);
         }
     }
+
+    /**
+     * To the Directory of the identifier a refused link is blamed on (the weaker of the pair, as in
+     * single mode): one more rejection; at the quarantine threshold it links nothing any more.
+     */
+    record Blame<E, A>(String identifier) implements Message<E, A> {}
 
     /**
      * A locked loser asks the winner whether the merge keeps the rules: what its members hold, and

@@ -49,6 +49,8 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
                 admitted.stream()
                         .min(Comparator.comparingInt(i -> rules.type(i.type()).priority()))
                         .orElseThrow();
+        // highest priority first: a Gather blames a refused link on the weaker identifier
+        admitted.sort(Comparator.comparingInt(i -> rules.type(i.type()).priority()));
         List<String> keys = admitted.stream().map(i -> TenantKeys.of(event.tenant(), i)).toList();
         if ("delete".equals(event.type())) {
             EventRouter.erase(eventId, keys, event.eventTime(), event, out);

@@ -90,6 +90,7 @@ final class ProtocolSimulation {
     private static final class World implements Serializable {
         final Map<String, ClusterId> directory = new TreeMap<>();
         final Map<String, long[]> marks = new TreeMap<>();
+        final Map<String, Integer> blame = new TreeMap<>();
         final List<ClusterId> erased = new ArrayList<>();
         final Set<String> erasedEvents = new HashSet<>();
         final Map<String, Input> inputs = new HashMap<>();
@@ -282,9 +283,14 @@ final class ProtocolSimulation {
                                 new DirectoryActor.Entry(
                                         world.directory.get(to.key()),
                                         world.marks.getOrDefault(to.key(), NO_MARKS)[0],
-                                        world.marks.getOrDefault(to.key(), NO_MARKS)[1]),
+                                        world.marks.getOrDefault(to.key(), NO_MARKS)[1],
+                                        world.blame.getOrDefault(to.key(), 0)),
                                 message,
+                                rules.quarantineAfter(),
                                 out);
+                if (after.rejections() > 0) {
+                    world.blame.put(to.key(), after.rejections());
+                }
                 if (after.cluster() != null) {
                     world.directory.put(to.key(), after.cluster());
                     world.clusterKeys.put(after.cluster().toString(), after.cluster());
@@ -431,6 +437,11 @@ final class ProtocolSimulation {
 
     MergeRules rules() {
         return rules;
+    }
+
+    /** Refused links blamed on each identifier. */
+    Map<String, Integer> blame() {
+        return world.blame;
     }
 
     @SuppressWarnings("unchecked")

@@ -10,14 +10,12 @@ import io.tessera.tools.EmbeddedKafka;
 import io.tessera.tools.LocalFlink;
 import io.tessera.tools.LocalKafkaJob;
 import io.tessera.tools.SavepointFixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -47,39 +45,38 @@ class SavepointCompatibilityITCase {
     void restoresTheReleasedSavepoint(int parallelism) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             TesseraConfig config =
-                    SavepointFixture.config(kafka, RELEASE.resolve("definitions.json"));
-            LocalKafkaJob.createTopics(kafka, config, SavepointFixture.EVENT_PARTITIONS);
-            String events = config.kafka().eventsTopic();
-            // The same records again, so the restored offsets point past them on this broker.
-            SavepointFixture.send(kafka, events, SavepointFixture.before());
-            SavepointFixture.send(
-                    kafka,
-                    events,
-                    List.of(
-                            SavepointFixture.order("alice", "2026-01-01T12:10:00Z", "fx-11", 50),
-                            new SavepointFixture.Message(
-                                    "anon-bob",
-                                    "{\"type\":\"page\",\"name\":\"Cart\",\"anonymousId\":"
-                                            + "\"anon-bob\",\"messageId\":\"fx-12\",\"timestamp\":"
-                                            + "\"2026-01-01T12:15:00Z\"}"),
-                            SavepointFixture.track(
-                                    "dave",
-                                    "Product Viewed",
-                                    "2026-01-01T12:20:00Z",
-                                    "fx-13",
-                                    "p-1"),
-                            // Moves event time on past carol's 30 minutes and alice's 30 days.
-                            SavepointFixture.track(
-                                    "erin",
-                                    "Product Viewed",
-                                    "2026-02-15T00:00:00Z",
-                                    "fx-14",
-                                    "p-7")));
+                    SavepointFixture.restoreOnto(
+                            kafka,
+                            RELEASE,
+                            List.of(
+                                    SavepointFixture.order(
+                                            "alice", "2026-01-01T12:10:00Z", "fx-11", 50),
+                                    new SavepointFixture.Message(
+                                            "anon-bob",
+                                            "{\"type\":\"page\",\"name\":\"Cart\",\"anonymousId\":"
+                                                + "\"anon-bob\",\"messageId\":\"fx-12\",\"timestamp\":"
+                                                + "\"2026-01-01T12:15:00Z\"}"),
+                                    SavepointFixture.track(
+                                            "dave",
+                                            "Product Viewed",
+                                            "2026-01-01T12:20:00Z",
+                                            "fx-13",
+                                            "p-1"),
+                                    // Moves event time on past carol's 30 minutes and alice's 30
+                                    // days.
+                                    SavepointFixture.track(
+                                            "erin",
+                                            "Product Viewed",
+                                            "2026-02-15T00:00:00Z",
+                                            "fx-14",
+                                            "p-7")));
 
             StreamExecutionEnvironment env =
                     LocalKafkaJob.build(config, parallelism, Duration.ofMillis(300), false, null);
             Configuration restore = new Configuration();
-            restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint().toUri().toString());
+            restore.set(
+                    StateRecoveryOptions.SAVEPOINT_PATH,
+                    SavepointFixture.savepointOf(RELEASE).toUri().toString());
             env.configure(restore);
             JobClient job = env.executeAsync("tessera-restored-at-" + parallelism);
             try {
@@ -163,15 +160,6 @@ class SavepointCompatibilityITCase {
                     .orElse("no profile of " + user);
         } catch (Exception e) {
             throw new IllegalStateException("profiles of " + user + " could not be read", e);
-        }
-    }
-
-    private static Path savepoint() throws Exception {
-        try (Stream<Path> dirs = Files.list(RELEASE)) {
-            List<Path> found =
-                    dirs.filter(d -> d.getFileName().toString().startsWith("savepoint-")).toList();
-            assertEquals(1, found.size(), "one savepoint in " + RELEASE);
-            return found.get(0).toAbsolutePath();
         }
     }
 }

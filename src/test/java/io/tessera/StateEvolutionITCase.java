@@ -55,19 +55,19 @@ class StateEvolutionITCase {
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             TesseraConfig config =
-                    SavepointFixture.config(kafka, RELEASE.resolve("definitions.json"));
-            LocalKafkaJob.createTopics(kafka, config, SavepointFixture.EVENT_PARTITIONS);
-            String events = config.kafka().eventsTopic();
-            SavepointFixture.send(kafka, events, SavepointFixture.before());
-            SavepointFixture.send(
-                    kafka,
-                    events,
-                    List.of(SavepointFixture.order("alice", "2026-01-01T12:10:00Z", "fx-21", 50)));
+                    SavepointFixture.restoreOnto(
+                            kafka,
+                            RELEASE,
+                            List.of(
+                                    SavepointFixture.order(
+                                            "alice", "2026-01-01T12:10:00Z", "fx-21", 50)));
 
             StreamExecutionEnvironment env =
                     LocalKafkaJob.build(config, 2, Duration.ofMillis(300), false, null);
             Configuration restore = new Configuration();
-            restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint().toUri().toString());
+            restore.set(
+                    StateRecoveryOptions.SAVEPOINT_PATH,
+                    SavepointFixture.savepointOf(RELEASE).toUri().toString());
             restore.set(PipelineOptions.CLASSPATHS, List.of(classes.toUri().toURL().toString()));
             env.configure(restore);
             JobClient job = env.executeAsync("tessera-evolved-state");
@@ -135,14 +135,5 @@ class StateEvolutionITCase {
                         file.toString());
         assertEquals(0, status, "the evolved class compiles: " + errors);
         return classes;
-    }
-
-    private static Path savepoint() throws Exception {
-        try (Stream<Path> dirs = Files.list(RELEASE)) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("savepoint-"))
-                    .findFirst()
-                    .orElseThrow()
-                    .toAbsolutePath();
-        }
     }
 }

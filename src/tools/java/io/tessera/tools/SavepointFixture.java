@@ -70,6 +70,36 @@ public final class SavepointFixture {
                 definitions.toString());
     }
 
+    /**
+     * A new broker made ready for the job restored from a release's savepoint: its topics, the
+     * records the job had read when the savepoint was taken (so the restored offsets point past
+     * them), then the records that come after.
+     *
+     * @param release the release's folder in src/test/resources/savepoints
+     * @return the job's options
+     */
+    public static TesseraConfig restoreOnto(EmbeddedKafka kafka, Path release, List<Message> after)
+            throws Exception {
+        TesseraConfig config = config(kafka, release.resolve("definitions.json"));
+        LocalKafkaJob.createTopics(kafka, config, EVENT_PARTITIONS);
+        send(kafka, config.kafka().eventsTopic(), before());
+        send(kafka, config.kafka().eventsTopic(), after);
+        return config;
+    }
+
+    /** The savepoint kept in a release's folder. */
+    public static Path savepointOf(Path release) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(release)) {
+            List<Path> found =
+                    dirs.filter(d -> d.getFileName().toString().startsWith("savepoint-")).toList();
+            if (found.size() != 1) {
+                throw new IllegalStateException(
+                        "expected one savepoint in " + release + ", found " + found);
+            }
+            return found.get(0).toAbsolutePath();
+        }
+    }
+
     /** Sends the messages, keyed, and waits for every acknowledgement. */
     public static void send(EmbeddedKafka kafka, String topic, List<Message> messages)
             throws Exception {

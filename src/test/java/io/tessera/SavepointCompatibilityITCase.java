@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tessera.config.TesseraConfig;
 import io.tessera.tools.EmbeddedKafka;
 import io.tessera.tools.LocalFlink;
-import io.tessera.tools.LocalKafkaJob;
 import io.tessera.tools.SavepointFixture;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +16,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,14 +68,9 @@ class SavepointCompatibilityITCase {
                                             "fx-14",
                                             "p-7")));
 
-            StreamExecutionEnvironment env =
-                    LocalKafkaJob.build(config, parallelism, Duration.ofMillis(300), false, null);
-            Configuration restore = new Configuration();
-            restore.set(
-                    StateRecoveryOptions.SAVEPOINT_PATH,
-                    SavepointFixture.savepointOf(RELEASE).toUri().toString());
-            env.configure(restore);
-            JobClient job = env.executeAsync("tessera-restored-at-" + parallelism);
+            JobClient job =
+                    SavepointFixture.restoredJob(config, RELEASE, parallelism, new Configuration())
+                            .executeAsync("tessera-restored-at-" + parallelism);
             try {
                 String profiles = config.kafka().profilesTopic();
                 String transitions = config.kafka().audienceTransitionsTopic();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tessera.config.TesseraConfig;
 import io.tessera.tools.EmbeddedKafka;
 import io.tessera.tools.LocalFlink;
-import io.tessera.tools.LocalKafkaJob;
 import io.tessera.tools.SavepointFixture;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -20,9 +19,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,15 +59,11 @@ class StateEvolutionITCase {
                                     SavepointFixture.order(
                                             "alice", "2026-01-01T12:10:00Z", "fx-21", 50)));
 
-            StreamExecutionEnvironment env =
-                    LocalKafkaJob.build(config, 2, Duration.ofMillis(300), false, null);
-            Configuration restore = new Configuration();
-            restore.set(
-                    StateRecoveryOptions.SAVEPOINT_PATH,
-                    SavepointFixture.savepointOf(RELEASE).toUri().toString());
-            restore.set(PipelineOptions.CLASSPATHS, List.of(classes.toUri().toURL().toString()));
-            env.configure(restore);
-            JobClient job = env.executeAsync("tessera-evolved-state");
+            Configuration evolved = new Configuration();
+            evolved.set(PipelineOptions.CLASSPATHS, List.of(classes.toUri().toURL().toString()));
+            JobClient job =
+                    SavepointFixture.restoredJob(config, RELEASE, 2, evolved)
+                            .executeAsync("tessera-evolved-state");
             try {
                 SavepointFixture.await(
                         kafka,

@@ -3,13 +3,19 @@ package io.tessera.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.config.TesseraConfig;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -87,9 +93,26 @@ public final class SavepointFixture {
         return config;
     }
 
+    /**
+     * The job (RocksDB, checkpoints every 300 ms) that starts from the savepoint kept in a
+     * release's folder.
+     *
+     * @param flink more Flink settings (a test's class path, say)
+     */
+    public static StreamExecutionEnvironment restoredJob(
+            TesseraConfig config, Path release, int parallelism, Configuration flink)
+            throws IOException {
+        StreamExecutionEnvironment env =
+                LocalKafkaJob.build(config, parallelism, Duration.ofMillis(300), false, null);
+        Configuration restore = new Configuration(flink);
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepointOf(release).toUri().toString());
+        env.configure(restore);
+        return env;
+    }
+
     /** The savepoint kept in a release's folder. */
-    public static Path savepointOf(Path release) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(release)) {
+    public static Path savepointOf(Path release) throws IOException {
+        try (Stream<Path> dirs = Files.list(release)) {
             List<Path> found =
                     dirs.filter(d -> d.getFileName().toString().startsWith("savepoint-")).toList();
             if (found.size() != 1) {

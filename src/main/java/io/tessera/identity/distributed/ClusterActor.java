@@ -173,11 +173,21 @@ public final class ClusterActor<E, A> {
 
     /** Why the merged profile would break a rule ({rule, detail}), or null. */
     private String[] refusal(ClusterState<E, A> s, Message.Propose<E, A> p) {
-        Map<String, String> unique = unique(s);
-        Map<String, Integer> counts = counts(s);
-        int size = size(s);
         List<Reservation> arriving = new ArrayList<>(incoming(s, p).values());
         arriving.add(p.own());
+        return refusal(s, unique(s), arriving);
+    }
+
+    /**
+     * Why taking the arriving losers would break a rule ({rule, detail}), or null.
+     *
+     * @param unique the cluster's unique values, as the arriving ones are written (plain, or
+     *     hashed)
+     */
+    private String[] refusal(
+            ClusterState<E, A> s, Map<String, String> unique, List<Reservation> arriving) {
+        Map<String, Integer> counts = counts(s);
+        int size = size(s);
         for (Reservation r : arriving) {
             for (Map.Entry<String, String> value : r.unique().entrySet()) {
                 String held = unique.putIfAbsent(value.getKey(), value.getValue());
@@ -377,20 +387,7 @@ public final class ClusterActor<E, A> {
     /** Whether the rules would refuse a loser that held {@code own} (unique values hashed). */
     private boolean wouldRefuse(ClusterState<E, A> s, Reservation own) {
         Map<String, String> unique = hashed(new Reservation(unique(s), Map.of(), 0)).unique();
-        for (Map.Entry<String, String> value : own.unique().entrySet()) {
-            String held = unique.get(value.getKey());
-            if (held != null && !held.equals(value.getValue())) {
-                return true;
-            }
-        }
-        Map<String, Integer> counts = counts(s);
-        own.counts().forEach((type, n) -> counts.merge(type, n, Integer::sum));
-        for (Map.Entry<String, Integer> count : counts.entrySet()) {
-            if (count.getValue() > rules.limit(count.getKey())) {
-                return true;
-            }
-        }
-        return size(s) + own.size() > rules.sizeCap();
+        return refusal(s, new TreeMap<>(unique), List.of(own)) != null;
     }
 
     /** The reservation with its unique values as SHA-256 digests: no identifier value is kept. */

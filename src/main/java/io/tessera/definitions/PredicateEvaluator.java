@@ -156,10 +156,12 @@ public final class PredicateEvaluator {
     }
 
     private static boolean same(JsonNode a, JsonNode b) {
-        BigDecimal x = number(a);
-        BigDecimal y = number(b);
-        if (x != null && y != null && (a.isNumber() || b.isNumber())) {
-            return x.compareTo(y) == 0;
+        if (a.isNumber() || b.isNumber()) {
+            BigDecimal x = number(a);
+            BigDecimal y = number(b);
+            if (x != null && y != null) {
+                return x.compareTo(y) == 0;
+            }
         }
         return a.equals(b);
     }
@@ -204,13 +206,26 @@ public final class PredicateEvaluator {
             return node.decimalValue();
         }
         if (node.isTextual()) {
+            String text = node.asText().trim();
+            if (!mayBeNumber(text)) {
+                return null; // most texts: no exception thrown and caught
+            }
             try {
-                return new BigDecimal(node.asText().trim());
+                return new BigDecimal(text);
             } catch (NumberFormatException notANumber) {
                 return null;
             }
         }
         return null;
+    }
+
+    /** Whether a text can be a decimal number: it starts as one does. */
+    private static boolean mayBeNumber(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        char first = text.charAt(0);
+        return (first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.';
     }
 
     /** A timestamp as epoch ms: an ISO-8601 date-time with offset, or a number of ms. */

@@ -8,6 +8,9 @@ import org.apache.flink.configuration.Configuration;
  * flink-conf/config.yaml} that matter in one JVM, RocksDB included, and fail-fast restarts.
  */
 public final class LocalJobConfig {
+    /** The prefix of system properties that set Flink options of local runs. */
+    static final String FLINK_PROPERTY = "flink.";
+
     private LocalJobConfig() {}
 
     /**
@@ -36,6 +39,18 @@ public final class LocalJobConfig {
                             .toString());
             conf.setString("execution.checkpointing.incremental", "true");
         }
+        // -Dflink.<key>=<value> in TESSERA_JAVA_OPTS sets any Flink option of a local run, e.g.
+        // to measure a RocksDB setting with ./tessera bench
+        System.getProperties()
+                .stringPropertyNames()
+                .forEach(
+                        name -> {
+                            if (name.startsWith(FLINK_PROPERTY)) {
+                                conf.setString(
+                                        name.substring(FLINK_PROPERTY.length()),
+                                        System.getProperty(name));
+                            }
+                        });
         return conf;
     }
 }

@@ -58,7 +58,7 @@ final class PipelineBench {
                                    [--duration S] [--latency-seconds L] [--checkpoint-seconds C]
                                    [--definitions FILE] [--no-activation] [--cdp.option value ...]
 
-            Generates the shop traffic of N visitors (default 100000; --quick 2000) with a fixed
+            Generates the shop traffic of N visitors (default 100000; --quick 1200) with a fixed
             seed: page and product views, cart adds, orders, articles, logins that merge an
             anonymous visitor into a known one, second devices, a shared kiosk, a few bad records
             and redeliveries; keeps the first E Kafka records if given. Pre-loads it on an
@@ -67,13 +67,16 @@ final class PipelineBench {
               single        the whole job, identity mode single
               distributed   the whole job, identity mode distributed
             each at parallelism P (default 2) with RocksDB and checkpoints every C seconds
-            (default 10), the bundled definitions (10 traits, 5 rule and 3 sequence audiences;
+            (default 10, the setting of the targets; --quick 2, as a merge in distributed mode
+            waits for up to three checkpoints), the bundled definitions (10 traits, 5 rule and 3 sequence audiences;
             --definitions FILE to measure others; --no-activation to leave Personalize out)
             and activation to the in-process Personalize simulator. Each run is measured for at
             most S seconds (default 600; --quick 90). Then, with the job still running, traffic
             is produced at half the rate it reached for L seconds (default 30; --quick 5), and
             the latency from an order produced to its event received by the simulator is
-            recorded. Prints events/s, the ratio to the baseline, latency p50/p95/p99, RocksDB
+            recorded. Prints events/s over the whole run, and through its bulk (from 10 % to
+            90 % of its outputs: without the job's start and the drain at its end), the ratio to
+            the baseline, latency p50/p95/p99, RocksDB
             bytes per profile, the deduplication state, merges/s; writes the same as JSON and an
             SVG chart under target/bench/. The last line is a one-line summary. Job options
             (--cdp.*) apply to both pipeline runs.
@@ -94,12 +97,21 @@ final class PipelineBench {
 
     private PipelineBench() {}
 
+    /**
+     * The bulk of a run, as fractions of its outputs: its rate leaves out the job's start and the
+     * drain at the end (in distributed mode, merges that wait for loop commits).
+     */
+    static final double BULK_FROM = 0.1;
+
+    static final double BULK_TO = 0.9;
+
     /** What one run measured. */
     record Run(
             String name,
             long messages,
             double seconds,
             double eventsPerSecond,
+            double bulkPerSecond,
             List<Long> latencies,
             long stateBytes,
             long dedupBytes,
@@ -121,6 +133,7 @@ final class PipelineBench {
             List<String> jobArgs) {}
 
     static void main(String[] args, PrintStream out) throws Exception {
+        long started = System.nanoTime();
         CommandLine line =
                 CommandLine.parse(
                         args,
@@ -136,12 +149,12 @@ final class PipelineBench {
         boolean quick = line.has("quick");
         Options options =
                 new Options(
-                        line.getInt("users", quick ? 2_000 : 100_000),
+                        line.getInt("users", quick ? 1_200 : 100_000),
                         line.getInt("events", Integer.MAX_VALUE),
                         line.getInt("parallelism", 2),
                         Duration.ofSeconds(line.getInt("duration", quick ? 90 : 600)),
                         line.getInt("latency-seconds", quick ? 5 : 30),
-                        Duration.ofSeconds(line.getInt("checkpoint-seconds", 10)),
+                        Duration.ofSeconds(line.getInt("checkpoint-seconds", quick ? 2 : 10)),
                         !line.has("no-activation"),
                         List.of(line.jobArgs()));
         if (options.users() < 1 || options.parallelism() < 1 || options.events() < 1) {
@@ -181,8 +194,9 @@ final class PipelineBench {
                                 0)) {
             kafka.createTopics(2 * options.parallelism(), EVENTS_TOPIC);
             preload(kafka, traffic);
-            out.printf("  pre-loaded %s%n", EVENTS_TOPIC);
+            out.printf("  pre-loaded %s at %d s%n", EVENTS_TOPIC, secondsSince(started));
             runs.add(baseline(kafka, options, messages, out));
+            out.printf("                done at %d s%n", secondsSince(started));
             for (String mode : List.of("single", "distributed")) {
                 runs.add(
                         pipeline(
@@ -194,11 +208,16 @@ final class PipelineBench {
                                 runs.get(0),
                                 definitions,
                                 out));
+                out.printf("                done at %d s%n", secondsSince(started));
             }
         } finally {
             Files.deleteIfExists(definitions);
         }
-        report(runs, options, out);
+        report(runs, options, Duration.ofNanos(System.nanoTime() - started), out);
+    }
+
+    private static long secondsSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - nanos);
     }
 
     private static void preload(EmbeddedKafka kafka, List<ShopTraffic.Record> traffic)
@@ -251,11 +270,14 @@ final class PipelineBench {
         JobClient job = env.executeAsync("tessera-bench-baseline");
         try {
             AtomicLong count = COUNTS.computeIfAbsent("baseline", r -> new AtomicLong());
-            double[] window = measure(count::get, Duration.ofSeconds(3), options.duration());
-            double seconds = window[1];
-            out.printf("  baseline      %,10.0f events/s%n", messages / seconds);
+            Progress progress = measure(count::get, Duration.ofSeconds(3), options.duration());
+            double seconds = progress.seconds();
+            double bulk = progress.rateBetween(BULK_FROM, BULK_TO, messages);
+            out.printf(
+                    "  baseline      %,10.0f events/s, %,.0f through the bulk%n",
+                    messages / seconds, bulk);
             return new Run(
-                    "baseline", messages, seconds, messages / seconds, List.of(), 0, 0, 0, 0);
+                    "baseline", messages, seconds, messages / seconds, bulk, List.of(), 0, 0, 0, 0);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -293,7 +315,7 @@ final class PipelineBench {
         try (KafkaConsumer<byte[], byte[]> profiles =
                 kafka.uncommittedReader(config.kafka().profilesTopic())) {
             AtomicLong written = new AtomicLong();
-            double[] window =
+            Progress progress =
                     measure(
                             () -> {
                                 written.addAndGet(profiles.poll(Duration.ofMillis(50)).count());
@@ -301,11 +323,17 @@ final class PipelineBench {
                             },
                             quiet(mode, options),
                             options.duration());
-            double seconds = window[1];
+            double seconds = progress.seconds();
             double rate = messages / seconds;
+            double bulk = progress.rateBetween(BULK_FROM, BULK_TO, messages);
             out.printf(
-                    "  %-12s  %,10.0f events/s (%.2f x baseline)%n",
-                    mode, rate, rate / baseline.eventsPerSecond());
+                    "  %-12s  %,10.0f events/s (%.2f x baseline), %,.0f through the bulk (%.2f"
+                            + " x)%n",
+                    mode,
+                    rate,
+                    rate / baseline.eventsPerSecond(),
+                    bulk,
+                    bulk / baseline.bulkPerSecond());
             printTaskTimes(out);
 
             List<Long> latencies =
@@ -327,7 +355,8 @@ final class PipelineBench {
                 long live = liveProfiles(kafka, config.kafka().profilesTopic());
                 long merges = kafka.readAll(config.kafka().profileMergesTopic()).size();
                 return new Run(
-                        mode, messages, seconds, rate, latencies, state[0], state[1], live, merges);
+                        mode, messages, seconds, rate, bulk, latencies, state[0], state[1], live,
+                        merges);
             } finally {
                 ReplayCommand.deleteRecursively(savepoints);
             }
@@ -360,29 +389,28 @@ final class PipelineBench {
     }
 
     /**
-     * Polls a growing count until it has not grown for a few seconds (or the cap passed) and
-     * returns {count, seconds from its first increase to its last}.
+     * Polls a growing count until it has not grown for a while (the quiet window) or the cap
+     * passed, and returns how it grew.
      */
-    private static double[] measure(LongSupplier count, Duration quiet, Duration cap)
+    private static Progress measure(LongSupplier count, Duration quiet, Duration cap)
             throws InterruptedException {
+        Progress progress = new Progress();
         long started = System.nanoTime();
-        long first = 0;
-        long last = 0;
-        long seen = 0;
+        long last = started;
         while (System.nanoTime() - started < cap.toNanos()) {
+            long seen = progress.total();
             long now = count.getAsLong();
             long at = System.nanoTime();
+            progress.record(at, now);
             if (now > seen) {
-                seen = now;
                 last = at;
-                first = first == 0 ? at : first;
                 continue;
             } else if (seen > 0 && at - last > quiet.toNanos()) {
                 break;
             }
             TimeUnit.MILLISECONDS.sleep(20);
         }
-        return new double[] {seen, Math.max(1e-3, (last - first) / 1e9)};
+        return progress;
     }
 
     /**
@@ -423,7 +451,7 @@ final class PipelineBench {
                         new AtomicLong(),
                         sentAt);
         producer.join();
-        double[] settled = measure(() -> simulator.calls().size(), quiet, Duration.ofSeconds(300));
+        Progress settled = measure(() -> simulator.calls().size(), quiet, Duration.ofSeconds(300));
         List<PersonalizeSimulator.Call> calls =
                 simulator.calls().stream().filter(c -> c.at() >= since).toList();
         List<Long> latencies =
@@ -431,7 +459,7 @@ final class PipelineBench {
         latencies.sort(null);
         out.printf(
                 "                latency at %,.0f events/s: %s (%d orders; %.0f calls)%n",
-                rate, percentiles(latencies), latencies.size(), settled[0]);
+                rate, percentiles(latencies), latencies.size(), (double) settled.total());
         return latencies;
     }
 
@@ -548,14 +576,16 @@ final class PipelineBench {
         kafka.createTopics(2, k.identityLoopTopic());
     }
 
-    private static void report(List<Run> runs, Options options, PrintStream out)
+    private static void report(List<Run> runs, Options options, Duration took, PrintStream out)
             throws IOException {
         Run baseline = runs.get(0);
         out.println();
         out.printf(
-                "%-12s %12s %8s %24s %12s %12s %10s %9s%n",
+                "%-12s %12s %8s %10s %8s %24s %12s %12s %10s %9s%n",
                 "run",
                 "events/s",
+                "x base",
+                "bulk/s",
                 "x base",
                 "latency p50/p95/p99 ms",
                 "B/profile",
@@ -568,6 +598,9 @@ final class PipelineBench {
         root.put("parallelism", options.parallelism());
         root.put("checkpointSeconds", options.checkpoint().toSeconds());
         root.put("messages", baseline.messages());
+        root.put("benchSeconds", took.toSeconds());
+        root.put("bulkFrom", BULK_FROM);
+        root.put("bulkTo", BULK_TO);
         ArrayNode array = root.putArray("runs");
         for (Run run : runs) {
             List<Long> l = run.latencies();
@@ -581,10 +614,12 @@ final class PipelineBench {
                                     + DemoPersonalize.percentile(l, 0.99);
             long perProfile = run.profiles() == 0 ? 0 : run.stateBytes() / run.profiles();
             out.printf(
-                    "%-12s %,12.0f %8.2f %24s %,12d %,12d %,10d %9.1f%n",
+                    "%-12s %,12.0f %8.2f %,10.0f %8.2f %24s %,12d %,12d %,10d %9.1f%n",
                     run.name(),
                     run.eventsPerSecond(),
                     run.eventsPerSecond() / baseline.eventsPerSecond(),
+                    run.bulkPerSecond(),
+                    run.bulkPerSecond() / baseline.bulkPerSecond(),
                     latency,
                     perProfile,
                     run.dedupBytes(),
@@ -595,6 +630,8 @@ final class PipelineBench {
             node.put("eventsPerSecond", Math.round(run.eventsPerSecond()));
             node.put("ratioToBaseline", run.eventsPerSecond() / baseline.eventsPerSecond());
             node.put("seconds", run.seconds());
+            node.put("bulkEventsPerSecond", Math.round(run.bulkPerSecond()));
+            node.put("bulkRatioToBaseline", run.bulkPerSecond() / baseline.bulkPerSecond());
             if (!l.isEmpty()) {
                 node.put("latencyP50Ms", DemoPersonalize.percentile(l, 0.5));
                 node.put("latencyP95Ms", DemoPersonalize.percentile(l, 0.95));
@@ -612,15 +649,18 @@ final class PipelineBench {
         json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("bench.json").toFile(), root);
         Files.writeString(dir.resolve("bench.svg"), BenchChart.svg(runs));
         out.printf("Wrote %s and %s%n", dir.resolve("bench.json"), dir.resolve("bench.svg"));
+        out.printf("The bench took %d min %02d s%n", took.toMinutes(), took.toSecondsPart());
         Run distributed = runs.get(runs.size() - 1);
         out.printf(
-                "SUMMARY baseline %,.0f ev/s | single %,.0f ev/s (%.2f x) | distributed %,.0f ev/s"
-                        + " (%.2f x) | distributed p99 %s ms%n",
+                "SUMMARY baseline %,.0f ev/s | single %,.0f ev/s (%.2f x; bulk %.2f x) |"
+                        + " distributed %,.0f ev/s (%.2f x; bulk %.2f x) | distributed p99 %s ms%n",
                 baseline.eventsPerSecond(),
                 runs.get(1).eventsPerSecond(),
                 runs.get(1).eventsPerSecond() / baseline.eventsPerSecond(),
+                runs.get(1).bulkPerSecond() / baseline.bulkPerSecond(),
                 distributed.eventsPerSecond(),
                 distributed.eventsPerSecond() / baseline.eventsPerSecond(),
+                distributed.bulkPerSecond() / baseline.bulkPerSecond(),
                 distributed.latencies().isEmpty()
                         ? "-"
                         : String.valueOf(

@@ -17,7 +17,9 @@ import io.tessera.profile.ProfileComputer;
 import io.tessera.profile.ProfileSettings;
 import io.tessera.profile.ScheduledUpdate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ValueState;
@@ -52,6 +54,10 @@ final class ClusterFunction
     private final IdentityRules identityRules;
     private final LoopCodec<CustomerEvent, ProfileState> codec;
     private final ProfileSettings settings;
+
+    /** How many clusters' profile ids a subtask remembers. */
+    private static final int PROFILE_IDS_KEPT = 10_000;
+
     private transient ValueState<ClusterRecord> state;
     private transient ProfileStateOps ops;
     private transient ClusterActor<CustomerEvent, ProfileState> actor;
@@ -60,6 +66,7 @@ final class ClusterFunction
     private transient Counter rejectedDefinitions;
     private transient Counter deletions;
     private transient Counter droppedEvents;
+    private transient Map<ClusterId, String> profileIds;
 
     ClusterFunction(
             MergeRules rules,
@@ -82,6 +89,13 @@ final class ClusterFunction
         ops = new ProfileStateOps();
         actor = new ClusterActor<>(rules, ops);
         definitions = new DefinitionsInForce(settings);
+        profileIds =
+                new LinkedHashMap<>(PROFILE_IDS_KEPT, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<ClusterId, String> eldest) {
+                        return size() > PROFILE_IDS_KEPT;
+                    }
+                };
         var metrics = getRuntimeContext().getMetricGroup().addGroup("profile");
         transitions = metrics.counter("audienceTransitions");
         rejectedDefinitions = metrics.counter("rejectedDefinitions");
@@ -312,7 +326,8 @@ final class ClusterFunction
         }
     }
 
-    private static String profileId(ClusterId id) {
-        return TenantKeys.profileId(id);
+    /** A cluster's profile id (a SHA-256 digest), remembered for the clusters seen lately. */
+    private String profileId(ClusterId id) {
+        return profileIds.computeIfAbsent(id, TenantKeys::profileId);
     }
 }

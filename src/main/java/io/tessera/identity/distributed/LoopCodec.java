@@ -2,11 +2,16 @@ package io.tessera.identity.distributed;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -54,92 +59,112 @@ public final class LoopCodec<E, A> implements Serializable {
         return to.actor() + "|" + to.key();
     }
 
-    /** The record's value. */
+    /**
+     * The record's value. Written with a streaming generator: the event and state objects go
+     * straight to the bytes, with no tree in between (the loop and the job's own edges encode every
+     * message).
+     */
     public byte[] encode(Address to, Message<E, A> message) {
-        ObjectNode json = JSON.createObjectNode();
-        json.put("v", VERSION);
-        json.put("actor", to.actor().name());
-        json.put("key", to.key());
-        json.put("kind", message.getClass().getSimpleName());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        try (JsonGenerator json = JSON.getFactory().createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeNumberField("v", VERSION);
+            json.writeStringField("actor", to.actor().name());
+            json.writeStringField("key", to.key());
+            json.writeStringField("kind", message.getClass().getSimpleName());
+            writeFields(json, message);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("a loop message cannot be written", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private void writeFields(JsonGenerator json, Message<E, A> message) throws IOException {
         if (message instanceof Message.Contribute<E, A> m) {
-            json.put("eventId", m.eventId());
-            json.set("payload", JSON.valueToTree(m.payload()));
+            json.writeStringField("eventId", m.eventId());
+            object(json, "payload", m.payload());
         } else if (message instanceof Message.Link<E, A> m) {
-            json.set("winner", id(m.winner()));
-            json.set("fallbacks", ids(m.fallbacks()));
+            tree(json, "winner", id(m.winner()));
+            tree(json, "fallbacks", ids(m.fallbacks()));
             if (m.carried() != null) {
-                json.put("eventId", m.carried().eventId());
-                json.set("payload", JSON.valueToTree(m.carried().payload()));
+                json.writeStringField("eventId", m.carried().eventId());
+                object(json, "payload", m.carried().payload());
             }
             if (m.blamed() != null) {
-                json.put("blamed", m.blamed());
+                json.writeStringField("blamed", m.blamed());
             }
         } else if (message instanceof Message.Propose<E, A> m) {
-            json.set("from", id(m.from()));
-            json.set("own", JSON.valueToTree(m.own()));
-            json.set("pending", reservations(m.pending()));
+            tree(json, "from", id(m.from()));
+            object(json, "own", m.own());
+            tree(json, "pending", reservations(m.pending()));
         } else if (message instanceof Message.Accept<E, A> m) {
-            json.set("winner", id(m.winner()));
+            tree(json, "winner", id(m.winner()));
         } else if (message instanceof Message.Reject<E, A> m) {
-            json.set("winner", id(m.winner()));
-            json.put("rule", m.rule());
-            json.put("detail", m.detail());
+            tree(json, "winner", id(m.winner()));
+            json.writeStringField("rule", m.rule());
+            json.writeStringField("detail", m.detail());
         } else if (message instanceof Message.Absorb<E, A> m) {
-            json.set("from", id(m.from()));
-            json.set("members", JSON.valueToTree(m.members()));
-            json.set("state", JSON.valueToTree(m.state()));
-            json.set("unique", JSON.valueToTree(m.unique()));
-            json.put("reserved", m.reserved());
-            json.set("absorbed", ids(new ArrayList<>(m.absorbed())));
-            json.set("pending", reservations(m.pending()));
-            json.put("announced", m.announced());
+            tree(json, "from", id(m.from()));
+            object(json, "members", m.members());
+            object(json, "state", m.state());
+            object(json, "unique", m.unique());
+            json.writeBooleanField("reserved", m.reserved());
+            tree(json, "absorbed", ids(new ArrayList<>(m.absorbed())));
+            tree(json, "pending", reservations(m.pending()));
+            json.writeBooleanField("announced", m.announced());
         } else if (message instanceof Message.Repoint<E, A> m) {
-            json.set("cluster", id(m.cluster()));
+            tree(json, "cluster", id(m.cluster()));
         } else if (message instanceof Message.Init<E, A> m) {
-            json.put("identifier", m.identifier());
+            json.writeStringField("identifier", m.identifier());
         } else if (message instanceof Message.Event<E, A> m) {
-            json.put("eventId", m.eventId());
-            json.set("identifiers", JSON.valueToTree(m.identifiers()));
-            json.put("anchor", m.anchor());
-            json.put("time", m.time());
-            json.set("payload", JSON.valueToTree(m.payload()));
+            json.writeStringField("eventId", m.eventId());
+            object(json, "identifiers", m.identifiers());
+            json.writeStringField("anchor", m.anchor());
+            json.writeNumberField("time", m.time());
+            object(json, "payload", m.payload());
         } else if (message instanceof Message.Probe<E, A> m) {
-            json.put("eventId", m.eventId());
-            json.put("identifier", m.identifier());
-            json.put("time", m.time());
+            json.writeStringField("eventId", m.eventId());
+            json.writeStringField("identifier", m.identifier());
+            json.writeNumberField("time", m.time());
             if (m.payload() != null) {
-                json.set("payload", JSON.valueToTree(m.payload()));
+                object(json, "payload", m.payload());
             }
         } else if (message instanceof Message.Reply<E, A> m) {
-            json.put("eventId", m.eventId());
-            json.put("identifier", m.identifier());
-            json.set("cluster", id(m.cluster()));
+            json.writeStringField("eventId", m.eventId());
+            json.writeStringField("identifier", m.identifier());
+            tree(json, "cluster", id(m.cluster()));
             if (m.quarantined()) {
-                json.put("quarantined", true);
+                json.writeBooleanField("quarantined", true);
             }
         } else if (message instanceof Message.Blame<E, A> m) {
-            json.put("identifier", m.identifier());
+            json.writeStringField("identifier", m.identifier());
         } else if (message instanceof Message.Erase<E, A> m) {
-            json.put("eventId", m.eventId());
-            json.put("identifier", m.identifier());
-            json.put("time", m.time());
-            json.set("payload", JSON.valueToTree(m.payload()));
+            json.writeStringField("eventId", m.eventId());
+            json.writeStringField("identifier", m.identifier());
+            json.writeNumberField("time", m.time());
+            object(json, "payload", m.payload());
         } else if (message instanceof Message.EraseJoined<E, A> m) {
-            json.set("from", id(m.from()));
-            json.set("own", JSON.valueToTree(m.own()));
-            json.put("time", m.time());
-            json.set("payload", JSON.valueToTree(m.delete()));
+            tree(json, "from", id(m.from()));
+            object(json, "own", m.own());
+            json.writeNumberField("time", m.time());
+            object(json, "payload", m.delete());
         } else if (message instanceof Message.Forget<E, A> m) {
-            json.set("cluster", id(m.cluster()));
-            json.put("foundAfter", m.foundAfter());
+            tree(json, "cluster", id(m.cluster()));
+            json.writeNumberField("foundAfter", m.foundAfter());
         } else {
             throw new IllegalArgumentException("an unknown message " + message);
         }
-        try {
-            return JSON.writeValueAsBytes(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a loop message cannot be written", e);
-        }
+    }
+
+    private static void object(JsonGenerator json, String field, Object value) throws IOException {
+        json.writeFieldName(field);
+        JSON.writeValue(json, value);
+    }
+
+    private static void tree(JsonGenerator json, String field, JsonNode value) throws IOException {
+        json.writeFieldName(field);
+        json.writeTree(value);
     }
 
     /**
@@ -149,9 +174,38 @@ public final class LoopCodec<E, A> implements Serializable {
      *     release reads
      */
     public Envelope<E, A> decode(byte[] value) {
-        JsonNode json;
-        try {
-            json = JSON.readTree(value);
+        // One pass: the event and state objects are read straight into their classes; the small
+        // fields are kept as a tree.
+        ObjectNode json = JSON.createObjectNode();
+        E payload = null;
+        A state = null;
+        Reservation own = null;
+        JsonProcessingException malformed = null;
+        try (JsonParser parser = JSON.getFactory().createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("a loop record is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                try {
+                    switch (field) {
+                        case "payload" -> payload = JSON.readValue(parser, payloadType);
+                        case "state" -> state = JSON.readValue(parser, stateType);
+                        case "own" -> own = JSON.readValue(parser, Reservation.class);
+                        default -> json.set(field, JSON.readTree(parser));
+                    }
+                } catch (JsonProcessingException e) {
+                    if (!(e instanceof JsonParseException)
+                            && ("payload".equals(field)
+                                    || "state".equals(field)
+                                    || "own".equals(field))) {
+                        malformed = e; // reported after the version is checked
+                        break;
+                    }
+                    throw e;
+                }
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException("a loop record is not JSON", e);
         }
@@ -167,22 +221,22 @@ public final class LoopCodec<E, A> implements Serializable {
         Address to =
                 new Address(Actor.valueOf(json.path("actor").asText()), json.path("key").asText());
         String kind = json.path("kind").asText();
+        if (malformed != null) {
+            throw new IllegalArgumentException(
+                    "a loop record of kind " + kind + " is malformed", malformed);
+        }
         try {
             Message<E, A> message =
                     switch (kind) {
                         case "Contribute" ->
-                                new Message.Contribute<>(
-                                        json.path("eventId").asText(),
-                                        JSON.treeToValue(json.get("payload"), payloadType));
+                                new Message.Contribute<>(json.path("eventId").asText(), payload);
                         case "Link" ->
                                 new Message.Link<>(
                                         id(json.get("winner")),
                                         ids(json.path("fallbacks")),
-                                        json.hasNonNull("payload")
+                                        payload != null
                                                 ? new Message.Contribute<>(
-                                                        json.path("eventId").asText(),
-                                                        JSON.treeToValue(
-                                                                json.get("payload"), payloadType))
+                                                        json.path("eventId").asText(), payload)
                                                 : null,
                                         json.hasNonNull("blamed")
                                                 ? json.get("blamed").asText()
@@ -190,7 +244,7 @@ public final class LoopCodec<E, A> implements Serializable {
                         case "Propose" ->
                                 new Message.Propose<>(
                                         id(json.get("from")),
-                                        JSON.treeToValue(json.get("own"), Reservation.class),
+                                        own,
                                         reservations(json.path("pending")));
                         case "Accept" -> new Message.Accept<>(id(json.get("winner")));
                         case "Reject" ->
@@ -202,7 +256,7 @@ public final class LoopCodec<E, A> implements Serializable {
                                 new Message.Absorb<>(
                                         id(json.get("from")),
                                         new TreeSet<>(strings(json.path("members"))),
-                                        JSON.treeToValue(json.get("state"), stateType),
+                                        state,
                                         stringMap(json.path("unique")),
                                         json.path("reserved").asBoolean(),
                                         new TreeSet<>(ids(json.path("absorbed"))),
@@ -216,15 +270,13 @@ public final class LoopCodec<E, A> implements Serializable {
                                         List.copyOf(strings(json.path("identifiers"), true)),
                                         json.path("anchor").asText(),
                                         json.path("time").asLong(),
-                                        JSON.treeToValue(json.get("payload"), payloadType));
+                                        payload);
                         case "Probe" ->
                                 new Message.Probe<>(
                                         json.path("eventId").asText(),
                                         json.path("identifier").asText(),
                                         json.path("time").asLong(),
-                                        json.hasNonNull("payload")
-                                                ? JSON.treeToValue(json.get("payload"), payloadType)
-                                                : null);
+                                        payload != null ? payload : null);
                         case "Reply" ->
                                 new Message.Reply<>(
                                         json.path("eventId").asText(),
@@ -237,13 +289,13 @@ public final class LoopCodec<E, A> implements Serializable {
                                         json.path("eventId").asText(),
                                         json.path("identifier").asText(),
                                         json.path("time").asLong(),
-                                        JSON.treeToValue(json.get("payload"), payloadType));
+                                        payload);
                         case "EraseJoined" ->
                                 new Message.EraseJoined<>(
                                         id(json.get("from")),
-                                        JSON.treeToValue(json.get("own"), Reservation.class),
+                                        own,
                                         json.path("time").asLong(),
-                                        JSON.treeToValue(json.get("payload"), payloadType));
+                                        payload);
                         case "Forget" ->
                                 new Message.Forget<>(
                                         id(json.get("cluster")),

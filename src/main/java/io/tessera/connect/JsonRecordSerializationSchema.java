@@ -16,7 +16,7 @@ public final class JsonRecordSerializationSchema<T> implements KafkaRecordSerial
 
     private final String topic;
     private final SerializableFunction<T, byte[]> key;
-    private final SerializableFunction<T, JsonNode> value;
+    private final SerializableFunction<T, byte[]> value;
 
     /**
      * @param topic the topic written to
@@ -27,9 +27,25 @@ public final class JsonRecordSerializationSchema<T> implements KafkaRecordSerial
             String topic,
             SerializableFunction<T, byte[]> key,
             SerializableFunction<T, JsonNode> value) {
+        this(topic, key, value, null);
+    }
+
+    private JsonRecordSerializationSchema(
+            String topic,
+            SerializableFunction<T, byte[]> key,
+            SerializableFunction<T, JsonNode> tree,
+            SerializableFunction<T, byte[]> bytes) {
         this.topic = topic;
         this.key = key;
-        this.value = value;
+        this.value =
+                bytes != null
+                        ? bytes
+                        : element -> {
+                            JsonNode json = tree.apply(element);
+                            return json == null
+                                    ? null
+                                    : json.toString().getBytes(StandardCharsets.UTF_8);
+                        };
     }
 
     /** Keys by a string of the element. */
@@ -37,20 +53,30 @@ public final class JsonRecordSerializationSchema<T> implements KafkaRecordSerial
             String topic,
             SerializableFunction<T, String> key,
             SerializableFunction<T, JsonNode> value) {
-        return new JsonRecordSerializationSchema<>(
-                topic,
-                element -> {
-                    String k = key.apply(element);
-                    return k == null ? null : k.getBytes(StandardCharsets.UTF_8);
-                },
-                value);
+        return new JsonRecordSerializationSchema<>(topic, utf8(key), value, null);
+    }
+
+    /**
+     * Keys by a string of the element; the value is written by the given function as UTF-8 JSON
+     * (null for a tombstone), with no tree in between.
+     */
+    public static <T> JsonRecordSerializationSchema<T> keyedByStringWritten(
+            String topic,
+            SerializableFunction<T, String> key,
+            SerializableFunction<T, byte[]> value) {
+        return new JsonRecordSerializationSchema<>(topic, utf8(key), null, value);
+    }
+
+    private static <T> SerializableFunction<T, byte[]> utf8(SerializableFunction<T, String> key) {
+        return element -> {
+            String k = key.apply(element);
+            return k == null ? null : k.getBytes(StandardCharsets.UTF_8);
+        };
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long ts) {
-        JsonNode json = value.apply(element);
-        byte[] bytes = json == null ? null : json.toString().getBytes(StandardCharsets.UTF_8);
         return new ProducerRecord<>(
-                topic, null, System.currentTimeMillis(), key.apply(element), bytes);
+                topic, null, System.currentTimeMillis(), key.apply(element), value.apply(element));
     }
 }

@@ -140,13 +140,13 @@ public final class KafkaConnectors {
         return exactlyOnce(
                 kafka,
                 "profiles",
-                JsonRecordSerializationSchema.<ProfileUpdate>keyedByString(
+                JsonRecordSerializationSchema.<ProfileUpdate>keyedByStringWritten(
                         kafka.profilesTopic(),
                         ProfileUpdate::profileId,
                         update ->
                                 update.isRemoval()
                                         ? null
-                                        : IdentityJson.profile(update.snapshot())));
+                                        : IdentityJson.profileBytes(update.snapshot())));
     }
 
     /** The exactly-once {@code cdp.profile-merges} sink, keyed by the loser. */

@@ -1,10 +1,13 @@
 package io.tessera.identity;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -22,29 +25,77 @@ public final class IdentityJson {
      * and the rule audiences it is in, with the time it entered each.
      */
     public static ObjectNode profile(ProfileState profile) {
-        ObjectNode json = MAPPER.createObjectNode();
-        json.put("id", profile.id);
-        ObjectNode identifiers = json.putObject("identifiers");
-        profile.identifiersByType()
-                .forEach((type, values) -> values.forEach(identifiers.withArray(type)::add));
-        json.put("firstSeen", Instant.ofEpochMilli(profile.firstSeen).toString());
-        json.put("lastSeen", Instant.ofEpochMilli(profile.lastSeen).toString());
-        json.put("eventCount", profile.eventCount);
-        ObjectNode byType = json.putObject("countsByType");
-        new TreeMap<>(profile.countsByType).forEach(byType::put);
-        ObjectNode byEvent = json.putObject("countsByEvent");
-        new TreeMap<>(profile.countsByEvent).forEach(byEvent::put);
-        ObjectNode traits = json.putObject("traits");
-        new TreeMap<>(profile.traits).forEach((name, value) -> traits.set(name, parse(value.json)));
-        ObjectNode computed = json.putObject("computedTraits");
-        new TreeMap<>(profile.traitValues).forEach((id, value) -> computed.set(id, parse(value)));
-        ObjectNode audiences = json.putObject("audiences");
-        new TreeMap<>(profile.audiences)
-                .forEach((id, since) -> audiences.put(id, Instant.ofEpochMilli(since).toString()));
-        if (profile.consent != null) {
-            json.set("consent", parse(profile.consent.json));
+        try {
+            return (ObjectNode) MAPPER.readTree(profileBytes(profile));
+        } catch (IOException e) {
+            throw new IllegalStateException("a stored trait holds invalid JSON", e);
         }
-        return json;
+    }
+
+    /**
+     * The same snapshot as UTF-8 bytes, written in one pass: stored trait values are JSON already
+     * and go out as they are, not parsed again ({@code cdp.profiles} takes one per update).
+     */
+    public static byte[] profileBytes(ProfileState profile) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        try (JsonGenerator json = MAPPER.getFactory().createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringField("id", profile.id);
+            json.writeObjectFieldStart("identifiers");
+            for (Map.Entry<String, List<String>> type : profile.identifiersByType().entrySet()) {
+                json.writeArrayFieldStart(type.getKey());
+                for (String value : type.getValue()) {
+                    json.writeString(value);
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+            json.writeStringField("firstSeen", Instant.ofEpochMilli(profile.firstSeen).toString());
+            json.writeStringField("lastSeen", Instant.ofEpochMilli(profile.lastSeen).toString());
+            json.writeNumberField("eventCount", profile.eventCount);
+            counts(json, "countsByType", profile.countsByType);
+            counts(json, "countsByEvent", profile.countsByEvent);
+            json.writeObjectFieldStart("traits");
+            for (Map.Entry<String, TraitValue> trait : new TreeMap<>(profile.traits).entrySet()) {
+                json.writeFieldName(trait.getKey());
+                json.writeRawValue(trait.getValue().json);
+            }
+            json.writeEndObject();
+            json.writeObjectFieldStart("computedTraits");
+            for (Map.Entry<String, String> trait : new TreeMap<>(profile.traitValues).entrySet()) {
+                json.writeFieldName(trait.getKey());
+                json.writeRawValue(trait.getValue());
+            }
+            json.writeEndObject();
+            json.writeObjectFieldStart("audiences");
+            for (Map.Entry<String, Long> audience : new TreeMap<>(profile.audiences).entrySet()) {
+                json.writeStringField(
+                        audience.getKey(), Instant.ofEpochMilli(audience.getValue()).toString());
+            }
+            json.writeEndObject();
+            if (profile.consent != null) {
+                json.writeFieldName("consent");
+                json.writeRawValue(profile.consent.json);
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("a profile snapshot cannot be written", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void counts(JsonGenerator json, String field, Map<String, Long> counts)
+            throws IOException {
+        json.writeObjectFieldStart(field);
+        for (Map.Entry<String, Long> count : new TreeMap<>(counts).entrySet()) {
+            json.writeFieldName(count.getKey());
+            if (count.getValue() == null) {
+                json.writeNull();
+            } else {
+                json.writeNumber(count.getValue());
+            }
+        }
+        json.writeEndObject();
     }
 
     /** A merge: {@code {loser, winner, at, reason, messageId}}. */
@@ -73,13 +124,5 @@ public final class IdentityJson {
         json.put("blamed", link.blamed());
         json.put("quarantined", link.quarantined());
         return json;
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a stored trait holds invalid JSON", e);
-        }
     }
 }

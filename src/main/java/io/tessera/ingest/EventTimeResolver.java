@@ -26,7 +26,7 @@ public final class EventTimeResolver implements Serializable {
     };
 
     /** ISO-8601 date-times with an offset, written {@code Z}, {@code +01:00} or {@code +0100}. */
-    private static final DateTimeFormatter ISO_WITH_OFFSET =
+    static final DateTimeFormatter ISO_WITH_OFFSET =
             new DateTimeFormatterBuilder()
                     .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
                     .optionalStart()
@@ -101,8 +101,13 @@ public final class EventTimeResolver implements Serializable {
         if (!node.isTextual()) {
             return null;
         }
+        String text = node.asText().trim();
+        Instant common = IsoTimes.parse(text); // most messages: no formatter needed
+        if (common != null) {
+            return common;
+        }
         try {
-            return OffsetDateTime.parse(node.asText().trim(), ISO_WITH_OFFSET).toInstant();
+            return OffsetDateTime.parse(text, ISO_WITH_OFFSET).toInstant();
         } catch (DateTimeParseException notIso) {
             return null;
         }

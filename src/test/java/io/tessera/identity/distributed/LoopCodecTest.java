@@ -163,6 +163,32 @@ class LoopCodecTest {
     }
 
     @Test
+    void aRecordWhoseEventOrStateDoesNotReadIsRefusedWithItsKind() {
+        IllegalArgumentException payload =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                CODEC.decode(
+                                        ("{\"v\":2,\"actor\":\"CLUSTER\",\"key\":\"k\","
+                                             + "\"kind\":\"Contribute\",\"eventId\":\"e1\","
+                                             + "\"payload\":[1,2]}")
+                                                .getBytes(StandardCharsets.UTF_8)));
+        assertTrue(
+                payload.getMessage().contains("kind Contribute is malformed"),
+                payload.getMessage());
+        // a newer release's record is refused for its version, whatever its objects hold
+        IllegalArgumentException newer =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                CODEC.decode(
+                                        ("{\"v\":3,\"actor\":\"CLUSTER\",\"key\":\"k\","
+                                                        + "\"kind\":\"Absorb\",\"state\":\"new\"}")
+                                                .getBytes(StandardCharsets.UTF_8)));
+        assertTrue(newer.getMessage().contains("version 3"), newer.getMessage());
+    }
+
+    @Test
     void fieldsALaterReleaseAddsAreIgnored() {
         LoopCodec.Envelope<Payload, Totals> read =
                 CODEC.decode(

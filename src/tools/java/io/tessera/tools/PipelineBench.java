@@ -429,7 +429,9 @@ final class PipelineBench {
             Duration quiet,
             PrintStream out)
             throws Exception {
-        // about 9 messages per visitor; event time goes on after the pre-loaded traffic
+        // about 9 messages per visitor. Event time goes on from the end of the pre-loaded traffic
+        // about as fast as the clock: squeezing hours of it into these seconds would wake up
+        // every profile's windowed traits at once and measure that storm instead.
         int visitors = (int) Math.max(20, rate * seconds / 9);
         // visitors of their own, so each order pairs with its own event at the edge
         int firstVisitor = NEXT_VISITOR.getAndAdd(visitors);
@@ -438,8 +440,8 @@ final class PipelineBench {
                                 SEED + 1,
                                 firstVisitor,
                                 visitors,
-                                START.plus(SPAN).plusSeconds(600),
-                                SPAN)
+                                START.plus(SPAN),
+                                Duration.ofSeconds(seconds))
                         .stream()
                         .filter(r -> r.expectedReason() == null)
                         .toList();

@@ -429,9 +429,10 @@ final class PipelineBench {
             Duration quiet,
             PrintStream out)
             throws Exception {
-        // about 9 messages per visitor. Event time goes on from the end of the pre-loaded traffic
-        // about as fast as the clock: squeezing hours of it into these seconds would wake up
-        // every profile's windowed traits at once and measure that storm instead.
+        // about 9 messages per visitor. Event time goes on from the end of the pre-loaded traffic:
+        // sessions start over these seconds and last a few minutes of event time. Squeezing hours
+        // of it into the phase would wake up every profile's windowed traits at once and measure
+        // that storm instead.
         int visitors = (int) Math.max(20, rate * seconds / 9);
         // visitors of their own, so each order pairs with its own event at the edge
         int firstVisitor = NEXT_VISITOR.getAndAdd(visitors);

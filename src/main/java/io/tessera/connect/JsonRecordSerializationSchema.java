@@ -21,31 +21,23 @@ public final class JsonRecordSerializationSchema<T> implements KafkaRecordSerial
     /**
      * @param topic the topic written to
      * @param key the record key of an element, or null
-     * @param value the JSON value of an element, or null for a tombstone
+     * @param value the UTF-8 JSON value of an element, or null for a tombstone
      */
-    public JsonRecordSerializationSchema(
-            String topic,
-            SerializableFunction<T, byte[]> key,
-            SerializableFunction<T, JsonNode> value) {
-        this(topic, key, value, null);
-    }
-
     private JsonRecordSerializationSchema(
             String topic,
             SerializableFunction<T, byte[]> key,
-            SerializableFunction<T, JsonNode> tree,
-            SerializableFunction<T, byte[]> bytes) {
+            SerializableFunction<T, byte[]> value) {
         this.topic = topic;
         this.key = key;
-        this.value =
-                bytes != null
-                        ? bytes
-                        : element -> {
-                            JsonNode json = tree.apply(element);
-                            return json == null
-                                    ? null
-                                    : json.toString().getBytes(StandardCharsets.UTF_8);
-                        };
+        this.value = value;
+    }
+
+    /** Keys by the given bytes of the element (null: no key); the value is a JSON tree. */
+    public static <T> JsonRecordSerializationSchema<T> keyed(
+            String topic,
+            SerializableFunction<T, byte[]> key,
+            SerializableFunction<T, JsonNode> value) {
+        return new JsonRecordSerializationSchema<>(topic, key, utf8Json(value));
     }
 
     /** Keys by a string of the element. */
@@ -53,7 +45,7 @@ public final class JsonRecordSerializationSchema<T> implements KafkaRecordSerial
             String topic,
             SerializableFunction<T, String> key,
             SerializableFunction<T, JsonNode> value) {
-        return new JsonRecordSerializationSchema<>(topic, utf8(key), value, null);
+        return keyedByStringWritten(topic, key, utf8Json(value));
     }
 
     /**
@@ -64,13 +56,21 @@ public final class JsonRecordSerializationSchema<T> implements KafkaRecordSerial
             String topic,
             SerializableFunction<T, String> key,
             SerializableFunction<T, byte[]> value) {
-        return new JsonRecordSerializationSchema<>(topic, utf8(key), null, value);
+        return new JsonRecordSerializationSchema<>(topic, utf8(key), value);
     }
 
     private static <T> SerializableFunction<T, byte[]> utf8(SerializableFunction<T, String> key) {
         return element -> {
             String k = key.apply(element);
             return k == null ? null : k.getBytes(StandardCharsets.UTF_8);
+        };
+    }
+
+    private static <T> SerializableFunction<T, byte[]> utf8Json(
+            SerializableFunction<T, JsonNode> tree) {
+        return element -> {
+            JsonNode json = tree.apply(element);
+            return json == null ? null : json.toString().getBytes(StandardCharsets.UTF_8);
         };
     }
 

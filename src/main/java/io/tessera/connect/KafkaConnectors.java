@@ -131,7 +131,7 @@ public final class KafkaConnectors {
         return exactlyOnce(
                 kafka,
                 "events-dlq",
-                new JsonRecordSerializationSchema<>(
+                JsonRecordSerializationSchema.keyed(
                         kafka.eventsDlqTopic(), DeadLetter::key, DeadLetterJson::toJson));
     }
 

@@ -210,7 +210,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return KafkaSink.<CustomerEvent>builder()
                 .setBootstrapServers(bootstrapServers())
                 .setRecordSerializer(
-                        new JsonRecordSerializationSchema<CustomerEvent>(
+                        JsonRecordSerializationSchema.<CustomerEvent>keyed(
                                 topic, event -> null, CustomerEventJson::toJson))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix)

@@ -37,14 +37,16 @@ public record IdentityRules(
 
     /** Why the identifier may not join the profile, or null when it may. */
     public Refusal refuseJoin(ProfileState profile, Identifier identifier) {
-        IdentifierType type = type(identifier.type());
-        if (type.unique() && profile.count(type.name()) > 0) {
-            return new Refusal(
-                    "unique", type.name() + " is unique and the profile already has one");
+        // Counted by the identifier's own type: types not configured share the limit of
+        // 'other', not one count.
+        String name = identifier.type();
+        IdentifierType type = type(name);
+        int held = profile.count(name);
+        if (type.unique() && held > 0) {
+            return new Refusal("unique", name + " is unique and the profile already has one");
         }
-        if (profile.count(type.name()) + 1 > type.limit()) {
-            return new Refusal(
-                    "limit", "the profile already has " + type.limit() + " " + type.name());
+        if (held + 1 > type.limit()) {
+            return new Refusal("limit", "the profile already has " + type.limit() + " " + name);
         }
         if (profile.size() + 1 > sizeCap) {
             return new Refusal("size_cap", "the profile already has " + sizeCap + " identifiers");
@@ -63,7 +65,7 @@ public record IdentityRules(
                 continue;
             }
             if (type.unique()) {
-                return new Refusal("unique", "both profiles have a different " + type.name());
+                return new Refusal("unique", "both profiles have a different " + entry.getKey());
             }
             int together = entry.getValue().size() + other.size();
             if (together > type.limit()) {
@@ -72,7 +74,7 @@ public record IdentityRules(
                         "together they would have "
                                 + together
                                 + " "
-                                + type.name()
+                                + entry.getKey()
                                 + ", the limit is "
                                 + type.limit());
             }

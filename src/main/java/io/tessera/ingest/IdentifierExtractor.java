@@ -78,6 +78,11 @@ public final class IdentifierExtractor implements Serializable {
                     collector.refused.add(path + " has no type");
                     continue;
                 }
+                String unusableType = normalizer.unusable(typeNode.asText());
+                if (unusableType != null) {
+                    collector.refused.add(path + ".type " + unusableType);
+                    continue;
+                }
                 String externalType = typeNode.asText().trim().toLowerCase(Locale.ROOT);
                 collector.add(
                         BUILT_IN_ALIASES.getOrDefault(externalType, externalType),
@@ -117,6 +122,11 @@ public final class IdentifierExtractor implements Serializable {
                                 + " is not a string ("
                                 + node.getNodeType().name().toLowerCase(Locale.ROOT)
                                 + ")");
+                return null;
+            }
+            String unusable = normalizer.unusable(node.asText());
+            if (unusable != null) {
+                refused.add(path + " " + unusable);
                 return null;
             }
             String value = normalizer.normalize(type, node.asText());

@@ -17,30 +17,34 @@ import java.util.regex.Pattern;
 public final class IdentifierNormalizer implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Longer values are junk (a whole payload pasted into an id field), never identifiers. */
-    public static final int MAX_VALUE_LENGTH = 512;
-
     private final Blocklist blocklist;
     private final String defaultPhoneRegion;
+    private final int maxBytes;
     private final Map<String, String> validation;
     private transient Map<String, Pattern> patterns;
 
     /**
      * @param blocklist values never used as identifiers
      * @param defaultPhoneRegion ISO 3166 region for phone numbers written without a country code
+     * @param maxBytes longest usable value, in bytes of UTF-8 (longer ones are junk: a whole
+     *     payload pasted into an id field)
      * @param validation a regex per type that normalised values must match
      */
     public IdentifierNormalizer(
-            Blocklist blocklist, String defaultPhoneRegion, Map<String, String> validation) {
+            Blocklist blocklist,
+            String defaultPhoneRegion,
+            int maxBytes,
+            Map<String, String> validation) {
         this.blocklist = blocklist;
         this.defaultPhoneRegion = defaultPhoneRegion;
+        this.maxBytes = maxBytes;
         this.validation = Map.copyOf(validation);
     }
 
     /** The normalised value, or null when the value is not usable as an identifier. */
     public String normalize(String type, String rawValue) {
         String value = rawValue.trim();
-        if (value.length() > MAX_VALUE_LENGTH || blocklist.blocksValue(value)) {
+        if (unusable(rawValue) != null || blocklist.blocksValue(value)) {
             return null;
         }
         String normalized =
@@ -50,6 +54,34 @@ public final class IdentifierNormalizer implements Serializable {
                     default -> value;
                 };
         return normalized != null && matchesValidation(type, normalized) ? normalized : null;
+    }
+
+    /**
+     * Why a raw value cannot serve as an identifier anywhere it goes (keyed state, Kafka keys, HTTP
+     * headers, files), or null when it can: it holds a control character (U+0000-U+001F, U+007F,
+     * surrounding whitespace included), an unpaired surrogate, or more than the configured bytes of
+     * UTF-8. Such values are dropped like blocked ones (events.md), never passed on to fail later
+     * in a sink or a client.
+     */
+    public String unusable(String rawValue) {
+        long bytes = 0;
+        for (int i = 0; i < rawValue.length(); i++) {
+            char c = rawValue.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return String.format("holds the control character U+%04X", (int) c);
+            }
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < rawValue.length()
+                    && Character.isLowSurrogate(rawValue.charAt(i + 1))) {
+                i++;
+                bytes += 4;
+            } else if (Character.isSurrogate(c)) {
+                return String.format("holds the unpaired surrogate U+%04X", (int) c);
+            } else {
+                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            }
+        }
+        return bytes > maxBytes ? "is longer than " + maxBytes + " bytes of UTF-8" : null;
     }
 
     private boolean matchesValidation(String type, String value) {

@@ -99,6 +99,15 @@ public final class IngestOptions {
                             "ISO 3166 region assumed for phone numbers without a country code when"
                                     + " writing them in E.164.");
 
+    public static final ConfigOption<Integer> MAX_IDENTIFIER_BYTES =
+            key("cdp.ingest.max-identifier-bytes")
+                    .intType()
+                    .defaultValue(256)
+                    .withDescription(
+                            "Longest usable identifier value, in bytes of UTF-8 (Lytics' limit);"
+                                    + " a longer value is dropped from the identifier set like a"
+                                    + " blocked one, the event is kept.");
+
     public static final ConfigOption<String> TENANT_FIELD =
             key("cdp.ingest.tenant-field")
                     .stringType()
@@ -123,6 +132,7 @@ public final class IngestOptions {
                     BLOCKED_EMAILS,
                     BLOCKED_EMAIL_DOMAINS,
                     DEFAULT_PHONE_REGION,
+                    MAX_IDENTIFIER_BYTES,
                     TENANT_FIELD);
 
     private IngestOptions() {}

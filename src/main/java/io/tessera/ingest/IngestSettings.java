@@ -21,6 +21,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param maxFutureSkew how far ahead of the clock an event time may be
  * @param blocklist values that are never identifiers
  * @param defaultPhoneRegion region for phone numbers without a country code
+ * @param maxIdentifierBytes longest usable identifier value, in bytes of UTF-8
  * @param tenantField dotted path of the tenant field, or null
  * @param validation regex per identifier type that values must match (identity's type registry)
  */
@@ -34,6 +35,7 @@ public record IngestSettings(
         Duration maxFutureSkew,
         Blocklist blocklist,
         String defaultPhoneRegion,
+        int maxIdentifierBytes,
         String tenantField,
         Map<String, String> validation)
         implements Serializable {
@@ -60,6 +62,7 @@ public record IngestSettings(
                         Checks.get(config, IngestOptions.BLOCKED_EMAILS),
                         Checks.get(config, IngestOptions.BLOCKED_EMAIL_DOMAINS)),
                 region,
+                Checks.positive(config, IngestOptions.MAX_IDENTIFIER_BYTES),
                 Checks.get(config, IngestOptions.TENANT_FIELD),
                 Map.of());
     }
@@ -76,6 +79,7 @@ public record IngestSettings(
                 maxFutureSkew,
                 blocklist,
                 defaultPhoneRegion,
+                maxIdentifierBytes,
                 tenantField,
                 Map.copyOf(regexByType));
     }

@@ -51,6 +51,7 @@ public final class SegmentMessageParser implements Serializable {
                         new IdentifierNormalizer(
                                 settings.blocklist(),
                                 settings.defaultPhoneRegion(),
+                                settings.maxIdentifierBytes(),
                                 settings.validation()));
         this.eventTimes = new EventTimeResolver(clock, settings.maxFutureSkew());
     }

@@ -20,6 +20,23 @@ class IdentityGraphTest {
     private IdentityGraph graph = new IdentityGraph(IdentityFixtures.RULES, store, "default");
 
     @Test
+    void keepsTheLimitOfATypeOnTheIdentifiersOfOneMessage() {
+        String[] ids = new String[16];
+        ids[0] = "user_id:u1";
+        for (int i = 0; i < 15; i++) {
+            ids[i + 1] = "crm_id:c" + i;
+        }
+        Resolution r = resolve(track("1", 0, "Signed Up", ids));
+
+        ProfileState profile = store.profiles.get(r.profileId());
+        assertEquals(10, profile.count("crm_id"), profile.toString());
+        assertEquals(5, r.rejections().size());
+        for (ProfileState p : store.profiles.values()) {
+            assertTrue(p.count("crm_id") <= 10, p.toString());
+        }
+    }
+
+    @Test
     void stitchesAnonymousBrowsingALoginAndASecondDeviceAsAcceptanceA6() {
         Resolution r1 = resolve(event("1", 0, "page", null, "anonymous_id:a1"));
         resolve(track("2", 1, "Product Viewed", "anonymous_id:a1"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tessera.identity.distributed.ProtocolRun;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.IngestSettings;
 import io.tessera.ingest.RawRecord;
@@ -32,6 +33,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
 
 /**
  * Invariants 1-9 of identity.md after random message streams: random identifier overlaps, shared
@@ -69,6 +71,35 @@ class IdentityPropertiesTest {
         if (inOrder.rejections.isEmpty() && reordered.rejections.isEmpty()) {
             assertEquals(inOrder.partition(), reordered.partition(), "order-independent");
         }
+    }
+
+    @Test
+    void bothModesKeepTheEmailLimitOverSuccessiveIdentifies() {
+        List<Message> stream = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            stream.add(new Message(Map.of("userId", "u1", "email", "e" + i + "@shop.io"), i));
+        }
+        Run single = Run.of(stream);
+        single.checkInvariants();
+        Set<Set<String>> distributed = distributedPartition(single);
+        assertEquals(single.partition(), distributed);
+        assertTrue(
+                distributed.contains(Set.of("user_id:u1", "email:e0@shop.io", "email:e1@shop.io")),
+                distributed.toString());
+    }
+
+    /** The admitted events of a single-mode run through distributed mode's protocol. */
+    private static Set<Set<String>> distributedPartition(Run single) {
+        List<ProtocolRun.Input> inputs = new ArrayList<>();
+        for (CustomerEvent event : single.admitted) {
+            inputs.add(
+                    new ProtocolRun.Input(
+                            event.messageId(),
+                            event.identifiers().stream().map(IdentityKeys::of).toList(),
+                            event.eventTime(),
+                            1));
+        }
+        return ProtocolRun.partitionStepByStep(inputs, RULES);
     }
 
     @Provide

@@ -15,7 +15,7 @@ class IdentifierExtractorTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final IdentifierExtractor extractor =
             new IdentifierExtractor(
-                    new IdentifierNormalizer(Blocklist.defaults(), "GB", java.util.Map.of()));
+                    new IdentifierNormalizer(Blocklist.defaults(), "GB", 256, java.util.Map.of()));
 
     @Test
     void takesEveryIdentifierOfAMessageInPriorityOrder() throws IOException {
@@ -118,5 +118,38 @@ class IdentifierExtractorTest {
         assertEquals(
                 List.of(new Identifier("user_id", "u1")),
                 extractor.extract("page", message).identifiers());
+    }
+
+    @Test
+    void dropsValuesWithControlCharactersUnpairedSurrogatesOrOverTheByteLimitAndSaysWhy()
+            throws IOException {
+        String tooLong = "é".repeat(129); // 258 bytes of UTF-8, 129 characters
+        String fits = "é".repeat(128);
+        JsonNode message =
+                JSON.readTree(
+                        "{\"userId\":\"u\\u0000ser\",\"anonymousId\":\"a\\ud800\","
+                                + "\"context\":{\"device\":{\"id\":\"d\\u007f\"},"
+                                + "\"traits\":{\"email\":\"ann@shop.io\\n\"},"
+                                + "\"externalIds\":[{\"id\":\""
+                                + tooLong
+                                + "\",\"type\":\"crm_id\"},{\"id\":\""
+                                + fits
+                                + "\",\"type\":\"crm_id\"},{\"id\":\"\\ud83d\\ude00\","
+                                + "\"type\":\"emoji_id\"},{\"id\":\"x\",\"type\":\"t\\u0001\"}]}}");
+
+        IdentifierExtractor.Extracted extracted = extractor.extract("track", message);
+
+        assertEquals(
+                List.of(new Identifier("crm_id", fits), new Identifier("emoji_id", "\ud83d\ude00")),
+                extracted.identifiers());
+        assertEquals(
+                List.of(
+                        "userId holds the control character U+0000",
+                        "anonymousId holds the unpaired surrogate U+D800",
+                        "context.traits.email holds the control character U+000A",
+                        "context.device.id holds the control character U+007F",
+                        "context.externalIds[0].id is longer than 256 bytes of UTF-8",
+                        "context.externalIds[3].type holds the control character U+0001"),
+                extracted.refused());
     }
 }

@@ -11,10 +11,9 @@ import java.util.TreeSet;
  * The Cluster, keyed by cluster id: a profile's members and state, the merge handshake, and the
  * tombstone that forwards whatever reaches a merged cluster (research note, section 3.2).
  *
- * <p>A merge goes from the younger cluster to the older. A loser with no unique-type value and few
- * identifiers commits at once (fast path); any other one locks itself and proposes; the winner
- * accepts when the merged profile keeps the rules, reserving the loser's values until its absorb
- * arrives. A lock only ever waits on an older cluster, so there is no deadlock.
+ * <p>A merge goes from the younger cluster to the older. The loser locks itself and proposes; the
+ * winner accepts when the merged profile keeps the rules, reserving the loser's values until its
+ * absorb arrives. A lock only ever waits on an older cluster, so there is no deadlock.
  */
 public final class ClusterActor<E, A> {
     private final MergeRules rules;
@@ -55,7 +54,7 @@ public final class ClusterActor<E, A> {
         } else if (message instanceof Message.Accept<E, A> accept) {
             requireLocked(self, s, message);
             s.lockedOn = null;
-            commit(self, s, accept.winner(), true, out);
+            commit(self, s, accept.winner(), out);
         } else if (message instanceof Message.Reject<E, A>) {
             requireLocked(self, s, message);
             s.lockedOn = null;
@@ -129,10 +128,8 @@ public final class ClusterActor<E, A> {
             return;
         }
         s.carried = link.carried();
-        if (unique(s).isEmpty() && size(s) <= rules.fastPathSize()) {
-            commit(self, s, winner, false, out);
-            return;
-        }
+        // Always the handshake: only the winner knows what it holds, so only it can keep the
+        // limits (a loser that merged without asking could push it over one).
         s.blamed = link.blamed();
         s.lockedOn = winner;
         s.fallbacks = new ArrayList<>(link.fallbacks());
@@ -225,12 +222,7 @@ public final class ClusterActor<E, A> {
         return new Reservation(uniqueOfMembers(s), counts, s.members.size());
     }
 
-    private void commit(
-            ClusterId self,
-            ClusterState<E, A> s,
-            ClusterId winner,
-            boolean reserved,
-            Outbox<E, A> out) {
+    private void commit(ClusterId self, ClusterState<E, A> s, ClusterId winner, Outbox<E, A> out) {
         out.send(
                 Address.cluster(winner),
                 new Message.Absorb<>(
@@ -238,7 +230,7 @@ public final class ClusterActor<E, A> {
                         new TreeSet<>(s.members),
                         s.state,
                         uniqueOfMembers(s),
-                        reserved,
+                        true,
                         new TreeSet<>(s.absorbed),
                         new TreeMap<>(s.reserved),
                         s.announced));
@@ -289,6 +281,8 @@ public final class ClusterActor<E, A> {
             // published where the loser landed, so the alias log never names a passing cluster
             out.merged(absorb.from(), self);
         }
+        // An absorb without a reservation was committed by the fast path of 0.1 (still in the loop
+        // at an upgrade): it is taken, and a winner it pushed over a rule is flagged.
         if (!absorb.reserved() && breaksLimits(s)) {
             s.unhealthy = true;
         }

@@ -10,15 +10,13 @@ import java.util.TreeSet;
 
 /**
  * The rules a merge must keep, as the Cluster actor checks them: unique types, per-type limits and
- * the size cap. A loser with no unique-type value and at most {@link #fastPathSize} identifiers
- * merges without asking (the anonymous-to-known fast path); a winner it pushes over a limit is
- * flagged unhealthy instead.
+ * the size cap. Every loser asks its winner first (propose, accept or reject), so no merge breaks a
+ * rule, as in single mode.
  *
  * @param uniqueTypes types a profile holds at most one value of
  * @param limits most values of a type
  * @param otherLimit limit of types not named
  * @param sizeCap most identifiers in one profile
- * @param fastPathSize largest loser that merges without the handshake
  * @param quarantineAfter refused links blamed on an identifier after which it is quarantined: it
  *     takes no part in linking any more
  */
@@ -27,23 +25,18 @@ public record MergeRules(
         Map<String, Integer> limits,
         int otherLimit,
         int sizeCap,
-        int fastPathSize,
         int quarantineAfter)
         implements Serializable {
 
     /** Rules that never quarantine. */
     public MergeRules(
-            Set<String> uniqueTypes,
-            Map<String, Integer> limits,
-            int otherLimit,
-            int sizeCap,
-            int fastPathSize) {
-        this(uniqueTypes, limits, otherLimit, sizeCap, fastPathSize, Integer.MAX_VALUE);
+            Set<String> uniqueTypes, Map<String, Integer> limits, int otherLimit, int sizeCap) {
+        this(uniqueTypes, limits, otherLimit, sizeCap, Integer.MAX_VALUE);
     }
 
     /** No rules at all: every link merges (the connected components). */
     public static MergeRules none() {
-        return new MergeRules(Set.of(), Map.of(), Integer.MAX_VALUE, Integer.MAX_VALUE, 0);
+        return new MergeRules(Set.of(), Map.of(), Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
     /** The rules of the identity settings. */
@@ -61,7 +54,6 @@ public record MergeRules(
                 limits,
                 rules.otherType().limit(),
                 rules.sizeCap(),
-                5,
                 rules.quarantineAfter());
     }
 

@@ -87,7 +87,8 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      * The committed loser hands over everything it holds, once: its members and state, and the
      * reservations it had made for losers of its own whose absorb is still on its way.
      *
-     * @param reserved whether the winner reserved room for it (it proposed; not the fast path)
+     * @param reserved whether the winner reserved room for it: always, but for an absorb written by
+     *     0.1's fast path
      * @param absorbed the clusters it had absorbed itself, transitively (their reservations end)
      * @param pending its reservations for losers whose absorb has not reached it
      * @param announced whether it ever showed as a profile: the cluster that takes it in publishes

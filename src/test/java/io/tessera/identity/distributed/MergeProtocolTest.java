@@ -1,6 +1,7 @@
 package io.tessera.identity.distributed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -25,7 +26,7 @@ class MergeProtocolTest {
     private static final List<String> PRIORITY =
             List.of("user_id", "email", "device_id", "anonymous_id");
     private static final MergeRules UNIQUE_USER =
-            new MergeRules(Set.of("user_id"), Map.of("user_id", 1, "email", 3), 10, 30, 5);
+            new MergeRules(Set.of("user_id"), Map.of("user_id", 1, "email", 3), 10, 30);
 
     @Test
     void withoutRulesProfilesAreTheConnectedComponents() {
@@ -207,7 +208,7 @@ class MergeProtocolTest {
             assertTrue(sim.rejections().isEmpty());
             return;
         }
-        // 4. unique types hold, and limits and the cap hold unless the profile is flagged
+        // 4. unique types, limits and the cap hold on every profile
         live.forEach(
                 (id, state) -> {
                     Map<String, Integer> counts = new TreeMap<>();
@@ -216,20 +217,19 @@ class MergeProtocolTest {
                         assertTrue(
                                 counts.getOrDefault(unique, 0) <= 1, id + " holds two " + unique);
                     }
-                    if (!state.unhealthy) {
-                        counts.forEach(
-                                (type, n) ->
-                                        assertTrue(
-                                                n <= rules.limit(type),
-                                                id
-                                                        + " over "
-                                                        + type
-                                                        + ": "
-                                                        + state.members
-                                                        + " absorbed "
-                                                        + state.absorbed));
-                        assertTrue(state.members.size() <= rules.sizeCap(), id + " over the cap");
-                    }
+                    assertFalse(state.unhealthy, id + " flagged");
+                    counts.forEach(
+                            (type, n) ->
+                                    assertTrue(
+                                            n <= rules.limit(type),
+                                            id
+                                                    + " over "
+                                                    + type
+                                                    + ": "
+                                                    + state.members
+                                                    + " absorbed "
+                                                    + state.absorbed));
+                    assertTrue(state.members.size() <= rules.sizeCap(), id + " over the cap");
                 });
         // 3. where co-occurring identifiers stay apart, a rule refused a link of theirs: no link is
         // lost silently. (Not that the two final profiles could never merge: a link goes to the

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class PrivacyDeleteProtocolTest {
     private static final MergeRules UNIQUE_USER =
-            new MergeRules(Set.of("user_id"), Map.of("user_id", 1, "email", 3), 10, 30, 5);
+            new MergeRules(Set.of("user_id"), Map.of("user_id", 1, "email", 3), 10, 30);
 
     @Test
     void aDeleteErasesTheProfileAndLaterEventsStartNewOnes() {

@@ -49,4 +49,28 @@ public final class ProtocolRun {
                                                 .sum()));
         return profiles;
     }
+
+    /**
+     * Runs the inputs under the rules of {@code rules}, each to quiescence before the next (no
+     * racing logins), and returns the partition of identifiers into live profiles. The first
+     * identifier of an input is its anchor (the highest priority, as the route orders them).
+     */
+    public static Set<Set<String>> partitionStepByStep(
+            List<Input> inputs, io.tessera.identity.IdentityRules rules) {
+        ProtocolSimulation sim = new ProtocolSimulation(MergeRules.of(rules), 0, true);
+        sim.runStepByStep(
+                inputs.stream()
+                        .map(
+                                i ->
+                                        new ProtocolSimulation.Input(
+                                                i.eventId(),
+                                                i.identifiers(),
+                                                i.identifiers().get(0),
+                                                i.time(),
+                                                i.amount()))
+                        .toList());
+        Set<Set<String>> partition = new java.util.HashSet<>();
+        sim.liveClusters().values().forEach(state -> partition.add(new TreeSet<>(state.members)));
+        return partition;
+    }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class QuarantineProtocolTest {
     private static final MergeRules UNIQUE_USER_QUARANTINE_5 =
-            new MergeRules(Set.of("user_id"), Map.of("user_id", 1), 10, 30, 5, 5);
+            new MergeRules(Set.of("user_id"), Map.of("user_id", 1), 10, 30, 5);
 
     @Test
     void aSharedKioskIsQuarantinedAfterFiveRefusedLinksAndLinksNothingMore() {

@@ -37,6 +37,7 @@ public final class ActivationPlanner implements Serializable {
     /** What Personalize should hold for the profile, from its snapshot. */
     public ActivationTarget target(ProfileState profile) {
         ActivationTarget target = new ActivationTarget();
+        String unsendable = null;
         for (String type : settings.userUidTypes()) {
             String prefix = type + ":";
             List<String> values = new ArrayList<>();
@@ -45,11 +46,24 @@ public final class ActivationPlanner implements Serializable {
                     values.add(key.substring(prefix.length()));
                 }
             }
-            if (target.primary == null && !values.isEmpty()) {
+            // A uid that cannot travel in a header never became a Personalize user: nothing to
+            // merge from, and the primary only when there is nothing else.
+            for (String value : List.copyOf(values)) {
+                if (!EdgeApi.fitsHeader(value)) {
+                    values.remove(value);
+                    unsendable = unsendable == null ? value : unsendable;
+                }
+            }
+            if (target.primary == null) {
                 // the first type the profile has, its latest value (admitted last)
-                target.primary = values.remove(values.size() - 1);
+                target.primary = values.isEmpty() ? null : values.remove(values.size() - 1);
             }
             target.others.addAll(values);
+        }
+        if (target.primary == null && unsendable != null) {
+            // Only uids that cannot be sent: its calls go to the dead letters as
+            // unsendable_uid, where they can be seen, instead of waiting for a uid forever.
+            target.primary = unsendable;
         }
         attributes
                 .traits()

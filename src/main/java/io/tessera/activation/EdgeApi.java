@@ -38,6 +38,20 @@ public final class EdgeApi {
         return headers;
     }
 
+    /**
+     * True when the value can be sent as an HTTP header value: java.net.http takes Latin-1
+     * characters only, and no control character (a line break would split the header).
+     */
+    public static boolean fitsHeader(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f || c > 0xff) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The request for {@link java.net.http.HttpClient}. */
     public static HttpRequest http(EdgeRequest request, ActivationSettings settings) {
         HttpRequest.Builder builder =

@@ -2,6 +2,7 @@ package io.tessera.activation;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Collections;
 import java.util.List;
@@ -36,6 +37,9 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
     private static final List<String> CALLS =
             List.of(EdgeRequest.ATTRIBUTES, EdgeRequest.MERGE, EdgeRequest.EVENTS);
     private static final List<String> CLASSES = List.of("2xx", "4xx", "429", "5xx", "error");
+
+    /** The dead-letter reason of a call whose user uid cannot be sent in a header. */
+    static final String UNSENDABLE_UID = "unsendable_uid";
 
     private final ActivationSettings settings;
 
@@ -129,30 +133,67 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
                 });
     }
 
+    /**
+     * Runs a step of a call on whatever thread completes the step before it. Any exception ends the
+     * call, which the ordered queue would otherwise wait on forever (and every profile's activation
+     * behind it): it fails the job with its cause.
+     */
+    private static void guarded(CompletableFuture<EdgeOutcome> call, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException | Error e) {
+            call.completeExceptionally(e);
+        }
+    }
+
     private void attempt(
             EdgeRequest request, int attempt, long firstAt, CompletableFuture<EdgeOutcome> call) {
         if (closed) {
             return;
         }
-        long wait = limiter.reserve(System.nanoTime());
-        if (wait > 0) {
-            scheduler.schedule(
-                    () -> send(request, attempt, firstAt, call), wait, TimeUnit.NANOSECONDS);
-        } else {
-            send(request, attempt, firstAt, call);
-        }
+        guarded(
+                call,
+                () -> {
+                    long wait = limiter.reserve(System.nanoTime());
+                    if (wait > 0) {
+                        scheduler.schedule(
+                                () -> guarded(call, () -> send(request, attempt, firstAt, call)),
+                                wait,
+                                TimeUnit.NANOSECONDS);
+                    } else {
+                        send(request, attempt, firstAt, call);
+                    }
+                });
     }
 
     private void send(
             EdgeRequest request, int attempt, long firstAt, CompletableFuture<EdgeOutcome> call) {
-        http.sendAsync(EdgeApi.http(request, settings), HttpResponse.BodyHandlers.ofString())
+        HttpRequest built;
+        try {
+            built = EdgeApi.http(request, settings);
+        } catch (IllegalArgumentException unsendable) {
+            // java.net.http refuses a header value outside Latin-1 or with a line break: the
+            // user uid cannot travel (the planner skips such uids; this is the last guard).
+            deadLetters.inc();
+            call.complete(
+                    new EdgeOutcome(
+                            request,
+                            RetryPolicy.NO_RESPONSE,
+                            attempt,
+                            UNSENDABLE_UID,
+                            unsendable.getMessage(),
+                            System.currentTimeMillis()));
+            return;
+        }
+        http.sendAsync(built, HttpResponse.BodyHandlers.ofString())
                 .whenComplete(
                         (response, error) -> {
-                            try {
-                                answered(request, attempt, firstAt, call, response, error);
-                            } catch (RuntimeException e) {
-                                call.completeExceptionally(e);
-                            }
+                            guarded(
+                                    call,
+                                    () ->
+                                            answered(
+                                                    request, attempt, firstAt, call, response,
+                                                    error));
                         });
     }
 
@@ -189,7 +230,7 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
         if (delay.isPresent()) {
             retries.inc();
             scheduler.schedule(
-                    () -> attempt(request, attempt + 1, firstAt, call),
+                    () -> guarded(call, () -> attempt(request, attempt + 1, firstAt, call)),
                     delay.getAsLong(),
                     TimeUnit.MILLISECONDS);
             return;

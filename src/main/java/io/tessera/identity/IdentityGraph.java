@@ -33,6 +33,12 @@ public final class IdentityGraph {
      * own profile state, and update the credited profile.
      */
     public interface ProfileHooks {
+        /**
+         * A stored profile was read for this event, before the event changes it: what was due by
+         * the event's time happens first.
+         */
+        default void loaded(ProfileState profile) {}
+
         /** The loser was just absorbed by the winner (basics merged). */
         default void merged(ProfileState winner, ProfileState loser) {}
 
@@ -388,6 +394,7 @@ public final class IdentityGraph {
                                 + profileId
                                 + " is neither live nor merged");
             }
+            hooks.loaded(profile);
             return profile;
         }
 

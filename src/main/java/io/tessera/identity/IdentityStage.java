@@ -4,7 +4,9 @@ import io.tessera.definitions.DefinitionRejection;
 import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.model.CustomerEvent;
 import io.tessera.profile.AudienceTransition;
+import io.tessera.profile.DefinitionsBroadcast;
 import io.tessera.profile.ProfileSettings;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -45,11 +47,14 @@ public final class IdentityStage {
             IdentitySettings settings,
             ProfileSettings profile) {
         SingleOutputStreamOperator<ResolvedEvent> resolved =
-                events.keyBy(CustomerEvent::tenant)
-                        .connect(definitions.broadcast(SingleModeIdentityFunction.DEFINITIONS))
-                        .process(
+                DefinitionsBroadcast.process(
+                                events.keyBy(CustomerEvent::tenant),
+                                definitions,
+                                SingleModeIdentityFunction.DEFINITIONS,
                                 new SingleModeIdentityFunction(
-                                        settings.rules(), settings.expiringTtl(), profile))
+                                        settings.rules(), settings.expiringTtl(), profile),
+                                TypeInformation.of(ResolvedEvent.class),
+                                IdentityUids.RESOLVE_SINGLE_NAME)
                         .uid(IdentityUids.RESOLVE_SINGLE)
                         .name(IdentityUids.RESOLVE_SINGLE_NAME);
         return new Resolved(

@@ -3,6 +3,7 @@ package io.tessera.identity;
 import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.model.CustomerEvent;
 import io.tessera.profile.AudienceTransition;
+import io.tessera.profile.BroadcastTimers;
 import io.tessera.profile.DefinitionsInForce;
 import io.tessera.profile.ProfileComputer;
 import io.tessera.profile.ProfileSettings;
@@ -10,6 +11,7 @@ import io.tessera.profile.ScheduledUpdate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -32,12 +34,14 @@ import org.apache.flink.util.Collector;
  * in state; each profile keeps one wake-up, at its next possible change.
  *
  * <p>Definitions arrive on the broadcast input (the control topic) and live in broadcast state; a
- * change re-evaluates every profile of the subtask at once. Timers cannot be armed from the
- * broadcast side: a wake-up a new definition needs is armed at the profile's next event or wake-up.
+ * change re-evaluates every profile of the subtask at once and lists each one's next wake-up, whose
+ * timer the operator arms ({@link BroadcastTimers}): a profile that qualifies only later enters at
+ * its flip without an event of its own.
  */
 public final class SingleModeIdentityFunction
         extends KeyedBroadcastProcessFunction<
-                String, CustomerEvent, DefinitionUpdate, ResolvedEvent> {
+                String, CustomerEvent, DefinitionUpdate, ResolvedEvent>
+        implements BroadcastTimers<String> {
     private static final long serialVersionUID = 1L;
 
     /** State names; part of the savepoint format. */
@@ -75,6 +79,9 @@ public final class SingleModeIdentityFunction
     private transient Counter unknownDeletes;
     private transient Counter transitions;
     private transient Counter rejectedDefinitions;
+
+    /** Wake-up timers a definition change asked for, by tenant, for the operator to register. */
+    private transient List<Map.Entry<String, Long>> timerRequests;
 
     /**
      * @param rules the identity rules
@@ -140,6 +147,14 @@ public final class SingleModeIdentityFunction
         MetricGroup profile = state.getMetricGroup().addGroup("profile");
         transitions = profile.counter("audienceTransitions");
         rejectedDefinitions = profile.counter("rejectedDefinitions");
+        timerRequests = new ArrayList<>();
+    }
+
+    @Override
+    public List<Map.Entry<String, Long>> takeTimerRequests() {
+        List<Map.Entry<String, Long>> taken = timerRequests;
+        timerRequests = new ArrayList<>();
+        return taken;
     }
 
     @Override
@@ -164,6 +179,11 @@ public final class SingleModeIdentityFunction
                         ctx.getCurrentKey(),
                         new IdentityGraph.ProfileHooks() {
                             private boolean merged;
+
+                            @Override
+                            public void loaded(ProfileState profile) {
+                                changes.addAll(computer.wakeUntil(profile, Math.min(now, horizon)));
+                            }
 
                             @Override
                             public void merged(ProfileState winner, ProfileState loser) {
@@ -204,9 +224,8 @@ public final class SingleModeIdentityFunction
         for (ProfileState profile : resolution.updated()) {
             ctx.output(
                     IdentityOutputs.PROFILES, new ProfileUpdate(profile.id, profile.copy(), null));
-            if (profile.id.equals(resolution.profileId())) {
-                scheduleWakeUp(profile, ctx);
-            }
+            // Every profile read may have moved its wake-up (caught up to the event first).
+            scheduleWakeUp(profile, ctx);
         }
         emit(changes, ctx);
         for (String deleted : resolution.deleted()) {
@@ -288,6 +307,10 @@ public final class SingleModeIdentityFunction
                         long now = Math.max(watermark, profile.lastSeen);
                         List<AudienceTransition> changes = changed.onDefinitionChange(profile, now);
                         profiles.put(profile.id, profile);
+                        // (the tenant is the current key here: its wake-up list is at hand)
+                        if (listWakeUp(profile)) {
+                            timerRequests.add(Map.entry(tenant, profile.wakeAt));
+                        }
                         ctx.output(
                                 IdentityOutputs.PROFILES,
                                 new ProfileUpdate(profile.id, profile.copy(), null));
@@ -302,9 +325,19 @@ public final class SingleModeIdentityFunction
 
     /** Lists the profile under its wake-up time and arms the timer (one per distinct time). */
     private void scheduleWakeUp(ProfileState profile, ReadOnlyContext ctx) throws Exception {
+        if (listWakeUp(profile)) {
+            ctx.timerService().registerEventTimeTimer(profile.wakeAt);
+        }
+    }
+
+    /**
+     * Lists the profile under its wake-up time, in the current tenant's list; false when it has
+     * none (or none before the horizon), so there is no timer to arm.
+     */
+    private boolean listWakeUp(ProfileState profile) throws Exception {
         long at = profile.wakeAt;
-        if (at == Long.MAX_VALUE) {
-            return;
+        if (at == Long.MAX_VALUE || at > horizon) {
+            return false;
         }
         List<String> due = wakeUps.get(at);
         List<String> updated = due == null ? new ArrayList<>() : new ArrayList<>(due);
@@ -312,7 +345,7 @@ public final class SingleModeIdentityFunction
             updated.add(profile.id);
             wakeUps.put(at, updated);
         }
-        ctx.timerService().registerEventTimeTimer(at);
+        return true;
     }
 
     private void emit(List<AudienceTransition> changes, ReadOnlyContext ctx) {

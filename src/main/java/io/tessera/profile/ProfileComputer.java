@@ -67,6 +67,22 @@ public final class ProfileComputer implements Serializable {
     }
 
     /**
+     * Everything due by {@code until} (bucket expiries, relative-time flips, score crossings), each
+     * at its own time and in time order (definitions.md, "Event-time order"). Called before an
+     * event at {@code until} is applied, so a flip the watermark has not reached yet is not lost
+     * under the event's own evaluation.
+     */
+    public List<AudienceTransition> wakeUntil(ProfileState profile, long until) {
+        List<AudienceTransition> changes = new ArrayList<>();
+        long previous = Long.MIN_VALUE;
+        while (profile.wakeAt <= until && profile.wakeAt > previous) {
+            previous = profile.wakeAt;
+            changes.addAll(onWake(profile, profile.wakeAt));
+        }
+        return changes;
+    }
+
+    /**
      * The profile changed without an event of its own (a merge folded a loser in, an identifier
      * joined): re-evaluates its traits and audiences, the trigger naming the cause.
      */

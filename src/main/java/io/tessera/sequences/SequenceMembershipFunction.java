@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.definitions.PredicateEvaluator;
-import io.tessera.identity.ResolvedEvent;
 import io.tessera.profile.AudienceTransition;
 import io.tessera.traits.EventFields;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sequence audience membership per profile (definitions.md): enter on a match when not a member;
  * every match extends the expiry to {@code max(expiry, match + ttl)}; exit on the first {@code
- * exitOn} event, when the expiry passes (one event-time timer per expiry), or at once when the
- * control topic pauses or deletes the audience. A changed sequence applies at the next start.
+ * exitOn} event, when the expiry passes, or at once when the control topic pauses or deletes the
+ * audience. Matches, exit events and expiries apply in event-time order, each at its time's timer
+ * ({@link MembershipTimeline}). A changed sequence applies at the next start.
  */
 final class SequenceMembershipFunction
         extends KeyedBroadcastProcessFunction<
@@ -42,18 +43,21 @@ final class SequenceMembershipFunction
     /** State names; part of the savepoint format. */
     static final String EXPIRIES = "sequence-expiries";
 
-    static final String LAST_EXITS = "sequence-last-exit-events";
+    static final String PENDING = "sequence-pending";
 
     private final Map<String, SequenceDefinition> sequences;
+    private final Map<String, Long> ttl;
     private final long horizon;
     private transient MapState<String, Long> expiries;
 
     /**
-     * The latest exitOn event of each audience. A match of a sequence ending in an absence is
-     * emitted when the watermark passes its end, which can reach this operator after a later exitOn
-     * event: a match older than the last exit event enters and exits at once.
+     * Matches and exitOn events not yet applied, by event time ({@code m:<audience>} or {@code
+     * x:<audience>}). An event comes straight from identity, a match only once the CEP operator's
+     * watermark passed it: each waits for its own time's timer, so both apply in event-time order
+     * with the expiries (an exit event never overtakes an earlier match, an expiry never a later
+     * one).
      */
-    private transient MapState<String, Long> lastExits;
+    private transient MapState<Long, List<String>> pending;
 
     /**
      * @param sequences the sequence audiences, by id
@@ -61,6 +65,9 @@ final class SequenceMembershipFunction
      */
     SequenceMembershipFunction(Map<String, SequenceDefinition> sequences, long horizon) {
         this.sequences = Map.copyOf(sequences);
+        Map<String, Long> ttl = new HashMap<>();
+        sequences.forEach((id, sequence) -> ttl.put(id, sequence.ttl().toMillis()));
+        this.ttl = Map.copyOf(ttl);
         this.horizon = horizon;
     }
 
@@ -69,10 +76,11 @@ final class SequenceMembershipFunction
         expiries =
                 getRuntimeContext()
                         .getMapState(new MapStateDescriptor<>(EXPIRIES, Types.STRING, Types.LONG));
-        lastExits =
+        pending =
                 getRuntimeContext()
                         .getMapState(
-                                new MapStateDescriptor<>(LAST_EXITS, Types.STRING, Types.LONG));
+                                new MapStateDescriptor<>(
+                                        PENDING, Types.LONG, Types.LIST(Types.STRING)));
     }
 
     @Override
@@ -80,54 +88,29 @@ final class SequenceMembershipFunction
             SequenceInput input, ReadOnlyContext ctx, Collector<AudienceTransition> out)
             throws Exception {
         if (input.event() != null) {
-            onEvent(input.event(), out);
-        } else if (active(input.match().audienceId(), ctx.getBroadcastState(CONTROL))) {
-            onMatch(input.match(), ctx, out);
+            EventFields fields = new EventFields(input.event().event());
+            long time = input.event().event().eventTime();
+            for (SequenceDefinition sequence : sequences.values()) {
+                if (sequence.exitOn() != null
+                        && PredicateEvaluator.test(sequence.exitOn(), fields, time)) {
+                    hold(time, "x:" + sequence.id(), ctx);
+                }
+            }
+        } else {
+            hold(input.match().at(), "m:" + input.match().audienceId(), ctx);
         }
     }
 
-    private void onEvent(ResolvedEvent event, Collector<AudienceTransition> out) throws Exception {
-        EventFields fields = new EventFields(event.event());
-        long time = event.event().eventTime();
-        for (SequenceDefinition sequence : sequences.values()) {
-            if (sequence.exitOn() == null
-                    || !PredicateEvaluator.test(sequence.exitOn(), fields, time)) {
-                continue;
-            }
-            Long last = lastExits.get(sequence.id());
-            lastExits.put(sequence.id(), last == null ? time : Math.max(last, time));
-            if (expiries.contains(sequence.id())) {
-                expiries.remove(sequence.id());
-                out.collect(transition(event.profileId(), sequence, false, "exit_event", time));
-            }
-        }
-    }
-
-    private void onMatch(
-            SequenceMatch match, ReadOnlyContext ctx, Collector<AudienceTransition> out)
-            throws Exception {
-        if (match.at() > horizon) {
+    /** Keeps a happening until the watermark reaches its time. */
+    private void hold(long at, String happening, ReadOnlyContext ctx) throws Exception {
+        if (at > horizon) {
             return;
         }
-        SequenceDefinition sequence = sequences.get(match.audienceId());
-        Long expiry = expiries.get(match.audienceId());
-        if (expiry == null) {
-            out.collect(
-                    transition(match.profileId(), sequence, true, "sequence_match", match.at()));
-        }
-        Long lastExit = lastExits.get(match.audienceId());
-        if (lastExit != null && lastExit > match.at()) {
-            // The exit event came after the match in event time but reached us first.
-            expiries.remove(match.audienceId());
-            out.collect(transition(match.profileId(), sequence, false, "exit_event", lastExit));
-            return;
-        }
-        long extended =
-                Math.max(
-                        expiry == null ? Long.MIN_VALUE : expiry,
-                        match.at() + sequence.ttl().toMillis());
-        expiries.put(match.audienceId(), extended);
-        ctx.timerService().registerEventTimeTimer(extended);
+        List<String> held = pending.get(at);
+        List<String> updated = held == null ? new ArrayList<>() : new ArrayList<>(held);
+        updated.add(happening);
+        pending.put(at, updated);
+        ctx.timerService().registerEventTimeTimer(at);
     }
 
     @Override
@@ -136,20 +119,53 @@ final class SequenceMembershipFunction
         if (timestamp > horizon) {
             return;
         }
-        List<Map.Entry<String, Long>> due = new ArrayList<>();
-        expiries.entries()
-                .forEach(
-                        e -> {
-                            if (e.getValue() <= timestamp) {
-                                due.add(Map.entry(e.getKey(), e.getValue()));
-                            }
-                        });
-        for (Map.Entry<String, Long> entry : due) {
-            expiries.remove(entry.getKey());
-            SequenceDefinition sequence = sequences.get(entry.getKey());
+        ReadOnlyBroadcastState<String, String> control = ctx.getBroadcastState(CONTROL);
+        List<MembershipTimeline.Happening> happenings = new ArrayList<>();
+        List<Long> applied = new ArrayList<>();
+        for (Map.Entry<Long, List<String>> entry : pending.entries()) {
+            if (entry.getKey() > timestamp) {
+                continue;
+            }
+            applied.add(entry.getKey());
+            for (String held : entry.getValue()) {
+                String audienceId = held.substring(2);
+                boolean match = held.startsWith("m:");
+                // A match of an audience paused since, or no longer compiled, enters nothing.
+                if (sequences.containsKey(audienceId) && (!match || active(audienceId, control))) {
+                    happenings.add(
+                            new MembershipTimeline.Happening(entry.getKey(), match, audienceId));
+                }
+            }
+        }
+        for (Long at : applied) {
+            pending.remove(at);
+        }
+        Map<String, Long> before = new HashMap<>();
+        expiries.entries().forEach(e -> before.put(e.getKey(), e.getValue()));
+        Map<String, Long> after = new HashMap<>(before);
+        List<MembershipTimeline.Change> changes =
+                MembershipTimeline.advance(after, happenings, ttl, timestamp);
+        for (String audienceId : before.keySet()) {
+            if (!after.containsKey(audienceId)) {
+                expiries.remove(audienceId);
+            }
+        }
+        for (Map.Entry<String, Long> entry : after.entrySet()) {
+            if (!entry.getValue().equals(before.get(entry.getKey()))) {
+                expiries.put(entry.getKey(), entry.getValue());
+                ctx.timerService().registerEventTimeTimer(entry.getValue());
+            }
+        }
+        for (MembershipTimeline.Change change : changes) {
+            SequenceDefinition sequence = sequences.get(change.audienceId());
             if (sequence != null) {
                 out.collect(
-                        transition(ctx.getCurrentKey(), sequence, false, "ttl", entry.getValue()));
+                        transition(
+                                ctx.getCurrentKey(),
+                                sequence,
+                                change.entered(),
+                                change.trigger(),
+                                change.at()));
             }
         }
     }

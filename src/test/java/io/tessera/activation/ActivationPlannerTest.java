@@ -48,6 +48,21 @@ class ActivationPlannerTest {
     }
 
     @Test
+    void aUserUidThatCannotTravelInAHeaderIsPassedOverForTheNextType() {
+        ActivationState state = new ActivationState();
+        ProfileState profile = profile("user_id:\u7528\u6237-1", "personalize_uid:p1");
+        profile.traitValues.put("orders", "1");
+
+        assertEquals(
+                List.of("PATCH p1 {\"cdp_aud_cart_abandoner_30m\":false,\"cdp_orders\":1}"),
+                describe(planner.plan(state, planner.target(profile), "P1", 1)));
+        assertEquals(
+                "\u7528\u6237-1",
+                planner.target(profile("user_id:\u7528\u6237-1")).primary,
+                "no uid that can travel: its calls go out to end as unsendable_uid dead letters");
+    }
+
+    @Test
     void aMergeWithoutPersonalizeUidKeepsThePrimaryAndSendsOnePatch() {
         // acceptance A6 step 4: P2 (a2, email) merges into P1 (a1, u1, email)
         ActivationState state = new ActivationState();

@@ -94,6 +94,31 @@ class EdgeClientTest {
 
     @Test
     @Timeout(60)
+    void aUserUidThatCannotTravelInAHeaderIsADeadLetterAndTheProfilesCallsAfterItGoOn()
+            throws Exception {
+        List<EdgeRequest> requests =
+                List.of(
+                        patch("P1", "\u7528\u6237-1", 1),
+                        patch("P1", "u1\r\nX-Injected: 1", 2),
+                        patch("P1", "u1", 3),
+                        patch("P2", "u2", 4));
+
+        List<EdgeOutcome> outcomes = send(requests, null).outcomes();
+
+        assertEquals(4, outcomes.size(), "every call ended, none left pending");
+        Map<String, EdgeOutcome> byUser = new TreeMap<>();
+        outcomes.forEach(o -> byUser.put(o.request().userUid(), o));
+        for (String unsendable : List.of("\u7528\u6237-1", "u1\r\nX-Injected: 1")) {
+            EdgeOutcome deadLetter = byUser.get(unsendable);
+            assertEquals("unsendable_uid", deadLetter.error());
+            assertEquals(1, deadLetter.attempts());
+        }
+        assertEquals(3, simulator.attributes("u1").get("n").asInt());
+        assertEquals(4, simulator.attributes("u2").get("n").asInt());
+    }
+
+    @Test
+    @Timeout(60)
     void retriesEndWhenTheBudgetIsSpent() throws Exception {
         settings = settings(Duration.ofMillis(300), Duration.ofSeconds(5));
         simulator.faults().unavailableNext(Integer.MAX_VALUE);

@@ -65,9 +65,7 @@ class ClusterSmokeJarIT {
             String jobId = match(JOB_ID, submitted);
             awaitOrders(kafka, profiles, 2, cluster);
 
-            String metrics =
-                    StandaloneFlinkCluster.get(
-                            "http://127.0.0.1:" + (cluster.metricsPort() + 1) + "/metrics");
+            String metrics = taskManagerMetrics(cluster);
             assertTrue(
                     metrics.contains("_ingest_accepted"),
                     "the job's ingest counter on the taskmanager's Prometheus endpoint");
@@ -164,5 +162,24 @@ class ClusterSmokeJarIT {
                 + "\",\"timestamp\":\""
                 + time
                 + "\",\"properties\":{\"revenue\":100}}";
+    }
+
+    /**
+     * The taskmanager's Prometheus page. The jobmanager and the taskmanager take the two ports of
+     * the reporter's range in the order their reporters start, so either may be the taskmanager's.
+     */
+    private static String taskManagerMetrics(StandaloneFlinkCluster cluster) throws Exception {
+        java.io.IOException refused = null;
+        for (int port : List.of(cluster.metricsPort() + 1, cluster.metricsPort())) {
+            try {
+                String page = StandaloneFlinkCluster.get("http://127.0.0.1:" + port + "/metrics");
+                if (page.contains("flink_taskmanager_")) {
+                    return page;
+                }
+            } catch (java.io.IOException e) {
+                refused = e;
+            }
+        }
+        throw new AssertionError("no taskmanager Prometheus page on either port", refused);
     }
 }

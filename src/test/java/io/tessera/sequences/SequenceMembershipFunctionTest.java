@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.definitions.DefinitionUpdate;
+import io.tessera.identity.ResolvedEvent;
+import io.tessera.model.CustomerEvent;
+import io.tessera.model.Identifier;
 import io.tessera.profile.AudienceTransition;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,6 +30,8 @@ class SequenceMembershipFunctionTest {
         try (var harness = harness(cart)) {
             harness.processElement(match("p1", "2025-02-01T10:30:00Z"), ms("2025-02-01T10:30:00Z"));
             harness.processElement(match("p2", "2025-02-01T10:40:00Z"), ms("2025-02-01T10:40:00Z"));
+            assertEquals(List.of(), drain(harness), "a match waits for the watermark");
+            harness.processWatermark(ms("2025-02-01T10:40:00Z"));
             assertEquals(
                     List.of("p1 Entered sequence_match", "p2 Entered sequence_match"),
                     drain(harness));
@@ -38,14 +43,17 @@ class SequenceMembershipFunctionTest {
                     drain(harness).stream().sorted().toList());
 
             harness.processElement(match("p3", "2025-02-01T11:30:00Z"), ms("2025-02-01T11:30:00Z"));
+            harness.processWatermark(ms("2025-02-01T11:30:00Z"));
             assertEquals(List.of(), drain(harness), "a paused audience takes no one in");
 
             harness.processBroadcastElement(control(1, "active"), ms("2025-02-01T11:30:00Z"));
             harness.processElement(match("p3", "2025-02-01T11:40:00Z"), ms("2025-02-01T11:40:00Z"));
+            harness.processWatermark(ms("2025-02-01T11:40:00Z"));
             assertEquals(List.of(), drain(harness), "a stale version changes nothing");
 
             harness.processBroadcastElement(control(3, "active"), ms("2025-02-01T11:40:00Z"));
             harness.processElement(match("p3", "2025-02-01T11:50:00Z"), ms("2025-02-01T11:50:00Z"));
+            harness.processWatermark(ms("2025-02-01T11:50:00Z"));
             assertEquals(List.of("p3 Entered sequence_match"), drain(harness), "active again");
 
             harness.processBroadcastElement(
@@ -53,6 +61,47 @@ class SequenceMembershipFunctionTest {
                     ms("2025-02-01T12:00:00Z"));
             assertEquals(List.of("p3 Exited definition_change"), drain(harness), "deleted");
         }
+    }
+
+    @Test
+    void appliesMatchesExitEventsAndExpiriesInEventTimeOrderWhateverOrderTheyArriveIn()
+            throws Exception {
+        SequenceDefinition cart = cartAbandoner(); // ttl P1D, exitOn Order Completed
+        try (var harness = harness(cart)) {
+            // The order reaches the operator straight from identity, the match only once the
+            // CEP operator's watermark passed it: the exit event arrives first.
+            harness.processElement(order("p1", "2025-02-01T11:00:00Z"), ms("2025-02-01T11:00:00Z"));
+            harness.processElement(match("p1", "2025-02-01T10:30:00Z"), ms("2025-02-01T10:30:00Z"));
+            harness.processWatermark(ms("2025-02-01T11:00:00Z"));
+            assertEquals(
+                    List.of("p1 Entered sequence_match", "p1 Exited exit_event"), drain(harness));
+
+            // A new match after the ttl ran out, before the watermark fired the expiry.
+            harness.processElement(match("p2", "2025-02-01T11:30:00Z"), ms("2025-02-01T11:30:00Z"));
+            harness.processWatermark(ms("2025-02-01T11:30:00Z"));
+            assertEquals(List.of("p2 Entered sequence_match"), drain(harness));
+            harness.processElement(match("p2", "2025-02-03T09:00:00Z"), ms("2025-02-03T09:00:00Z"));
+            harness.processWatermark(ms("2025-02-03T09:00:00Z"));
+            assertEquals(
+                    List.of("p2 Exited ttl", "p2 Entered sequence_match"),
+                    drain(harness),
+                    "an expiry and a re-entry: two transitions, not none");
+        }
+    }
+
+    private static SequenceInput order(String profile, String at) {
+        return SequenceInput.of(
+                new ResolvedEvent(
+                        profile,
+                        new CustomerEvent(
+                                "m-" + profile + at,
+                                "track",
+                                "Order Completed",
+                                ms(at),
+                                List.of(new Identifier("user_id", profile)),
+                                null,
+                                "{\"type\":\"track\",\"event\":\"Order Completed\"}",
+                                CustomerEvent.DEFAULT_TENANT)));
     }
 
     private static KeyedBroadcastOperatorTestHarness<

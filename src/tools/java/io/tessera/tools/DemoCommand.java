@@ -30,7 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class DemoCommand {
     static final String USAGE =
             """
-            Usage: ./tessera demo [--users N] [--seconds S] [--follow]
+            Usage: ./tessera demo [--users N] [--seconds S] [--events FILE] [--follow]
                                   [--identity-mode single|distributed] [--cdp.option value ...]
 
             Starts an in-process Kafka broker (KRaft), the Personalize simulator and a local
@@ -40,7 +40,17 @@ public final class DemoCommand {
             a few users: their attributes in Personalize and the variants its manifest now
             serves them. It stops by itself unless --follow is given. --identity-mode picks
             how identities are stitched (cdp.identity.mode; default single).
+            --events FILE plays your own Segment messages (one message or batch envelope per
+            line, as `./tessera replay` reads them) into the demo first, on top of the
+            generated traffic, or instead of it with --users 0: watch your events reach the
+            simulator, and your bad records reach cdp.events.dlq with their reasons.
             """;
+
+    /**
+     * The {@code expectedReason} of a record from the user's own file: what becomes of it is not
+     * known in advance (it is counted as one outcome, and left out of the order latencies).
+     */
+    static final String OWN_RECORD = "own";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACCEPTED_TOPIC = "cdp.demo.accepted";
@@ -55,11 +65,17 @@ public final class DemoCommand {
     static void main(String[] args, PrintStream out) throws Exception {
         CommandLine line =
                 CommandLine.parse(
-                        args, Set.of("users", "seconds", "identity-mode"), Set.of("follow"));
+                        args,
+                        Set.of("users", "seconds", "identity-mode", "events"),
+                        Set.of("follow"));
         int users = line.getInt("users", 300);
         int seconds = line.getInt("seconds", 20);
-        if (users < 1 || seconds < 1) {
-            throw new CommandLine.UsageException("--users and --seconds must be at least 1");
+        List<ShopTraffic.Record> own =
+                line.has("events") ? ownRecords(Path.of(line.get("events", null))) : List.of();
+        if (users < 0 || seconds < 1 || (users == 0 && own.isEmpty())) {
+            throw new CommandLine.UsageException(
+                    "--seconds must be at least 1, and --users at least 1 (0 with --events FILE"
+                            + " of at least one record)");
         }
         out.println("Starting Kafka (KRaft, in-process) and the Personalize simulator ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
@@ -70,6 +86,7 @@ public final class DemoCommand {
             run(
                     kafka,
                     simulator,
+                    own,
                     users,
                     seconds,
                     line.has("follow"),
@@ -78,9 +95,43 @@ public final class DemoCommand {
         }
     }
 
-    private static void run(
+    /**
+     * The records of the user's own file, one per non-blank line, as they are: a line that is not
+     * JSON still goes to Kafka, to end as a dead letter. Keyed by the message's userId or
+     * anonymousId when it has one, so one person's records keep their order in a partition.
+     */
+    static List<ShopTraffic.Record> ownRecords(Path file) throws java.io.IOException {
+        List<ShopTraffic.Record> records = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String key = "own";
+            try {
+                JsonNode message = JSON.readTree(line);
+                JsonNode person =
+                        message.hasNonNull("userId")
+                                ? message.get("userId")
+                                : message.path("anonymousId");
+                if (person.isValueNode() && !person.isNull()) {
+                    key = person.asText();
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+                // not JSON: it goes to Kafka as it is, to end as a malformed_json dead letter
+            }
+            records.add(new ShopTraffic.Record(key, line, 1, OWN_RECORD));
+        }
+        return records;
+    }
+
+    /**
+     * Runs the demo on the given broker and simulator: the user's own records first, then {@code
+     * users} visitors' generated traffic, over {@code seconds}.
+     */
+    static void run(
             EmbeddedKafka kafka,
             PersonalizeSimulator simulator,
+            List<ShopTraffic.Record> own,
             int users,
             int seconds,
             boolean follow,
@@ -105,9 +156,12 @@ public final class DemoCommand {
                 simulator.url());
 
         Instant now = Instant.now();
-        List<ShopTraffic.Record> traffic =
-                ShopTraffic.generate(
-                        SEED, users, now.minus(Duration.ofHours(2)), Duration.ofHours(2));
+        List<ShopTraffic.Record> traffic = new java.util.ArrayList<>(own);
+        if (users > 0) {
+            traffic.addAll(
+                    ShopTraffic.generate(
+                            SEED, users, now.minus(Duration.ofHours(2)), Duration.ofHours(2)));
+        }
         long messages =
                 traffic.stream()
                         .filter(r -> r.expectedReason() == null)

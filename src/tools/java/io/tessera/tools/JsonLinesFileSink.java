@@ -1,9 +1,10 @@
 package io.tessera.tools;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,6 +20,7 @@ import org.apache.flink.util.function.SerializableFunction;
  */
 public final class JsonLinesFileSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String file;
     private final SerializableFunction<T, ObjectNode> toJson;
@@ -31,16 +33,19 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-        BufferedWriter out =
-                Files.newBufferedWriter(
-                        Path.of(file),
-                        StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+        // Bytes from Jackson's UTF-8 generator, as the Kafka sinks write them: it escapes
+        // surrogates, so a lone one the parser accepted (an escaped "\ud800") is written as it
+        // came, where a UTF-8 text writer would fail on it.
+        OutputStream out =
+                new BufferedOutputStream(
+                        Files.newOutputStream(
+                                Path.of(file),
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.APPEND));
         return new SinkWriter<>() {
             @Override
             public void write(T element, Context ctx) throws IOException {
-                out.write(toJson.apply(element).toString());
+                out.write(JSON.writeValueAsBytes(toJson.apply(element)));
                 out.write('\n');
             }
 

@@ -40,24 +40,53 @@ public final class ClusterActor<E, A> {
             forward(s.forward, message, out);
             return s;
         }
+        boolean offered = s.lockedOn != null && s.offered;
         if (message instanceof Message.Init<E, A> init) {
-            if (s.members.add(init.identifier())) {
+            if (s.members.contains(init.identifier())) {
+                return s; // its founder, or one that came with a loser
+            }
+            if (offered) {
+                s.buffer.add(init); // the winner may hold the members already
+            } else {
+                s.members.add(init.identifier());
                 ops.admit(s.state, init.identifier());
             }
         } else if (message instanceof Message.Contribute<E, A> contribute) {
-            ops.credit(s.state, contribute.eventId(), contribute.payload());
-            s.announced = true;
+            if (offered) {
+                // the winner may hold the state already: it credits the event, or sends it back
+                out.send(Address.cluster(s.lockedOn), new Message.Relay<>(self, contribute));
+            } else {
+                ops.credit(s.state, contribute.eventId(), contribute.payload());
+                s.announced = true;
+            }
         } else if (message instanceof Message.Link<E, A> link) {
             onLink(self, s, link, out);
+        } else if (message instanceof Message.Offer<E, A> offer) {
+            onOffer(self, s, offer, out);
+        } else if (message instanceof Message.Relay<E, A> relay) {
+            if (s.lockedOn != null) {
+                s.buffer.add(relay); // after the offer it follows, if that waits here too
+            } else if (s.absorbed.contains(relay.from())) {
+                handle(self, s, relay.contribution(), out);
+            } else {
+                // its offer was refused here: the event stays with the loser
+                out.send(Address.cluster(relay.from()), relay.contribution());
+            }
         } else if (message instanceof Message.Propose<E, A> propose) {
             onPropose(self, s, propose, out);
         } else if (message instanceof Message.Accept<E, A> accept) {
             requireLocked(self, s, message);
             s.lockedOn = null;
-            commit(self, s, accept.winner(), out);
+            s.offered = false;
+            if (accept.taken()) {
+                settle(self, s, accept.winner(), out);
+            } else {
+                commit(self, s, accept.winner(), out);
+            }
         } else if (message instanceof Message.Reject<E, A>) {
             requireLocked(self, s, message);
             s.lockedOn = null;
+            s.offered = false;
             List<ClusterId> fallbacks = s.fallbacks;
             Message.Contribute<E, A> carried = s.carried;
             String blamed = s.blamed;
@@ -76,7 +105,8 @@ public final class ClusterActor<E, A> {
                                 fallbacks.get(0),
                                 List.copyOf(fallbacks.subList(1, fallbacks.size())),
                                 carried,
-                                blamed),
+                                blamed,
+                                s.linkedAt),
                         out);
             } else if (carried != null) {
                 // refused by all: the event stays with its anchor's profile
@@ -123,19 +153,123 @@ public final class ClusterActor<E, A> {
         if (winner.compareTo(self) >= 0) {
             throw new IllegalStateException(self + " asked to link to younger " + winner);
         }
+        if (s.offered && winner.equals(s.lockedOn)) {
+            // the merge on offer, asked again by a later event: the event follows the offer (or
+            // comes back to stay here if it is refused)
+            if (link.carried() != null) {
+                out.send(Address.cluster(winner), new Message.Relay<>(self, link.carried()));
+            }
+            return;
+        }
         if (s.lockedOn != null) {
             s.buffer.add(link);
             return;
         }
         s.carried = link.carried();
-        // Always the handshake: only the winner knows what it holds, so only it can keep the
-        // limits (a loser that merged without asking could push it over one).
+        s.linkedAt = link.at();
+        // Only the winner knows what it holds, so only it can keep the limits: the loser offers
+        // itself and waits for the answer (a loser that merged without asking could push the
+        // winner over a limit).
         s.blamed = link.blamed();
         s.lockedOn = winner;
+        s.offered = true;
         s.fallbacks = new ArrayList<>(link.fallbacks());
         out.send(
                 Address.cluster(winner),
-                new Message.Propose<>(self, ownReservation(s), new TreeMap<>(s.reserved)));
+                new Message.Offer<>(
+                        self,
+                        new TreeSet<>(s.members),
+                        s.state,
+                        ownReservation(s),
+                        new TreeSet<>(s.absorbed),
+                        new TreeMap<>(s.reserved),
+                        s.announced,
+                        s.carried,
+                        s.linkedAt));
+    }
+
+    /**
+     * An offer: taken at once when the merged profile keeps the rules (the loser's state, members
+     * and carried event join now; its own pending losers are reserved), else refused.
+     */
+    private void onOffer(
+            ClusterId self, ClusterState<E, A> s, Message.Offer<E, A> offer, Outbox<E, A> out) {
+        if (s.lockedOn != null) {
+            s.buffer.add(offer);
+            return;
+        }
+        Map<ClusterId, Reservation> incoming = new TreeMap<>();
+        offer.pending()
+                .forEach(
+                        (loser, reservation) -> {
+                            if (!s.absorbed.contains(loser)) {
+                                incoming.put(loser, reservation);
+                            }
+                        });
+        List<Reservation> arriving = new ArrayList<>(incoming.values());
+        arriving.add(offer.own());
+        String[] refusal = refusal(s, unique(s), arriving);
+        if (refusal != null) {
+            out.send(
+                    Address.cluster(offer.from()),
+                    new Message.Reject<>(self, refusal[0], refusal[1]));
+            out.rejected(offer.from(), self, refusal[0], refusal[1]);
+            return;
+        }
+        onAbsorb(
+                self,
+                s,
+                new Message.Absorb<>(
+                        offer.from(),
+                        offer.members(),
+                        offer.state(),
+                        offer.own().unique(),
+                        true,
+                        offer.absorbed(),
+                        offer.pending(),
+                        offer.announced(),
+                        offer.at()),
+                out);
+        if (offer.carried() != null) {
+            ops.credit(s.state, offer.carried().eventId(), offer.carried().payload());
+        }
+        // The winner repoints the members, a crossing sooner than the loser could.
+        for (String member : offer.members()) {
+            out.send(Address.directory(member), new Message.Repoint<>(self));
+        }
+        out.send(Address.cluster(offer.from()), new Message.Accept<>(self, true));
+    }
+
+    /**
+     * The winner took the offer (and repointed the members): the loser becomes a tombstone and
+     * passes on what it buffered meanwhile (an identifier that joined it goes on to join the
+     * winner).
+     */
+    private void settle(ClusterId self, ClusterState<E, A> s, ClusterId winner, Outbox<E, A> out) {
+        List<Message<E, A>> buffered = s.buffer;
+        s.carried = null; // the winner credited it with the offer
+        s.tombstone = true;
+        s.forward = winner;
+        s.members = new TreeSet<>();
+        s.state = null;
+        s.reserved = new TreeMap<>();
+        s.buffer = new ArrayList<>();
+        passOn(winner, buffered, out);
+    }
+
+    /**
+     * What a loser buffered while it waited, passed on to its winner: an identifier that joined it
+     * meanwhile joins the winner; the rest is forwarded as to any tombstone.
+     */
+    private void passOn(ClusterId winner, List<Message<E, A>> buffered, Outbox<E, A> out) {
+        for (Message<E, A> message : buffered) {
+            if (message instanceof Message.Init<E, A> init) {
+                out.send(Address.cluster(winner), init);
+                out.send(Address.directory(init.identifier()), new Message.Repoint<>(winner));
+            } else {
+                forward(winner, message, out);
+            }
+        }
     }
 
     private void onPropose(
@@ -222,6 +356,10 @@ public final class ClusterActor<E, A> {
         return new Reservation(uniqueOfMembers(s), counts, s.members.size());
     }
 
+    /**
+     * The winner accepted without taking the state (a proposal, or an offer to an erased cluster):
+     * the loser hands everything over in an absorb and becomes a tombstone.
+     */
     private void commit(ClusterId self, ClusterState<E, A> s, ClusterId winner, Outbox<E, A> out) {
         out.send(
                 Address.cluster(winner),
@@ -233,7 +371,8 @@ public final class ClusterActor<E, A> {
                         true,
                         new TreeSet<>(s.absorbed),
                         new TreeMap<>(s.reserved),
-                        s.announced));
+                        s.announced,
+                        s.linkedAt));
         for (String member : s.members) {
             out.send(Address.directory(member), new Message.Repoint<>(winner));
         }
@@ -249,9 +388,7 @@ public final class ClusterActor<E, A> {
         s.state = null;
         s.reserved = new TreeMap<>();
         s.buffer = new ArrayList<>();
-        for (Message<E, A> message : buffered) {
-            forward(winner, message, out);
-        }
+        passOn(winner, buffered, out);
     }
 
     private void onAbsorb(
@@ -275,11 +412,11 @@ public final class ClusterActor<E, A> {
                             }
                         });
         s.members.addAll(absorb.members());
-        ops.absorb(s.state, absorb.state());
+        ops.absorb(s.state, absorb.state(), absorb.at());
         s.announced = true;
         if (absorb.announced()) {
             // published where the loser landed, so the alias log never names a passing cluster
-            out.merged(absorb.from(), self);
+            out.merged(absorb.from(), self, absorb.at());
         }
         // An absorb without a reservation was committed by the fast path of 0.1 (still in the loop
         // at an upgrade): it is taken, and a winner it pushed over a rule is flagged.
@@ -344,6 +481,10 @@ public final class ClusterActor<E, A> {
         if (message instanceof Message.Propose<E, A> p) {
             // no rule to keep: nothing is reserved, the loser is erased when it arrives
             out.send(Address.cluster(p.from()), new Message.Accept<>(self));
+        } else if (message instanceof Message.Offer<E, A> o) {
+            // not taken: the loser hands itself over in an absorb, and is erased when it arrives
+            // (after its members' repoints, so their Directories forget this cluster last)
+            out.send(Address.cluster(o.from()), new Message.Accept<>(self));
         } else if (message instanceof Message.Absorb<E, A> absorb) {
             Set<ClusterId> founded = new TreeSet<>(absorb.absorbed());
             founded.add(absorb.from());
@@ -355,6 +496,10 @@ public final class ClusterActor<E, A> {
                 || message instanceof Message.Reject<E, A>) {
             throw new IllegalStateException(self + " was erased unlocked; it asked nothing");
         } else if (message instanceof Message.Contribute<E, A> contribute) {
+            dropOrResend(s, contribute.eventId(), contribute.payload(), out);
+        } else if (message instanceof Message.Relay<E, A> relay) {
+            // its loser was accepted here to be erased (an offer to an erased cluster is)
+            Message.Contribute<E, A> contribute = relay.contribution();
             dropOrResend(s, contribute.eventId(), contribute.payload(), out);
         } else if (message instanceof Message.Link<E, A> link && link.carried() != null) {
             E event = link.carried().payload();
@@ -421,7 +566,10 @@ public final class ClusterActor<E, A> {
                                 ClusterId.min(to, link.winner()),
                                 link.fallbacks().stream()
                                         .filter(c -> c.compareTo(younger) < 0)
-                                        .toList()));
+                                        .toList(),
+                                null,
+                                null,
+                                link.at()));
             }
         } else if (message instanceof Message.Absorb<E, A> absorb) {
             out.send(Address.cluster(to), absorb);

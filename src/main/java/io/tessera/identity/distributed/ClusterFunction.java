@@ -12,6 +12,7 @@ import io.tessera.identity.SingleModeIdentityFunction;
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
 import io.tessera.profile.AudienceTransition;
+import io.tessera.profile.BroadcastTimers;
 import io.tessera.profile.DefinitionsInForce;
 import io.tessera.profile.ProfileComputer;
 import io.tessera.profile.ProfileSettings;
@@ -41,7 +42,8 @@ import org.apache.flink.util.OutputTag;
  * does nothing.
  */
 final class ClusterFunction
-        extends KeyedBroadcastProcessFunction<String, Routed, DefinitionUpdate, Routed> {
+        extends KeyedBroadcastProcessFunction<String, Routed, DefinitionUpdate, Routed>
+        implements BroadcastTimers<String> {
     private static final long serialVersionUID = 1L;
 
     /** State name; part of the savepoint format. */
@@ -68,6 +70,9 @@ final class ClusterFunction
     private transient Counter droppedEvents;
     private transient Map<ClusterId, String> profileIds;
 
+    /** Wake-up timers a definition change asked for, by cluster, for the operator to register. */
+    private transient List<Map.Entry<String, Long>> timerRequests;
+
     ClusterFunction(
             MergeRules rules,
             IdentityRules identityRules,
@@ -86,7 +91,8 @@ final class ClusterFunction
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(descriptor());
-        ops = new ProfileStateOps();
+        ops = new ProfileStateOps(settings.horizon());
+        timerRequests = new ArrayList<>();
         actor = new ClusterActor<>(rules, ops);
         definitions = new DefinitionsInForce(settings);
         profileIds =
@@ -136,11 +142,16 @@ final class ClusterFunction
                     }
 
                     @Override
-                    public void merged(ClusterId loser, ClusterId winner) {
+                    public void merged(ClusterId loser, ClusterId winner, long linkedAt) {
                         String loserId = profileId(loser);
                         ctx.output(
                                 IdentityOutputs.MERGES,
-                                new ProfileMerged(loserId, profileId(winner), at, "link", null));
+                                new ProfileMerged(
+                                        loserId,
+                                        profileId(winner),
+                                        linkedAt == Message.UNKNOWN_TIME ? at : linkedAt,
+                                        "link",
+                                        null));
                         ctx.output(
                                 IdentityOutputs.PROFILES,
                                 new ProfileUpdate(loserId, null, profileId(winner)));
@@ -186,6 +197,11 @@ final class ClusterFunction
                         RouteFunction.route(eventId, event, identityRules, this);
                     }
                 };
+        List<AudienceTransition> dueBefore =
+                s == null || s.tombstone
+                        ? List.of()
+                        : computer.wakeUntil(s.state, Math.min(now, settings.horizon()));
+        emit(dueBefore, ctx::output);
         ops.begin(computer, now);
         s = actor.handle(self, s, codec.decode(routed.record).message(), outbox);
         ProfileStateOps.Step step = ops.end(s.tombstone ? null : s.state);
@@ -198,7 +214,10 @@ final class ClusterFunction
         for (CustomerEvent event : step.credited) {
             ctx.output(RESOLVED, new ResolvedEvent(profileId, event));
         }
-        List<AudienceTransition> due = catchUp(s.state, computer, ctx);
+        List<AudienceTransition> due =
+                computer.wakeUntil(
+                        s.state,
+                        Math.min(ctx.timerService().currentWatermark(), settings.horizon()));
         if (!due.isEmpty()) {
             state.update(ClusterRecord.of(self, s, codec));
         }
@@ -206,6 +225,7 @@ final class ClusterFunction
         if (!step.credited.isEmpty()
                 || s.absorbed.size() > absorbedBefore
                 || !step.transitions.isEmpty()
+                || !dueBefore.isEmpty()
                 || !due.isEmpty()) {
             emitSnapshot(profileId, s.state, s.members, ctx::output);
         }
@@ -274,7 +294,17 @@ final class ClusterFunction
                     clusterState.update(record);
                     emitSnapshot(p.id, p, record.members, ctx::output);
                     emit(changes, ctx::output);
+                    if (p.wakeAt != Long.MAX_VALUE && p.wakeAt <= settings.horizon()) {
+                        timerRequests.add(Map.entry(cluster, p.wakeAt));
+                    }
                 });
+    }
+
+    @Override
+    public List<Map.Entry<String, Long>> takeTimerRequests() {
+        List<Map.Entry<String, Long>> taken = timerRequests;
+        timerRequests = new ArrayList<>();
+        return taken;
     }
 
     /** The side outputs of any of the function's contexts. */
@@ -300,23 +330,6 @@ final class ClusterFunction
             transitions.inc();
             ctx.output(IdentityOutputs.AUDIENCE_TRANSITIONS, change);
         }
-    }
-
-    /**
-     * Wake-ups the watermark has passed already, done now: a message that crossed the loop arrives
-     * after event time moved on (at the end of a bounded input, after the last watermark), and a
-     * timer set behind the watermark would wait for the next one.
-     */
-    private List<AudienceTransition> catchUp(
-            ProfileState profile, ProfileComputer computer, ReadOnlyContext ctx) {
-        long until = Math.min(ctx.timerService().currentWatermark(), settings.horizon());
-        List<AudienceTransition> changes = new ArrayList<>();
-        long previous = Long.MIN_VALUE;
-        while (profile.wakeAt <= until && profile.wakeAt > previous) {
-            previous = profile.wakeAt;
-            changes.addAll(computer.onWake(profile, profile.wakeAt));
-        }
-        return changes;
     }
 
     /** One timer per wake-up time; a wake-up past the horizon never comes. */

@@ -30,6 +30,8 @@ public class ClusterRecord {
     public long erasedAt;
     public Reservation erasedHeld;
     public String blamed;
+    public long linkedAt = Message.UNKNOWN_TIME;
+    public boolean offered;
 
     /** A POJO needs a public no-argument constructor. */
     public ClusterRecord() {}
@@ -58,6 +60,8 @@ public class ClusterRecord {
         r.erasedAt = s.erasedAt;
         r.erasedHeld = s.erasedHeld;
         r.blamed = s.blamed;
+        r.linkedAt = s.linkedAt;
+        r.offered = s.offered;
         return r;
     }
 
@@ -87,6 +91,8 @@ public class ClusterRecord {
         s.erasedAt = erasedAt;
         s.erasedHeld = erasedHeld;
         s.blamed = blamed;
+        s.linkedAt = linkedAt;
+        s.offered = offered;
         return s;
     }
 }

@@ -38,6 +38,15 @@ public final class ClusterState<E, A> implements java.io.Serializable {
     /** The identifier a refusal of the pending link is blamed on, or null. */
     public String blamed;
 
+    /** The time of the event behind the pending link: the time of the merge it commits. */
+    public long linkedAt = Message.UNKNOWN_TIME;
+
+    /**
+     * Whether the pending link went out as an {@link Message.Offer}: the winner may hold the state
+     * already, so what would change it waits in the buffer for the answer.
+     */
+    public boolean offered;
+
     /** The event the pending link carries, credited where the cluster ends up. */
     public Message.Contribute<E, A> carried;
 

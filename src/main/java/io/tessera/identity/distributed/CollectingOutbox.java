@@ -18,7 +18,7 @@ final class CollectingOutbox<E, A> implements Outbox<E, A> {
     }
 
     @Override
-    public void merged(ClusterId loser, ClusterId winner) {
+    public void merged(ClusterId loser, ClusterId winner, long at) {
         throw new IllegalStateException("only a Cluster merges");
     }
 

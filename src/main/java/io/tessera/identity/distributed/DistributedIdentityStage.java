@@ -9,8 +9,10 @@ import io.tessera.identity.ProfileState;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.identity.SingleModeIdentityFunction;
 import io.tessera.model.CustomerEvent;
+import io.tessera.profile.DefinitionsBroadcast;
 import io.tessera.profile.ProfileSettings;
 import java.time.Duration;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -79,11 +81,15 @@ public final class DistributedIdentityStage {
                         .uid(GATHER_UID)
                         .name("Identity: gather");
         SingleOutputStreamOperator<Routed> cluster =
-                only(directory, Actor.CLUSTER, "directory")
-                        .union(gather, only(loop, Actor.CLUSTER, "loop"))
-                        .keyBy(r -> r.key)
-                        .connect(definitions.broadcast(SingleModeIdentityFunction.DEFINITIONS))
-                        .process(new ClusterFunction(MergeRules.of(rules), rules, codec, profile))
+                DefinitionsBroadcast.process(
+                                only(directory, Actor.CLUSTER, "directory")
+                                        .union(gather, only(loop, Actor.CLUSTER, "loop"))
+                                        .keyBy(r -> r.key),
+                                definitions,
+                                SingleModeIdentityFunction.DEFINITIONS,
+                                new ClusterFunction(MergeRules.of(rules), rules, codec, profile),
+                                TypeInformation.of(Routed.class),
+                                "Identity: cluster")
                         .uid(CLUSTER_UID)
                         .name("Identity: cluster");
         cluster.sinkTo(loopSink).uid(LOOP_SINK_UID).name("Identity loop");

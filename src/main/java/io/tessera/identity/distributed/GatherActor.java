@@ -86,7 +86,8 @@ public final class GatherActor {
                             target,
                             List.copyOf(fallbacks),
                             cluster.equals(anchor) ? contribution : null,
-                            weaker(pending, strongest.get(cluster), strongest.get(target))));
+                            weaker(pending, strongest.get(cluster), strongest.get(target)),
+                            pending.time));
         }
         return done();
     }

@@ -33,7 +33,7 @@ public final class LoopCodec<E, A> implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The version this release writes. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** Fields, not getters: the job's POJOs keep their state in fields (some private). */
     private static final ObjectMapper JSON =
@@ -94,12 +94,37 @@ public final class LoopCodec<E, A> implements Serializable {
             if (m.blamed() != null) {
                 json.writeStringField("blamed", m.blamed());
             }
+            if (m.at() != Message.UNKNOWN_TIME) {
+                json.writeNumberField("at", m.at());
+            }
+        } else if (message instanceof Message.Offer<E, A> m) {
+            tree(json, "from", id(m.from()));
+            object(json, "members", m.members());
+            object(json, "state", m.state());
+            object(json, "own", m.own());
+            tree(json, "absorbed", ids(new ArrayList<>(m.absorbed())));
+            tree(json, "pending", reservations(m.pending()));
+            json.writeBooleanField("announced", m.announced());
+            if (m.carried() != null) {
+                json.writeStringField("eventId", m.carried().eventId());
+                object(json, "payload", m.carried().payload());
+            }
+            if (m.at() != Message.UNKNOWN_TIME) {
+                json.writeNumberField("at", m.at());
+            }
+        } else if (message instanceof Message.Relay<E, A> m) {
+            tree(json, "from", id(m.from()));
+            json.writeStringField("eventId", m.contribution().eventId());
+            object(json, "payload", m.contribution().payload());
         } else if (message instanceof Message.Propose<E, A> m) {
             tree(json, "from", id(m.from()));
             object(json, "own", m.own());
             tree(json, "pending", reservations(m.pending()));
         } else if (message instanceof Message.Accept<E, A> m) {
             tree(json, "winner", id(m.winner()));
+            if (m.taken()) {
+                json.writeBooleanField("taken", true);
+            }
         } else if (message instanceof Message.Reject<E, A> m) {
             tree(json, "winner", id(m.winner()));
             json.writeStringField("rule", m.rule());
@@ -113,6 +138,9 @@ public final class LoopCodec<E, A> implements Serializable {
             tree(json, "absorbed", ids(new ArrayList<>(m.absorbed())));
             tree(json, "pending", reservations(m.pending()));
             json.writeBooleanField("announced", m.announced());
+            if (m.at() != Message.UNKNOWN_TIME) {
+                json.writeNumberField("at", m.at());
+            }
         } else if (message instanceof Message.Repoint<E, A> m) {
             tree(json, "cluster", id(m.cluster()));
         } else if (message instanceof Message.Init<E, A> m) {
@@ -240,13 +268,36 @@ public final class LoopCodec<E, A> implements Serializable {
                                                 : null,
                                         json.hasNonNull("blamed")
                                                 ? json.get("blamed").asText()
-                                                : null);
+                                                : null,
+                                        at(json));
                         case "Propose" ->
                                 new Message.Propose<>(
                                         id(json.get("from")),
                                         own,
                                         reservations(json.path("pending")));
-                        case "Accept" -> new Message.Accept<>(id(json.get("winner")));
+                        case "Offer" ->
+                                new Message.Offer<>(
+                                        id(json.get("from")),
+                                        new TreeSet<>(strings(json.path("members"))),
+                                        state,
+                                        own,
+                                        new TreeSet<>(ids(json.path("absorbed"))),
+                                        reservations(json.path("pending")),
+                                        json.path("announced").asBoolean(),
+                                        payload != null
+                                                ? new Message.Contribute<>(
+                                                        json.path("eventId").asText(), payload)
+                                                : null,
+                                        at(json));
+                        case "Relay" ->
+                                new Message.Relay<>(
+                                        id(json.get("from")),
+                                        new Message.Contribute<>(
+                                                json.path("eventId").asText(), payload));
+                        case "Accept" ->
+                                new Message.Accept<>(
+                                        id(json.get("winner")),
+                                        json.path("taken").asBoolean(false));
                         case "Reject" ->
                                 new Message.Reject<>(
                                         id(json.get("winner")),
@@ -261,7 +312,8 @@ public final class LoopCodec<E, A> implements Serializable {
                                         json.path("reserved").asBoolean(),
                                         new TreeSet<>(ids(json.path("absorbed"))),
                                         reservations(json.path("pending")),
-                                        json.path("announced").asBoolean(true));
+                                        json.path("announced").asBoolean(true),
+                                        at(json));
                         case "Repoint" -> new Message.Repoint<>(id(json.get("cluster")));
                         case "Init" -> new Message.Init<>(json.path("identifier").asText());
                         case "Event" ->
@@ -315,6 +367,14 @@ public final class LoopCodec<E, A> implements Serializable {
         return JSON.createObjectNode()
                 .put("createdAt", id.createdAt())
                 .put("founder", id.founder());
+    }
+
+    /**
+     * The time a Link or Absorb carries, or {@link Message#UNKNOWN_TIME} for records of a release
+     * that did not write it (added in version 3).
+     */
+    private static long at(JsonNode json) {
+        return json.has("at") ? json.get("at").asLong() : Message.UNKNOWN_TIME;
     }
 
     private static ClusterId id(JsonNode json) {

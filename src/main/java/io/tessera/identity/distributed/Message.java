@@ -41,25 +41,36 @@ public sealed interface Message<E, A> extends java.io.Serializable {
     record Contribute<E, A>(String eventId, E payload) implements Message<E, A> {}
 
     /**
+     * The {@code at} of a message written before messages carried their time (loop versions 1 and
+     * 2): its record's timestamp stands in.
+     */
+    long UNKNOWN_TIME = Long.MIN_VALUE;
+
+    /**
      * To the younger of two clusters seen together: merge into {@code winner}; should the rules
      * refuse, try the {@code fallbacks} (the event's other clusters older than it, oldest first),
      * so that identifiers kept out of one profile still gather among themselves. It may carry the
      * event that saw the two together, when its anchor is in this cluster: the event goes with the
      * cluster where it merges, or is credited here if every one refuses, so a login that merges a
      * new user id into the visitor's profile leaves no trace of a profile of its own. Should the
-     * merge be refused, {@code blamed} (if any) takes the rejection.
+     * merge be refused, {@code blamed} (if any) takes the rejection. {@code at} is the time of the
+     * event that linked them: the time of the merge, however long the link waits in a buffer.
      */
     record Link<E, A>(
-            ClusterId winner, List<ClusterId> fallbacks, Contribute<E, A> carried, String blamed)
+            ClusterId winner,
+            List<ClusterId> fallbacks,
+            Contribute<E, A> carried,
+            String blamed,
+            long at)
             implements Message<E, A> {
-        /** A link that carries no event. */
+        /** A link that carries no event, at a time not known. */
         public Link(ClusterId winner, List<ClusterId> fallbacks) {
-            this(winner, fallbacks, null, null);
+            this(winner, fallbacks, null, null, UNKNOWN_TIME);
         }
 
-        /** A link that blames nobody when it is refused. */
+        /** A link that blames nobody when it is refused, at a time not known. */
         public Link(ClusterId winner, List<ClusterId> fallbacks, Contribute<E, A> carried) {
-            this(winner, fallbacks, carried, null);
+            this(winner, fallbacks, carried, null, UNKNOWN_TIME);
         }
     }
 
@@ -70,15 +81,57 @@ public sealed interface Message<E, A> extends java.io.Serializable {
     record Blame<E, A>(String identifier) implements Message<E, A> {}
 
     /**
+     * A locked loser offers itself whole to the winner: its members, state and the event its link
+     * carries, with what it would reserve there. The winner takes it at once when the merged
+     * profile keeps the rules (one loop crossing, as fast as a merge without asking) and answers
+     * {@link Accept}, or answers {@link Reject}; the loser keeps all of it until the answer, and
+     * buffers what arrives meanwhile.
+     *
+     * @param own what its members hold: unique values, counts by type, size
+     * @param pending the reservations it made itself for losers whose absorb has not reached it
+     * @param carried the event its link carries, credited by the winner if it takes the offer
+     * @param at the time of the event behind the link: the time of the merge
+     */
+    record Offer<E, A>(
+            ClusterId from,
+            Set<String> members,
+            A state,
+            Reservation own,
+            Set<ClusterId> absorbed,
+            Map<ClusterId, Reservation> pending,
+            boolean announced,
+            Contribute<E, A> carried,
+            long at)
+            implements Message<E, A> {}
+
+    /**
+     * An event that reached a loser while its offer was out, passed on to the winner at once (after
+     * the offer, on the same channel): credited there if the winner took the offer, sent back to
+     * the loser if it refused. So an event is never held back for the answer, as it was not when a
+     * loser merged without asking.
+     */
+    record Relay<E, A>(ClusterId from, Contribute<E, A> contribution) implements Message<E, A> {}
+
+    /**
      * A locked loser asks the winner whether the merge keeps the rules: what its members hold, and
      * the reservations it made itself for losers whose absorb has not reached it (each comes on its
-     * own, so the winner keeps them apart).
+     * own, so the winner keeps them apart). Written by 0.1 (an {@link Offer} since); still answered
+     * for records left in the loop at an upgrade.
      */
     record Propose<E, A>(ClusterId from, Reservation own, Map<ClusterId, Reservation> pending)
             implements Message<E, A> {}
 
-    /** The winner took the proposal (and reserved its unique values and counts). */
-    record Accept<E, A>(ClusterId winner) implements Message<E, A> {}
+    /**
+     * The winner took the offer whole ({@code taken}: the loser only hands its identifiers and what
+     * it buffered over), or took a proposal, or an offer it cannot keep (erased), reserving its
+     * values: the loser then hands everything over in an {@link Absorb}.
+     */
+    record Accept<E, A>(ClusterId winner, boolean taken) implements Message<E, A> {
+        /** An answer to a proposal: the absorb follows. */
+        public Accept(ClusterId winner) {
+            this(winner, false);
+        }
+    }
 
     /** The winner refused the proposal: the rule and why. */
     record Reject<E, A>(ClusterId winner, String rule, String detail) implements Message<E, A> {}
@@ -93,6 +146,7 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      * @param pending its reservations for losers whose absorb has not reached it
      * @param announced whether it ever showed as a profile: the cluster that takes it in publishes
      *     the merge, naming itself
+     * @param at the time of the event whose link it committed to, or {@link #UNKNOWN_TIME}
      */
     record Absorb<E, A>(
             ClusterId from,
@@ -102,7 +156,8 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             boolean reserved,
             Set<ClusterId> absorbed,
             Map<ClusterId, Reservation> pending,
-            boolean announced)
+            boolean announced,
+            long at)
             implements Message<E, A> {}
 
     /** To a Directory: its identifier now belongs to {@code cluster} (if older than its own). */

@@ -6,7 +6,7 @@ public interface Outbox<E, A> {
     void send(Address to, Message<E, A> message);
 
     /** A cluster was merged into another (for the alias log). */
-    void merged(ClusterId loser, ClusterId winner);
+    void merged(ClusterId loser, ClusterId winner, long at);
 
     /** A merge the rules refused (for the audit of rejected links). */
     void rejected(ClusterId loser, ClusterId winner, String rule, String detail);

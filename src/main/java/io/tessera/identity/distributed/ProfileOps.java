@@ -14,8 +14,12 @@ public interface ProfileOps<E, A> extends Serializable {
     /** Credits one event to the state. */
     void credit(A state, String eventId, E payload);
 
-    /** Folds a loser's state into the winner's. */
-    void absorb(A winner, A loser);
+    /**
+     * Folds a loser's state into the winner's.
+     *
+     * @param at the time of the event whose link merged them, or {@link Message#UNKNOWN_TIME}
+     */
+    void absorb(A winner, A loser, long at);
 
     /** The event time of an event. */
     long time(E event);

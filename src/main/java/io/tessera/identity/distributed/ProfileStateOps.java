@@ -40,7 +40,18 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
         }
     }
 
-    public ProfileStateOps() {}
+    /** No wake-up later than this event time is acted on (a replay's end). */
+    private final long horizon;
+
+    /** Ops without a horizon. */
+    public ProfileStateOps() {
+        this(Long.MAX_VALUE);
+    }
+
+    /** Ops acting on no wake-up after {@code horizon}. */
+    public ProfileStateOps(long horizon) {
+        this.horizon = horizon;
+    }
 
     /**
      * Starts a step.
@@ -96,13 +107,19 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
      * evaluate, as in single mode, where a new identifier joins a profile without an evaluation.
      */
     @Override
-    public void absorb(ProfileState winner, ProfileState loser) {
+    public void absorb(ProfileState winner, ProfileState loser, long at) {
+        // The merge happens at the time of the event that linked them, which the message keeps
+        // however long it waited in a locked cluster's buffer.
+        step.now = Math.max(step.now, at);
         boolean bringsState =
                 loser.eventCount > 0
                         || !loser.traitStates.isEmpty()
                         || !loser.traits.isEmpty()
                         || !loser.audiences.isEmpty()
                         || loser.count(IdentifierTypes.USER_ID) > 0;
+        // What was due by then happens first, on both sides, as it would have without the merge.
+        step.transitions.addAll(step.computer.wakeUntil(winner, Math.min(step.now, horizon)));
+        step.transitions.addAll(step.computer.wakeUntil(loser, Math.min(step.now, horizon)));
         winner.absorb(loser);
         step.computer.merge(winner, loser);
         step.transitions.addAll(step.computer.exitAll(loser, "merge", step.now));

@@ -24,7 +24,7 @@ class GatherActorTest {
                 }
 
                 @Override
-                public void merged(ClusterId loser, ClusterId winner) {}
+                public void merged(ClusterId loser, ClusterId winner, long at) {}
 
                 @Override
                 public void rejected(ClusterId loser, ClusterId winner, String rule, String d) {}

@@ -57,7 +57,8 @@ class JobTypesCodecTest {
                                                         false,
                                                         new TreeSet<>(),
                                                         new java.util.TreeMap<>(),
-                                                        true)))
+                                                        true,
+                                                        Message.UNKNOWN_TIME)))
                                 .message();
 
         assertEquals(event.toString(), contribute.payload().toString());

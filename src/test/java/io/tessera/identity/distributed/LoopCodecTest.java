@@ -60,7 +60,8 @@ class LoopCodecTest {
                                 new TreeSet<>(Set.of(new ClusterId(3_000, "device_id:d1"))),
                                 new TreeMap<>(
                                         Map.of(new ClusterId(4_000, "device_id:d2"), RESERVATION)),
-                                true)),
+                                true,
+                                Message.UNKNOWN_TIME)),
                 new LoopCodec.Envelope<>(
                         Address.directory("anonymous_id:a1"), new Message.Repoint<>(OLD)),
                 new LoopCodec.Envelope<>(Address.cluster(OLD), new Message.Init<>("email:x@y.io")),
@@ -103,7 +104,54 @@ class LoopCodecTest {
                         new Message.Reply<>("e8", "device_id:kiosk", OLD, true)),
                 new LoopCodec.Envelope<>(
                         Address.cluster(YOUNG),
-                        new Message.Link<>(OLD, List.of(), null, "device_id:kiosk")));
+                        new Message.Link<>(
+                                OLD, List.of(), null, "device_id:kiosk", Message.UNKNOWN_TIME)),
+                // version 3: the time of the event behind a merge, offers, offers taken
+                new LoopCodec.Envelope<>(
+                        Address.cluster(YOUNG),
+                        new Message.Link<>(OLD, List.of(), null, "device_id:kiosk", 6_000)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(OLD),
+                        new Message.Absorb<>(
+                                YOUNG,
+                                new TreeSet<>(Set.of("anonymous_id:a1")),
+                                totals,
+                                new TreeMap<>(),
+                                true,
+                                new TreeSet<>(),
+                                new TreeMap<>(),
+                                false,
+                                6_000)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(OLD),
+                        new Message.Offer<>(
+                                YOUNG,
+                                new TreeSet<>(Set.of("anonymous_id:a1", "email:x@y.io")),
+                                totals,
+                                RESERVATION,
+                                new TreeSet<>(Set.of(new ClusterId(3_000, "device_id:d1"))),
+                                new TreeMap<>(
+                                        Map.of(new ClusterId(4_000, "device_id:d2"), RESERVATION)),
+                                true,
+                                new Message.Contribute<>("e5", new Payload("e5", 6)),
+                                6_000)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(OLD),
+                        new Message.Offer<>(
+                                YOUNG,
+                                new TreeSet<>(Set.of("anonymous_id:a1")),
+                                totals,
+                                RESERVATION,
+                                new TreeSet<>(),
+                                new TreeMap<>(),
+                                false,
+                                null,
+                                Message.UNKNOWN_TIME)),
+                new LoopCodec.Envelope<>(Address.cluster(YOUNG), new Message.Accept<>(OLD, true)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(OLD),
+                        new Message.Relay<>(
+                                YOUNG, new Message.Contribute<>("e6", new Payload("e6", 2)))));
     }
 
     @Test
@@ -121,7 +169,10 @@ class LoopCodecTest {
         }
     }
 
-    /** Kinds a release added: version 1 has the first 13 samples, version 2 all 19. */
+    /**
+     * Kinds a release added: version 1 has the first 13 samples, version 2 the first 19, version 3
+     * all.
+     */
     @ParameterizedTest
     @CsvSource({"v1.jsonl, 13", "v2.jsonl, 19"})
     void recordsOfEarlierVersionsLeftInTheTopicAreStillRead(String file, int kinds)
@@ -146,9 +197,9 @@ class LoopCodecTest {
                         IllegalArgumentException.class,
                         () ->
                                 CODEC.decode(
-                                        "{\"v\":3,\"actor\":\"CLUSTER\",\"key\":\"k\",\"kind\":\"Accept\"}"
+                                        "{\"v\":4,\"actor\":\"CLUSTER\",\"key\":\"k\",\"kind\":\"Accept\"}"
                                                 .getBytes(StandardCharsets.UTF_8)));
-        assertTrue(newer.getMessage().contains("version 3"), newer.getMessage());
+        assertTrue(newer.getMessage().contains("version 4"), newer.getMessage());
         IllegalArgumentException kind =
                 assertThrows(
                         IllegalArgumentException.class,
@@ -182,10 +233,10 @@ class LoopCodecTest {
                         IllegalArgumentException.class,
                         () ->
                                 CODEC.decode(
-                                        ("{\"v\":3,\"actor\":\"CLUSTER\",\"key\":\"k\","
+                                        ("{\"v\":4,\"actor\":\"CLUSTER\",\"key\":\"k\","
                                                         + "\"kind\":\"Absorb\",\"state\":\"new\"}")
                                                 .getBytes(StandardCharsets.UTF_8)));
-        assertTrue(newer.getMessage().contains("version 3"), newer.getMessage());
+        assertTrue(newer.getMessage().contains("version 4"), newer.getMessage());
     }
 
     @Test

@@ -41,10 +41,16 @@ class ProfileStateOpsTest {
         assertEquals(List.of(user.id + " buyers true event"), describe(ops.end(user)));
 
         ops.begin(computer, T + 2);
-        ops.absorb(visitor, user);
+        // the link was seen at T + 7; its absorb was replayed from a buffer in a step at T + 2
+        ops.absorb(visitor, user, T + 7);
+        ProfileStateOps.Step merged = ops.end(visitor);
         assertEquals(
                 List.of(user.id + " buyers false merge", visitor.id + " buyers true merge"),
-                describe(ops.end(visitor)));
+                describe(merged));
+        assertEquals(
+                List.of(T + 7, T + 7),
+                merged.transitions.stream().map(AudienceTransition::at).toList(),
+                "at the time of the link");
         assertEquals("1", visitor.traitValues.get("orders"), "the loser's buckets came along");
     }
 
@@ -74,7 +80,10 @@ class ProfileStateOpsTest {
         visitor.traitValues.clear(); // would come back if the profile were evaluated again
 
         ops.begin(computer, T + 60_000);
-        ops.absorb(visitor, ops.empty(new ClusterId(T + 60_000, "anonymous_id:a2")));
+        ops.absorb(
+                visitor,
+                ops.empty(new ClusterId(T + 60_000, "anonymous_id:a2")),
+                Message.UNKNOWN_TIME);
 
         assertEquals(List.of(), describe(ops.end(visitor)));
         assertEquals(java.util.Map.of(), visitor.traitValues, "not evaluated, as in single mode");

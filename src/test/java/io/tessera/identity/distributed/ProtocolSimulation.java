@@ -77,7 +77,7 @@ final class ProtocolSimulation {
                 }
 
                 @Override
-                public void absorb(Totals winner, Totals loser) {
+                public void absorb(Totals winner, Totals loser, long at) {
                     for (Map.Entry<String, Long> e : loser.events.entrySet()) {
                         if (winner.events.put(e.getKey(), e.getValue()) != null) {
                             throw new AssertionError("event " + e.getKey() + " counted twice");
@@ -245,7 +245,7 @@ final class ProtocolSimulation {
             }
 
             @Override
-            public void merged(ClusterId loser, ClusterId winner) {
+            public void merged(ClusterId loser, ClusterId winner, long at) {
                 world.merges.add(new String[] {loser.toString(), winner.toString()});
             }
 

@@ -1,0 +1,89 @@
+package io.tessera.profile;
+
+import io.tessera.definitions.DefinitionUpdate;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * The profile stage's operator over the keyed profiles and the broadcast definitions: Flink's own
+ * keyed-broadcast operator, which also registers the event-time timers the function asks for from
+ * the broadcast side ({@link BroadcastTimers}). Built as {@code connect(definitions.broadcast())}
+ * with this operator, which is what {@code connect(broadcastStream).process(function)} builds too:
+ * the same broadcast and keyed state, the same timer service, so savepoints carry over.
+ */
+public final class DefinitionsBroadcast {
+    private DefinitionsBroadcast() {}
+
+    /**
+     * Runs the function over the keyed input and the definitions, broadcast to every subtask.
+     *
+     * @param definitionsState the function's broadcast state of definitions
+     */
+    public static <K, I, O, F extends KeyedBroadcastProcessFunction<K, I, DefinitionUpdate, O>>
+            SingleOutputStreamOperator<O> process(
+                    KeyedStream<I, K> input,
+                    DataStream<DefinitionUpdate> definitions,
+                    MapStateDescriptor<String, String> definitionsState,
+                    F function,
+                    TypeInformation<O> output,
+                    String name) {
+        if (!(function instanceof BroadcastTimers<?>)) {
+            throw new IllegalArgumentException(
+                    name + ": the function must ask for its timers (BroadcastTimers)");
+        }
+        return input.connect(definitions.broadcast())
+                .transform(
+                        name,
+                        output,
+                        new TimerArmingOperator<>(function, List.of(definitionsState)));
+    }
+
+    /**
+     * After each broadcast element, sets each key the function asks for as the current key and
+     * registers the timer in the operator's user timer service: the one the function's own timer
+     * service uses, so the timers fire in its {@code onTimer} as any other.
+     */
+    static final class TimerArmingOperator<K, I, O>
+            extends CoBroadcastWithKeyedOperator<K, I, DefinitionUpdate, O> {
+        private static final long serialVersionUID = 1L;
+
+        /** The name Flink's operator gives its timer service (part of the savepoint format). */
+        private static final String USER_TIMERS = "user-timers";
+
+        private transient InternalTimerService<VoidNamespace> timers;
+
+        TimerArmingOperator(
+                KeyedBroadcastProcessFunction<K, I, DefinitionUpdate, O> function,
+                List<MapStateDescriptor<?, ?>> broadcastState) {
+            super(function, broadcastState);
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            timers = getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        }
+
+        @Override
+        public void processElement2(StreamRecord<DefinitionUpdate> element) throws Exception {
+            super.processElement2(element);
+            @SuppressWarnings("unchecked")
+            BroadcastTimers<K> requests = (BroadcastTimers<K>) userFunction;
+            for (Map.Entry<K, Long> timer : requests.takeTimerRequests()) {
+                setCurrentKey(timer.getKey());
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, timer.getValue());
+            }
+        }
+    }
+}

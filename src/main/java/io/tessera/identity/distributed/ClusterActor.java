@@ -198,15 +198,7 @@ public final class ClusterActor<E, A> {
             s.buffer.add(offer);
             return;
         }
-        Map<ClusterId, Reservation> incoming = new TreeMap<>();
-        offer.pending()
-                .forEach(
-                        (loser, reservation) -> {
-                            if (!s.absorbed.contains(loser)) {
-                                incoming.put(loser, reservation);
-                            }
-                        });
-        List<Reservation> arriving = new ArrayList<>(incoming.values());
+        List<Reservation> arriving = new ArrayList<>(incoming(s, offer.pending()).values());
         arriving.add(offer.own());
         String[] refusal = refusal(s, unique(s), arriving);
         if (refusal != null) {
@@ -246,15 +238,24 @@ public final class ClusterActor<E, A> {
      * winner).
      */
     private void settle(ClusterId self, ClusterState<E, A> s, ClusterId winner, Outbox<E, A> out) {
-        List<Message<E, A>> buffered = s.buffer;
-        s.carried = null; // the winner credited it with the offer
+        // the winner credited the carried event with the offer
+        becomeTombstone(s, winner, new ArrayList<>(s.buffer), out);
+    }
+
+    /**
+     * The loser is merged: it keeps nothing but where it went, and passes on what it still held for
+     * the winner.
+     */
+    private void becomeTombstone(
+            ClusterState<E, A> s, ClusterId winner, List<Message<E, A>> passed, Outbox<E, A> out) {
+        s.carried = null;
         s.tombstone = true;
         s.forward = winner;
         s.members = new TreeSet<>();
         s.state = null;
         s.reserved = new TreeMap<>();
         s.buffer = new ArrayList<>();
-        passOn(winner, buffered, out);
+        passOn(winner, passed, out);
     }
 
     /**
@@ -285,26 +286,26 @@ public final class ClusterActor<E, A> {
             return;
         }
         s.reserved.put(p.from(), p.own());
-        incoming(s, p).forEach(s.reserved::put);
+        incoming(s, p.pending()).forEach(s.reserved::put);
         out.send(Address.cluster(p.from()), new Message.Accept<>(self));
     }
 
     /** The proposer's own pending losers not yet absorbed here, each reserved on its own. */
-    private Map<ClusterId, Reservation> incoming(ClusterState<E, A> s, Message.Propose<E, A> p) {
+    private Map<ClusterId, Reservation> incoming(
+            ClusterState<E, A> s, Map<ClusterId, Reservation> proposed) {
         Map<ClusterId, Reservation> pending = new TreeMap<>();
-        p.pending()
-                .forEach(
-                        (loser, reservation) -> {
-                            if (!s.absorbed.contains(loser)) {
-                                pending.put(loser, reservation);
-                            }
-                        });
+        proposed.forEach(
+                (loser, reservation) -> {
+                    if (!s.absorbed.contains(loser)) {
+                        pending.put(loser, reservation);
+                    }
+                });
         return pending;
     }
 
     /** Why the merged profile would break a rule ({rule, detail}), or null. */
     private String[] refusal(ClusterState<E, A> s, Message.Propose<E, A> p) {
-        List<Reservation> arriving = new ArrayList<>(incoming(s, p).values());
+        List<Reservation> arriving = new ArrayList<>(incoming(s, p.pending()).values());
         arriving.add(p.own());
         return refusal(s, unique(s), arriving);
     }
@@ -376,19 +377,12 @@ public final class ClusterActor<E, A> {
         for (String member : s.members) {
             out.send(Address.directory(member), new Message.Repoint<>(winner));
         }
-        List<Message<E, A>> buffered = new ArrayList<>();
+        List<Message<E, A>> passed = new ArrayList<>();
         if (s.carried != null) {
-            buffered.add(s.carried); // the event that linked it goes with it
+            passed.add(s.carried); // the event that linked it goes with it
         }
-        buffered.addAll(s.buffer);
-        s.carried = null;
-        s.tombstone = true;
-        s.forward = winner;
-        s.members = new TreeSet<>();
-        s.state = null;
-        s.reserved = new TreeMap<>();
-        s.buffer = new ArrayList<>();
-        passOn(winner, buffered, out);
+        passed.addAll(s.buffer);
+        becomeTombstone(s, winner, passed, out);
     }
 
     private void onAbsorb(

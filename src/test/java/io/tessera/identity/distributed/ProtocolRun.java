@@ -26,18 +26,7 @@ public final class ProtocolRun {
      */
     public static Map<Set<String>, Long> run(List<Input> inputs, long seed, boolean fifo) {
         ProtocolSimulation sim = new ProtocolSimulation(MergeRules.none(), seed, fifo);
-        List<ProtocolSimulation.Input> converted =
-                inputs.stream()
-                        .map(
-                                i ->
-                                        new ProtocolSimulation.Input(
-                                                i.eventId(),
-                                                i.identifiers(),
-                                                i.identifiers().get(0),
-                                                i.time(),
-                                                i.amount()))
-                        .toList();
-        sim.run(converted, -1);
+        sim.run(simulated(inputs), -1);
         Map<Set<String>, Long> profiles = new java.util.HashMap<>();
         sim.liveClusters()
                 .forEach(
@@ -58,19 +47,23 @@ public final class ProtocolRun {
     public static Set<Set<String>> partitionStepByStep(
             List<Input> inputs, io.tessera.identity.IdentityRules rules) {
         ProtocolSimulation sim = new ProtocolSimulation(MergeRules.of(rules), 0, true);
-        sim.runStepByStep(
-                inputs.stream()
-                        .map(
-                                i ->
-                                        new ProtocolSimulation.Input(
-                                                i.eventId(),
-                                                i.identifiers(),
-                                                i.identifiers().get(0),
-                                                i.time(),
-                                                i.amount()))
-                        .toList());
+        sim.runStepByStep(simulated(inputs));
         Set<Set<String>> partition = new java.util.HashSet<>();
         sim.liveClusters().values().forEach(state -> partition.add(new TreeSet<>(state.members)));
         return partition;
+    }
+
+    /** The inputs as the simulation takes them, the first identifier as the anchor. */
+    private static List<ProtocolSimulation.Input> simulated(List<Input> inputs) {
+        return inputs.stream()
+                .map(
+                        i ->
+                                new ProtocolSimulation.Input(
+                                        i.eventId(),
+                                        i.identifiers(),
+                                        i.identifiers().get(0),
+                                        i.time(),
+                                        i.amount()))
+                .toList();
     }
 }

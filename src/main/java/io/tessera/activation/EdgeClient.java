@@ -171,9 +171,12 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
         HttpRequest built;
         try {
             built = EdgeApi.http(request, settings);
-        } catch (IllegalArgumentException unsendable) {
+        } catch (IllegalArgumentException refused) {
+            if (EdgeApi.fitsHeader(request.userUid())) {
+                throw refused; // not this person's data: our settings; the job fails with it
+            }
             // java.net.http refuses a header value outside Latin-1 or with a line break: the
-            // user uid cannot travel (the planner skips such uids; this is the last guard).
+            // user uid cannot travel (the planner passes such uids over while it has another).
             deadLetters.inc();
             call.complete(
                     new EdgeOutcome(
@@ -181,7 +184,7 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
                             RetryPolicy.NO_RESPONSE,
                             attempt,
                             UNSENDABLE_UID,
-                            unsendable.getMessage(),
+                            refused.getMessage(),
                             System.currentTimeMillis()));
             return;
         }

@@ -119,6 +119,43 @@ class EdgeClientTest {
 
     @Test
     @Timeout(60)
+    void anExceptionInTheAsyncPathFailsTheJobWithItsCauseInsteadOfLeavingTheCallPending()
+            throws Exception {
+        ActivationSettings healthy = settings;
+        settings =
+                new ActivationSettings(
+                        healthy.edgeUrl(),
+                        healthy.projectUid(),
+                        "Bearer broken\r\nX-Injected: 1", // a setting no request can carry
+                        healthy.userUidTypes(),
+                        healthy.eventKeys(),
+                        healthy.coalesce(),
+                        healthy.capacity(),
+                        healthy.requestTimeout(),
+                        healthy.retryBudget(),
+                        healthy.backoffInitial(),
+                        healthy.backoffMax(),
+                        healthy.rateLimit(),
+                        healthy.consentCategory());
+
+        try (OneInputStreamOperatorTestHarness<EdgeRequest, EdgeOutcome> harness = harness()) {
+            harness.getEnvironment().setExpectedExternalFailureCause(Throwable.class);
+            harness.open();
+            harness.processElement(new StreamRecord<>(patch("P1", "u1", 1)));
+            harness.endInput(); // returns: the call ended, though not delivered
+
+            Throwable failure =
+                    harness.getEnvironment().getActualExternalFailureCause().orElseThrow();
+            assertTrue(
+                    java.util.stream.Stream.iterate(failure, t -> t != null, Throwable::getCause)
+                            .anyMatch(t -> t instanceof IllegalArgumentException),
+                    failure.toString());
+            assertTrue(harness.extractOutputValues().isEmpty(), "not a dead letter: a bug");
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void retriesEndWhenTheBudgetIsSpent() throws Exception {
         settings = settings(Duration.ofMillis(300), Duration.ofSeconds(5));
         simulator.faults().unavailableNext(Integer.MAX_VALUE);

@@ -32,6 +32,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +92,7 @@ class IdentityPropertiesTest {
             assertTrue(counts.getOrDefault("email", 0) <= 2, profile.toString());
             assertTrue(profile.size() <= RULES.sizeCap(), profile.toString());
         }
+        Statistics.label("rejections").collect(single.rejections.isEmpty() ? "none" : "some");
         if (single.rejections.isEmpty()) {
             assertEquals(single.partition(), distributed);
         }

@@ -124,13 +124,14 @@ public final class IdentifierExtractor implements Serializable {
                                 + ")");
                 return null;
             }
-            String unusable = normalizer.unusable(node.asText());
-            if (unusable != null) {
-                refused.add(path + " " + unusable);
-                return null;
-            }
             String value = normalizer.normalize(type, node.asText());
             if (value == null) {
+                // the reason, asked on this path only (normalize checked usability already)
+                String unusable = normalizer.unusable(node.asText());
+                if (unusable != null) {
+                    refused.add(path + " " + unusable);
+                    return null;
+                }
                 refused.add(path + " is blocked or not a valid " + type);
             }
             return value;

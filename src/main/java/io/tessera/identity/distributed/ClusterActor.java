@@ -11,9 +11,11 @@ import java.util.TreeSet;
  * The Cluster, keyed by cluster id: a profile's members and state, the merge handshake, and the
  * tombstone that forwards whatever reaches a merged cluster (research note, section 3.2).
  *
- * <p>A merge goes from the younger cluster to the older. The loser locks itself and proposes; the
- * winner accepts when the merged profile keeps the rules, reserving the loser's values until its
- * absorb arrives. A lock only ever waits on an older cluster, so there is no deadlock.
+ * <p>A merge goes from the younger cluster to the older. The loser locks itself and offers itself
+ * whole; the winner takes the offer at once when the merged profile keeps the rules, else refuses
+ * it. (The 0.1 handshake, propose then absorb with the loser's values reserved meanwhile, is still
+ * answered for records left in the loop.) A lock only ever waits on an older cluster, so there is
+ * no deadlock.
  */
 public final class ClusterActor<E, A> {
     private final MergeRules rules;
@@ -79,7 +81,9 @@ public final class ClusterActor<E, A> {
             s.lockedOn = null;
             s.offered = false;
             if (accept.taken()) {
-                settle(self, s, accept.winner(), out);
+                // the winner holds the state, credited the carried event and repointed the
+                // members: what was buffered meanwhile goes on to it
+                becomeTombstone(s, accept.winner(), new ArrayList<>(s.buffer), out);
             } else {
                 commit(self, s, accept.winner(), out);
             }
@@ -230,16 +234,6 @@ public final class ClusterActor<E, A> {
             out.send(Address.directory(member), new Message.Repoint<>(self));
         }
         out.send(Address.cluster(offer.from()), new Message.Accept<>(self, true));
-    }
-
-    /**
-     * The winner took the offer (and repointed the members): the loser becomes a tombstone and
-     * passes on what it buffered meanwhile (an identifier that joined it goes on to join the
-     * winner).
-     */
-    private void settle(ClusterId self, ClusterState<E, A> s, ClusterId winner, Outbox<E, A> out) {
-        // the winner credited the carried event with the offer
-        becomeTombstone(s, winner, new ArrayList<>(s.buffer), out);
     }
 
     /**

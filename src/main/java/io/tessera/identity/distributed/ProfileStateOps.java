@@ -43,11 +43,6 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
     /** No wake-up later than this event time is acted on (a replay's end). */
     private final long horizon;
 
-    /** Ops without a horizon. */
-    public ProfileStateOps() {
-        this(Long.MAX_VALUE);
-    }
-
     /** Ops acting on no wake-up after {@code horizon}. */
     public ProfileStateOps(long horizon) {
         this.horizon = horizon;

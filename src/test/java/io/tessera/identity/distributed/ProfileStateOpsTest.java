@@ -29,7 +29,7 @@ class ProfileStateOpsTest {
 
     private final ProfileComputer computer =
             new ProfileComputer(LiveDefinitions.effective(List.of(ORDERS, BUYERS), List.of()));
-    private final ProfileStateOps ops = new ProfileStateOps();
+    private final ProfileStateOps ops = new ProfileStateOps(Long.MAX_VALUE);
 
     @Test
     void aMergedLoserLeavesItsAudiencesAndTheWinnerIsEvaluatedAgain() {

@@ -30,7 +30,13 @@ public final class DefinitionsBroadcast {
      *
      * @param definitionsState the function's broadcast state of definitions
      */
-    public static <K, I, O, F extends KeyedBroadcastProcessFunction<K, I, DefinitionUpdate, O>>
+    public static <
+                    K,
+                    I,
+                    O,
+                    F extends
+                            KeyedBroadcastProcessFunction<K, I, DefinitionUpdate, O>
+                                    & BroadcastTimers<K>>
             SingleOutputStreamOperator<O> process(
                     KeyedStream<I, K> input,
                     DataStream<DefinitionUpdate> definitions,
@@ -38,15 +44,11 @@ public final class DefinitionsBroadcast {
                     F function,
                     TypeInformation<O> output,
                     String name) {
-        if (!(function instanceof BroadcastTimers<?>)) {
-            throw new IllegalArgumentException(
-                    name + ": the function must ask for its timers (BroadcastTimers)");
-        }
         return input.connect(definitions.broadcast())
                 .transform(
                         name,
                         output,
-                        new TimerArmingOperator<>(function, List.of(definitionsState)));
+                        new TimerArmingOperator<>(function, function, List.of(definitionsState)));
     }
 
     /**
@@ -61,12 +63,19 @@ public final class DefinitionsBroadcast {
         /** The name Flink's operator gives its timer service (part of the savepoint format). */
         private static final String USER_TIMERS = "user-timers";
 
+        private final BroadcastTimers<K> requests;
         private transient InternalTimerService<VoidNamespace> timers;
 
+        /**
+         * @param function the function
+         * @param requests the same function, as what asks for timers
+         */
         TimerArmingOperator(
                 KeyedBroadcastProcessFunction<K, I, DefinitionUpdate, O> function,
+                BroadcastTimers<K> requests,
                 List<MapStateDescriptor<?, ?>> broadcastState) {
             super(function, broadcastState);
+            this.requests = requests;
         }
 
         @Override
@@ -78,8 +87,6 @@ public final class DefinitionsBroadcast {
         @Override
         public void processElement2(StreamRecord<DefinitionUpdate> element) throws Exception {
             super.processElement2(element);
-            @SuppressWarnings("unchecked")
-            BroadcastTimers<K> requests = (BroadcastTimers<K>) userFunction;
             for (Map.Entry<K, Long> timer : requests.takeTimerRequests()) {
                 setCurrentKey(timer.getKey());
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, timer.getValue());

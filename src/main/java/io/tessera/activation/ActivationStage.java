@@ -3,6 +3,7 @@ package io.tessera.activation;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.ResolvedEvent;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -19,6 +20,7 @@ public final class ActivationStage {
     public static final String DEAD_LETTERS_UID = "activation-dead-letters";
     public static final String DEAD_LETTER_SINK_UID = "activation-dead-letter-sink";
     public static final String DELIVERED_UID = "activation-delivered";
+    public static final String FORWARDED_EVENTS_UID = "activation-forwarded-events";
 
     private ActivationStage() {}
 
@@ -28,13 +30,26 @@ public final class ActivationStage {
             DataStream<ResolvedEvent> events,
             ActivationSettings settings,
             AttributeMap attributes) {
+        ActivationPlanner planner = new ActivationPlanner(settings, attributes);
+        // Only the track events forwarded to /events cross the network to the planner.
+        DataStream<ResolvedEvent> forwarded =
+                events.filter(new ForwardedEvents(planner))
+                        .uid(FORWARDED_EVENTS_UID)
+                        .name("Events for /events");
         return profiles.keyBy(ProfileUpdate::profileId)
-                .connect(events.keyBy(ResolvedEvent::profileId))
-                .process(
-                        new ActivationFunction(
-                                new ActivationPlanner(settings, attributes), settings.coalesce()))
+                .connect(forwarded.keyBy(ResolvedEvent::profileId))
+                .process(new ActivationFunction(planner, settings.coalesce()))
                 .uid(PLAN_UID)
                 .name("Activation requests");
+    }
+
+    /** The events the planner forwards to {@code /events}. */
+    private record ForwardedEvents(ActivationPlanner planner)
+            implements FilterFunction<ResolvedEvent> {
+        @Override
+        public boolean filter(ResolvedEvent event) {
+            return planner.forwards(event.event());
+        }
     }
 
     /**

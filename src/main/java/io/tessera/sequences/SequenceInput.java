@@ -1,26 +1,22 @@
 package io.tessera.sequences;
 
-import io.tessera.identity.ResolvedEvent;
-
 /**
- * What the membership operator reads, keyed by profile: an event (for exitOn) or a match (exactly
- * one of the two is set).
+ * What the membership operator reads, keyed by profile: a match of a sequence audience, or an event
+ * that meets its {@code exitOn}. Events that end no membership never reach the operator ({@link
+ * ExitCandidates}).
  *
- * @param event a resolved event, or null
- * @param match a sequence match, or null
+ * @param profileId the profile it concerns
+ * @param audienceId the sequence audience
+ * @param at its event time
+ * @param match true for a match, false for an {@code exitOn} event
  */
-public record SequenceInput(ResolvedEvent event, SequenceMatch match) {
-
-    /** The profile it concerns. */
-    public String profileId() {
-        return event != null ? event.profileId() : match.profileId();
-    }
-
-    static SequenceInput of(ResolvedEvent event) {
-        return new SequenceInput(event, null);
-    }
+public record SequenceInput(String profileId, String audienceId, long at, boolean match) {
 
     static SequenceInput of(SequenceMatch match) {
-        return new SequenceInput(null, match);
+        return new SequenceInput(match.profileId(), match.audienceId(), match.at(), true);
+    }
+
+    static SequenceInput exit(String profileId, String audienceId, long at) {
+        return new SequenceInput(profileId, audienceId, at, false);
     }
 }

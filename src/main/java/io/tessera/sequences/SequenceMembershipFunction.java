@@ -4,9 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.definitions.DefinitionUpdate;
-import io.tessera.definitions.PredicateEvaluator;
 import io.tessera.profile.AudienceTransition;
-import io.tessera.traits.EventFields;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -87,18 +85,7 @@ final class SequenceMembershipFunction
     public void processElement(
             SequenceInput input, ReadOnlyContext ctx, Collector<AudienceTransition> out)
             throws Exception {
-        if (input.event() != null) {
-            EventFields fields = new EventFields(input.event().event());
-            long time = input.event().event().eventTime();
-            for (SequenceDefinition sequence : sequences.values()) {
-                if (sequence.exitOn() != null
-                        && PredicateEvaluator.test(sequence.exitOn(), fields, time)) {
-                    hold(time, "x:" + sequence.id(), ctx);
-                }
-            }
-        } else {
-            hold(input.match().at(), "m:" + input.match().audienceId(), ctx);
-        }
+        hold(input.at(), (input.match() ? "m:" : "x:") + input.audienceId(), ctx);
     }
 
     /** Keeps a happening until the watermark reaches its time. */

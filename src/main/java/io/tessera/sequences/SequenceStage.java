@@ -1,14 +1,12 @@
 package io.tessera.sequences;
 
 import io.tessera.definitions.DefinitionUpdate;
-import io.tessera.definitions.Predicate;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.profile.AudienceTransition;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -88,15 +86,19 @@ public final class SequenceStage {
             matches = matches == null ? matched : matches.union(matched);
         }
         DataStream<SequenceInput> inputs =
-                events.map(SequenceInput::of)
+                matches.map(SequenceInput::of)
                         .returns(TypeInformation.of(SequenceInput.class))
-                        .uid(MEMBERSHIP_UID + "-events")
-                        .name("Events for memberships")
-                        .union(
-                                matches.map(SequenceInput::of)
-                                        .returns(TypeInformation.of(SequenceInput.class))
-                                        .uid(MEMBERSHIP_UID + "-matches")
-                                        .name("Matches for memberships"));
+                        .uid(MEMBERSHIP_UID + "-matches")
+                        .name("Matches for memberships");
+        ExitCandidates exits = new ExitCandidates(sequences);
+        if (!exits.none()) {
+            inputs =
+                    inputs.union(
+                            events.flatMap(exits)
+                                    .returns(TypeInformation.of(SequenceInput.class))
+                                    .uid(MEMBERSHIP_UID + "-events")
+                                    .name("Exits for memberships"));
+        }
         return inputs.keyBy(SequenceInput::profileId)
                 .connect(definitions.broadcast(SequenceMembershipFunction.CONTROL))
                 .process(new SequenceMembershipFunction(byId, horizon))
@@ -105,18 +107,15 @@ public final class SequenceStage {
     }
 
     /**
-     * The events of each profile the sequence can use: the others are dropped before its CEP
-     * operator, which would skip them anyway but pay for buffering them in state first.
+     * The events of each profile the sequence can use, as its CEP operator keeps them: the others
+     * are dropped before it, which would skip them anyway but pay for buffering them in state
+     * first, and of the rest it keeps only what its steps read ({@link SequenceEvents}).
      */
     private static KeyedStream<ResolvedEvent, String> relevantEvents(
             DataStream<ResolvedEvent> events, SequenceDefinition sequence) {
-        Optional<Predicate> relevant = SequenceRelevance.of(sequence);
-        DataStream<ResolvedEvent> kept =
-                relevant.isEmpty()
-                        ? events
-                        : events.filter(new RelevantEventFilter(relevant.get()))
-                                .uid(CEP_UID_PREFIX + sequence.id() + "-relevant")
-                                .name("Events for " + sequence.id());
-        return kept.keyBy(ResolvedEvent::profileId);
+        return events.flatMap(new SequenceEvents(sequence))
+                .uid(CEP_UID_PREFIX + sequence.id() + "-relevant")
+                .name("Events for " + sequence.id())
+                .keyBy(ResolvedEvent::profileId);
     }
 }

@@ -10,8 +10,10 @@ import io.tessera.model.Identifier;
 import io.tessera.profile.AudienceTransition;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
@@ -89,19 +91,25 @@ class SequenceMembershipFunctionTest {
         }
     }
 
-    private static SequenceInput order(String profile, String at) {
-        return SequenceInput.of(
-                new ResolvedEvent(
-                        profile,
-                        new CustomerEvent(
-                                "m-" + profile + at,
-                                "track",
-                                "Order Completed",
-                                ms(at),
-                                List.of(new Identifier("user_id", profile)),
-                                null,
-                                "{\"type\":\"track\",\"event\":\"Order Completed\"}",
-                                CustomerEvent.DEFAULT_TENANT)));
+    /** An order, as it reaches the membership operator: the exit it causes (exitOn). */
+    private static SequenceInput order(String profile, String at) throws Exception {
+        List<SequenceInput> exits = new ArrayList<>();
+        new ExitCandidates(List.of(cartAbandoner(), viewedThree()))
+                .flatMap(
+                        new ResolvedEvent(
+                                profile,
+                                new CustomerEvent(
+                                        "m-" + profile + at,
+                                        "track",
+                                        "Order Completed",
+                                        ms(at),
+                                        List.of(new Identifier("user_id", profile)),
+                                        null,
+                                        "{\"type\":\"track\",\"event\":\"Order Completed\"}",
+                                        CustomerEvent.DEFAULT_TENANT)),
+                        new ListCollector<>(exits));
+        assertEquals(1, exits.size(), "only cart_abandoner_30m exits on an order");
+        return exits.get(0);
     }
 
     private static KeyedBroadcastOperatorTestHarness<
@@ -160,6 +168,20 @@ class SequenceMembershipFunctionTest {
         return SequenceDefinition.of(
                 JSON.readTree(Path.of("src/test/resources/acceptance/a2-definitions.json").toFile())
                         .get(0));
+    }
+
+    /** A sequence without exitOn: an order ends none of its memberships. */
+    private static SequenceDefinition viewedThree() throws Exception {
+        return SequenceDefinition.of(
+                JSON.readTree(
+                        """
+                        {"schema":"cdp.definition/v1","kind":"audience","id":"viewed_three",
+                         "version":1,"status":"active","type":"sequence",
+                         "sequence":{"steps":[{"name":"views","times":{"min":3,"max":3},
+                           "match":{"field":"event.name","op":"eq","value":"Product Viewed"}}],
+                           "within":"PT1H"},
+                         "membership":{"ttl":"P1D"}}\
+                        """));
     }
 
     private static long ms(String time) {

@@ -16,7 +16,7 @@ class SequenceRelevanceTest {
 
     @Test
     void keepsTheEventsOfEveryStepIncludingAbsentOnes() throws Exception {
-        RelevantEventFilter filter =
+        SequenceEvents filter =
                 filter(
                         """
                         [{"name":"add","match":{"field":"event.name","op":"eq","value":"Product Added"}},
@@ -24,15 +24,15 @@ class SequenceRelevanceTest {
                           "match":{"field":"event.name","op":"eq","value":"Order Completed"}}]\
                         """);
 
-        assertTrue(filter.filter(event("Product Added", "{}")));
-        assertTrue(filter.filter(event("Order Completed", "{}")));
-        assertEquals(false, filter.filter(event("Product Viewed", "{}")));
-        assertEquals(false, filter.filter(event(null, "{}")), "a page view");
+        assertTrue(filter.relevant(event("Product Added", "{}")));
+        assertTrue(filter.relevant(event("Order Completed", "{}")));
+        assertEquals(false, filter.relevant(event("Product Viewed", "{}")));
+        assertEquals(false, filter.relevant(event(null, "{}")), "a page view");
     }
 
     @Test
     void keepsWhatALoopsUntilConditionNeeds() throws Exception {
-        RelevantEventFilter filter =
+        SequenceEvents filter =
                 filter(
                         """
                         [{"name":"views","times":{"min":2,"max":null},
@@ -41,13 +41,13 @@ class SequenceRelevanceTest {
                          {"name":"add","match":{"field":"event.name","op":"eq","value":"Product Added"}}]\
                         """);
 
-        assertTrue(filter.filter(event("Checkout Started", "{}")));
-        assertEquals(false, filter.filter(event("Order Completed", "{}")));
+        assertTrue(filter.relevant(event("Checkout Started", "{}")));
+        assertEquals(false, filter.relevant(event("Order Completed", "{}")));
     }
 
     @Test
     void aReferenceToAnEarlierStepCanGoEitherWay() throws Exception {
-        RelevantEventFilter filter =
+        SequenceEvents filter =
                 filter(
                         """
                         [{"name":"first","match":{"field":"event.name","op":"eq","value":"Product Viewed"}},
@@ -61,9 +61,9 @@ class SequenceRelevanceTest {
                             "ref":"step:first.properties.product_id"}]}}]\
                         """);
 
-        assertTrue(filter.filter(event("Product Added", "{\"product_id\":\"p1\"}")));
-        assertTrue(filter.filter(event("Order Completed", "{\"product_id\":\"p1\"}")));
-        assertEquals(false, filter.filter(event("Signed Up", "{\"product_id\":\"p1\"}")));
+        assertTrue(filter.relevant(event("Product Added", "{\"product_id\":\"p1\"}")));
+        assertTrue(filter.relevant(event("Order Completed", "{\"product_id\":\"p1\"}")));
+        assertEquals(false, filter.relevant(event("Signed Up", "{\"product_id\":\"p1\"}")));
     }
 
     @Test
@@ -80,8 +80,67 @@ class SequenceRelevanceTest {
         assertTrue(relevance.isEmpty(), "a page view in between breaks a strict step");
     }
 
-    private static RelevantEventFilter filter(String steps) throws Exception {
-        return new RelevantEventFilter(SequenceRelevance.of(sequence(steps)).orElseThrow());
+    private static SequenceEvents filter(String steps) throws Exception {
+        return new SequenceEvents(sequence(steps));
+    }
+
+    @Test
+    void passesOnlyWhatTheStepsReadToCep() throws Exception {
+        SequenceDefinition repeat =
+                sequence(
+                        """
+                        [{"name":"first","match":{"field":"event.name","op":"eq","value":"Product Viewed"}},
+                         {"name":"again","match":{"all":[
+                           {"field":"event.context.page.path","op":"exists"},
+                           {"field":"event.properties.product_id","op":"eq",
+                            "ref":"step:first.properties.sku"}]}}]\
+                        """);
+        SequenceEventProjection projection = SequenceEventProjection.of(repeat);
+        assertEquals(
+                List.of("context.page.path", "properties.product_id", "properties.sku"),
+                projection.paths());
+
+        ResolvedEvent full =
+                event(
+                        "Product Viewed",
+                        "{\"product_id\":\"p1\",\"sku\":\"s1\",\"price\":9,"
+                                + "\"description\":\"a long text\"}");
+        full.event().message =
+                full.event()
+                        .message()
+                        .replace(
+                                "}}",
+                                "},\"context\":{\"page\":{\"path\":\"/p\","
+                                        + "\"title\":\"P\"},\"ip\":\"1.2.3.4\"}}");
+        ResolvedEvent kept = projection.project(full);
+
+        assertEquals(
+                JSON.readTree(
+                        "{\"properties\":{\"product_id\":\"p1\",\"sku\":\"s1\"},"
+                                + "\"context\":{\"page\":{\"path\":\"/p\"}}}"),
+                JSON.readTree(kept.event().message()));
+        assertEquals(full.profileId(), kept.profileId());
+        assertEquals(full.event().event(), kept.event().event());
+        assertEquals(full.event().eventTime(), kept.event().eventTime());
+        assertTrue(kept.event().identifiers().isEmpty(), "identifiers are not read by steps");
+    }
+
+    @Test
+    void aSequenceOfNamesKeepsAnEmptyMessage() throws Exception {
+        SequenceEvents events =
+                filter(
+                        """
+                        [{"name":"add","match":{"field":"event.name","op":"eq","value":"Product Added"}},
+                         {"name":"order","absent":true,
+                          "match":{"field":"event.type","op":"eq","value":"track"}}]\
+                        """);
+        List<ResolvedEvent> out = new java.util.ArrayList<>();
+        events.flatMap(
+                event("Product Added", "{\"product_id\":\"p1\"}"),
+                new org.apache.flink.api.common.functions.util.ListCollector<>(out));
+
+        assertEquals(1, out.size());
+        assertEquals("{}", out.get(0).event().message());
     }
 
     private static SequenceDefinition sequence(String steps) throws Exception {

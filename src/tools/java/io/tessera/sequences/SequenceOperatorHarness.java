@@ -1,6 +1,9 @@
 package io.tessera.sequences;
 
 import io.tessera.identity.ResolvedEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -39,10 +42,13 @@ public final class SequenceOperatorHarness {
         return harness;
     }
 
-    /** Whether the job lets the event through to the sequence's CEP operator. */
-    public static boolean reaches(SequenceDefinition sequence, ResolvedEvent event) {
-        return SequenceRelevance.of(sequence)
-                .map(relevant -> new RelevantEventFilter(relevant).filter(event))
-                .orElse(true);
+    /**
+     * The event as the job passes it to the sequence's CEP operator (only what its steps read), or
+     * null when the job does not let it through.
+     */
+    public static ResolvedEvent reaching(SequenceDefinition sequence, ResolvedEvent event) {
+        List<ResolvedEvent> passed = new ArrayList<>(1);
+        new SequenceEvents(sequence).flatMap(event, new ListCollector<>(passed));
+        return passed.isEmpty() ? null : passed.get(0);
     }
 }

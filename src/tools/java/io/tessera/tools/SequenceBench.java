@@ -180,9 +180,10 @@ final class SequenceBench {
                 long kept = 0;
                 long start = System.nanoTime();
                 for (ShopEvent event : tail) {
-                    ResolvedEvent resolved = event.resolved();
-                    if (SequenceOperatorHarness.reaches(sequence, resolved)) {
-                        harness.processElement(resolved, event.time());
+                    ResolvedEvent reaching =
+                            SequenceOperatorHarness.reaching(sequence, event.resolved());
+                    if (reaching != null) {
+                        harness.processElement(reaching, event.time());
                         if (++kept % 100 == 0) {
                             harness.processWatermark(event.time());
                             harness.getOutput().clear();

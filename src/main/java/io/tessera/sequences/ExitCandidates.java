@@ -1,0 +1,38 @@
+package io.tessera.sequences;
+
+import io.tessera.definitions.PredicateEvaluator;
+import io.tessera.identity.ResolvedEvent;
+import io.tessera.traits.EventFields;
+import java.util.List;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Before the shuffle to the membership operator: an event goes on only as the exits it may cause,
+ * one per sequence audience whose {@code exitOn} it meets; every other event stops here.
+ */
+final class ExitCandidates implements FlatMapFunction<ResolvedEvent, SequenceInput> {
+    private static final long serialVersionUID = 1L;
+
+    private final List<SequenceDefinition> withExits;
+
+    ExitCandidates(List<SequenceDefinition> sequences) {
+        this.withExits = sequences.stream().filter(s -> s.exitOn() != null).toList();
+    }
+
+    /** True when no event can end a membership: the events need not be read at all. */
+    boolean none() {
+        return withExits.isEmpty();
+    }
+
+    @Override
+    public void flatMap(ResolvedEvent resolved, Collector<SequenceInput> out) {
+        EventFields fields = new EventFields(resolved.event());
+        long time = resolved.event().eventTime();
+        for (SequenceDefinition sequence : withExits) {
+            if (PredicateEvaluator.test(sequence.exitOn(), fields, time)) {
+                out.collect(SequenceInput.exit(resolved.profileId(), sequence.id(), time));
+            }
+        }
+    }
+}

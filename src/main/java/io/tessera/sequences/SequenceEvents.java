@@ -1,0 +1,41 @@
+package io.tessera.sequences;
+
+import io.tessera.definitions.Predicate;
+import io.tessera.definitions.PredicateEvaluator;
+import io.tessera.identity.ResolvedEvent;
+import io.tessera.traits.EventFields;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * In front of a sequence's CEP operator: keeps the events the sequence can use ({@link
+ * SequenceRelevance}) and passes each as its CEP operator keeps it ({@link
+ * SequenceEventProjection}).
+ */
+final class SequenceEvents implements FlatMapFunction<ResolvedEvent, ResolvedEvent> {
+    private static final long serialVersionUID = 1L;
+
+    /** The condition an event must meet, or null when every event is kept. */
+    private final Predicate relevant;
+
+    private final SequenceEventProjection projection;
+
+    SequenceEvents(SequenceDefinition sequence) {
+        this.relevant = SequenceRelevance.of(sequence).orElse(null);
+        this.projection = SequenceEventProjection.of(sequence);
+    }
+
+    /** True when the sequence can use the event. */
+    boolean relevant(ResolvedEvent value) {
+        return relevant == null
+                || PredicateEvaluator.test(
+                        relevant, new EventFields(value.event())::get, value.event().eventTime());
+    }
+
+    @Override
+    public void flatMap(ResolvedEvent value, Collector<ResolvedEvent> out) {
+        if (relevant(value)) {
+            out.collect(projection.project(value));
+        }
+    }
+}

@@ -7,9 +7,11 @@ import io.tessera.profile.BroadcastTimers;
 import io.tessera.profile.DefinitionsInForce;
 import io.tessera.profile.ProfileComputer;
 import io.tessera.profile.ProfileSettings;
+import io.tessera.profile.ProfileTimers;
 import io.tessera.profile.ScheduledUpdate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -30,8 +32,10 @@ import org.apache.flink.util.Collector;
  * Identity in {@code single} mode, with the profile stage running inside it: the whole graph of a
  * tenant under the tenant's key, each event resolved synchronously by {@link IdentityGraph}, the
  * credited profile's traits and audiences updated by {@link ProfileComputer} before the profile is
- * written back. Wake-ups: one event-time timer per distinct time, with the profiles due then listed
- * in state; each profile keeps one wake-up, at its next possible change.
+ * written back. Wake-ups: each profile keeps one event-time timer, at its next possible change,
+ * named by its profile ({@link ProfileTimers}). Savepoints of 0.1 listed the profiles due at each
+ * time in state ({@code wake-ups}); those lists are still read when their timers fire, and no
+ * longer written.
  *
  * <p>Definitions arrive on the broadcast input (the control topic) and live in broadcast state; a
  * change re-evaluates every profile of the subtask at once and lists each one's next wake-up, whose
@@ -81,7 +85,10 @@ public final class SingleModeIdentityFunction
     private transient Counter rejectedDefinitions;
 
     /** Wake-up timers a definition change asked for, by tenant, for the operator to register. */
-    private transient List<Map.Entry<String, Long>> timerRequests;
+    private transient List<BroadcastTimers.ProfileWakeUp<String>> wakeUpRequests;
+
+    /** The operator's per-profile wake-up timers. */
+    private transient ProfileTimers wakeTimers;
 
     /**
      * @param rules the identity rules
@@ -147,14 +154,24 @@ public final class SingleModeIdentityFunction
         MetricGroup profile = state.getMetricGroup().addGroup("profile");
         transitions = profile.counter("audienceTransitions");
         rejectedDefinitions = profile.counter("rejectedDefinitions");
-        timerRequests = new ArrayList<>();
+        wakeUpRequests = new ArrayList<>();
     }
 
     @Override
     public List<Map.Entry<String, Long>> takeTimerRequests() {
-        List<Map.Entry<String, Long>> taken = timerRequests;
-        timerRequests = new ArrayList<>();
+        return List.of();
+    }
+
+    @Override
+    public List<BroadcastTimers.ProfileWakeUp<String>> takeWakeUpRequests() {
+        List<BroadcastTimers.ProfileWakeUp<String>> taken = wakeUpRequests;
+        wakeUpRequests = new ArrayList<>();
         return taken;
+    }
+
+    @Override
+    public void useProfileTimers(ProfileTimers timers) {
+        this.wakeTimers = timers;
     }
 
     @Override
@@ -172,6 +189,8 @@ public final class SingleModeIdentityFunction
             scheduleArmed.update(true);
         }
         List<AudienceTransition> changes = new ArrayList<>();
+        // The wake-up each profile read had armed before this event, by profile id.
+        Map<String, Long> armed = new HashMap<>();
         IdentityGraph graph =
                 new IdentityGraph(
                         rules,
@@ -182,6 +201,7 @@ public final class SingleModeIdentityFunction
 
                             @Override
                             public void loaded(ProfileState profile) {
+                                armed.putIfAbsent(profile.id, profile.wakeAt);
                                 changes.addAll(computer.wakeUntil(profile, Math.min(now, horizon)));
                             }
 
@@ -225,7 +245,7 @@ public final class SingleModeIdentityFunction
             ctx.output(
                     IdentityOutputs.PROFILES, new ProfileUpdate(profile.id, profile.copy(), null));
             // Every profile read may have moved its wake-up (caught up to the event first).
-            scheduleWakeUp(profile, ctx);
+            scheduleWakeUp(profile, armed.get(profile.id));
         }
         emit(changes, ctx);
         for (String deleted : resolution.deleted()) {
@@ -244,42 +264,59 @@ public final class SingleModeIdentityFunction
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ResolvedEvent> out)
             throws Exception {
-        List<String> due = wakeUps.get(timestamp);
-        wakeUps.remove(timestamp);
         if (timestamp > horizon) {
             return;
         }
         ProfileComputer computer =
                 definitions.at(ctx.getBroadcastState(DEFINITIONS).immutableEntries(), timestamp);
+        String profileId = wakeTimers.firing();
+        if (profileId != null) {
+            wake(profileId, timestamp, computer, ctx);
+            return;
+        }
         if (definitions.scheduledAt(timestamp)) {
             List<ProfileState> all = new ArrayList<>();
             profiles.values().forEach(all::add);
             for (ProfileState profile : all) {
+                long before = profile.wakeAt;
                 List<AudienceTransition> changes = computer.onDefinitionChange(profile, timestamp);
-                updated(profile, changes, ctx);
+                updated(profile, changes, ctx, before);
             }
         }
-        if (due == null) {
-            return;
-        }
-        for (String profileId : due) {
-            ProfileState profile = store.profile(profileId);
-            // A profile merged away, deleted, or rescheduled since has nothing due now.
-            if (profile == null || profile.wakeAt != timestamp) {
-                continue;
+        // The profiles due now as a savepoint of 0.1 listed them.
+        List<String> listed = wakeUps.get(timestamp);
+        if (listed != null) {
+            wakeUps.remove(timestamp);
+            for (String listedId : listed) {
+                wake(listedId, timestamp, computer, ctx);
             }
-            updated(profile, computer.onWake(profile, timestamp), ctx);
         }
     }
 
-    /** Writes back a profile the stage changed, emits its snapshot and transitions, reschedules. */
+    /** A profile's wake-up fires: what is due now is applied, unless it was moved since. */
+    private void wake(
+            String profileId, long timestamp, ProfileComputer computer, ReadOnlyContext ctx)
+            throws Exception {
+        ProfileState profile = store.profile(profileId);
+        // A profile merged away, deleted, or rescheduled since has nothing due now.
+        if (profile == null || profile.wakeAt != timestamp) {
+            return;
+        }
+        updated(profile, computer.onWake(profile, timestamp), ctx, null);
+    }
+
+    /**
+     * Writes back a profile the stage changed, emits its snapshot and transitions, reschedules.
+     *
+     * @param armed the wake-up armed before the change, or null when none is (it just fired)
+     */
     private void updated(
-            ProfileState profile, List<AudienceTransition> changes, ReadOnlyContext ctx)
+            ProfileState profile, List<AudienceTransition> changes, ReadOnlyContext ctx, Long armed)
             throws Exception {
         store.putProfile(profile);
         ctx.output(IdentityOutputs.PROFILES, new ProfileUpdate(profile.id, profile.copy(), null));
         emit(changes, ctx);
-        scheduleWakeUp(profile, ctx);
+        scheduleWakeUp(profile, armed);
     }
 
     @Override
@@ -305,11 +342,14 @@ public final class SingleModeIdentityFunction
                     profiles.values().forEach(all::add);
                     for (ProfileState profile : all) {
                         long now = Math.max(watermark, profile.lastSeen);
+                        long before = profile.wakeAt;
                         List<AudienceTransition> changes = changed.onDefinitionChange(profile, now);
                         profiles.put(profile.id, profile);
-                        // (the tenant is the current key here: its wake-up list is at hand)
-                        if (listWakeUp(profile)) {
-                            timerRequests.add(Map.entry(tenant, profile.wakeAt));
+                        // (a wake-up armed before and no longer due finds the profile moved on)
+                        if (profile.wakeAt != before && wakes(profile.wakeAt)) {
+                            wakeUpRequests.add(
+                                    new BroadcastTimers.ProfileWakeUp<>(
+                                            tenant, profile.id, profile.wakeAt));
                         }
                         ctx.output(
                                 IdentityOutputs.PROFILES,
@@ -323,29 +363,28 @@ public final class SingleModeIdentityFunction
                 });
     }
 
-    /** Lists the profile under its wake-up time and arms the timer (one per distinct time). */
-    private void scheduleWakeUp(ProfileState profile, ReadOnlyContext ctx) throws Exception {
-        if (listWakeUp(profile)) {
-            ctx.timerService().registerEventTimeTimer(profile.wakeAt);
+    /**
+     * Arms the profile's wake-up at its next possible change, and removes the one armed before when
+     * it moved.
+     *
+     * @param armed the wake-up armed before, or null when none is
+     */
+    private void scheduleWakeUp(ProfileState profile, Long armed) {
+        long at = profile.wakeAt;
+        if (armed != null && armed == at) {
+            return; // armed already
+        }
+        if (armed != null && wakes(armed)) {
+            wakeTimers.delete(profile.id, armed);
+        }
+        if (wakes(at)) {
+            wakeTimers.register(profile.id, at);
         }
     }
 
-    /**
-     * Lists the profile under its wake-up time, in the current tenant's list; false when it has
-     * none (or none before the horizon), so there is no timer to arm.
-     */
-    private boolean listWakeUp(ProfileState profile) throws Exception {
-        long at = profile.wakeAt;
-        if (at == Long.MAX_VALUE || at > horizon) {
-            return false;
-        }
-        List<String> due = wakeUps.get(at);
-        List<String> updated = due == null ? new ArrayList<>() : new ArrayList<>(due);
-        if (!updated.contains(profile.id)) {
-            updated.add(profile.id);
-            wakeUps.put(at, updated);
-        }
-        return true;
+    /** True when a wake-up time is one to arm: there is one, and it is before the horizon. */
+    private boolean wakes(long at) {
+        return at != Long.MAX_VALUE && at <= horizon;
     }
 
     private void emit(List<AudienceTransition> changes, ReadOnlyContext ctx) {

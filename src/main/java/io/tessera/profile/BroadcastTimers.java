@@ -15,4 +15,24 @@ import java.util.Map;
 public interface BroadcastTimers<K> {
     /** The timers asked for since the last call, as key and event time; the list is handed over. */
     List<Map.Entry<K, Long>> takeTimerRequests();
+
+    /**
+     * The wake-ups of single profiles asked for since the last call ({@link ProfileTimers}); the
+     * list is handed over.
+     */
+    default List<ProfileWakeUp<K>> takeWakeUpRequests() {
+        return List.of();
+    }
+
+    /** Receives the operator's per-profile timers, once, when the operator opens. */
+    default void useProfileTimers(ProfileTimers timers) {}
+
+    /**
+     * A wake-up of one profile under a key.
+     *
+     * @param key the key holding the profile
+     * @param profileId the profile
+     * @param time its event time
+     */
+    record ProfileWakeUp<K>(K key, String profileId, long time) {}
 }

@@ -5,13 +5,17 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.TimerHeapInternalTimer;
+import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
@@ -45,10 +49,20 @@ public final class DefinitionsBroadcast {
                     TypeInformation<O> output,
                     String name) {
         return input.connect(definitions.broadcast())
-                .transform(
-                        name,
-                        output,
-                        new TimerArmingOperator<>(function, function, List.of(definitionsState)));
+                .transform(name, output, operator(function, definitionsState));
+    }
+
+    /** The operator alone, for harness tests and benchmarks of the function. */
+    public static <
+                    K,
+                    I,
+                    O,
+                    F extends
+                            KeyedBroadcastProcessFunction<K, I, DefinitionUpdate, O>
+                                    & BroadcastTimers<K>>
+            CoBroadcastWithKeyedOperator<K, I, DefinitionUpdate, O> operator(
+                    F function, MapStateDescriptor<String, String> definitionsState) {
+        return new TimerArmingOperator<>(function, function, List.of(definitionsState));
     }
 
     /**
@@ -63,8 +77,15 @@ public final class DefinitionsBroadcast {
         /** The name Flink's operator gives its timer service (part of the savepoint format). */
         private static final String USER_TIMERS = "user-timers";
 
+        /** The timer service of per-profile wake-ups (part of the savepoint format). */
+        static final String PROFILE_WAKE_UPS = "profile-wake-ups";
+
         private final BroadcastTimers<K> requests;
         private transient InternalTimerService<VoidNamespace> timers;
+        private transient InternalTimerService<String> wakeUps;
+
+        /** The profile whose wake-up is firing, or null. */
+        private transient String firing;
 
         /**
          * @param function the function
@@ -82,6 +103,46 @@ public final class DefinitionsBroadcast {
         public void open() throws Exception {
             super.open();
             timers = getInternalTimerService(USER_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+            wakeUps =
+                    getInternalTimerService(
+                            PROFILE_WAKE_UPS, StringSerializer.INSTANCE, new WakeUpTrigger());
+            requests.useProfileTimers(
+                    new ProfileTimers() {
+                        @Override
+                        public void register(String profileId, long time) {
+                            wakeUps.registerEventTimeTimer(profileId, time);
+                        }
+
+                        @Override
+                        public void delete(String profileId, long time) {
+                            wakeUps.deleteEventTimeTimer(profileId, time);
+                        }
+
+                        @Override
+                        public String firing() {
+                            return firing;
+                        }
+                    });
+        }
+
+        /** Hands a firing wake-up to the function's {@code onTimer}, naming its profile. */
+        private final class WakeUpTrigger implements Triggerable<K, String> {
+            @Override
+            public void onEventTime(InternalTimer<K, String> timer) throws Exception {
+                firing = timer.getNamespace();
+                try {
+                    TimerArmingOperator.this.onEventTime(
+                            new TimerHeapInternalTimer<>(
+                                    timer.getTimestamp(), timer.getKey(), VoidNamespace.INSTANCE));
+                } finally {
+                    firing = null;
+                }
+            }
+
+            @Override
+            public void onProcessingTime(InternalTimer<K, String> timer) {
+                throw new IllegalStateException("profile wake-ups are event-time timers");
+            }
         }
 
         @Override
@@ -90,6 +151,10 @@ public final class DefinitionsBroadcast {
             for (Map.Entry<K, Long> timer : requests.takeTimerRequests()) {
                 setCurrentKey(timer.getKey());
                 timers.registerEventTimeTimer(VoidNamespace.INSTANCE, timer.getValue());
+            }
+            for (BroadcastTimers.ProfileWakeUp<K> wakeUp : requests.takeWakeUpRequests()) {
+                setCurrentKey(wakeUp.key());
+                wakeUps.registerEventTimeTimer(wakeUp.profileId(), wakeUp.time());
             }
         }
     }

@@ -5,12 +5,11 @@ import io.tessera.identity.IdentitySettings;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.identity.SingleModeIdentityFunction;
 import io.tessera.model.CustomerEvent;
+import io.tessera.profile.DefinitionsBroadcast;
 import io.tessera.profile.ProfileSettings;
-import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 /**
@@ -36,10 +35,10 @@ public final class IdentityOperatorHarness {
                     throws Exception {
         var harness =
                 new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(
+                        DefinitionsBroadcast.operator(
                                 new SingleModeIdentityFunction(
                                         identity.rules(), identity.expiringTtl(), profile),
-                                List.of(SingleModeIdentityFunction.DEFINITIONS)),
+                                SingleModeIdentityFunction.DEFINITIONS),
                         CustomerEvent::tenant,
                         Types.STRING,
                         4096,

@@ -12,6 +12,8 @@ import io.tessera.model.CustomerEvent;
 import io.tessera.profile.ProfileSettings;
 import io.tessera.tools.IdentityOperatorHarness;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -34,6 +36,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The single-mode identity operator on RocksDB: a snapshot and restore between any two messages
@@ -87,6 +90,80 @@ class SingleModeIdentityFunctionTest {
                     1,
                     keys(backend, SingleModeIdentityFunction.FORWARDS, String.class).size(),
                     "the merged-away P2 forwards to P1");
+        }
+    }
+
+    @Test
+    void eachProfileWakesByItsOwnTimerWithNoListOfTheProfilesDue(@TempDir Path dir)
+            throws Exception {
+        Path definitions = dir.resolve("definitions.json");
+        Files.writeString(
+                definitions,
+                """
+                [{"schema":"cdp.definition/v1","kind":"trait","id":"views_1h","version":1,
+                  "status":"active","name":"Views","type":"event_counter",
+                  "source":{"event":{"type":"track","name":"Product Viewed"}},
+                  "window":{"kind":"sliding","size":"PT1H","granularity":"PT1M"}},
+                 {"schema":"cdp.definition/v1","kind":"audience","id":"browsing","version":1,
+                  "status":"active","name":"Browsing","type":"rule","includeAnonymous":true,
+                  "condition":{"field":"traits.views_1h","op":"gte","value":1}}]
+                """);
+        int visitors = 50;
+        List<String> messages = new ArrayList<>();
+        for (int i = 0; i < visitors; i++) {
+            messages.add(
+                    """
+                    {"type":"track","event":"Product Viewed","anonymousId":"v%d",\
+                    "messageId":"m%d","timestamp":"2025-05-01T10:00:%02dZ"}\
+                    """
+                            .formatted(i, i, i % 60));
+        }
+        OperatorSubtaskState snapshot;
+        try (var harness =
+                IdentityOperatorHarness.open(
+                        IdentityFixtures.SETTINGS,
+                        ProfileSettings.load(definitions),
+                        new EmbeddedRocksDBStateBackend(),
+                        null)) {
+            for (CustomerEvent event : parse(messages)) {
+                harness.processElement(event, event.eventTime());
+            }
+            assertEquals(visitors, harness.numEventTimeTimers(), "one wake-up per profile");
+            KeyedStateBackend<String> backend =
+                    ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+            backend.setCurrentKey(CustomerEvent.DEFAULT_TENANT);
+            MapState<Long, List<String>> listed =
+                    backend.getPartitionedState(
+                            VoidNamespace.INSTANCE,
+                            VoidNamespaceSerializer.INSTANCE,
+                            new MapStateDescriptor<>(
+                                    SingleModeIdentityFunction.WAKE_UPS,
+                                    Types.LONG,
+                                    Types.LIST(Types.STRING)));
+            assertEquals(false, listed.keys().iterator().hasNext(), "no list is written");
+            snapshot = harness.snapshot(1, 1);
+        }
+        try (var restored =
+                IdentityOperatorHarness.open(
+                        IdentityFixtures.SETTINGS,
+                        ProfileSettings.load(definitions),
+                        new EmbeddedRocksDBStateBackend(),
+                        snapshot)) {
+            restored.processWatermark(Instant.parse("2025-05-01T11:01:00Z").toEpochMilli());
+            List<String> exits = new ArrayList<>();
+            var transitions = restored.getSideOutput(IdentityOutputs.AUDIENCE_TRANSITIONS);
+            transitions.forEach(
+                    r -> {
+                        var t =
+                                ((StreamRecord<io.tessera.profile.AudienceTransition>) r)
+                                        .getValue();
+                        if (!t.entered()) {
+                            exits.add(Instant.ofEpochMilli(t.at()).toString());
+                        }
+                    });
+            assertEquals(visitors, exits.size(), "every profile exits when its view expires");
+            assertEquals("2025-05-01T11:01:00Z", exits.get(0), "at the end of its minute's window");
+            assertEquals(0, restored.numEventTimeTimers(), "no wake-up left once all expired");
         }
     }
 

@@ -1,7 +1,5 @@
 package io.tessera;
 
-import io.tessera.config.ConfigArguments;
-import io.tessera.config.TesseraConfig;
 import io.tessera.connect.KafkaConnectors;
 import io.tessera.connect.KafkaSettings;
 import io.tessera.ingest.SegmentMessageParser;

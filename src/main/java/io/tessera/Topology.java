@@ -5,7 +5,6 @@ import io.tessera.activation.ActivationStage;
 import io.tessera.activation.AttributeMap;
 import io.tessera.activation.EdgeOutcome;
 import io.tessera.activation.EdgeRequest;
-import io.tessera.config.TesseraConfig;
 import io.tessera.connect.KafkaConnectors;
 import io.tessera.definitions.DefinitionRejection;
 import io.tessera.definitions.DefinitionUpdate;
@@ -109,122 +108,135 @@ public final class Topology {
     /** Uid of the tap that records Edge API requests instead of sending them (replay). */
     public static final String ACTIVATION_REQUESTS_TAP = "activation-requests-tap";
 
-    /** Adds the whole dataflow to the environment. */
+    /** Adds the whole dataflow to the environment: the five stages in order. */
     public static void build(
             StreamExecutionEnvironment env, TesseraConfig config, Sources sources, Sinks sinks) {
-        DataStream<IngestRecord> records =
-                env.fromSource(
-                                sources.events(),
-                                IngestWatermarks.strategy(config.ingest()),
-                                IngestUids.SOURCE_NAME)
-                        .uid(IngestUids.SOURCE);
+        DataStream<DefinitionUpdate> definitions = definitions(env, sources);
 
-        DataStream<DefinitionUpdate> definitions =
-                sources.definitions() == null
-                        ? env.fromSequence(0, 0)
-                                .uid(DEFINITIONS_SOURCE)
-                                .name("No definition updates")
-                                .flatMap(new NoDefinitionUpdates())
-                                .uid(DEFINITIONS_SOURCE + "-none")
-                                .name("No definition updates")
-                        : env.fromSource(
-                                        sources.definitions(),
-                                        DefinitionWatermarks.strategy(),
-                                        "Definitions")
-                                .uid(DEFINITIONS_SOURCE);
+        IngestStage.Ingested ingested =
+                IngestStage.ingestEvents(events(env, config, sources), config.ingest());
+        ingested.writeTo(sinks.eventDeadLetters(), sinks.acceptedEvents(), ACCEPTED_EVENTS_TAP);
 
-        IngestStage.Ingested ingested = IngestStage.ingestEvents(records, config.ingest());
-        IdentityStage.Resolved resolved;
-        if (config.identity().mode() == IdentityOptions.IdentityMode.DISTRIBUTED) {
-            if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
-                throw new IllegalStateException(
-                        "distributed identity needs checkpointing: its loop topic is written"
-                                + " exactly-once, and a transaction commits with a checkpoint");
-            }
-            resolved =
-                    DistributedIdentityStage.resolveProfiles(
-                            ingested.events(),
-                            definitions,
-                            config.identity(),
-                            config.profile(),
-                            KafkaConnectors.identityLoopSource(config.kafka()),
-                            KafkaConnectors.identityLoopSink(config.kafka()));
-        } else {
-            resolved =
-                    IdentityStage.resolveProfiles(
-                            ingested.events(), definitions, config.identity(), config.profile());
-        }
+        IdentityStage.Resolved resolved =
+                resolveIdentities(env, config, ingested.events(), definitions);
+        resolved.writeTo(
+                sinks.merges(),
+                sinks.rejectedLinks(),
+                sinks.rejectedDefinitions(),
+                REJECTED_DEFINITIONS_SINK);
 
-        ingested.deadLetters()
-                .sinkTo(sinks.eventDeadLetters())
-                .uid(IngestUids.DEAD_LETTER_SINK)
-                .name(IngestUids.DEAD_LETTER_SINK_NAME);
-        if (sinks.acceptedEvents() != null) {
-            ingested.events()
-                    .sinkTo(sinks.acceptedEvents())
-                    .uid(ACCEPTED_EVENTS_TAP)
-                    .name("Accepted events");
-        }
-
-        resolved.merges()
-                .sinkTo(sinks.merges())
-                .uid(IdentityUids.MERGES_SINK)
-                .name(IdentityUids.MERGES_SINK_NAME);
-        resolved.rejectedLinks()
-                .sinkTo(sinks.rejectedLinks())
-                .uid(IdentityUids.REJECTED_LINKS_SINK)
-                .name(IdentityUids.REJECTED_LINKS_SINK_NAME);
-        DataStream<ResolvedEvent> sequenceInput = resolved.events();
-        if (config.identity().mode() == IdentityOptions.IdentityMode.DISTRIBUTED
-                && !config.profile().sequences().isEmpty()) {
-            sequenceInput =
-                    DistributedIdentityStage.holdBackEventTime(
-                            resolved.events(),
-                            config.identity().loopAllowance() != null
-                                    ? config.identity().loopAllowance()
-                                    : Duration.ofMillis(
-                                            3 * env.getCheckpointConfig().getCheckpointInterval()));
-        }
         DataStream<AudienceTransition> sequenceTransitions =
-                SequenceStage.matchSequences(
-                        sequenceInput,
-                        definitions,
-                        config.profile().sequences(),
-                        config.profile().horizon());
+                matchSequences(env, config, resolved.events(), definitions);
+
         DataStream<ProfileUpdate> profiles =
                 SequenceStage.viewProfiles(resolved.profiles(), sequenceTransitions);
         profiles.sinkTo(sinks.profiles())
                 .uid(IdentityUids.PROFILES_SINK)
                 .name(IdentityUids.PROFILES_SINK_NAME);
-        DataStream<AudienceTransition> transitions =
-                sequenceTransitions == null
+        (sequenceTransitions == null
                         ? resolved.audienceTransitions()
-                        : resolved.audienceTransitions().union(sequenceTransitions);
-        transitions
+                        : resolved.audienceTransitions().union(sequenceTransitions))
                 .sinkTo(sinks.audienceTransitions())
                 .uid(IdentityUids.TRANSITIONS_SINK)
                 .name(IdentityUids.TRANSITIONS_SINK_NAME);
-        ActivationSettings activation = config.activation();
-        if (sinks.activationRequests() != null || activation.enabled()) {
-            DataStream<EdgeRequest> requests =
-                    ActivationStage.planRequests(
-                            profiles,
-                            resolved.events(),
-                            activation,
-                            AttributeMap.of(config.profile().bootstrap()));
-            if (sinks.activationRequests() != null) {
-                requests.sinkTo(sinks.activationRequests())
-                        .uid(ACTIVATION_REQUESTS_TAP)
-                        .name("Edge API requests");
-            } else {
-                ActivationStage.sendRequests(requests, activation, sinks.activationDeadLetters());
-            }
+
+        activate(config, profiles, resolved.events(), sinks);
+    }
+
+    private static DataStream<IngestRecord> events(
+            StreamExecutionEnvironment env, TesseraConfig config, Sources sources) {
+        return env.fromSource(
+                        sources.events(),
+                        IngestWatermarks.strategy(config.ingest()),
+                        IngestUids.SOURCE_NAME)
+                .uid(IngestUids.SOURCE);
+    }
+
+    private static DataStream<DefinitionUpdate> definitions(
+            StreamExecutionEnvironment env, Sources sources) {
+        if (sources.definitions() == null) {
+            return env.fromSequence(0, 0)
+                    .uid(DEFINITIONS_SOURCE)
+                    .name("No definition updates")
+                    .flatMap(new NoDefinitionUpdates())
+                    .uid(DEFINITIONS_SOURCE + "-none")
+                    .name("No definition updates");
         }
-        if (sinks.rejectedDefinitions() != null) {
-            resolved.rejectedDefinitions()
-                    .sinkTo(sinks.rejectedDefinitions())
-                    .uid(REJECTED_DEFINITIONS_SINK)
-                    .name("Rejected definitions");
+        return env.fromSource(sources.definitions(), DefinitionWatermarks.strategy(), "Definitions")
+                .uid(DEFINITIONS_SOURCE);
+    }
+
+    /** Stages 2 and 3, in the identity mode configured. */
+    private static IdentityStage.Resolved resolveIdentities(
+            StreamExecutionEnvironment env,
+            TesseraConfig config,
+            DataStream<CustomerEvent> events,
+            DataStream<DefinitionUpdate> definitions) {
+        if (config.identity().mode() != IdentityOptions.IdentityMode.DISTRIBUTED) {
+            return IdentityStage.resolveProfiles(
+                    events, definitions, config.identity(), config.profile());
+        }
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            throw new IllegalStateException(
+                    "distributed identity needs checkpointing: its loop topic is written"
+                            + " exactly-once, and a transaction commits with a checkpoint");
+        }
+        return DistributedIdentityStage.resolveProfiles(
+                events,
+                definitions,
+                config.identity(),
+                config.profile(),
+                KafkaConnectors.identityLoopSource(config.kafka()),
+                KafkaConnectors.identityLoopSink(config.kafka()));
+    }
+
+    /**
+     * Stage 4. In distributed mode an event may be credited after crossing the loop, so the
+     * sequences read event time held back by the loop's allowance (three checkpoints unless set):
+     * the event is then not late for them.
+     */
+    private static DataStream<AudienceTransition> matchSequences(
+            StreamExecutionEnvironment env,
+            TesseraConfig config,
+            DataStream<ResolvedEvent> events,
+            DataStream<DefinitionUpdate> definitions) {
+        DataStream<ResolvedEvent> input = events;
+        if (config.identity().mode() == IdentityOptions.IdentityMode.DISTRIBUTED
+                && !config.profile().sequences().isEmpty()) {
+            input =
+                    DistributedIdentityStage.holdBackEventTime(
+                            events,
+                            config.identity().loopAllowance() != null
+                                    ? config.identity().loopAllowance()
+                                    : Duration.ofMillis(
+                                            3 * env.getCheckpointConfig().getCheckpointInterval()));
+        }
+        return SequenceStage.matchSequences(
+                input, definitions, config.profile().sequences(), config.profile().horizon());
+    }
+
+    /** Stage 5, when Personalize is configured (or a replay records the requests). */
+    private static void activate(
+            TesseraConfig config,
+            DataStream<ProfileUpdate> profiles,
+            DataStream<ResolvedEvent> events,
+            Sinks sinks) {
+        ActivationSettings activation = config.activation();
+        if (sinks.activationRequests() == null && !activation.enabled()) {
+            return;
+        }
+        DataStream<EdgeRequest> requests =
+                ActivationStage.planRequests(
+                        profiles,
+                        events,
+                        activation,
+                        AttributeMap.of(config.profile().bootstrap()));
+        if (sinks.activationRequests() != null) {
+            requests.sinkTo(sinks.activationRequests())
+                    .uid(ACTIVATION_REQUESTS_TAP)
+                    .name("Edge API requests");
+        } else {
+            ActivationStage.sendRequests(requests, activation, sinks.activationDeadLetters());
         }
     }
 }

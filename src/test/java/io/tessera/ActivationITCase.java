@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tessera.config.TesseraConfig;
 import io.tessera.simulator.PersonalizeSimulator;
 import io.tessera.simulator.SimulatorConfig;
 import io.tessera.tools.LocalFlink;

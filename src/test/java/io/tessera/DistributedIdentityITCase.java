@@ -2,7 +2,6 @@ package io.tessera;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tessera.config.TesseraConfig;
 import io.tessera.tools.LocalFlink;
 import io.tessera.tools.LocalKafkaJob;
 import java.time.Duration;

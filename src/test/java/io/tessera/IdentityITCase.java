@@ -1,6 +1,5 @@
 package io.tessera;
 
-import io.tessera.config.TesseraConfig;
 import io.tessera.tools.LocalFlink;
 import io.tessera.tools.LocalKafkaJob;
 import java.nio.charset.StandardCharsets;

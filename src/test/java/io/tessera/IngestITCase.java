@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tessera.config.ConfigArguments;
-import io.tessera.config.TesseraConfig;
 import io.tessera.ingest.CustomerEventJson;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.SegmentMessageParser;

@@ -3,8 +3,6 @@ package io.tessera;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tessera.config.ConfigArguments;
-import io.tessera.config.TesseraConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

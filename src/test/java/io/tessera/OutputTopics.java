@@ -2,7 +2,6 @@ package io.tessera;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tessera.config.TesseraConfig;
 import io.tessera.tools.EmbeddedKafka;
 import io.tessera.tools.LocalKafkaJob;
 import java.io.IOException;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tessera.config.TesseraConfig;
 import io.tessera.tools.EmbeddedKafka;
 import io.tessera.tools.LocalFlink;
 import io.tessera.tools.SavepointFixture;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tessera.config.TesseraConfig;
 import io.tessera.tools.LocalFlink;
 import io.tessera.tools.LocalKafkaJob;
 import java.nio.charset.StandardCharsets;

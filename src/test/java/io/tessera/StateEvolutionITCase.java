@@ -4,7 +4,6 @@ import static io.tessera.tools.SavepointFixture.isUser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tessera.config.TesseraConfig;
 import io.tessera.tools.EmbeddedKafka;
 import io.tessera.tools.LocalFlink;
 import io.tessera.tools.SavepointFixture;

@@ -1,6 +1,7 @@
 /**
- * The job's options: typed {@code cdp.*} {@code ConfigOption}s declared beside their stages, read
- * once from arguments or a YAML file into an immutable, validated {@link
- * io.tessera.config.TesseraConfig}.
+ * What every stage's options share: the checks of a value ({@link io.tessera.config.Checks}) and
+ * the error that names a bad option ({@link io.tessera.config.InvalidOptionException}). A leaf: the
+ * stages declare their own {@code cdp.*} options beside their code, and {@link
+ * io.tessera.TesseraConfig} assembles them.
  */
 package io.tessera.config;

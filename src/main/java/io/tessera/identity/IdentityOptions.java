@@ -22,11 +22,11 @@ public final class IdentityOptions {
                     .defaultValue(IdentityMode.SINGLE)
                     .withDescription(
                             "How the identity graph is kept: SINGLE, one key per tenant with"
-                                    + " synchronous merges (exact, does not scale within a"
-                                    + " tenant); DISTRIBUTED, keyed by identifier, event and"
-                                    + " profile with merges through the identity loop topic"
-                                    + " (scales out; identity only so far: no tenants, computed"
-                                    + " traits or audiences yet).");
+                                    + " synchronous merges (exact; one subtask does all of a"
+                                    + " tenant's identity and profile work); DISTRIBUTED, keyed"
+                                    + " by identifier, event and profile with merges through the"
+                                    + " identity loop topic (scales out; tenants, traits, rule"
+                                    + " and sequence audiences and activation as in SINGLE).");
 
     public static final ConfigOption<List<String>> PRIORITIES =
             key("cdp.identity.priorities")

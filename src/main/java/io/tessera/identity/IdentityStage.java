@@ -7,6 +7,7 @@ import io.tessera.profile.AudienceTransition;
 import io.tessera.profile.DefinitionsBroadcast;
 import io.tessera.profile.ProfileSettings;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -33,7 +34,36 @@ public final class IdentityStage {
             DataStream<ProfileMerged> merges,
             DataStream<RejectedLink> rejectedLinks,
             DataStream<AudienceTransition> audienceTransitions,
-            DataStream<DefinitionRejection> rejectedDefinitions) {}
+            DataStream<DefinitionRejection> rejectedDefinitions) {
+
+        /**
+         * Writes the stage's own outputs: merges, refused links and refused definitions (the
+         * events, profiles and transitions go on to the later stages).
+         *
+         * @param rejectedDefinitionsSink refused control-topic records, or null when there is no
+         *     control topic
+         * @param rejectedDefinitionsUid that sink's uid
+         */
+        public void writeTo(
+                Sink<ProfileMerged> mergesSink,
+                Sink<RejectedLink> rejectedLinksSink,
+                Sink<DefinitionRejection> rejectedDefinitionsSink,
+                String rejectedDefinitionsUid) {
+            merges.sinkTo(mergesSink)
+                    .uid(IdentityUids.MERGES_SINK)
+                    .name(IdentityUids.MERGES_SINK_NAME);
+            rejectedLinks
+                    .sinkTo(rejectedLinksSink)
+                    .uid(IdentityUids.REJECTED_LINKS_SINK)
+                    .name(IdentityUids.REJECTED_LINKS_SINK_NAME);
+            if (rejectedDefinitionsSink != null) {
+                rejectedDefinitions
+                        .sinkTo(rejectedDefinitionsSink)
+                        .uid(rejectedDefinitionsUid)
+                        .name("Rejected definitions");
+            }
+        }
+    }
 
     /**
      * Resolves every event to a profile, per tenant, and computes the profile's traits.

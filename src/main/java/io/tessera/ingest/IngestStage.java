@@ -1,6 +1,7 @@
 package io.tessera.ingest;
 
 import io.tessera.model.CustomerEvent;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -14,7 +15,28 @@ public final class IngestStage {
      * @param events accepted events, duplicates dropped, in event time
      * @param deadLetters refused records, bound for {@code cdp.events.dlq}
      */
-    public record Ingested(DataStream<CustomerEvent> events, DataStream<DeadLetter> deadLetters) {}
+    public record Ingested(DataStream<CustomerEvent> events, DataStream<DeadLetter> deadLetters) {
+
+        /**
+         * Writes the stage's outputs.
+         *
+         * @param deadLetterSink where refused records go ({@code cdp.events.dlq})
+         * @param acceptedTap a tap on accepted events (replay and tests), or null
+         * @param acceptedTapUid the tap's uid
+         */
+        public void writeTo(
+                Sink<DeadLetter> deadLetterSink,
+                Sink<CustomerEvent> acceptedTap,
+                String acceptedTapUid) {
+            deadLetters
+                    .sinkTo(deadLetterSink)
+                    .uid(IngestUids.DEAD_LETTER_SINK)
+                    .name(IngestUids.DEAD_LETTER_SINK_NAME);
+            if (acceptedTap != null) {
+                events.sinkTo(acceptedTap).uid(acceptedTapUid).name("Accepted events");
+            }
+        }
+    }
 
     /**
      * Routes dead letters aside and drops duplicate messageIds.

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tessera.config.TesseraConfig;
+import io.tessera.TesseraConfig;
 import io.tessera.tools.EmbeddedKafka;
 import io.tessera.tools.LocalKafkaJob;
 import java.nio.charset.StandardCharsets;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tessera.config.ConfigArguments;
-import io.tessera.config.TesseraConfig;
+import io.tessera.ConfigArguments;
+import io.tessera.TesseraConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.tessera.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tessera.config.TesseraConfig;
+import io.tessera.TesseraConfig;
 import io.tessera.ingest.DeduplicateFunction;
 import io.tessera.simulator.PersonalizeSimulator;
 import io.tessera.simulator.SimulatorConfig;

@@ -1,6 +1,6 @@
 package io.tessera.tools;
 
-import io.tessera.config.TesseraConfig;
+import io.tessera.TesseraConfig;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

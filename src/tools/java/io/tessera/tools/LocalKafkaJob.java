@@ -1,9 +1,9 @@
 package io.tessera.tools;
 
+import io.tessera.ConfigArguments;
+import io.tessera.TesseraConfig;
 import io.tessera.TesseraJob;
 import io.tessera.Topology;
-import io.tessera.config.ConfigArguments;
-import io.tessera.config.TesseraConfig;
 import io.tessera.model.CustomerEvent;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.tessera.tools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tessera.config.TesseraConfig;
+import io.tessera.TesseraConfig;
 import io.tessera.connect.KafkaConnectors;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.IngestUids;

@@ -2,7 +2,7 @@ package io.tessera.tools;
 
 import static io.tessera.tools.SavepointFixture.isUser;
 
-import io.tessera.config.TesseraConfig;
+import io.tessera.TesseraConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

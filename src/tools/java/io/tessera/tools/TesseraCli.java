@@ -1,7 +1,7 @@
 package io.tessera.tools;
 
+import io.tessera.TesseraConfig;
 import io.tessera.config.InvalidOptionException;
-import io.tessera.config.TesseraConfig;
 import io.tessera.connect.KafkaOptions;
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.tessera.config;
+package io.tessera;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,8 +1,9 @@
-package io.tessera.config;
+package io.tessera;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tessera.config.InvalidOptionException;
 import io.tessera.profile.ProfileOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;

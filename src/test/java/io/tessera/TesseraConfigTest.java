@@ -1,10 +1,11 @@
-package io.tessera.config;
+package io.tessera;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tessera.activation.ActivationOptions;
+import io.tessera.config.InvalidOptionException;
 import io.tessera.connect.KafkaOptions;
 import io.tessera.identity.IdentityOptions;
 import io.tessera.ingest.IngestOptions;

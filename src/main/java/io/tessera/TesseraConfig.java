@@ -1,7 +1,8 @@
-package io.tessera.config;
+package io.tessera;
 
 import io.tessera.activation.ActivationOptions;
 import io.tessera.activation.ActivationSettings;
+import io.tessera.config.InvalidOptionException;
 import io.tessera.connect.KafkaOptions;
 import io.tessera.connect.KafkaSettings;
 import io.tessera.identity.IdentityOptions;

@@ -7,22 +7,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.junit.jupiter.api.Test;
 
 class SequenceRelevanceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** An add to cart, then no order: both steps read only the event's name. */
+    private static final String CART_ABANDONER =
+            """
+            [{"name":"add","match":{"field":"event.name","op":"eq","value":"Product Added"}},
+             {"name":"order","absent":true,
+              "match":{"field":"event.name","op":"eq","value":"Order Completed"}}]\
+            """;
+
     @Test
     void keepsTheEventsOfEveryStepIncludingAbsentOnes() throws Exception {
-        SequenceEvents filter =
-                filter(
-                        """
-                        [{"name":"add","match":{"field":"event.name","op":"eq","value":"Product Added"}},
-                         {"name":"order","absent":true,
-                          "match":{"field":"event.name","op":"eq","value":"Order Completed"}}]\
-                        """);
+        SequenceEvents filter = filter(CART_ABANDONER);
 
         assertTrue(filter.relevant(event("Product Added", "{}")));
         assertTrue(filter.relevant(event("Order Completed", "{}")));
@@ -127,17 +131,11 @@ class SequenceRelevanceTest {
 
     @Test
     void aSequenceOfNamesKeepsAnEmptyMessage() throws Exception {
-        SequenceEvents events =
-                filter(
-                        """
-                        [{"name":"add","match":{"field":"event.name","op":"eq","value":"Product Added"}},
-                         {"name":"order","absent":true,
-                          "match":{"field":"event.type","op":"eq","value":"track"}}]\
-                        """);
-        List<ResolvedEvent> out = new java.util.ArrayList<>();
-        events.flatMap(
-                event("Product Added", "{\"product_id\":\"p1\"}"),
-                new org.apache.flink.api.common.functions.util.ListCollector<>(out));
+        List<ResolvedEvent> out = new ArrayList<>();
+        filter(CART_ABANDONER)
+                .flatMap(
+                        event("Product Added", "{\"product_id\":\"p1\"}"),
+                        new ListCollector<>(out));
 
         assertEquals(1, out.size());
         assertEquals("{}", out.get(0).event().message());

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tessera.TesseraConfig;
+import io.tessera.activation.ActivationStage;
 import io.tessera.connect.KafkaConnectors;
+import io.tessera.identity.IdentityUids;
+import io.tessera.identity.distributed.DistributedIdentityStage;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.IngestUids;
 import io.tessera.ingest.IngestWatermarks;
 import io.tessera.ingest.SegmentMessageParser;
+import io.tessera.sequences.SequenceStage;
 import io.tessera.simulator.PersonalizeSimulator;
 import io.tessera.simulator.SimulatorConfig;
 import java.io.DataInputStream;
@@ -357,6 +361,7 @@ final class PipelineBench {
                                 .get(300, TimeUnit.SECONDS);
                 long[] state = stateSizes(savepoint);
                 long live = liveProfiles(kafka, config.kafka().profilesTopic());
+                printStateByOperator(out, savepoint, config, live);
                 long merges = kafka.readAll(config.kafka().profileMergesTopic()).size();
                 return new Run(
                         mode, messages, seconds, rate, bulk, latencies, state[0], state[1], live,
@@ -483,13 +488,7 @@ final class PipelineBench {
 
     /** {whole state, deduplication state} in bytes, from a savepoint's metadata. */
     private static long[] stateSizes(String savepoint) throws IOException {
-        Path metadata = Path.of(java.net.URI.create(savepoint)).resolve("_metadata");
-        CheckpointMetadata loaded;
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(metadata))) {
-            loaded =
-                    Checkpoints.loadCheckpointMetadata(
-                            in, PipelineBench.class.getClassLoader(), savepoint);
-        }
+        CheckpointMetadata loaded = loadMetadata(savepoint);
         OperatorID dedup = operatorId(IngestUids.DEDUPLICATE);
         long total = 0;
         long dedupBytes = 0;
@@ -500,6 +499,56 @@ final class PipelineBench {
             }
         }
         return new long[] {total, dedupBytes};
+    }
+
+    /**
+     * Bytes per live profile of each stateful operator, largest first, from the savepoint's
+     * metadata: where the bytes of the B/profile figure are.
+     */
+    private static void printStateByOperator(
+            PrintStream out, String savepoint, TesseraConfig config, long live) throws IOException {
+        List<String> uids =
+                new ArrayList<>(
+                        List.of(
+                                IngestUids.DEDUPLICATE,
+                                IdentityUids.RESOLVE_SINGLE,
+                                DistributedIdentityStage.DIRECTORY_UID,
+                                DistributedIdentityStage.GATHER_UID,
+                                DistributedIdentityStage.CLUSTER_UID,
+                                SequenceStage.MEMBERSHIP_UID,
+                                SequenceStage.PROFILE_VIEW_UID,
+                                ActivationStage.PLAN_UID,
+                                ActivationStage.SEND_UID));
+        config.profile()
+                .sequences()
+                .forEach(sequence -> uids.add(SequenceStage.CEP_UID_PREFIX + sequence.id()));
+        Map<OperatorID, String> byId = new HashMap<>();
+        uids.forEach(uid -> byId.put(operatorId(uid), uid));
+        Map<String, Long> bytes = new HashMap<>();
+        for (OperatorState state : loadMetadata(savepoint).getOperatorStates()) {
+            bytes.merge(
+                    byId.getOrDefault(state.getOperatorID(), "(other operators)"),
+                    state.getStateSize(),
+                    Long::sum);
+        }
+        out.println("                state by operator                                 B/profile");
+        bytes.entrySet().stream()
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(
+                        e ->
+                                out.printf(
+                                        "                %-46.46s %11.0f%n",
+                                        e.getKey(),
+                                        live == 0 ? 0.0 : (double) e.getValue() / live));
+    }
+
+    private static CheckpointMetadata loadMetadata(String savepoint) throws IOException {
+        Path metadata = Path.of(java.net.URI.create(savepoint)).resolve("_metadata");
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(metadata))) {
+            return Checkpoints.loadCheckpointMetadata(
+                    in, PipelineBench.class.getClassLoader(), savepoint);
+        }
     }
 
     /** The operator id Flink derives from a uid (a murmur3 hash of it). */

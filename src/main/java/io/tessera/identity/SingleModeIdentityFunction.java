@@ -158,11 +158,6 @@ public final class SingleModeIdentityFunction
     }
 
     @Override
-    public List<Map.Entry<String, Long>> takeTimerRequests() {
-        return List.of();
-    }
-
-    @Override
     public List<BroadcastTimers.ProfileWakeUp<String>> takeWakeUpRequests() {
         List<BroadcastTimers.ProfileWakeUp<String>> taken = wakeUpRequests;
         wakeUpRequests = new ArrayList<>();

@@ -14,7 +14,9 @@ import java.util.Map;
  */
 public interface BroadcastTimers<K> {
     /** The timers asked for since the last call, as key and event time; the list is handed over. */
-    List<Map.Entry<K, Long>> takeTimerRequests();
+    default List<Map.Entry<K, Long>> takeTimerRequests() {
+        return List.of();
+    }
 
     /**
      * The wake-ups of single profiles asked for since the last call ({@link ProfileTimers}); the

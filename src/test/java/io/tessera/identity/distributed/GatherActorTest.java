@@ -2,48 +2,15 @@ package io.tessera.identity.distributed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Where the Gather sends an event's clusters once every identifier has answered. */
 class GatherActorTest {
     private static final long T = 1_000_000L;
 
-    /** Messages sent, by the cluster they were sent to. */
-    private final Map<ClusterId, List<Message<String, String>>> sent = new TreeMap<>();
-
-    private final Outbox<String, String> out =
-            new Outbox<>() {
-                @Override
-                public void send(Address to, Message<String, String> message) {
-                    sent.computeIfAbsent(ClusterId.parse(to.key()), c -> new ArrayList<>())
-                            .add(message);
-                }
-
-                @Override
-                public void merged(ClusterId loser, ClusterId winner, long at) {}
-
-                @Override
-                public void rejected(ClusterId loser, ClusterId winner, String rule, String d) {}
-
-                @Override
-                public void erased(ClusterId cluster, String state, String delete) {
-                    throw new AssertionError("a Gather erases nothing");
-                }
-
-                @Override
-                public void dropped(String event) {
-                    throw new AssertionError("a Gather drops nothing");
-                }
-
-                @Override
-                public void resend(String eventId, String event) {
-                    throw new AssertionError("a Gather sends no event again");
-                }
-            };
+    private final RecordingOutbox<String, String> out = new RecordingOutbox<>();
 
     @Test
     void aNewIdentifierJoinsTheKnownAnchorNotTheOldestCluster() {
@@ -102,7 +69,7 @@ class GatherActorTest {
     }
 
     private Message.Link<String, String> onlyLink(ClusterId cluster) {
-        List<Message<String, String>> messages = sent.get(cluster);
+        List<Message<String, String>> messages = out.sentTo(cluster);
         assertEquals(1, messages.size(), cluster + ": " + messages);
         return (Message.Link<String, String>) messages.get(0);
     }

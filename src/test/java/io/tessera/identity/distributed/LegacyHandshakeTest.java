@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tessera.identity.distributed.ProtocolSimulation.Payload;
 import io.tessera.identity.distributed.ProtocolSimulation.Totals;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,43 +25,7 @@ class LegacyHandshakeTest {
             new ClusterActor<>(
                     new MergeRules(Set.of("user_id"), Map.of("email", 3), 10, 30),
                     ProtocolSimulation.OPS);
-    private final List<Message<Payload, Totals>> sent = new ArrayList<>();
-    private final List<Address> to = new ArrayList<>();
-    private final List<ClusterId> merged = new ArrayList<>();
-
-    private final Outbox<Payload, Totals> out =
-            new Outbox<>() {
-                @Override
-                public void send(Address target, Message<Payload, Totals> message) {
-                    to.add(target);
-                    sent.add(message);
-                }
-
-                @Override
-                public void merged(ClusterId loser, ClusterId winner, long at) {
-                    merged.add(loser);
-                }
-
-                @Override
-                public void rejected(ClusterId loser, ClusterId winner, String rule, String d) {
-                    throw new AssertionError("nothing breaks a rule here");
-                }
-
-                @Override
-                public void erased(ClusterId cluster, Totals state, Payload delete) {
-                    throw new AssertionError("nothing is erased here");
-                }
-
-                @Override
-                public void dropped(Payload event) {
-                    throw new AssertionError("nothing is dropped here");
-                }
-
-                @Override
-                public void resend(String eventId, Payload event) {
-                    throw new AssertionError("nothing is sent again here");
-                }
-            };
+    private final RecordingOutbox<Payload, Totals> out = new RecordingOutbox<>();
 
     @Test
     void aProposalLeftInTheLoopIsAcceptedAndItsAbsorbTakenIn() {
@@ -76,7 +39,7 @@ class LegacyHandshakeTest {
 
         actor.handle(WINNER, winner, new Message.Propose<>(LOSER, own, new TreeMap<>()), out);
 
-        Message.Accept<Payload, Totals> accept = (Message.Accept<Payload, Totals>) sent.get(0);
+        Message.Accept<Payload, Totals> accept = (Message.Accept<Payload, Totals>) out.sent.get(0);
         assertEquals(WINNER, accept.winner());
         assertFalse(accept.taken(), "the absorb must follow");
         assertEquals(Map.of(LOSER, own), winner.reserved);
@@ -101,7 +64,7 @@ class LegacyHandshakeTest {
         assertTrue(winner.members.contains("email:x@y.io"));
         assertEquals(Map.of("e1", 1L, "e2", 2L), winner.state.events);
         assertEquals(Map.of(), winner.reserved);
-        assertEquals(List.of(LOSER), merged);
+        assertEquals(List.of(LOSER), out.merged);
     }
 
     @Test
@@ -113,17 +76,16 @@ class LegacyHandshakeTest {
                         new Message.Contribute<>("e2", new Payload("e2", 2, 2_000)),
                         out);
         loser.lockedOn = WINNER; // as 0.1 left it: proposed, not offered
-        sent.clear();
-        to.clear();
+        out.clear();
 
         actor.handle(LOSER, loser, new Message.Accept<>(WINNER), out);
 
         assertTrue(loser.tombstone);
         assertEquals(WINNER, loser.forward);
-        Message.Absorb<Payload, Totals> absorb = (Message.Absorb<Payload, Totals>) sent.get(0);
-        assertEquals(Address.cluster(WINNER), to.get(0));
+        Message.Absorb<Payload, Totals> absorb = (Message.Absorb<Payload, Totals>) out.sent.get(0);
+        assertEquals(Address.cluster(WINNER), out.to.get(0));
         assertEquals(Map.of("e2", 2L), absorb.state().events);
         assertEquals(Set.of("email:x@y.io"), absorb.members());
-        assertEquals(Address.directory("email:x@y.io"), to.get(1), "its member repointed");
+        assertEquals(Address.directory("email:x@y.io"), out.to.get(1), "its member repointed");
     }
 }

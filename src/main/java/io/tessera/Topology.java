@@ -126,7 +126,7 @@ public final class Topology {
                 REJECTED_DEFINITIONS_SINK);
 
         DataStream<AudienceTransition> sequenceTransitions =
-                matchSequences(env, config, resolved.events(), definitions);
+                matchSequences(config, resolved.events(), definitions);
 
         DataStream<ProfileUpdate> profiles =
                 SequenceStage.viewProfiles(resolved.profiles(), sequenceTransitions);
@@ -187,32 +187,23 @@ public final class Topology {
                 config.identity(),
                 config.profile(),
                 KafkaConnectors.identityLoopSource(config.kafka()),
-                KafkaConnectors.identityLoopSink(config.kafka()));
+                KafkaConnectors.identityLoopSink(config.kafka()),
+                config.identity().loopAllowance() != null
+                        ? config.identity().loopAllowance()
+                        : Duration.ofMillis(3 * env.getCheckpointConfig().getCheckpointInterval()));
     }
 
     /**
-     * Stage 4. In distributed mode an event may be credited after crossing the loop, so the
-     * sequences read event time held back by the loop's allowance (three checkpoints unless set):
-     * the event is then not late for them.
+     * Stage 4. In distributed mode the resolved events carry the protocol's event time, held back
+     * by the loop's allowance (three checkpoints unless set): an event credited after crossing the
+     * loop is then not late for the sequences.
      */
     private static DataStream<AudienceTransition> matchSequences(
-            StreamExecutionEnvironment env,
             TesseraConfig config,
             DataStream<ResolvedEvent> events,
             DataStream<DefinitionUpdate> definitions) {
-        DataStream<ResolvedEvent> input = events;
-        if (config.identity().mode() == IdentityOptions.IdentityMode.DISTRIBUTED
-                && !config.profile().sequences().isEmpty()) {
-            input =
-                    DistributedIdentityStage.holdBackEventTime(
-                            events,
-                            config.identity().loopAllowance() != null
-                                    ? config.identity().loopAllowance()
-                                    : Duration.ofMillis(
-                                            3 * env.getCheckpointConfig().getCheckpointInterval()));
-        }
         return SequenceStage.matchSequences(
-                input, definitions, config.profile().sequences(), config.profile().horizon());
+                events, definitions, config.profile().sequences(), config.profile().horizon());
     }
 
     /** Stage 5, when Personalize is configured (or a replay records the requests). */

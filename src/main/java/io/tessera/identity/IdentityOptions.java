@@ -116,11 +116,14 @@ public final class IdentityOptions {
                     .durationType()
                     .noDefaultValue()
                     .withDescription(
-                            "Distributed mode: how far event time is held back for the sequence"
-                                    + " audiences, so an event whose merge crosses the identity"
-                                    + " loop is not late for them. Default: three checkpoint"
-                                    + " intervals (a merge that needs a lock takes three loop"
-                                    + " trips, each committed with a checkpoint).");
+                            "Distributed mode: how far the identity protocol's event time is"
+                                    + " held back behind the events', so an event that crosses"
+                                    + " the identity loop (behind a merge or a claim) is not"
+                                    + " late: its profile's wake-ups (expiring windows, time"
+                                    + " flips) and the sequence audiences wait for it. Default:"
+                                    + " three checkpoint intervals (a merge that needs a lock"
+                                    + " takes three loop trips, each committed with a"
+                                    + " checkpoint).");
 
     /** Every identity option, for listing and for rejecting unknown keys. */
     public static final List<ConfigOption<?>> ALL =

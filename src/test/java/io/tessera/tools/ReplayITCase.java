@@ -416,20 +416,39 @@ class ReplayITCase {
      * Invariants 10 and 12 on the job: the shop traffic with the shop's definitions through both
      * identity modes gives the same profiles, identifier for identifier, with the same counts,
      * computed traits and audiences.
+     *
+     * <p>An hour of other visitors' page views follows the shop, read in the same moment: event
+     * time then runs hours past the shop's events while some of them (those of a visitor whose
+     * cluster a first event is founding, those behind a merge) still cross the loop. Their
+     * profiles' wake-ups (the hour of product views expiring) must wait for them, or a profile is
+     * woken, then credited an older event, and its last evaluation is at that event instead of at
+     * the expiry (the decayed engagement differs).
      */
     @Test
     @Timeout(300)
     void computesTheSameProfilesInBothIdentityModes(@TempDir Path dir) throws Exception {
         Instant start = Instant.parse("2025-04-01T08:00:00Z");
         Path events = dir.resolve("shop.jsonl");
-        Files.write(
-                events,
-                ShopTraffic.generate(7, 120, start, java.time.Duration.ofHours(3)).stream()
-                        .filter(r -> r.expectedReason() == null && r.messages() == 1)
-                        .map(ShopTraffic.Record::value)
-                        .toList());
+        List<String> lines =
+                new ArrayList<>(
+                        ShopTraffic.generate(7, 120, start, java.time.Duration.ofHours(3)).stream()
+                                .filter(r -> r.expectedReason() == null && r.messages() == 1)
+                                .map(ShopTraffic.Record::value)
+                                .toList());
+        Instant later = start.plus(java.time.Duration.ofHours(4));
+        for (int i = 0; i < 5000; i++) {
+            lines.add(
+                    "{\"type\":\"page\",\"anonymousId\":\"passer-by-"
+                            + i % 50
+                            + "\",\"messageId\":\"passer-by-"
+                            + i
+                            + "\",\"timestamp\":\""
+                            + later.plusSeconds(i)
+                            + "\"}");
+        }
+        Files.write(events, lines);
         Path definitions = Path.of("examples/shop-definitions.json");
-        Instant until = start.plus(java.time.Duration.ofHours(5));
+        Instant until = start.plus(java.time.Duration.ofHours(6));
 
         Map<String, JsonNode> single =
                 profilesByIdentifiers(events, dir.resolve("single"), definitions, until, "SINGLE");

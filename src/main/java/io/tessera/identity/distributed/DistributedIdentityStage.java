@@ -6,7 +6,6 @@ import io.tessera.identity.IdentityRules;
 import io.tessera.identity.IdentitySettings;
 import io.tessera.identity.IdentityStage;
 import io.tessera.identity.ProfileState;
-import io.tessera.identity.ResolvedEvent;
 import io.tessera.identity.SingleModeIdentityFunction;
 import io.tessera.model.CustomerEvent;
 import io.tessera.profile.DefinitionsBroadcast;
@@ -43,6 +42,8 @@ public final class DistributedIdentityStage {
      * @param profile the profile stage's bootstrap definitions and horizon
      * @param loopSource the loop topic, read {@code read_committed}
      * @param loopSink the loop topic, written exactly-once
+     * @param allowance how far the protocol's event time is held back behind the events': the time
+     *     an event may spend crossing the loop (buffered in a locked cluster, or in a merge)
      */
     public static IdentityStage.Resolved resolveProfiles(
             DataStream<CustomerEvent> events,
@@ -50,14 +51,17 @@ public final class DistributedIdentityStage {
             IdentitySettings settings,
             ProfileSettings profile,
             Source<Routed, ?, ?> loopSource,
-            Sink<Routed> loopSink) {
+            Sink<Routed> loopSink,
+            Duration allowance) {
         IdentityRules rules = settings.rules();
         LoopCodec<CustomerEvent, ProfileState> codec =
                 new LoopCodec<>(CustomerEvent.class, ProfileState.class);
         DataStream<Routed> routed =
-                events.process(new RouteFunction(rules, codec))
-                        .uid(ROUTE_UID)
-                        .name("Identity: route");
+                holdBackEventTime(
+                        events.process(new RouteFunction(rules, codec))
+                                .uid(ROUTE_UID)
+                                .name("Identity: route"),
+                        allowance);
         // Event time comes from the events alone: the loop source is idle to the watermark, its
         // records keep the time of the events behind them. (With watermarks of its own, a loop
         // partition that goes quiet would hold event time back.)
@@ -103,19 +107,24 @@ public final class DistributedIdentityStage {
                 cluster.getSideOutput(IdentityOutputs.REJECTED_DEFINITIONS));
     }
 
-    /** Uid of the operator that holds event time back for the sequence audiences. */
+    /** Uid of the operator that holds the protocol's event time back by the loop allowance. */
     public static final String HOLD_BACK_UID = "identity-loop-allowance";
 
     /**
-     * The resolved events with event time held back by the loop allowance, for the sequence
-     * audiences: an event credited after crossing the loop is then not late for them.
+     * The routed events with event time held back by the loop allowance, for every operator of the
+     * protocol and after it. An event that waits for the loop (in a locked cluster's buffer, or
+     * behind a merge) is credited once its cluster is free, and the wake-ups of that cluster (a
+     * window expiring, a "last active before" flip) must not have run past its time by then: the
+     * profile would be evaluated at the wake-up, then at the earlier event, and the wake-up's
+     * effect lost, as single mode never does. The resolved events leave the Cluster with this event
+     * time, so the sequence audiences see no event late either.
      */
-    public static DataStream<ResolvedEvent> holdBackEventTime(
-            DataStream<ResolvedEvent> events, Duration allowance) {
-        return events.transform(
+    private static DataStream<Routed> holdBackEventTime(
+            DataStream<Routed> routed, Duration allowance) {
+        return routed.transform(
                         "Identity: event time held back " + allowance,
-                        events.getType(),
-                        new DelayedWatermarks<ResolvedEvent>(allowance))
+                        routed.getType(),
+                        new DelayedWatermarks<Routed>(allowance))
                 .uid(HOLD_BACK_UID);
     }
 

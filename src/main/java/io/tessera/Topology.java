@@ -187,10 +187,11 @@ public final class Topology {
                 config.identity(),
                 config.profile(),
                 KafkaConnectors.identityLoopSource(config.kafka()),
-                KafkaConnectors.identityLoopSink(config.kafka()),
-                config.identity().loopAllowance() != null
-                        ? config.identity().loopAllowance()
-                        : Duration.ofMillis(3 * env.getCheckpointConfig().getCheckpointInterval()));
+                KafkaConnectors.identityLoopSink(config.kafka(), config.identity().loopWrites()),
+                config.identity()
+                        .loopAllowance(
+                                Duration.ofMillis(
+                                        env.getCheckpointConfig().getCheckpointInterval())));
     }
 
     /**

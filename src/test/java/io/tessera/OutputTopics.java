@@ -22,14 +22,17 @@ final class OutputTopics {
     private OutputTopics() {}
 
     /** The job's options in distributed identity mode on the broker, its topics created. */
-    static TesseraConfig distributedIdentity(EmbeddedKafka kafka) throws Exception {
-        TesseraConfig config =
-                LocalKafkaJob.config(
-                        kafka,
-                        "--cdp.kafka.starting-offsets",
-                        "EARLIEST",
-                        "--cdp.identity.mode",
-                        "DISTRIBUTED");
+    static TesseraConfig distributedIdentity(EmbeddedKafka kafka, String... options)
+            throws Exception {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--cdp.kafka.starting-offsets",
+                                "EARLIEST",
+                                "--cdp.identity.mode",
+                                "DISTRIBUTED"));
+        args.addAll(List.of(options));
+        TesseraConfig config = LocalKafkaJob.config(kafka, args.toArray(String[]::new));
         LocalKafkaJob.createTopics(kafka, config, 2);
         return config;
     }

@@ -5,6 +5,7 @@ import io.tessera.activation.EdgeOutcome;
 import io.tessera.definitions.DefinitionRejection;
 import io.tessera.definitions.DefinitionUpdate;
 import io.tessera.identity.IdentityJson;
+import io.tessera.identity.IdentityOptions;
 import io.tessera.identity.ProfileMerged;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.RejectedLink;
@@ -71,19 +72,40 @@ public final class KafkaConnectors {
                 false);
     }
 
-    /** The distributed identity mode's exactly-once loop sink, keyed by the message's target. */
-    public static KafkaSink<Routed> identityLoopSink(KafkaSettings kafka) {
+    /**
+     * The distributed identity mode's loop sink, keyed by the message's target: exactly-once, or
+     * at-least-once with each record's stamp in its headers ({@code IdentityOptions.LoopWrites}).
+     */
+    public static KafkaSink<Routed> identityLoopSink(
+            KafkaSettings kafka, IdentityOptions.LoopWrites writes) {
         String topic = kafka.identityLoopTopic();
         // The record keeps the message's timestamp (its event's time), so a merge read back from
         // the loop is dated by the event that caused it.
         KafkaRecordSerializationSchema<Routed> records =
-                (routed, context, timestamp) ->
-                        new ProducerRecord<>(
-                                topic,
-                                null,
-                                timestamp == null || timestamp < 0 ? null : timestamp,
-                                (routed.actor + "|" + routed.key).getBytes(StandardCharsets.UTF_8),
-                                routed.record);
+                (routed, context, timestamp) -> {
+                    ProducerRecord<byte[], byte[]> record =
+                            new ProducerRecord<>(
+                                    topic,
+                                    null,
+                                    timestamp == null || timestamp < 0 ? null : timestamp,
+                                    (routed.actor + "|" + routed.key)
+                                            .getBytes(StandardCharsets.UTF_8),
+                                    routed.record);
+                    LoopRecordDeserializationSchema.stamp(routed, record.headers());
+                    return record;
+                };
+        if (writes == IdentityOptions.LoopWrites.STAMPED) {
+            return KafkaSink.<Routed>builder()
+                    .setBootstrapServers(kafka.bootstrapServers())
+                    .setKafkaProducerConfig(clientProperties(kafka))
+                    .setRecordSerializer(records)
+                    .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                    // a loop crossing is on the path of a login's merge: no batching delay
+                    .setProperty("linger.ms", "0")
+                    .setProperty("enable.idempotence", "true")
+                    .setProperty("acks", "all")
+                    .build();
+        }
         return exactlyOnce(kafka, "identity-loop", records);
     }
 

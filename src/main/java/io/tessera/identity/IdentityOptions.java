@@ -125,6 +125,19 @@ public final class IdentityOptions {
                                     + " takes three loop trips, each committed with a"
                                     + " checkpoint).");
 
+    public static final ConfigOption<LoopWrites> LOOP_WRITES =
+            key("cdp.identity.loop-writes")
+                    .enumType(LoopWrites.class)
+                    .defaultValue(LoopWrites.TRANSACTIONAL)
+                    .withDescription(
+                            "Distributed mode: how the identity loop topic is written."
+                                    + " TRANSACTIONAL, exactly-once and read committed: a merge"
+                                    + " waits for one to three checkpoints. STAMPED, at-least-once"
+                                    + " with each record stamped with the attempt that wrote it"
+                                    + " and its checkpoint: a merge crosses the loop in"
+                                    + " milliseconds, and after a restore the reader ignores what"
+                                    + " the failed attempt wrote after the checkpoint restored.");
+
     /** Every identity option, for listing and for rejecting unknown keys. */
     public static final List<ConfigOption<?>> ALL =
             List.of(
@@ -137,12 +150,19 @@ public final class IdentityOptions {
                     EXPIRING_TTL,
                     PROFILE_SIZE_CAP,
                     QUARANTINE_AFTER,
-                    LOOP_ALLOWANCE);
+                    LOOP_ALLOWANCE,
+                    LOOP_WRITES);
 
     /** How the identity graph is kept. */
     public enum IdentityMode {
         SINGLE,
         DISTRIBUTED
+    }
+
+    /** How the identity loop topic is written. */
+    public enum LoopWrites {
+        TRANSACTIONAL,
+        STAMPED
     }
 
     private IdentityOptions() {}

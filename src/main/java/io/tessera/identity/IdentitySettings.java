@@ -17,15 +17,36 @@ import org.apache.flink.configuration.Configuration;
  * @param mode how the graph is kept
  * @param rules identifier types and merge rules
  * @param expiringTtl directory TTL of expiring types
- * @param loopAllowance distributed mode: how far event time is held back for the sequence
- *     audiences, or null for three checkpoint intervals
+ * @param loopAllowance distributed mode: how far the protocol's event time is held back, or null
+ *     for the default of the loop's writes
+ * @param loopWrites distributed mode: how the loop topic is written
  */
 public record IdentitySettings(
         IdentityOptions.IdentityMode mode,
         IdentityRules rules,
         Duration expiringTtl,
-        Duration loopAllowance)
+        Duration loopAllowance,
+        IdentityOptions.LoopWrites loopWrites)
         implements Serializable {
+
+    /**
+     * What a stamped loop holds event time back by, unless set: a few loop crossings under load.
+     */
+    public static final Duration STAMPED_LOOP_ALLOWANCE = Duration.ofSeconds(2);
+
+    /**
+     * How far the protocol's event time is held back: as set, else three checkpoint intervals for a
+     * transactional loop (a merge that needs a lock takes three loop trips, each committed with a
+     * checkpoint), {@link #STAMPED_LOOP_ALLOWANCE} for a stamped one.
+     */
+    public Duration loopAllowance(Duration checkpointInterval) {
+        if (loopAllowance != null) {
+            return loopAllowance;
+        }
+        return loopWrites == IdentityOptions.LoopWrites.STAMPED
+                ? STAMPED_LOOP_ALLOWANCE
+                : checkpointInterval.multipliedBy(3);
+    }
 
     /** Reads and validates the identity options. */
     public static IdentitySettings from(Configuration config) {
@@ -76,7 +97,8 @@ public record IdentitySettings(
                 Checks.positiveDuration(config, IdentityOptions.EXPIRING_TTL),
                 config.getOptional(IdentityOptions.LOOP_ALLOWANCE).isPresent()
                         ? Checks.nonNegative(config, IdentityOptions.LOOP_ALLOWANCE)
-                        : null);
+                        : null,
+                Checks.get(config, IdentityOptions.LOOP_WRITES));
     }
 
     private static Map<String, Integer> limits(Map<String, String> raw) {

@@ -1,6 +1,7 @@
 package io.tessera.identity.distributed;
 
 import io.tessera.definitions.DefinitionUpdate;
+import io.tessera.identity.IdentityOptions;
 import io.tessera.identity.IdentityOutputs;
 import io.tessera.identity.IdentityRules;
 import io.tessera.identity.IdentitySettings;
@@ -31,6 +32,8 @@ public final class DistributedIdentityStage {
     public static final String CLUSTER_UID = "identity-cluster";
     public static final String LOOP_SOURCE_UID = "identity-loop-source";
     public static final String LOOP_SINK_UID = "identity-loop-sink";
+    public static final String LOOP_LINEAGE_UID = "identity-loop-lineage";
+    public static final String LOOP_STAMPS_UID = "identity-loop-stamps";
 
     private DistributedIdentityStage() {}
 
@@ -65,10 +68,17 @@ public final class DistributedIdentityStage {
         // Event time comes from the events alone: the loop source is idle to the watermark, its
         // records keep the time of the events behind them. (With watermarks of its own, a loop
         // partition that goes quiet would hold event time back.)
+        // What a failed attempt wrote to a stamped loop after the checkpoint restored is dropped
+        // as it is read (a transactional loop's records carry no stamp and all pass).
         DataStream<Routed> loop =
                 events.getExecutionEnvironment()
                         .fromSource(loopSource, new LoopWatermarks(), "Identity loop")
-                        .uid(LOOP_SOURCE_UID);
+                        .uid(LOOP_SOURCE_UID)
+                        .transform(
+                                "Identity loop: lineage",
+                                TypeInformation.of(Routed.class),
+                                new LoopLineageFilter())
+                        .uid(LOOP_LINEAGE_UID);
 
         SingleOutputStreamOperator<Routed> directory =
                 only(routed, Actor.DIRECTORY, "route")
@@ -96,7 +106,16 @@ public final class DistributedIdentityStage {
                                 "Identity: cluster")
                         .uid(CLUSTER_UID)
                         .name("Identity: cluster");
-        cluster.sinkTo(loopSink).uid(LOOP_SINK_UID).name("Identity loop");
+        DataStream<Routed> toLoop = cluster;
+        if (settings.loopWrites() == IdentityOptions.LoopWrites.STAMPED) {
+            toLoop =
+                    cluster.transform(
+                                    "Identity loop: stamps",
+                                    TypeInformation.of(Routed.class),
+                                    new LoopStamps())
+                            .uid(LOOP_STAMPS_UID);
+        }
+        toLoop.sinkTo(loopSink).uid(LOOP_SINK_UID).name("Identity loop");
 
         return new IdentityStage.Resolved(
                 cluster.getSideOutput(ClusterFunction.RESOLVED),

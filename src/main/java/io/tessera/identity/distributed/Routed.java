@@ -15,6 +15,15 @@ public class Routed {
     /** The message as a loop record. */
     public byte[] record;
 
+    /**
+     * A record of a stamped loop: the attempt that wrote it ({@link LoopLineage.Stamp}), null on
+     * the job's own edges and in a transactional loop.
+     */
+    public String attempt;
+
+    /** A record of a stamped loop: the checkpoint it belongs to. */
+    public long checkpoint;
+
     /** A POJO needs a public no-argument constructor. */
     public Routed() {}
 
@@ -22,6 +31,11 @@ public class Routed {
         this.actor = to.actor().name();
         this.key = to.key();
         this.record = record;
+    }
+
+    /** The loop stamp, or null. */
+    public LoopLineage.Stamp stamp() {
+        return attempt == null ? null : new LoopLineage.Stamp(attempt, checkpoint);
     }
 
     /** Whether it goes to the given actor. */

@@ -53,8 +53,23 @@ final class ProtocolSimulation {
         }
     }
 
-    private record Envelope(Address from, Address to, Message<Payload, Totals> message)
+    /** A loop record carries a stamp unless the loop is transactional. */
+    private record Envelope(
+            Address from, Address to, Message<Payload, Totals> message, LoopLineage.Stamp stamp)
             implements Serializable {}
+
+    /** How the loop topic is written and read. */
+    enum Loop {
+        /** Exactly-once, read committed: a restore finds the loop as the checkpoint left it. */
+        TRANSACTIONAL,
+        /**
+         * At-least-once, every record stamped: what the failed attempt wrote after the checkpoint
+         * stays in the topic and is read again, and the reader ignores it by its stamp.
+         */
+        STAMPED,
+        /** At-least-once without stamps: the failed attempt's records are read as any other. */
+        AT_LEAST_ONCE
+    }
 
     static final ProfileOps<Payload, Totals> OPS =
             new ProfileOps<>() {
@@ -103,21 +118,36 @@ final class ProtocolSimulation {
         final List<String[]> rejections = new ArrayList<>();
         int nextInput;
         int inFlight;
+        // the loop writer's last checkpoint, and the loop reader's lineage
+        long checkpoint;
+        LoopLineage lineage = LoopLineage.start("attempt-0");
     }
 
     private final MergeRules rules;
     private final ClusterActor<Payload, Totals> clusterActor;
     private final Random random;
     private final boolean fifo;
+    private final Loop loop;
     private World world = new World();
     private boolean stepByStep;
+    private int attempt;
+    // what the loop topic received since the last checkpoint, by channel, in order
+    private final List<Map.Entry<List<Address>, Envelope>> writtenSinceCheckpoint =
+            new ArrayList<>();
     long delivered;
+    long ghostsRead;
+    long ghostsIgnored;
 
     ProtocolSimulation(MergeRules rules, long seed, boolean fifo) {
+        this(rules, seed, fifo, Loop.TRANSACTIONAL);
+    }
+
+    ProtocolSimulation(MergeRules rules, long seed, boolean fifo, Loop loop) {
         this.rules = rules;
         this.clusterActor = new ClusterActor<>(rules, OPS);
         this.random = new Random(seed);
         this.fifo = fifo;
+        this.loop = loop;
     }
 
     /** Runs each input to quiescence before the next comes (an acceptance scenario's steps). */
@@ -137,11 +167,14 @@ final class ProtocolSimulation {
         int failAfter = failAt < 0 ? -1 : failAt + 1 + random.nextInt(200);
         while (world.nextInput < inputs.size() || world.inFlight > 0) {
             if (steps == failAt) {
+                world.checkpoint++;
                 snapshot = copy(world);
+                writtenSinceCheckpoint.clear();
             }
             if (snapshot != null && steps == failAfter) {
                 world = copy(snapshot); // fail: back to the consistent cut
                 snapshot = null;
+                restoreLoop();
             }
             steps++;
             boolean inject =
@@ -156,6 +189,25 @@ final class ProtocolSimulation {
                 throw new AssertionError("no quiescence");
             }
         }
+    }
+
+    /**
+     * After a restore: a transactional loop is as the checkpoint left it; otherwise the records the
+     * failed attempt wrote after it are still there, behind those in flight at the checkpoint, and
+     * the new attempt reads with a lineage that names the checkpoint it restored.
+     */
+    private void restoreLoop() {
+        attempt++;
+        world.lineage = world.lineage.restored(world.checkpoint, "attempt-" + attempt);
+        if (loop != Loop.TRANSACTIONAL) {
+            for (Map.Entry<List<Address>, Envelope> written : writtenSinceCheckpoint) {
+                world.channels
+                        .computeIfAbsent(written.getKey(), k -> new ArrayDeque<>())
+                        .add(written.getValue());
+                world.inFlight++;
+            }
+        }
+        writtenSinceCheckpoint.clear();
     }
 
     private void inject(Input input) {
@@ -193,17 +245,24 @@ final class ProtocolSimulation {
             new LoopCodec<>(Payload.class, Totals.class);
 
     private void send(Address from, Address to, Message<Payload, Totals> message) {
+        LoopLineage.Stamp stamp = null;
         if (from.actor() == Actor.CLUSTER) {
             // what a Cluster sends goes through the loop topic: as its records, written and read
             message = LOOP.decode(LOOP.encode(to, message)).message();
+            if (loop != Loop.TRANSACTIONAL) {
+                stamp = new LoopLineage.Stamp(world.lineage.current(), world.checkpoint + 1);
+            }
         }
         if (message instanceof Message.Link<Payload, Totals> link) {
             world.clusterKeys.put(link.winner().toString(), link.winner());
         }
-        world.channels
-                .computeIfAbsent(fifo ? List.of(from, to) : List.of(to), k -> new ArrayDeque<>())
-                .add(new Envelope(from, to, message));
+        List<Address> channel = fifo ? List.of(from, to) : List.of(to);
+        Envelope envelope = new Envelope(from, to, message, stamp);
+        world.channels.computeIfAbsent(channel, k -> new ArrayDeque<>()).add(envelope);
         world.inFlight++;
+        if (stamp != null) {
+            writtenSinceCheckpoint.add(Map.entry(channel, envelope));
+        }
     }
 
     private void deliverOne() {
@@ -226,6 +285,16 @@ final class ProtocolSimulation {
             queue.addAll(all);
         }
         world.inFlight--;
+        if (envelope.stamp() != null
+                && !envelope.stamp().attempt().equals(world.lineage.current())) {
+            if (!world.lineage.accepts(envelope.stamp())) {
+                ghostsRead++;
+                if (loop == Loop.STAMPED) {
+                    ghostsIgnored++;
+                    return; // written by an attempt after the checkpoint this one restored
+                }
+            }
+        }
         delivered++;
         deliver(envelope.to(), envelope.message());
     }

@@ -150,6 +150,53 @@ final class DemoPersonalize {
         return latencies;
     }
 
+    /**
+     * Per login (an {@code identify} with a userId from a visitor the Personalize SDK named, {@code
+     * context.personalize.userUid}), the time from its message produced to Kafka to the edge's
+     * merge call of that Personalize user into the user id; logins without a merge call (the
+     * visitor never reached the edge before) are left out.
+     */
+    static List<Long> mergeLatencies(
+            List<PersonalizeSimulator.Call> calls,
+            List<ShopTraffic.Record> traffic,
+            AtomicLongArray sentAt)
+            throws IOException {
+        Map<String, Long> produced = new HashMap<>();
+        for (int i = 0; i < traffic.size(); i++) {
+            ShopTraffic.Record record = traffic.get(i);
+            if (record.expectedReason() != null || sentAt.get(i) == 0) {
+                continue;
+            }
+            JsonNode value = JSON.readTree(record.value());
+            JsonNode messages =
+                    value.has("batch") ? value.get("batch") : JSON.createArrayNode().add(value);
+            for (JsonNode message : messages) {
+                JsonNode uid = message.at("/context/personalize/userUid");
+                if ("identify".equals(message.path("type").asText())
+                        && message.hasNonNull("userId")
+                        && uid.isTextual()) {
+                    produced.putIfAbsent(
+                            uid.asText() + " -> " + message.get("userId").asText(), sentAt.get(i));
+                }
+            }
+        }
+        List<Long> latencies = new ArrayList<>();
+        for (PersonalizeSimulator.Call call : calls) {
+            if (call.path().endsWith("/actions/merge") && call.status() / 100 == 2) {
+                JsonNode body = JSON.readTree(call.body());
+                Long sent =
+                        produced.remove(
+                                body.path("sourceUserUid").asText()
+                                        + " -> "
+                                        + body.path("targetUserUid").asText());
+                if (sent != null) {
+                    latencies.add(call.at() - sent);
+                }
+            }
+        }
+        return latencies;
+    }
+
     static long percentile(List<Long> sorted, double p) {
         int index = (int) Math.ceil(p * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));

@@ -118,6 +118,7 @@ final class PipelineBench {
             double eventsPerSecond,
             double bulkPerSecond,
             List<Long> latencies,
+            List<Long> mergeLatencies,
             long stateBytes,
             long dedupBytes,
             long profiles,
@@ -285,7 +286,18 @@ final class PipelineBench {
             out.printf(
                     "  %-12s  %,10.0f events/s, %,.0f through the bulk%n",
                     run, messages / seconds, bulk);
-            return new Run(run, messages, seconds, messages / seconds, bulk, List.of(), 0, 0, 0, 0);
+            return new Run(
+                    run,
+                    messages,
+                    seconds,
+                    messages / seconds,
+                    bulk,
+                    List.of(),
+                    List.of(),
+                    0,
+                    0,
+                    0,
+                    0);
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -344,7 +356,7 @@ final class PipelineBench {
                     bulk / baseline.bulkPerSecond());
             printTaskTimes(out);
 
-            List<Long> latencies =
+            Latencies latencies =
                     latency(
                             kafka,
                             simulator,
@@ -364,7 +376,16 @@ final class PipelineBench {
                 printStateByOperator(out, savepoint, config, live);
                 long merges = kafka.readAll(config.kafka().profileMergesTopic()).size();
                 return new Run(
-                        mode, messages, seconds, rate, bulk, latencies, state[0], state[1], live,
+                        mode,
+                        messages,
+                        seconds,
+                        rate,
+                        bulk,
+                        latencies.orders(),
+                        latencies.merges(),
+                        state[0],
+                        state[1],
+                        live,
                         merges);
             } finally {
                 ReplayCommand.deleteRecursively(savepoints);
@@ -426,7 +447,12 @@ final class PipelineBench {
      * Produces new shop traffic at the given rate (Segment messages per second) for a while, and
      * returns the latencies of its orders: produced to Kafka, received by the simulator.
      */
-    private static List<Long> latency(
+    /**
+     * The latencies of a run's latency phase, sorted: orders to the edge, logins to their merge.
+     */
+    record Latencies(List<Long> orders, List<Long> merges) {}
+
+    private static Latencies latency(
             EmbeddedKafka kafka,
             PersonalizeSimulator simulator,
             double rate,
@@ -439,7 +465,8 @@ final class PipelineBench {
         // of it into the phase would wake up every profile's windowed traits at once and measure
         // that storm instead.
         int visitors = (int) Math.max(20, rate * seconds / 9);
-        // visitors of their own, so each order pairs with its own event at the edge
+        // visitors of their own, so each order pairs with its own event at the edge; the shop runs
+        // the Personalize SDK, so each login has a merge call to measure
         int firstVisitor = NEXT_VISITOR.getAndAdd(visitors);
         List<ShopTraffic.Record> traffic =
                 ShopTraffic.generate(
@@ -447,7 +474,8 @@ final class PipelineBench {
                                 firstVisitor,
                                 visitors,
                                 START.plus(SPAN),
-                                Duration.ofSeconds(seconds))
+                                Duration.ofSeconds(seconds),
+                                true)
                         .stream()
                         .filter(r -> r.expectedReason() == null)
                         .toList();
@@ -472,7 +500,12 @@ final class PipelineBench {
         out.printf(
                 "                latency at %,.0f events/s: %s (%d orders; %.0f calls)%n",
                 rate, percentiles(latencies), latencies.size(), (double) settled.total());
-        return latencies;
+        List<Long> merges = new ArrayList<>(DemoPersonalize.mergeLatencies(calls, traffic, sentAt));
+        merges.sort(null);
+        out.printf(
+                "                login -> its merge call at the edge: %s (%d logins)%n",
+                merges.isEmpty() ? "no merge call" : percentiles(merges), merges.size());
+        return new Latencies(latencies, merges);
     }
 
     private static String percentiles(List<Long> sorted) {
@@ -694,6 +727,12 @@ final class PipelineBench {
                 node.put("latencyP99Ms", DemoPersonalize.percentile(l, 0.99));
                 node.put("latencySamples", l.size());
             }
+            List<Long> m = run.mergeLatencies();
+            if (!m.isEmpty()) {
+                node.put("mergeCallP50Ms", DemoPersonalize.percentile(m, 0.5));
+                node.put("mergeCallP99Ms", DemoPersonalize.percentile(m, 0.99));
+                node.put("mergeCallSamples", m.size());
+            }
             node.put("stateBytes", run.stateBytes());
             node.put("bytesPerProfile", perProfile);
             node.put("dedupStateBytes", run.dedupBytes());
@@ -709,7 +748,8 @@ final class PipelineBench {
         Run distributed = runs.get(runs.size() - 1);
         out.printf(
                 "SUMMARY baseline %,.0f ev/s | single %,.0f ev/s (%.2f x; bulk %.2f x) |"
-                        + " distributed %,.0f ev/s (%.2f x; bulk %.2f x) | distributed p99 %s ms%n",
+                        + " distributed %,.0f ev/s (%.2f x; bulk %.2f x) | distributed p99 %s ms"
+                        + " | distributed merge call p99 %s ms%n",
                 baseline.eventsPerSecond(),
                 runs.get(1).eventsPerSecond(),
                 runs.get(1).eventsPerSecond() / baseline.eventsPerSecond(),
@@ -719,7 +759,10 @@ final class PipelineBench {
                 distributed.bulkPerSecond() / baseline.bulkPerSecond(),
                 distributed.latencies().isEmpty()
                         ? "-"
+                        : String.valueOf(DemoPersonalize.percentile(distributed.latencies(), 0.99)),
+                distributed.mergeLatencies().isEmpty()
+                        ? "-"
                         : String.valueOf(
-                                DemoPersonalize.percentile(distributed.latencies(), 0.99)));
+                                DemoPersonalize.percentile(distributed.mergeLatencies(), 0.99)));
     }
 }

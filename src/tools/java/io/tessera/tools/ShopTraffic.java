@@ -54,6 +54,7 @@ public final class ShopTraffic {
     private final List<Record> records = new ArrayList<>();
     private int messageCounter;
     private String messageIdPrefix = "msg-";
+    private boolean personalizeSdk;
 
     private ShopTraffic(long seed, Instant start, Duration span) {
         this.random = new Random(seed);
@@ -73,7 +74,23 @@ public final class ShopTraffic {
     /** The same, for the visitors numbered from {@code firstUser} (others than another run's). */
     public static List<Record> generate(
             long seed, int firstUser, int users, Instant start, Duration span) {
+        return generate(seed, firstUser, users, start, span, false);
+    }
+
+    /**
+     * The same; with {@code personalizeSdk}, the shop runs the Personalize SDK in the browser and
+     * sends its user uid with every message ({@code context.personalize.userUid}), so a visitor is
+     * a Personalize user before logging in and a login merges that user into the user id.
+     */
+    public static List<Record> generate(
+            long seed,
+            int firstUser,
+            int users,
+            Instant start,
+            Duration span,
+            boolean personalizeSdk) {
         ShopTraffic traffic = new ShopTraffic(seed, start, span);
+        traffic.personalizeSdk = personalizeSdk;
         // message ids of their own too, or another run's would be dropped as redeliveries
         traffic.messageIdPrefix = firstUser == 0 ? "msg-" : "msg-" + firstUser + "-";
         for (int user = firstUser; user < firstUser + users; user++) {
@@ -275,6 +292,9 @@ public final class ShopTraffic {
         context.putObject("library").put("name", "analytics.js").put("version", "2.11.1");
         context.putObject("device").put("id", device);
         context.put("userAgent", "Mozilla/5.0 (X11; Linux x86_64)");
+        if (personalizeSdk) {
+            context.putObject("personalize").put("userUid", "pz-" + anonymousId);
+        }
         return message;
     }
 

@@ -128,7 +128,7 @@ public final class IdentityOptions {
     public static final ConfigOption<LoopWrites> LOOP_WRITES =
             key("cdp.identity.loop-writes")
                     .enumType(LoopWrites.class)
-                    .defaultValue(LoopWrites.TRANSACTIONAL)
+                    .defaultValue(LoopWrites.STAMPED)
                     .withDescription(
                             "Distributed mode: how the identity loop topic is written."
                                     + " TRANSACTIONAL, exactly-once and read committed: a merge"

@@ -75,10 +75,27 @@ public final class ActivationOptions {
     public static final ConfigOption<Duration> RETRY_BUDGET =
             key("cdp.activation.retry-budget")
                     .durationType()
-                    .defaultValue(Duration.ofMinutes(10))
+                    .noDefaultValue()
                     .withDescription(
-                            "How long a request is retried (429, 5xx, timeouts, connection"
-                                    + " errors) before it goes to the activation dead letters.");
+                            "How long a request is retried (429, 5xx, 401, 403, timeouts,"
+                                    + " connection errors) before it goes to the activation dead"
+                                    + " letters. Unset: for as long as the edge fails; the"
+                                    + " Async I/O capacity then holds the job back until it"
+                                    + " answers again, and nothing is lost. Answers that can"
+                                    + " never succeed (400, 404, 409, 422...) go to the dead"
+                                    + " letters at once.");
+
+    public static final ConfigOption<Duration> QUEUE_TIMEOUT =
+            key("cdp.activation.queue-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "How long a call holds its place in the Async I/O queue. A call"
+                                    + " still failing then moves out of the queue into the"
+                                    + " stage's own checkpointed state and goes on being retried"
+                                    + " there, in order with its profile's later calls: during"
+                                    + " an outage the queue keeps moving slowly (capacity calls"
+                                    + " per this interval) and checkpoints keep completing.");
 
     public static final ConfigOption<Duration> BACKOFF_INITIAL =
             key("cdp.activation.backoff.initial")
@@ -121,6 +138,7 @@ public final class ActivationOptions {
                     CAPACITY,
                     REQUEST_TIMEOUT,
                     RETRY_BUDGET,
+                    QUEUE_TIMEOUT,
                     BACKOFF_INITIAL,
                     BACKOFF_MAX,
                     RATE_LIMIT,

@@ -22,7 +22,8 @@ import org.apache.flink.configuration.Configuration;
  * @param coalesce how long changes of a profile are gathered (zero: none)
  * @param capacity requests in flight per subtask
  * @param requestTimeout timeout of one attempt
- * @param retryBudget how long a request is retried
+ * @param retryBudget how long a request is retried, or null for as long as it fails
+ * @param queueTimeout how long a call holds its place in the Async I/O queue before it is parked
  * @param backoffInitial bound of the first retry's delay
  * @param backoffMax cap of any retry's delay
  * @param rateLimit requests per second for the whole job
@@ -38,6 +39,7 @@ public record ActivationSettings(
         int capacity,
         Duration requestTimeout,
         Duration retryBudget,
+        Duration queueTimeout,
         Duration backoffInitial,
         Duration backoffMax,
         double rateLimit,
@@ -83,7 +85,10 @@ public record ActivationSettings(
                 Checks.nonNegative(config, ActivationOptions.COALESCE),
                 Checks.positive(config, ActivationOptions.CAPACITY),
                 Checks.positiveDuration(config, ActivationOptions.REQUEST_TIMEOUT),
-                Checks.positiveDuration(config, ActivationOptions.RETRY_BUDGET),
+                config.getOptional(ActivationOptions.RETRY_BUDGET).isPresent()
+                        ? Checks.positiveDuration(config, ActivationOptions.RETRY_BUDGET)
+                        : null,
+                Checks.positiveDuration(config, ActivationOptions.QUEUE_TIMEOUT),
                 initial,
                 max,
                 rate,
@@ -107,6 +112,7 @@ public record ActivationSettings(
                 capacity,
                 requestTimeout,
                 retryBudget,
+                queueTimeout,
                 backoffInitial,
                 backoffMax,
                 rateLimit,
@@ -125,6 +131,7 @@ public record ActivationSettings(
                 capacity,
                 requestTimeout,
                 retryBudget,
+                queueTimeout,
                 backoffInitial,
                 backoffMax,
                 rateLimit,

@@ -81,12 +81,12 @@ public final class ActivationStage {
         // Ordered: a checkpoint keeps the calls in flight in arrival order, so after a restore
         // they are sent again in that order (the unordered queue loses it, and an older PATCH
         // could land last). Calls still run concurrently; only outcomes wait for earlier ones.
-        // No operator timeout (0): each attempt has its own, and the retry budget bounds a call;
-        // a call waiting behind an earlier one of its profile must not time out meanwhile.
+        // The operator's timeout parks a call that holds its place too long (EdgeClient): it goes
+        // on being tried out of the queue, so the queue and checkpoints keep moving.
         return AsyncDataStream.orderedWait(
                         requests,
                         new EdgeClient(settings),
-                        0,
+                        settings.queueTimeout().toMillis(),
                         TimeUnit.MILLISECONDS,
                         settings.capacity())
                 .uid(SEND_UID)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -17,20 +18,39 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends Edge API calls from Flink's Async I/O with {@link HttpClient}. The calls of one profile go
  * out one at a time, in order (the next starts when the previous ended), so an older PATCH never
  * lands after a newer one. Failed attempts are retried by the {@link RetryPolicy}; what cannot be
  * delivered ends as an undelivered {@link EdgeOutcome} for the dead letters, never dropped.
+ *
+ * <p>A call that holds its place in the Async I/O queue past the operator's timeout ({@code
+ * cdp.activation.queue-timeout}: the edge is down, or slow) is parked: it leaves the queue and goes
+ * on being retried here, its profile's later calls still behind it, kept in this function's
+ * operator state at a checkpoint and sent again after a restore. Its outcome goes out with the next
+ * call's. A queue whose head never completed would hold the task inside the operator, where no
+ * checkpoint barrier, aligned or not, is taken (Async I/O waits for room without running the task's
+ * checkpoint mails): parking keeps it moving, so checkpoints complete through an outage.
  */
-final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
+final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome>
+        implements CheckpointedFunction {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeClient.class);
+
     private static final long serialVersionUID = 1L;
     private static final int EXCERPT = 512;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -54,6 +74,17 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
     private transient DescriptiveStatisticsHistogram latency;
     private transient AtomicInteger inFlight;
     private transient volatile boolean closed;
+    // the queue's calls not yet ended, by the result each must complete (whoever removes the entry,
+    // the call ending or the queue's timeout, decides where its outcome goes)
+    private transient Map<ResultFuture<EdgeOutcome>, CompletableFuture<EdgeOutcome>> inQueue;
+    // parked calls still being tried, in the order they were parked, and outcomes of ended ones
+    private transient Map<CompletableFuture<EdgeOutcome>, EdgeRequest> parked;
+    private transient java.util.Queue<EdgeOutcome> parkedOutcomes;
+    private transient volatile Throwable parkedFailure;
+    private transient ListState<EdgeRequest> parkedState;
+    private transient ListState<EdgeOutcome> parkedOutcomesState;
+    private transient List<EdgeRequest> restoredParked;
+    private transient Counter parkedCalls;
 
     EdgeClient(ActivationSettings settings) {
         this.settings = settings;
@@ -96,6 +127,40 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
         deadLetters = metrics.counter("deadLetters", new ThreadSafeSimpleCounter());
         latency = metrics.histogram("latencyMs", new DescriptiveStatisticsHistogram(10_000));
         metrics.gauge("inFlight", inFlight::get);
+        parkedCalls = metrics.counter("parked", new ThreadSafeSimpleCounter());
+        metrics.gauge("parkedNow", () -> parked.size());
+        inQueue = new ConcurrentHashMap<>();
+        for (EdgeRequest request : restoredParked) {
+            park(request, start(request));
+        }
+        restoredParked = List.of();
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        parked = Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+        parkedOutcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        parkedState =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "parked-calls", TypeInformation.of(EdgeRequest.class)));
+        parkedOutcomesState =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "parked-outcomes", TypeInformation.of(EdgeOutcome.class)));
+        restoredParked = new ArrayList<>();
+        parkedState.get().forEach(restoredParked::add);
+        parkedOutcomesState.get().forEach(parkedOutcomes::add);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        synchronized (parked) {
+            parkedState.update(new ArrayList<>(parked.values()));
+        }
+        parkedOutcomesState.update(new ArrayList<>(parkedOutcomes));
     }
 
     @Override
@@ -110,6 +175,48 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
 
     @Override
     public void asyncInvoke(EdgeRequest request, ResultFuture<EdgeOutcome> result) {
+        Throwable failure = parkedFailure;
+        if (failure != null) {
+            throw new IllegalStateException("a parked Edge API call failed", failure);
+        }
+        CompletableFuture<EdgeOutcome> call = start(request);
+        inQueue.put(result, call);
+        call.whenComplete(
+                (outcome, error) -> {
+                    if (inQueue.remove(result) == null) {
+                        return; // parked meanwhile: its outcome goes with a later call's
+                    }
+                    if (error != null) {
+                        result.completeExceptionally(error); // a bug of ours: fail the job
+                    } else {
+                        List<EdgeOutcome> outcomes = takeParkedOutcomes();
+                        outcomes.add(outcome);
+                        result.complete(outcomes);
+                    }
+                });
+    }
+
+    /**
+     * The queue's timeout: the call is still being tried (or waits behind its profile's earlier
+     * one). It is parked, and its place in the queue given up.
+     */
+    @Override
+    public void timeout(EdgeRequest request, ResultFuture<EdgeOutcome> result) {
+        CompletableFuture<EdgeOutcome> call = inQueue.get(result);
+        if (call == null) {
+            return; // it ended at this very moment: it completes the result itself
+        }
+        park(request, call);
+        if (inQueue.remove(result) == null) {
+            parked.remove(call); // it ended after all, and went out through the queue
+            return;
+        }
+        parkedCalls.inc();
+        result.complete(takeParkedOutcomes());
+    }
+
+    /** Starts a call behind its profile's earlier one. */
+    private CompletableFuture<EdgeOutcome> start(EdgeRequest request) {
         CompletableFuture<EdgeOutcome> call = new CompletableFuture<>();
         inFlight.incrementAndGet();
         lastCallOfProfile.compute(
@@ -125,12 +232,33 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
                 (outcome, error) -> {
                     lastCallOfProfile.remove(request.profileId(), call);
                     inFlight.decrementAndGet();
+                });
+        return call;
+    }
+
+    /** Keeps a call out of the queue: its outcome waits for the next call's. */
+    private void park(EdgeRequest request, CompletableFuture<EdgeOutcome> call) {
+        parked.put(call, request);
+        call.whenComplete(
+                (outcome, error) -> {
+                    if (parked.remove(call) == null) {
+                        return; // it never left the queue
+                    }
                     if (error != null) {
-                        result.completeExceptionally(error); // a bug of ours: fail the job
+                        parkedFailure = error; // a bug of ours: the next call fails the job
                     } else {
-                        result.complete(Collections.singletonList(outcome));
+                        parkedOutcomes.add(outcome);
                     }
                 });
+    }
+
+    private List<EdgeOutcome> takeParkedOutcomes() {
+        List<EdgeOutcome> taken = new ArrayList<>();
+        EdgeOutcome outcome;
+        while ((outcome = parkedOutcomes.poll()) != null) {
+            taken.add(outcome);
+        }
+        return taken;
     }
 
     /**
@@ -232,6 +360,16 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome> {
                         bound -> ThreadLocalRandom.current().nextLong(bound + 1));
         if (delay.isPresent()) {
             retries.inc();
+            if (Integer.bitCount(attempt) == 1 && attempt >= 8) {
+                // a long outage, or credentials the edge refuses: say so, now and then
+                LOG.warn(
+                        "Edge API {} call of profile {} failed {} times, the last with {}; retrying"
+                                + " until it succeeds (set cdp.activation.retry-budget to give up)",
+                        request.call(),
+                        request.profileId(),
+                        attempt,
+                        status == RetryPolicy.NO_RESPONSE ? describe(error) : "HTTP " + status);
+            }
             scheduler.schedule(
                     () -> guarded(call, () -> attempt(request, attempt + 1, firstAt, call)),
                     delay.getAsLong(),

@@ -9,8 +9,9 @@ import java.util.OptionalLong;
 import java.util.function.LongUnaryOperator;
 
 /**
- * When to try an Edge API call again: 429 (after its {@code Retry-After}), 5xx, timeouts and
- * connection errors, with exponential backoff and full jitter, while the retry budget lasts.
+ * When to try an Edge API call again: every failure but an answer that can never succeed as sent
+ * ({@link #permanent}), with exponential backoff and full jitter (a 429 after its {@code
+ * Retry-After}), for as long as it fails, or while a retry budget lasts if one is set.
  */
 public final class RetryPolicy implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -22,10 +23,26 @@ public final class RetryPolicy implements Serializable {
     private final long maxMillis;
     private final long budgetMillis;
 
+    /**
+     * @param budget how long a call is retried, or null to retry it for as long as it fails
+     */
     public RetryPolicy(Duration initial, Duration max, Duration budget) {
         this.initialMillis = initial.toMillis();
         this.maxMillis = max.toMillis();
-        this.budgetMillis = budget.toMillis();
+        this.budgetMillis = budget == null ? Long.MAX_VALUE : budget.toMillis();
+    }
+
+    /**
+     * True for an answer the same request can never turn into a success: a malformed or
+     * unprocessable request (400, 413, 414, 415, 422), a project or path the edge does not have
+     * (404, 405, 410), a conflict with what the edge holds (409). Anything else (429, 5xx, 408, 401
+     * and 403 while credentials are put right, no answer at all) may pass later.
+     */
+    public static boolean permanent(int status) {
+        return switch (status) {
+            case 400, 404, 405, 409, 410, 413, 414, 415, 422 -> true;
+            default -> false;
+        };
     }
 
     /** True for a status that means the call succeeded. */
@@ -35,7 +52,7 @@ public final class RetryPolicy implements Serializable {
 
     /** True for an outcome worth another attempt. */
     public static boolean retryable(int status) {
-        return status == NO_RESPONSE || status == 429 || (status >= 500 && status < 600);
+        return !succeeded(status) && !permanent(status);
     }
 
     /**
@@ -67,7 +84,7 @@ public final class RetryPolicy implements Serializable {
                 delay = asked; // the edge said when: honour it
             }
         }
-        if (elapsedMillis + delay > budgetMillis) {
+        if (budgetMillis != Long.MAX_VALUE && elapsedMillis + delay > budgetMillis) {
             return OptionalLong.empty();
         }
         return OptionalLong.of(delay);

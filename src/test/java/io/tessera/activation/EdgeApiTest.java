@@ -96,6 +96,7 @@ class EdgeApiTest {
                         settings.capacity(),
                         settings.requestTimeout(),
                         settings.retryBudget(),
+                        settings.queueTimeout(),
                         settings.backoffInitial(),
                         settings.backoffMax(),
                         settings.rateLimit(),

@@ -36,10 +36,23 @@ class RetryPolicyTest {
     }
 
     @Test
-    void permanentFailuresAreNotRetried() {
-        for (int status : new int[] {400, 401, 403, 404, 409, 422}) {
+    void onlyAnswersThatCanNeverSucceedAreNotRetried() {
+        for (int status : new int[] {400, 404, 405, 409, 410, 413, 414, 415, 422}) {
             assertTrue(policy.nextDelay(1, status, null, 0, 0, b -> b).isEmpty(), "" + status);
         }
+        for (int status : new int[] {401, 403, 408, 425, 429, 500, 502, 503, 504, -1}) {
+            assertTrue(policy.nextDelay(1, status, null, 0, 0, b -> b).isPresent(), "" + status);
+        }
+    }
+
+    @Test
+    void withoutABudgetAFailureIsRetriedForAsLongAsItLasts() {
+        RetryPolicy forever = new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(30), null);
+        long aWeek = Duration.ofDays(7).toMillis();
+        assertEquals(
+                OptionalLong.of(30_000), forever.nextDelay(5_000, 503, null, aWeek, 0, b -> b));
+        assertEquals(OptionalLong.of(120_000), forever.nextDelay(9, 429, "120", aWeek, 0, b -> b));
+        assertTrue(forever.nextDelay(9, 400, null, 0, 0, b -> b).isEmpty());
     }
 
     @Test

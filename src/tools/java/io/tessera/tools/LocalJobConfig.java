@@ -38,6 +38,10 @@ public final class LocalJobConfig {
                             .toUri()
                             .toString());
             conf.setString("execution.checkpointing.incremental", "true");
+            // as flink-conf/config.yaml: a barrier held back (the edge down, activation's
+            // capacity full) turns unaligned after a second and overtakes the buffers
+            conf.setString("execution.checkpointing.unaligned.enabled", "true");
+            conf.setString("execution.checkpointing.aligned-checkpoint-timeout", "1 s");
         }
         // -Dflink.<key>=<value> in TESSERA_JAVA_OPTS sets any Flink option of a local run, e.g.
         // to measure a RocksDB setting with ./tessera bench

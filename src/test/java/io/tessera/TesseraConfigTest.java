@@ -131,7 +131,8 @@ class TesseraConfigTest {
                                             || option == ProfileOptions.DEFINITIONS
                                             || option == ActivationOptions.PROJECT_UID
                                             || option == ActivationOptions.AUTHORIZATION
-                                            || option == IdentityOptions.LOOP_ALLOWANCE,
+                                            || option == IdentityOptions.LOOP_ALLOWANCE
+                                            || option == ActivationOptions.RETRY_BUDGET,
                                     option.key() + " has a default or is optional by design");
                             assertTrue(
                                     !new org.apache.flink.configuration.description.HtmlFormatter()

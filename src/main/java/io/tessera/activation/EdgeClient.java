@@ -84,6 +84,9 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome>
     private transient ListState<EdgeRequest> parkedState;
     private transient ListState<EdgeOutcome> parkedOutcomesState;
     private transient List<EdgeRequest> restoredParked;
+    // parked calls restored and started again: a checkpoint taken between a call's parking and the
+    // queue giving up its place holds it twice, and the queue's copy must not be sent again
+    private transient List<EdgeRequest> resumedParked;
     private transient Counter parkedCalls;
 
     EdgeClient(ActivationSettings settings) {
@@ -130,6 +133,7 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome>
         parkedCalls = metrics.counter("parked", new ThreadSafeSimpleCounter());
         metrics.gauge("parkedNow", () -> parked.size());
         inQueue = new ConcurrentHashMap<>();
+        resumedParked = new ArrayList<>(restoredParked);
         for (EdgeRequest request : restoredParked) {
             park(request, start(request));
         }
@@ -178,6 +182,10 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome>
         Throwable failure = parkedFailure;
         if (failure != null) {
             throw new IllegalStateException("a parked Edge API call failed", failure);
+        }
+        if (!resumedParked.isEmpty() && resumedParked.remove(request)) {
+            result.complete(takeParkedOutcomes()); // already resumed out of the queue
+            return;
         }
         CompletableFuture<EdgeOutcome> call = start(request);
         inQueue.put(result, call);

@@ -75,6 +75,41 @@ class EdgeClientTest {
 
     @Test
     @Timeout(60)
+    void aCallParkedOutOfTheQueueIsKeptAtASnapshotAndDeliveredInOrderAfterARestore()
+            throws Exception {
+        simulator.faults().unavailableNext(Integer.MAX_VALUE);
+        OperatorSubtaskState snapshot;
+        try (OneInputStreamOperatorTestHarness<EdgeRequest, EdgeOutcome> harness = harness(100)) {
+            harness.open();
+            harness.processElement(new StreamRecord<>(patch("P1", "u1", 1)));
+            harness.processElement(new StreamRecord<>(patch("P1", "u1", 2)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (callsAnswered(503) == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // the first attempt is on its way to the edge
+            }
+            harness.setProcessingTime(200); // both held their place past the queue timeout
+            assertTrue(harness.extractOutputValues().isEmpty(), "parked, not ended");
+            snapshot = harness.snapshot(1, 200);
+        }
+        assertTrue(callsAnswered(503) > 0, "the edge was down");
+        simulator.faults().clear();
+
+        List<EdgeOutcome> outcomes = new ArrayList<>();
+        try (OneInputStreamOperatorTestHarness<EdgeRequest, EdgeOutcome> harness = harness(100)) {
+            harness.initializeState(snapshot);
+            harness.open();
+            harness.processElement(new StreamRecord<>(patch("P1", "u1", 3)));
+            harness.endInput();
+            outcomes.addAll(harness.extractOutputValues());
+        }
+
+        assertEquals(List.of(1, 2, 3), deliveredValues("u1"), "the parked calls first, in order");
+        assertEquals(3, outcomes.size(), "the parked calls' outcomes go out with the next one");
+        assertTrue(outcomes.stream().allMatch(EdgeOutcome::delivered));
+    }
+
+    @Test
+    @Timeout(60)
     void aRefusedCallEndsUndeliveredAfterOneAttemptAndOthersGoOn() throws Exception {
         EdgeRequest refused =
                 new EdgeRequest("P1", EdgeRequest.ATTRIBUTES, "u1", "{\"undeclared\":1}", 0);
@@ -237,9 +272,18 @@ class EdgeClientTest {
     }
 
     private OneInputStreamOperatorTestHarness<EdgeRequest, EdgeOutcome> harness() throws Exception {
+        return harness(0);
+    }
+
+    /** The operator with a queue timeout in ms (0: none). */
+    private OneInputStreamOperatorTestHarness<EdgeRequest, EdgeOutcome> harness(long queueTimeout)
+            throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
                 new AsyncWaitOperatorFactory<>(
-                        new EdgeClient(settings), 0, 100, AsyncDataStream.OutputMode.ORDERED),
+                        new EdgeClient(settings),
+                        queueTimeout,
+                        100,
+                        AsyncDataStream.OutputMode.ORDERED),
                 TypeInformation.of(EdgeRequest.class).createSerializer(new SerializerConfigImpl()));
     }
 

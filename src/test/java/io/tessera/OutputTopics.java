@@ -103,11 +103,7 @@ final class OutputTopics {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                AcceptanceA6.check(
-                        compacted(kafka, config.kafka().profilesTopic()),
-                        values(kafka, config.kafka().profileMergesTopic()),
-                        values(kafka, config.kafka().rejectedLinksTopic()),
-                        values(kafka, config.kafka().eventsDlqTopic()));
+                checkAcceptanceA6(kafka, config);
                 return;
             } catch (AssertionError notYet) {
                 last = notYet;
@@ -115,5 +111,14 @@ final class OutputTopics {
             }
         }
         throw last;
+    }
+
+    /** Checks acceptance A6 on what the job's topics hold now (committed). */
+    static void checkAcceptanceA6(EmbeddedKafka kafka, TesseraConfig config) throws IOException {
+        AcceptanceA6.check(
+                compacted(kafka, config.kafka().profilesTopic()),
+                values(kafka, config.kafka().profileMergesTopic()),
+                values(kafka, config.kafka().rejectedLinksTopic()),
+                values(kafka, config.kafka().eventsDlqTopic()));
     }
 }

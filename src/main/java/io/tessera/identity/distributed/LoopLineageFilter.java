@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -24,6 +25,9 @@ public final class LoopLineageFilter extends AbstractStreamOperator<Routed>
         implements OneInputStreamOperator<Routed, Routed> {
     private static final long serialVersionUID = 1L;
 
+    /** The accumulator counting the ghosts ignored (also the metric), for tests and tools. */
+    public static final String GHOSTS_ACCUMULATOR = "identity-loop-ghosts-ignored";
+
     private static final ListStateDescriptor<LoopLineage.Attempt> LINEAGE =
             new ListStateDescriptor<>(
                     "loop-lineage", TypeInformation.of(LoopLineage.Attempt.class));
@@ -31,6 +35,7 @@ public final class LoopLineageFilter extends AbstractStreamOperator<Routed>
     private transient ListState<LoopLineage.Attempt> state;
     private transient LoopLineage lineage;
     private transient Counter ghosts;
+    private transient LongCounter ghostsTotal;
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
@@ -51,6 +56,8 @@ public final class LoopLineageFilter extends AbstractStreamOperator<Routed>
     public void open() throws Exception {
         super.open();
         ghosts = getMetricGroup().addGroup("identity").counter("loopGhostsIgnored");
+        ghostsTotal = new LongCounter();
+        getRuntimeContext().addAccumulator(GHOSTS_ACCUMULATOR, ghostsTotal);
     }
 
     @Override
@@ -68,6 +75,7 @@ public final class LoopLineageFilter extends AbstractStreamOperator<Routed>
             output.collect(element);
         } else {
             ghosts.inc();
+            ghostsTotal.add(1);
         }
     }
 

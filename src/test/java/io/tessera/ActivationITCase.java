@@ -45,16 +45,9 @@ class ActivationITCase {
                         new SimulatorConfig("shop", true, Set.of("cdp_orders"), List.of()), 0)) {
             simulator.faults().unavailableNext(20).tooManyNext(20, 0);
             TesseraConfig config =
-                    LocalKafkaJob.config(
+                    config(
                             KAFKA.broker(),
-                            "--cdp.kafka.starting-offsets",
-                            "EARLIEST",
-                            "--cdp.profile.definitions",
-                            "src/test/resources/activation/definitions.json",
-                            "--cdp.activation.personalize.edge-url",
-                            simulator.url(),
-                            "--cdp.activation.personalize.project-uid",
-                            "shop",
+                            simulator,
                             "--cdp.activation.personalize.event-keys",
                             "Order Completed:purchase",
                             // a bounded run ends before a coalescing timer would fire
@@ -101,6 +94,27 @@ class ActivationITCase {
             assertTrue(
                     deadLetter.path("response").asText().contains("unknown attribute cdp_coupon"));
         }
+    }
+
+    /**
+     * The job's settings for activation tests: the broker from the start of its topics, the
+     * activation definitions, the simulator as the edge with project {@code shop}, and more.
+     */
+    static TesseraConfig config(
+            io.tessera.tools.EmbeddedKafka broker, PersonalizeSimulator simulator, String... more) {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--cdp.kafka.starting-offsets",
+                                "EARLIEST",
+                                "--cdp.profile.definitions",
+                                "src/test/resources/activation/definitions.json",
+                                "--cdp.activation.personalize.edge-url",
+                                simulator.url(),
+                                "--cdp.activation.personalize.project-uid",
+                                "shop"));
+        args.addAll(List.of(more));
+        return LocalKafkaJob.config(broker, args.toArray(String[]::new));
     }
 
     /** Each user logs in and orders five times; u3 applies a coupon the project does not know. */

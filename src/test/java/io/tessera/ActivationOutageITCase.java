@@ -48,16 +48,9 @@ class ActivationOutageITCase {
                         new SimulatorConfig("shop", true, Set.of("cdp_orders"), List.of()), 0)) {
             simulator.faults().unavailableNext(Integer.MAX_VALUE);
             TesseraConfig config =
-                    LocalKafkaJob.config(
+                    ActivationITCase.config(
                             KAFKA.broker(),
-                            "--cdp.kafka.starting-offsets",
-                            "EARLIEST",
-                            "--cdp.profile.definitions",
-                            "src/test/resources/activation/definitions.json",
-                            "--cdp.activation.personalize.edge-url",
-                            simulator.url(),
-                            "--cdp.activation.personalize.project-uid",
-                            "shop",
+                            simulator,
                             "--cdp.activation.coalesce",
                             "0 ms",
                             // a small window of calls in flight, so the outage holds the job back

@@ -50,11 +50,7 @@ class DistributedIdentityFailureITCase {
 
         StreamExecutionEnvironment env =
                 LocalKafkaJob.build(config, 2, Duration.ofMillis(300), false, null);
-        Configuration restarts = new Configuration();
-        restarts.setString("restart-strategy.type", "fixed-delay");
-        restarts.setString("restart-strategy.fixed-delay.attempts", "5");
-        restarts.setString("restart-strategy.fixed-delay.delay", "200 ms");
-        env.configure(restarts);
+        env.configure(restarts());
         JobClient job = env.executeAsync("distributed-identity-failure");
         try {
             OutputTopics.sendSettling(broker, config, a6.subList(0, 3));
@@ -68,5 +64,14 @@ class DistributedIdentityFailureITCase {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** A few quick restarts: the job survives the task manager it loses. */
+    static Configuration restarts() {
+        Configuration restarts = new Configuration();
+        restarts.setString("restart-strategy.type", "fixed-delay");
+        restarts.setString("restart-strategy.fixed-delay.attempts", "5");
+        restarts.setString("restart-strategy.fixed-delay.delay", "200 ms");
+        return restarts;
     }
 }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -41,11 +40,7 @@ class LoopGhostsITCase {
             List<String> a6 = AcceptanceA6.messages();
             // checkpoints only when the test takes them
             var env = LocalKafkaJob.build(config, 2, Duration.ofHours(1), false, null);
-            Configuration restarts = new Configuration();
-            restarts.setString("restart-strategy.type", "fixed-delay");
-            restarts.setString("restart-strategy.fixed-delay.attempts", "5");
-            restarts.setString("restart-strategy.fixed-delay.delay", "200 ms");
-            env.configure(restarts);
+            env.configure(DistributedIdentityFailureITCase.restarts());
             JobClient job = env.executeAsync("loop-ghosts");
             try {
                 OutputTopics.sendSettling(broker, config, a6.subList(0, 3));

@@ -112,22 +112,17 @@ final class DemoPersonalize {
             AtomicLongArray sentAt)
             throws IOException {
         Map<String, List<Long>> produced = new HashMap<>();
-        for (int i = 0; i < traffic.size(); i++) {
-            ShopTraffic.Record record = traffic.get(i);
-            if (record.expectedReason() != null || sentAt.get(i) == 0) {
-                continue;
-            }
-            JsonNode value = JSON.readTree(record.value());
-            JsonNode messages =
-                    value.has("batch") ? value.get("batch") : JSON.createArrayNode().add(value);
-            for (JsonNode message : messages) {
-                if ("Order Completed".equals(message.path("event").asText())
-                        && message.hasNonNull("userId")) {
-                    produced.computeIfAbsent(message.get("userId").asText(), u -> new ArrayList<>())
-                            .add(sentAt.get(i));
-                }
-            }
-        }
+        forEachSent(
+                traffic,
+                sentAt,
+                (message, at) -> {
+                    if ("Order Completed".equals(message.path("event").asText())
+                            && message.hasNonNull("userId")) {
+                        produced.computeIfAbsent(
+                                        message.get("userId").asText(), u -> new ArrayList<>())
+                                .add(at);
+                    }
+                });
         Map<String, List<Long>> received = new HashMap<>();
         for (PersonalizeSimulator.Call call : calls) {
             if (call.path().equals("/events") && call.status() == 202) {
@@ -162,24 +157,18 @@ final class DemoPersonalize {
             AtomicLongArray sentAt)
             throws IOException {
         Map<String, Long> produced = new HashMap<>();
-        for (int i = 0; i < traffic.size(); i++) {
-            ShopTraffic.Record record = traffic.get(i);
-            if (record.expectedReason() != null || sentAt.get(i) == 0) {
-                continue;
-            }
-            JsonNode value = JSON.readTree(record.value());
-            JsonNode messages =
-                    value.has("batch") ? value.get("batch") : JSON.createArrayNode().add(value);
-            for (JsonNode message : messages) {
-                JsonNode uid = message.at("/context/personalize/userUid");
-                if ("identify".equals(message.path("type").asText())
-                        && message.hasNonNull("userId")
-                        && uid.isTextual()) {
-                    produced.putIfAbsent(
-                            uid.asText() + " -> " + message.get("userId").asText(), sentAt.get(i));
-                }
-            }
-        }
+        forEachSent(
+                traffic,
+                sentAt,
+                (message, at) -> {
+                    JsonNode uid = message.at("/context/personalize/userUid");
+                    if ("identify".equals(message.path("type").asText())
+                            && message.hasNonNull("userId")
+                            && uid.isTextual()) {
+                        produced.putIfAbsent(
+                                uid.asText() + " -> " + message.get("userId").asText(), at);
+                    }
+                });
         List<Long> latencies = new ArrayList<>();
         for (PersonalizeSimulator.Call call : calls) {
             if (call.path().endsWith("/actions/merge") && call.status() / 100 == 2) {
@@ -195,6 +184,26 @@ final class DemoPersonalize {
             }
         }
         return latencies;
+    }
+
+    /** Each Segment message of the valid records sent, with the time its record was produced. */
+    private static void forEachSent(
+            List<ShopTraffic.Record> traffic,
+            AtomicLongArray sentAt,
+            java.util.function.ObjLongConsumer<JsonNode> each)
+            throws IOException {
+        for (int i = 0; i < traffic.size(); i++) {
+            ShopTraffic.Record record = traffic.get(i);
+            if (record.expectedReason() != null || sentAt.get(i) == 0) {
+                continue;
+            }
+            JsonNode value = JSON.readTree(record.value());
+            JsonNode messages =
+                    value.has("batch") ? value.get("batch") : JSON.createArrayNode().add(value);
+            for (JsonNode message : messages) {
+                each.accept(message, sentAt.get(i));
+            }
+        }
     }
 
     static long percentile(List<Long> sorted, double p) {

@@ -24,6 +24,13 @@ final class OutputTopics {
     /** The job's options in distributed identity mode on the broker, its topics created. */
     static TesseraConfig distributedIdentity(EmbeddedKafka kafka, String... options)
             throws Exception {
+        TesseraConfig config = distributedIdentityConfig(kafka, options);
+        LocalKafkaJob.createTopics(kafka, config, 2);
+        return config;
+    }
+
+    /** The settings of {@link #distributedIdentity}, for topics that exist already. */
+    static TesseraConfig distributedIdentityConfig(EmbeddedKafka kafka, String... options) {
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -32,9 +39,7 @@ final class OutputTopics {
                                 "--cdp.identity.mode",
                                 "DISTRIBUTED"));
         args.addAll(List.of(options));
-        TesseraConfig config = LocalKafkaJob.config(kafka, args.toArray(String[]::new));
-        LocalKafkaJob.createTopics(kafka, config, 2);
-        return config;
+        return LocalKafkaJob.config(kafka, args.toArray(String[]::new));
     }
 
     /** What a compacted topic holds: the last value per key, tombstones removing the key. */

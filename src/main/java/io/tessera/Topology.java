@@ -125,8 +125,14 @@ public final class Topology {
                 sinks.rejectedDefinitions(),
                 REJECTED_DEFINITIONS_SINK);
 
+        // stage 4 (in distributed mode the resolved events carry event time held back by the
+        // loop allowance, so an event credited after crossing the loop is not late for it)
         DataStream<AudienceTransition> sequenceTransitions =
-                matchSequences(config, resolved.events(), definitions);
+                SequenceStage.matchSequences(
+                        resolved.events(),
+                        definitions,
+                        config.profile().sequences(),
+                        config.profile().horizon());
 
         DataStream<ProfileUpdate> profiles =
                 SequenceStage.viewProfiles(resolved.profiles(), sequenceTransitions);
@@ -192,19 +198,6 @@ public final class Topology {
                         .loopAllowance(
                                 Duration.ofMillis(
                                         env.getCheckpointConfig().getCheckpointInterval())));
-    }
-
-    /**
-     * Stage 4. In distributed mode the resolved events carry the protocol's event time, held back
-     * by the loop's allowance (three checkpoints unless set): an event credited after crossing the
-     * loop is then not late for the sequences.
-     */
-    private static DataStream<AudienceTransition> matchSequences(
-            TesseraConfig config,
-            DataStream<ResolvedEvent> events,
-            DataStream<DefinitionUpdate> definitions) {
-        return SequenceStage.matchSequences(
-                events, definitions, config.profile().sequences(), config.profile().horizon());
     }
 
     /** Stage 5, when Personalize is configured (or a replay records the requests). */

@@ -83,9 +83,8 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome>
     private transient volatile Throwable parkedFailure;
     private transient ListState<EdgeRequest> parkedState;
     private transient ListState<EdgeOutcome> parkedOutcomesState;
-    private transient List<EdgeRequest> restoredParked;
-    // parked calls restored and started again: a checkpoint taken between a call's parking and the
-    // queue giving up its place holds it twice, and the queue's copy must not be sent again
+    // parked calls restored, started again at open: a checkpoint taken between a call's parking
+    // and the queue giving up its place holds it twice, and the queue's copy must not be sent again
     private transient List<EdgeRequest> resumedParked;
     private transient Counter parkedCalls;
 
@@ -133,11 +132,9 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome>
         parkedCalls = metrics.counter("parked", new ThreadSafeSimpleCounter());
         metrics.gauge("parkedNow", () -> parked.size());
         inQueue = new ConcurrentHashMap<>();
-        resumedParked = new ArrayList<>(restoredParked);
-        for (EdgeRequest request : restoredParked) {
+        for (EdgeRequest request : resumedParked) {
             park(request, start(request));
         }
-        restoredParked = List.of();
     }
 
     @Override
@@ -154,8 +151,8 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome>
                         .getListState(
                                 new ListStateDescriptor<>(
                                         "parked-outcomes", TypeInformation.of(EdgeOutcome.class)));
-        restoredParked = new ArrayList<>();
-        parkedState.get().forEach(restoredParked::add);
+        resumedParked = new ArrayList<>();
+        parkedState.get().forEach(resumedParked::add);
         parkedOutcomesState.get().forEach(parkedOutcomes::add);
     }
 

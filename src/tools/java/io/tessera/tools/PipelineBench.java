@@ -72,8 +72,8 @@ final class PipelineBench {
               single        the whole job, identity mode single
               distributed   the whole job, identity mode distributed
             each at parallelism P (default 2) with RocksDB and checkpoints every C seconds
-            (default 10, the setting of the targets; --quick 2, as a merge in distributed mode
-            waits for up to three checkpoints), the bundled definitions (10 traits, 5 rule and 3 sequence audiences;
+            (default 10, the setting of the targets; --quick 2, so outputs, which commit with
+            checkpoints, show sooner), the bundled definitions (10 traits, 5 rule and 3 sequence audiences;
             --definitions FILE to measure others; --no-activation to leave Personalize out)
             and activation to the in-process Personalize simulator. Each run is measured for at
             most S seconds (default 600; --quick 90). Then, with the job still running, traffic

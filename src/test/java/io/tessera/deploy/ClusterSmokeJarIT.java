@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.TesseraConfig;
 import io.tessera.tools.EmbeddedKafka;
 import io.tessera.tools.LocalKafkaJob;
+import io.tessera.tools.StandaloneFlinkCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

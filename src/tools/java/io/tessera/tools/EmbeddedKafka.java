@@ -218,6 +218,27 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Stops the broker as a rolling restart does (its controller stays up, its data stays); clients
+     * see it unreachable until {@link #startBroker()}.
+     */
+    public void stopBroker() {
+        for (kafka.server.BrokerServer broker : cluster.brokers().values()) {
+            broker.shutdown();
+            broker.awaitShutdown();
+        }
+    }
+
+    /**
+     * Starts a stopped broker again, on the same port with the same data; returns once it serves.
+     */
+    public void startBroker() throws Exception {
+        for (kafka.server.BrokerServer broker : cluster.brokers().values()) {
+            broker.startup();
+        }
+        cluster.waitForReadyBrokers();
+    }
+
     /** An admin client of the broker. */
     public Admin admin() {
         return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));

@@ -55,6 +55,7 @@ public final class ShopTraffic {
     private int messageCounter;
     private String messageIdPrefix = "msg-";
     private boolean personalizeSdk;
+    private boolean batches = true;
 
     private ShopTraffic(long seed, Instant start, Duration span) {
         this.random = new Random(seed);
@@ -89,8 +90,25 @@ public final class ShopTraffic {
             Instant start,
             Duration span,
             boolean personalizeSdk) {
+        return generate(seed, firstUser, users, start, span, personalizeSdk, true);
+    }
+
+    /**
+     * The same; without {@code batches}, the app sends each message as a record of its own when it
+     * happens, so no record holds an event older than the records before it: traffic without late
+     * events, whose outcome does not depend on when the job reads it.
+     */
+    public static List<Record> generate(
+            long seed,
+            int firstUser,
+            int users,
+            Instant start,
+            Duration span,
+            boolean personalizeSdk,
+            boolean batches) {
         ShopTraffic traffic = new ShopTraffic(seed, start, span);
         traffic.personalizeSdk = personalizeSdk;
+        traffic.batches = batches;
         // message ids of their own too, or another run's would be dropped as redeliveries
         traffic.messageIdPrefix = firstUser == 0 ? "msg-" : "msg-" + firstUser + "-";
         for (int user = firstUser; user < firstUser + users; user++) {
@@ -150,7 +168,7 @@ public final class ShopTraffic {
                 session.add(order);
             }
         }
-        if (mobile) {
+        if (mobile && batches) {
             addBatch(session, anonymousId);
         } else {
             session.forEach(

@@ -28,6 +28,7 @@ public final class TesseraCli {
                       take the small savepoint a release keeps for the compatibility test
                                   bench     measure: bench [--quick] (the whole pipeline against a baseline), or a part:
                                             bench identity | profile | sequences | activation | distributed
+                                  chaos     run the job jar on real clusters twice, clean and with faults, and compare
 
                                 Run ./tessera COMMAND --help for a command's options.
             """;
@@ -64,6 +65,7 @@ public final class TesseraCli {
                     case "simulator" -> SimulatorCommand.USAGE;
                     case "generate" -> GenerateCommand.USAGE;
                     case "savepoint-fixture" -> SavepointFixtureCommand.USAGE;
+                    case "chaos" -> ChaosCommand.USAGE;
                     default -> null;
                 };
         if (usage == null) {
@@ -85,6 +87,7 @@ public final class TesseraCli {
                 case "simulator" -> SimulatorCommand.main(rest, out);
                 case "generate" -> GenerateCommand.main(rest, out);
                 case "savepoint-fixture" -> SavepointFixtureCommand.main(rest, out);
+                case "chaos" -> status = ChaosCommand.main(rest, out);
                 default -> printOptions(out);
             }
         } catch (CommandLine.UsageException | InvalidOptionException e) {

@@ -1,4 +1,4 @@
-package io.tessera.deploy;
+package io.tessera.tools;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -18,11 +18,13 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
- * A real Flink standalone session cluster of two JVMs, a jobmanager and a taskmanager, started from
- * Maven artifacts (src/test/cluster/pom.xml) with flink-conf/ as its configuration, bound to
- * loopback; and Flink's own command line client ({@code flink run}, {@code flink stop}) against it.
+ * A real Flink standalone session cluster, a jobmanager JVM and one or more taskmanager JVMs,
+ * started from Maven artifacts (src/tools/cluster/pom.xml) with flink-conf/ as its configuration,
+ * bound to loopback; Flink's own command line client ({@code flink run}, {@code flink stop})
+ * against it; and the faults of a machine: a taskmanager killed ({@code kill -9}) and started
+ * again, or frozen ({@code kill -STOP}) and thawed.
  */
-final class StandaloneFlinkCluster implements AutoCloseable {
+public final class StandaloneFlinkCluster implements AutoCloseable {
     /** The module opens of the distribution's default {@code env.java.opts.all}. */
     private static final List<String> JAVA_OPENS =
             List.of(
@@ -50,7 +52,10 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     private final String classpath;
     private final int restPort;
     private final int metricsPort;
-    private final List<Process> processes = new ArrayList<>();
+    private Process jobManager;
+    private final List<Process> taskManagers = new ArrayList<>();
+    private List<String> taskManagerResources;
+    private int launches;
 
     private StandaloneFlinkCluster(Path home, String classpath, int restPort, int metricsPort) {
         this.home = home;
@@ -65,39 +70,115 @@ final class StandaloneFlinkCluster implements AutoCloseable {
      * machine needs it: loopback addresses, free ports, directories under {@code home}, and the
      * given settings.
      */
-    static StandaloneFlinkCluster start(Path home, Map<String, String> settings) throws Exception {
+    public static StandaloneFlinkCluster start(Path home, Map<String, String> settings)
+            throws Exception {
+        return start(home, settings, 1);
+    }
+
+    /** The same with {@code taskManagers} taskmanager JVMs. */
+    public static StandaloneFlinkCluster start(
+            Path home, Map<String, String> settings, int taskManagers) throws Exception {
         StandaloneFlinkCluster cluster =
-                new StandaloneFlinkCluster(home, resolveClasspath(home), freePort(), freePort());
-        cluster.writeConf(settings);
-        cluster.processes.add(
-                cluster.launch(
-                        "jobmanager",
-                        List.of(),
-                        "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-                        List.of()));
-        List<String> resources = cluster.taskManagerResources();
-        cluster.processes.add(
-                cluster.launch(
-                        "taskmanager",
-                        Arrays.asList(resources.get(0).trim().split("\\s+")),
-                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                        Arrays.asList(resources.get(1).trim().split("\\s+"))));
-        cluster.awaitTaskManager(Duration.ofSeconds(90));
-        return cluster;
+                new StandaloneFlinkCluster(
+                        home, resolveClasspath(home), freePort(), freePort(taskManagers + 1));
+        try {
+            cluster.writeConf(settings, taskManagers);
+            cluster.jobManager =
+                    cluster.launch(
+                            "jobmanager",
+                            List.of(),
+                            "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                            List.of());
+            cluster.taskManagerResources = cluster.computeTaskManagerResources();
+            for (int i = 0; i < taskManagers; i++) {
+                cluster.taskManagers.add(cluster.launchTaskManager(i));
+            }
+            cluster.awaitTaskManagers(taskManagers, Duration.ofSeconds(90));
+            return cluster;
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** How many taskmanager JVMs the cluster was started with. */
+    public int taskManagerCount() {
+        return taskManagers.size();
+    }
+
+    /**
+     * Kills taskmanager {@code index} as a lost machine dies ({@code SIGKILL}: no shutdown hook, no
+     * goodbye to the jobmanager), and waits until the process is gone.
+     */
+    public void killTaskManager(int index) throws InterruptedException {
+        Process process = taskManagers.get(index);
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("taskmanager " + index + " survived SIGKILL");
+        }
+    }
+
+    /** Starts taskmanager {@code index} again (a replacement machine), after a kill. */
+    public void restartTaskManager(int index) throws IOException {
+        if (taskManagers.get(index).isAlive()) {
+            throw new IllegalStateException("taskmanager " + index + " still runs");
+        }
+        taskManagers.set(index, launchTaskManager(index));
+    }
+
+    /** Freezes taskmanager {@code index} ({@code SIGSTOP}), as a long pause or a hung VM does. */
+    public void freezeTaskManager(int index) throws Exception {
+        signal(taskManagers.get(index), "STOP");
+    }
+
+    /** Lets a frozen taskmanager run on ({@code SIGCONT}). */
+    public void thawTaskManager(int index) throws Exception {
+        signal(taskManagers.get(index), "CONT");
+    }
+
+    private static void signal(Process process, String signal) throws Exception {
+        Process kill =
+                new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                        .redirectErrorStream(true)
+                        .start();
+        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + signal + " failed: " + output);
+        }
+    }
+
+    /** Waits until this many taskmanagers are registered with the jobmanager. */
+    public void awaitTaskManagers(int count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!jobManager.isAlive()) {
+                throw new IllegalStateException("the jobmanager exited:\n" + logs());
+            }
+            try {
+                if (get(restUrl() + "/overview").contains("\"taskmanagers\":" + count + ",")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the REST endpoint is not up yet; asked again below
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        throw new IllegalStateException(
+                "not " + count + " taskmanagers registered in " + timeout + ":\n" + logs());
     }
 
     /** The REST address, e.g. {@code http://127.0.0.1:8081}. */
-    String restUrl() {
+    public String restUrl() {
         return "http://127.0.0.1:" + restPort;
     }
 
     /** The Prometheus reporter's first port (the jobmanager's; the taskmanager takes the next). */
-    int metricsPort() {
+    public int metricsPort() {
         return metricsPort;
     }
 
     /** Runs Flink's command line client ({@code bin/flink}) and returns what it printed. */
-    String flink(String... args) throws Exception {
+    public String flink(String... args) throws Exception {
         List<String> command = new ArrayList<>(java());
         command.add("-Dlog.file=" + home.resolve("log/flink-client.log"));
         command.add("-Dlog4j.configurationFile=" + conf.resolve("log4j-cli.properties").toUri());
@@ -115,7 +196,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     /** A GET on a local address; the body, or an exception with the status. */
-    static String get(String url) throws IOException {
+    public static String get(String url) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
         connection.setConnectTimeout(5_000);
         connection.setReadTimeout(10_000);
@@ -130,7 +211,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     /** The tail of the cluster's logs, for a failure message. */
-    String logs() throws IOException {
+    public String logs() throws IOException {
         StringBuilder out = new StringBuilder();
         try (var files = Files.list(home.resolve("log"))) {
             for (Path file : files.sorted().toList()) {
@@ -145,8 +226,14 @@ final class StandaloneFlinkCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            Process process = processes.get(i);
+        List<Process> all = new ArrayList<>(taskManagers);
+        if (jobManager != null) {
+            all.add(jobManager);
+        }
+        for (Process process : all) {
+            if (process.isAlive()) {
+                signal(process, "CONT"); // a frozen JVM cannot run its shutdown
+            }
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -154,7 +241,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         }
     }
 
-    private void writeConf(Map<String, String> settings) throws IOException {
+    private void writeConf(Map<String, String> settings, int taskManagers) throws IOException {
         Files.createDirectories(conf);
         Files.createDirectories(home.resolve("log"));
         Configuration base = GlobalConfiguration.loadConfiguration("flink-conf");
@@ -167,7 +254,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         all.put("rest.address", "127.0.0.1");
         all.put("rest.bind-address", "127.0.0.1");
         all.put("rest.port", String.valueOf(restPort));
-        all.put("metrics.reporter.prom.port", metricsPort + "-" + (metricsPort + 1));
+        all.put("metrics.reporter.prom.port", metricsPort + "-" + (metricsPort + taskManagers));
         all.put("execution.checkpointing.dir", home.resolve("checkpoints").toUri().toString());
         all.put(
                 "execution.checkpointing.savepoint-dir",
@@ -188,7 +275,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     /** The taskmanager's memory flags and dynamic settings, computed as the start scripts do. */
-    private List<String> taskManagerResources() throws Exception {
+    private List<String> computeTaskManagerResources() throws Exception {
         List<String> command = new ArrayList<>(java());
         command.addAll(
                 List.of(
@@ -212,6 +299,17 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return results;
     }
 
+    /** Launches taskmanager {@code index}; a restarted one logs to a file of its own. */
+    private Process launchTaskManager(int index) throws IOException {
+        launches++;
+        boolean again = index < taskManagers.size();
+        return launch(
+                "taskmanager-" + index + (again ? "-launch-" + launches : ""),
+                Arrays.asList(taskManagerResources.get(0).trim().split("\\s+")),
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                Arrays.asList(taskManagerResources.get(1).trim().split("\\s+")));
+    }
+
     private Process launch(String name, List<String> jvmFlags, String main, List<String> extra)
             throws IOException {
         List<String> command = new ArrayList<>(java());
@@ -226,26 +324,6 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 .start();
     }
 
-    private void awaitTaskManager(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Process process : processes) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("a cluster process exited:\n" + logs());
-                }
-            }
-            try {
-                if (get(restUrl() + "/overview").contains("\"taskmanagers\":1")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // the REST endpoint is not up yet; asked again below
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
-        throw new IllegalStateException("no taskmanager registered in " + timeout + ":\n" + logs());
-    }
-
     private static List<String> java() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -253,7 +331,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return command;
     }
 
-    /** The cluster's classpath from src/test/cluster/pom.xml, resolved by Maven. */
+    /** The cluster's classpath from src/tools/cluster/pom.xml, resolved by Maven. */
     private static String resolveClasspath(Path home) throws Exception {
         Path file = home.resolve("flink-cluster.classpath");
         List<String> command =
@@ -262,7 +340,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                         "-B",
                         "-q",
                         "-f",
-                        "src/test/cluster/pom.xml",
+                        "src/tools/cluster/pom.xml",
                         "dependency:build-classpath",
                         "-Dmdep.outputFile=" + file);
         Process maven = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -277,5 +355,27 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** The first of {@code count} consecutive free ports (the metric reporters' range). */
+    private static int freePort(int count) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int first = freePort();
+            if (first + count > 65_535) {
+                continue;
+            }
+            boolean free = true;
+            for (int port = first + 1; port < first + count && free; port++) {
+                try (ServerSocket socket = new ServerSocket(port)) {
+                    socket.setReuseAddress(true);
+                } catch (IOException taken) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return first;
+            }
+        }
+        throw new IOException("no " + count + " consecutive free ports");
     }
 }

@@ -1,0 +1,301 @@
+package io.tessera.tools;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./tessera chaos}: the shaded jar on real standalone clusters, the shop traffic at a set
+ * rate, twice at once: a clean run, and a run with faults injected at random points (a fixed seed);
+ * then what the two runs wrote is compared, and the last line counts what was lost, duplicated,
+ * differing, or dead-lettered by the faults.
+ */
+final class ChaosCommand {
+    static final String USAGE =
+            """
+            Usage: ./tessera chaos [--quick] [--minutes M] [--seed S] [--rate R]
+                                   [--identity-mode single|distributed] [--cdp.option value ...]
+
+            Runs the shaded job jar (built first when missing) on two local standalone Flink
+            clusters (a jobmanager and two taskmanagers each, from Maven artifacts, flink-conf/
+            as their configuration), each with its own in-process Kafka broker and Personalize
+            simulator, and the demo's shop traffic at R records/s (default 40) into both. One
+            run stays clean; the other gets faults at random points drawn from the seed
+            (default 1, printed): kill -9 of a taskmanager (a replacement starts 3 s later),
+            a broker restart, a taskmanager frozen past the checkpoint timeout, Personalize
+            down (503) and Personalize slow (2 s a call), the machines' faults while the
+            edge's run beside them. Both runs end with a record past every event on each
+            partition, are drained (every event read and checkpointed, every call answered),
+            and their outputs compared: cdp.profiles (compacted), cdp.profile-merges and
+            cdp.audience-transitions (each exactly once), the dead letters, and every user's
+            attributes in Personalize. It prints each fault and its time to recover, the events
+            per second the job held, checkpoint durations and state size over time, and last:
+              CHAOS faults N | lost 0 | duplicated 0 | differing 0 | dead letters from faults 0
+            The exit status is 1 when a count is not 0.
+
+              --quick          one fault of each kind, short ones, 100 s of traffic,
+                               5 s checkpoints (about 3 minutes in all)
+              --minutes M      minutes of traffic, faults in rounds throughout (default 10;
+                               10 s checkpoints, Personalize down 3 minutes at a time)
+              --seed S         the seed of the traffic and of the faults' plan
+              --rate R         records per second of traffic
+              --identity-mode  how identities are stitched (cdp.identity.mode)
+              --no-faults      both runs clean: shows the comparison finds no difference
+                               where there is none
+            The outputs of both runs are kept under target/chaos/ as JSON lines.
+            """;
+
+    private static final String DEFINITIONS = "examples/shop-definitions.json";
+
+    private ChaosCommand() {}
+
+    /** Runs the command; returns the exit status. */
+    static int main(String[] args, PrintStream out) throws Exception {
+        CommandLine line =
+                CommandLine.parse(
+                        args,
+                        Set.of("minutes", "seed", "rate", "identity-mode", "jar"),
+                        Set.of("quick", "no-faults"));
+        boolean quick = line.has("quick");
+        if (quick && line.has("minutes")) {
+            throw new CommandLine.UsageException("--quick and --minutes exclude each other");
+        }
+        int minutes = line.getInt("minutes", 10);
+        int rate = line.getInt("rate", 40);
+        long seed = line.getInt("seed", 1);
+        if (minutes < 2 || rate < 1) {
+            throw new CommandLine.UsageException(
+                    "--minutes must be at least 2 and --rate at least 1");
+        }
+        Path jar = jar(line.get("jar", System.getProperty("tessera.jar")));
+        Shape shape = quick ? Shape.quick() : Shape.full(minutes);
+        Path home =
+                Path.of(
+                                "target",
+                                "chaos",
+                                Instant.now()
+                                        .truncatedTo(ChronoUnit.SECONDS)
+                                        .toString()
+                                        .replace(':', '-'))
+                        .toAbsolutePath();
+
+        // Event times three days back: the closing records two days past the traffic are still
+        // in the past (ingest refuses future times), and time runs as fast as the traffic does.
+        Instant start = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+        // Traffic without late events (no app batches, whose first events are older than the
+        // records before them): which events are late depends on when the job reads them, so it
+        // would differ between two runs without any fault. About six records a visitor.
+        int users = (int) Math.max(10, rate * shape.traffic().toSeconds() / 6);
+        List<ShopTraffic.Record> traffic =
+                ShopTraffic.generate(seed, 0, users, start, shape.traffic(), true, false);
+        Instant closingAt = start.plus(shape.traffic()).plus(Duration.ofDays(2));
+        List<String> closing = closing(closingAt, 2);
+        ChaosPlan plan =
+                line.has("no-faults")
+                        ? new ChaosPlan(List.of(), List.of())
+                        : quick
+                                ? ChaosPlan.oneOfEach(seed, shape.lengths(), 2)
+                                : ChaosPlan.rounds(
+                                        seed,
+                                        shape.lengths(),
+                                        2,
+                                        shape.traffic().minus(Duration.ofMinutes(1)));
+
+        List<String> jobArgs = new ArrayList<>();
+        jobArgs.addAll(List.of("--cdp.kafka.starting-offsets", "EARLIEST"));
+        jobArgs.addAll(
+                List.of(
+                        "--cdp.profile.definitions",
+                        Path.of(DEFINITIONS).toAbsolutePath().toString()));
+        jobArgs.addAll(List.of(ReplayCommand.withIdentityMode(line)));
+        Map<String, String> flink =
+                Map.of(
+                        "taskmanager.numberOfTaskSlots", "1",
+                        "taskmanager.memory.process.size", "1536m",
+                        "jobmanager.memory.process.size", "1024m",
+                        "execution.checkpointing.interval",
+                                shape.checkpointInterval().toSeconds() + " s",
+                        "execution.checkpointing.timeout",
+                                shape.checkpointTimeout().toSeconds() + " s");
+
+        out.printf(
+                "CHAOS seed %d | %d records of %d visitors over %d s (%d/s) | identity mode %s |"
+                        + " jar %s%n",
+                seed,
+                traffic.size(),
+                users,
+                shape.traffic().toSeconds(),
+                rate,
+                identityMode(jobArgs),
+                jar.getFileName());
+        out.printf(
+                "Checkpoints every %d s, timeout %d s (flink-conf/ otherwise); cluster logs under"
+                        + " %s%n",
+                shape.checkpointInterval().toSeconds(),
+                shape.checkpointTimeout().toSeconds(),
+                home);
+        out.println("Faults planned:");
+        printPlan(out, "machines", plan.machines());
+        printPlan(out, "edge", plan.edge());
+
+        ExecutorService runs = Executors.newFixedThreadPool(2);
+        ChaosRun.Result clean;
+        ChaosRun.Result faulty;
+        try {
+            Future<ChaosRun.Result> cleanRun =
+                    runs.submit(
+                            () ->
+                                    ChaosRun.run(
+                                            settings("clean", home, jar, jobArgs, flink, shape),
+                                            traffic,
+                                            shape.traffic(),
+                                            closing,
+                                            null,
+                                            out));
+            Future<ChaosRun.Result> faultyRun =
+                    runs.submit(
+                            () ->
+                                    ChaosRun.run(
+                                            settings("faults", home, jar, jobArgs, flink, shape),
+                                            traffic,
+                                            shape.traffic(),
+                                            closing,
+                                            plan,
+                                            out));
+            clean = cleanRun.get();
+            faulty = faultyRun.get();
+        } finally {
+            runs.shutdownNow();
+        }
+        ChaosComparison comparison = ChaosComparison.of(clean.outputs(), faulty.outputs());
+        return ChaosReport.print(out, shape, clean, faulty, comparison);
+    }
+
+    /**
+     * The sizes of a run.
+     *
+     * @param traffic how long the traffic is produced
+     * @param checkpointInterval the job's checkpoint interval
+     * @param checkpointTimeout the job's checkpoint timeout
+     * @param lengths how long the faults last
+     */
+    record Shape(
+            Duration traffic,
+            Duration checkpointInterval,
+            Duration checkpointTimeout,
+            ChaosPlan.Lengths lengths) {
+
+        static Shape quick() {
+            Duration timeout = Duration.ofSeconds(15);
+            return new Shape(
+                    Duration.ofSeconds(100),
+                    Duration.ofSeconds(5),
+                    timeout,
+                    new ChaosPlan.Lengths(
+                            Duration.ofSeconds(5),
+                            Duration.ofSeconds(20),
+                            Duration.ofSeconds(15),
+                            timeout.plusSeconds(5),
+                            Duration.ofSeconds(3),
+                            Duration.ofSeconds(8)));
+        }
+
+        static Shape full(int minutes) {
+            Duration timeout = Duration.ofSeconds(30);
+            return new Shape(
+                    Duration.ofMinutes(minutes),
+                    Duration.ofSeconds(10),
+                    timeout,
+                    new ChaosPlan.Lengths(
+                            Duration.ofSeconds(20),
+                            Duration.ofMinutes(3),
+                            Duration.ofMinutes(1),
+                            timeout.plusSeconds(10),
+                            Duration.ofSeconds(20),
+                            Duration.ofSeconds(60)));
+        }
+    }
+
+    private static ChaosRun.Settings settings(
+            String name,
+            Path home,
+            Path jar,
+            List<String> jobArgs,
+            Map<String, String> flink,
+            Shape shape) {
+        return new ChaosRun.Settings(
+                name,
+                home.resolve(name),
+                jar,
+                jobArgs,
+                flink,
+                shape.checkpointInterval(),
+                Duration.ofSeconds(2));
+    }
+
+    /** A page view per partition, two days after the traffic: the watermark's end in both runs. */
+    static List<String> closing(Instant at, int partitions) {
+        List<String> records = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            records.add(
+                    "{\"type\":\"page\",\"name\":\"Closing\",\"anonymousId\":\"chaos-closing-"
+                            + p
+                            + "\",\"messageId\":\"chaos-closing-"
+                            + p
+                            + "\",\"timestamp\":\""
+                            + at
+                            + "\"}");
+        }
+        return records;
+    }
+
+    private static void printPlan(PrintStream out, String lane, List<ChaosPlan.Fault> faults) {
+        for (ChaosPlan.Fault fault : faults) {
+            out.printf(
+                    "  %-8s after %2d s: %s, %d s%n",
+                    lane,
+                    fault.pauseBefore().toSeconds(),
+                    fault.kind().description(),
+                    fault.length().toSeconds());
+        }
+    }
+
+    private static String identityMode(List<String> jobArgs) {
+        int at = jobArgs.indexOf("--cdp.identity.mode");
+        return at < 0 ? "default" : jobArgs.get(at + 1).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The shaded jar: the given one, or the one the build left in target/. */
+    private static Path jar(String given) throws java.io.IOException {
+        if (given != null && !given.isBlank()) {
+            return Path.of(given).toAbsolutePath();
+        }
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            return files.filter(
+                            f ->
+                                    f.getFileName().toString().matches("tessera-.*\\.jar")
+                                            && !f.getFileName().toString().startsWith("original-"))
+                    .findFirst()
+                    .map(Path::toAbsolutePath)
+                    .orElseThrow(
+                            () ->
+                                    new CommandLine.UsageException(
+                                            "no job jar in target/: build it with `mvn -B package"
+                                                    + " -DskipTests` (./tessera chaos does)"));
+        } catch (java.nio.file.NoSuchFileException noTarget) {
+            throw new CommandLine.UsageException(
+                    "no target/ directory: build the job jar with `mvn -B package -DskipTests`");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.tessera.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a Flink cluster's REST API tells about one job: its state, checkpoints and gauges. */
+final class FlinkRest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The job's checkpoints so far.
+     *
+     * @param completed how many completed (over every attempt of the job)
+     * @param failed how many failed or expired
+     * @param latestTriggeredAt when the latest completed one was triggered (epoch ms; 0 if none)
+     * @param latestDurationMs its end-to-end duration
+     * @param latestStateBytes its full state size
+     * @param minDurationMs the shortest end-to-end duration of a completed one
+     * @param avgDurationMs their average
+     * @param maxDurationMs the longest
+     */
+    record Checkpoints(
+            long completed,
+            long failed,
+            long latestTriggeredAt,
+            long latestDurationMs,
+            long latestStateBytes,
+            long minDurationMs,
+            long avgDurationMs,
+            long maxDurationMs) {}
+
+    private final String url;
+    private final String jobId;
+
+    FlinkRest(String url, String jobId) {
+        this.url = url;
+        this.jobId = jobId;
+    }
+
+    /** The job's state: RUNNING, RESTARTING, FAILED... */
+    String state() throws IOException {
+        return read("/jobs/" + jobId).path("state").asText();
+    }
+
+    /** Whether the job and every one of its tasks run. */
+    boolean allRunning() throws IOException {
+        JsonNode job = read("/jobs/" + jobId);
+        if (!"RUNNING".equals(job.path("state").asText())) {
+            return false;
+        }
+        for (JsonNode vertex : job.path("vertices")) {
+            if (!"RUNNING".equals(vertex.path("status").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** How many times the job restarted after a failure. */
+    long restarts() throws IOException {
+        for (JsonNode metric : read("/jobs/" + jobId + "/metrics?get=numRestarts")) {
+            return (long) metric.path("value").asDouble();
+        }
+        return 0;
+    }
+
+    /** The job's checkpoint statistics. */
+    Checkpoints checkpoints() throws IOException {
+        JsonNode stats = read("/jobs/" + jobId + "/checkpoints");
+        JsonNode latest = stats.path("latest").path("completed");
+        JsonNode durations = stats.path("summary").path("end_to_end_duration");
+        return new Checkpoints(
+                stats.path("counts").path("completed").asLong(),
+                stats.path("counts").path("failed").asLong(),
+                latest.path("trigger_timestamp").asLong(),
+                latest.path("end_to_end_duration").asLong(),
+                latest.path("state_size").asLong(),
+                durations.path("min").asLong(),
+                durations.path("avg").asLong(),
+                durations.path("max").asLong());
+    }
+
+    /**
+     * The sum over every subtask of an operator metric, e.g. {@code activation.parkedNow}; 0 when
+     * no operator reports it (yet).
+     */
+    long sumOfMetric(String suffix) throws IOException {
+        long sum = 0;
+        for (JsonNode vertex : read("/jobs/" + jobId).path("vertices")) {
+            String base = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics";
+            List<String> ids = new ArrayList<>();
+            for (JsonNode metric : read(base)) {
+                String id = metric.path("id").asText();
+                if (id.endsWith("." + suffix)) {
+                    ids.add(id);
+                }
+            }
+            if (ids.isEmpty()) {
+                continue;
+            }
+            String query =
+                    URLEncoder.encode(String.join(",", ids), StandardCharsets.UTF_8)
+                            .replace("%2C", ",");
+            for (JsonNode value : read(base + "?get=" + query)) {
+                sum += (long) value.path("value").asDouble();
+            }
+        }
+        return sum;
+    }
+
+    private JsonNode read(String path) throws IOException {
+        return JSON.readTree(StandaloneFlinkCluster.get(url + path));
+    }
+}

@@ -4,19 +4,20 @@ import io.tessera.model.CustomerEvent;
 import java.time.Duration;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Drops a message whose messageId was already seen within the dedup window (keyed by {@link
- * DedupKey}). The memory of a messageId is one TTL'd value per key: it expires a window after it
- * was first written (processing time), so state stays bounded by the ids seen in one window.
- * RocksDB drops expired entries in compaction; heap state on snapshots and incrementally.
+ * Drops a message whose messageId was already seen within the dedup window, keyed by the device
+ * that sent it ({@link DedupKey}). The memory of a messageId is one TTL'd entry of its device's
+ * map: it expires a window after it was first written (processing time), so state stays bounded by
+ * the ids seen in one window. RocksDB drops expired entries in compaction; heap state on snapshots
+ * and incrementally.
  */
 public final class DeduplicateFunction
         extends KeyedProcessFunction<String, CustomerEvent, CustomerEvent> {
@@ -25,11 +26,14 @@ public final class DeduplicateFunction
     /** Job-wide count of dropped duplicates, read by bounded runs when they end. */
     public static final String DUPLICATES_ACCUMULATOR = "ingest.duplicates";
 
-    /** State name; part of the savepoint format. */
-    static final String SEEN_STATE = "first-seen";
+    /**
+     * State name; part of the savepoint format. (Before 0.2 the state was {@code first-seen}, one
+     * value keyed by messageId: left unread after an upgrade, it expires by its TTL.)
+     */
+    static final String SEEN_STATE = "seen-message-ids";
 
     private final Duration window;
-    private transient ValueState<Long> firstSeen;
+    private transient MapState<String, Long> seen;
     private transient Counter duplicates;
     private transient LongCounter duplicatesInJob;
 
@@ -40,7 +44,8 @@ public final class DeduplicateFunction
 
     @Override
     public void open(OpenContext openContext) {
-        ValueStateDescriptor<Long> descriptor = new ValueStateDescriptor<>(SEEN_STATE, Types.LONG);
+        MapStateDescriptor<String, Long> descriptor =
+                new MapStateDescriptor<>(SEEN_STATE, Types.STRING, Types.LONG);
         if (!window.isZero()) {
             // Written once per messageId and never refreshed by reads: the window counts from
             // the first sighting, as Segment's own deduplication does.
@@ -53,7 +58,7 @@ public final class DeduplicateFunction
                             .cleanupInRocksdbCompactFilter(1000)
                             .build());
         }
-        firstSeen = getRuntimeContext().getState(descriptor);
+        seen = getRuntimeContext().getMapState(descriptor);
         duplicates = getRuntimeContext().getMetricGroup().addGroup("ingest").counter("duplicates");
         duplicatesInJob = new LongCounter();
         getRuntimeContext().addAccumulator(DUPLICATES_ACCUMULATOR, duplicatesInJob);
@@ -62,16 +67,16 @@ public final class DeduplicateFunction
     @Override
     public void processElement(CustomerEvent event, Context ctx, Collector<CustomerEvent> out)
             throws Exception {
-        if (window.isZero() || !DedupKey.isMessageId(ctx.getCurrentKey())) {
-            out.collect(event);
+        if (window.isZero() || event.messageId() == null) {
+            out.collect(event); // nothing identifies a redelivery of a message without an id
             return;
         }
-        if (firstSeen.value() != null) {
+        if (seen.contains(event.messageId())) {
             duplicates.inc();
             duplicatesInJob.add(1);
             return;
         }
-        firstSeen.update(event.eventTime());
+        seen.put(event.messageId(), event.eventTime());
         out.collect(event);
     }
 }

@@ -22,7 +22,9 @@ class DeduplicateFunctionTest {
 
     @AfterEach
     void close() throws Exception {
-        harness.close();
+        if (harness != null) {
+            harness.close();
+        }
     }
 
     @Test
@@ -31,11 +33,12 @@ class DeduplicateFunctionTest {
         harness.setStateTtlProcessingTime(T0);
         harness.processElement(event("m1", "a1"), EVENT_TIME);
         harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis() - 1);
-        harness.processElement(event("m1", "a2"), EVENT_TIME);
+        harness.processElement(event("m1", "a1"), EVENT_TIME);
         harness.processElement(event("m2", "a1"), EVENT_TIME);
+        harness.processElement(event("m1", "a2"), EVENT_TIME);
 
-        assertEquals(List.of("m1", "m2"), outputIds());
-        assertEquals(2, harness.numKeyedStateEntries());
+        assertEquals(List.of("m1", "m2", "m1"), outputIds(), "an id is a message of one device");
+        assertEquals(2, harness.numKeyedStateEntries(), "a map of ids for each of two devices");
     }
 
     @Test
@@ -84,8 +87,8 @@ class DeduplicateFunctionTest {
         harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis());
 
         assertEquals(1, harness.numKeyedStateEntries(), "the expired id left the snapshot");
-        harness.processElement(event("recent", "a2"), EVENT_TIME);
-        harness.processElement(event("old", "a2"), EVENT_TIME);
+        harness.processElement(event("recent", "a1"), EVENT_TIME);
+        harness.processElement(event("old", "a1"), EVENT_TIME);
         assertEquals(List.of("old"), outputIds());
     }
 
@@ -101,6 +104,41 @@ class DeduplicateFunctionTest {
         }
         harness.open();
         return harness;
+    }
+
+    @Test
+    void keysEveryMessageOfADeviceAlikeSoTheyKeepTheirOrder() {
+        DedupKey key = new DedupKey();
+        CustomerEvent page = event("m1", "a1");
+        CustomerEvent login =
+                new CustomerEvent(
+                        "m2",
+                        "identify",
+                        null,
+                        EVENT_TIME,
+                        List.of(
+                                new Identifier("user_id", "u1"),
+                                new Identifier("email", "ann@example.org"),
+                                new Identifier("anonymous_id", "a1")),
+                        null,
+                        "{}",
+                        CustomerEvent.DEFAULT_TENANT);
+        CustomerEvent server =
+                new CustomerEvent(
+                        "m3",
+                        "track",
+                        "Order Completed",
+                        EVENT_TIME,
+                        List.of(
+                                new Identifier("email", "ann@example.org"),
+                                new Identifier("user_id", "u1")),
+                        null,
+                        "{}",
+                        CustomerEvent.DEFAULT_TENANT);
+
+        assertEquals("a1", key.getKey(page));
+        assertEquals("a1", key.getKey(login), "the device's id before the user's");
+        assertEquals("u1", key.getKey(server), "a server's events by the user id");
     }
 
     private List<String> outputIds() {

@@ -13,14 +13,15 @@ class ChaosComparisonTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void theSameOutputsCompareEqualWhateverTheOrderOfFieldsIdentifiersAndLastBits() throws Exception {
+    void theSameOutputsCompareEqualWhateverTheOrderOfFieldsIdentifiersAndLastBits()
+            throws Exception {
         ChaosOutputs clean =
                 outputs(
                         Map.of(
                                 "p1",
                                 json(
                                         "{\"id\":\"p1\",\"identifiers\":{\"email\":[\"a@x\",\"b@x\"]},"
-                                                + "\"score\":0.30000000000000004}")),
+                                            + "\"score\":0.30000000000000004}")),
                         Map.of(ChaosOutputs.canonical(json("{\"b\":1,\"a\":2}")), 1L));
         ChaosOutputs faulty =
                 outputs(
@@ -28,7 +29,7 @@ class ChaosComparisonTest {
                                 "p1",
                                 json(
                                         "{\"score\":0.3,\"identifiers\":{\"email\":[\"b@x\",\"a@x\"]},"
-                                                + "\"id\":\"p1\"}")),
+                                            + "\"id\":\"p1\"}")),
                         Map.of(ChaosOutputs.canonical(json("{\"a\":2,\"b\":1}")), 1L));
 
         ChaosComparison comparison = ChaosComparison.of(clean, faulty);

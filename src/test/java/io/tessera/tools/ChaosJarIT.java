@@ -32,7 +32,8 @@ class ChaosJarIT {
                                 "--jar",
                                 System.getProperty("tessera.jar", "missing")
                             },
-                            new PrintStream(new Tee(out, System.out), true, StandardCharsets.UTF_8));
+                            new PrintStream(
+                                    new Tee(out, System.out), true, StandardCharsets.UTF_8));
         }
         List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
         String last = lines.get(lines.size() - 1);

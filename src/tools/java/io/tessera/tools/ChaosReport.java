@@ -37,8 +37,8 @@ final class ChaosReport {
         out.println("  clean   " + rates(clean.samples(), shape));
         out.println("  faults  " + rates(faulty.samples(), shape));
         out.println(
-                "Checkpoints (end to end; failed: after the first completed one) and state (the last"
-                        + " checkpoint's full size):");
+                "Checkpoints (end to end; failed: after the first completed one) and state (the"
+                        + " last checkpoint's full size):");
         out.println("  clean   " + checkpoints(clean) + ", " + clean.restarts() + " restarts");
         out.println("  faults  " + checkpoints(faulty) + ", " + faulty.restarts() + " restarts");
         out.println("Outputs:");

@@ -60,6 +60,7 @@ public final class PersonalizeSimulator implements AutoCloseable {
     private final Faults faults = new Faults();
     private final Map<String, ObjectNode> users = new ConcurrentHashMap<>();
     private final Map<String, List<String>> events = new ConcurrentHashMap<>();
+    private final Map<String, String> mergedInto = new ConcurrentHashMap<>();
     private final List<Call> calls = new ArrayList<>();
 
     private PersonalizeSimulator(SimulatorConfig config, InetAddress host, int port)
@@ -107,6 +108,15 @@ public final class PersonalizeSimulator implements AutoCloseable {
             }
         }
         return copy;
+    }
+
+    /**
+     * The user a user was merged into (the target of the last merge that named it as the source),
+     * or null. A merged user keeps the attributes it had when it was merged; the person's values go
+     * on in the target.
+     */
+    public String mergedInto(String userUid) {
+        return mergedInto.get(userUid);
     }
 
     /** The users that have attributes, in uid order. */
@@ -243,6 +253,7 @@ public final class PersonalizeSimulator implements AutoCloseable {
         if (source == null || target == null) {
             return new Answer(400, error("sourceUserUid and targetUserUid are required"));
         }
+        mergedInto.put(source, target);
         ObjectNode from = users.get(source);
         ObjectNode into = users.computeIfAbsent(target, u -> JSON.createObjectNode());
         if (from != null && from != into) {

@@ -93,12 +93,10 @@ final class ChaosCommand {
         // Event times three days back: the closing records two days past the traffic are still
         // in the past (ingest refuses future times), and time runs as fast as the traffic does.
         Instant start = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
-        // Traffic without late events (no app batches, whose first events are older than the
-        // records before them): which events are late depends on when the job reads them, so it
-        // would differ between two runs without any fault. About six records a visitor.
+        // Traffic whose outcome does not depend on when the job reads it (ShopTraffic.inOrder):
+        // no late events, no links between partitions. About six records a visitor.
         int users = (int) Math.max(10, rate * shape.traffic().toSeconds() / 6);
-        List<ShopTraffic.Record> traffic =
-                ShopTraffic.generate(seed, 0, users, start, shape.traffic(), true, false);
+        List<ShopTraffic.Record> traffic = ShopTraffic.inOrder(seed, users, start, shape.traffic());
         Instant closingAt = start.plus(shape.traffic()).plus(Duration.ofDays(2));
         List<String> closing = closing(closingAt, 2);
         ChaosPlan plan =

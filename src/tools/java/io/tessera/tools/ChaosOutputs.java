@@ -26,7 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param transitions each audience transition, canonical, counted
  * @param eventDeadLetters each dead letter of ingest, canonical without its time, counted
  * @param activationDeadLetters each activation dead letter, canonical without its time, counted
- * @param edgeUsers every Personalize user's attributes
+ * @param edgeUsers every Personalize user's attributes, or for a user merged into another, whom
  */
 record ChaosOutputs(
         Map<String, JsonNode> profiles,
@@ -54,7 +54,14 @@ record ChaosOutputs(
         }
         Map<String, JsonNode> users = new TreeMap<>();
         for (String user : simulator.users()) {
-            users.put(user, JSON.valueToTree(simulator.attributes(user)));
+            String target = simulator.mergedInto(user);
+            // A merged user holds what it had when it was merged, which depends on how the
+            // profile's changes were coalesced in processing time: what counts is whom it joined.
+            users.put(
+                    user,
+                    target != null
+                            ? JSON.createObjectNode().put("mergedInto", target)
+                            : JSON.valueToTree(simulator.attributes(user)));
         }
         return new ChaosOutputs(
                 profiles,

@@ -56,6 +56,7 @@ public final class ShopTraffic {
     private String messageIdPrefix = "msg-";
     private boolean personalizeSdk;
     private boolean batches = true;
+    private boolean keyedByPerson;
 
     private ShopTraffic(long seed, Instant start, Duration span) {
         this.random = new Random(seed);
@@ -94,11 +95,21 @@ public final class ShopTraffic {
     }
 
     /**
-     * The same; without {@code batches}, the app sends each message as a record of its own when it
-     * happens, so no record holds an event older than the records before it: traffic without late
-     * events, whose outcome does not depend on when the job reads it.
+     * Traffic whose outcome does not depend on when the job reads it (the chaos runs' traffic): no
+     * late events (the app sends each message as a record of its own when it happens, not a batch
+     * whose first events are older than the records before it) and no races between partitions (a
+     * person's second device writes under the person's key, so the event that links the devices
+     * comes after the first device's events in one partition). With the Personalize SDK.
      */
-    public static List<Record> generate(
+    public static List<Record> inOrder(long seed, int users, Instant start, Duration span) {
+        ShopTraffic traffic = new ShopTraffic(seed, start, span);
+        traffic.personalizeSdk = true;
+        traffic.batches = false;
+        traffic.keyedByPerson = true;
+        return traffic.build(0, users);
+    }
+
+    private static List<Record> generate(
             long seed,
             int firstUser,
             int users,
@@ -109,6 +120,11 @@ public final class ShopTraffic {
         ShopTraffic traffic = new ShopTraffic(seed, start, span);
         traffic.personalizeSdk = personalizeSdk;
         traffic.batches = batches;
+        return traffic.build(firstUser, users);
+    }
+
+    private List<Record> build(int firstUser, int users) {
+        ShopTraffic traffic = this;
         // message ids of their own too, or another run's would be dropped as redeliveries
         traffic.messageIdPrefix = firstUser == 0 ? "msg-" : "msg-" + firstUser + "-";
         for (int user = firstUser; user < firstUser + users; user++) {
@@ -185,8 +201,9 @@ public final class ShopTraffic {
             Instant appStart = start.plusMillis(offset).plusSeconds(30);
             String appAnonymousId = "anon-app-" + user;
             String appDevice = "ios-" + user;
+            String appKey = keyedByPerson ? anonymousId : appAnonymousId;
             add(
-                    appAnonymousId,
+                    appKey,
                     track("Product Viewed", appAnonymousId, appDevice, product(), appStart),
                     1,
                     appStart);
@@ -195,7 +212,7 @@ public final class ShopTraffic {
             ((ObjectNode) view.get("context"))
                     .putObject("traits")
                     .put("email", "shopper" + user + "@mail.example.org");
-            add(appAnonymousId, view, 1, later);
+            add(appKey, view, 1, later);
         }
         if (logsIn && user % 25 == 5) {
             // Logins on a shared in-store kiosk: the kiosk may not link different user ids.

@@ -1,6 +1,5 @@
 package io.tessera.ingest;
 
-import io.tessera.model.CustomerEvent;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -14,7 +13,7 @@ import org.apache.flink.util.Collector;
  * IngestOutputs#DEAD_LETTERS}. Counts both, dead letters per reason ({@code
  * ingest.deadLetters{reason=...}}).
  */
-public final class DeadLetterRouter extends ProcessFunction<IngestRecord, CustomerEvent> {
+public final class DeadLetterRouter extends ProcessFunction<IngestRecord, SourcedEvent> {
     private static final long serialVersionUID = 1L;
 
     private transient Counter accepted;
@@ -32,10 +31,10 @@ public final class DeadLetterRouter extends ProcessFunction<IngestRecord, Custom
     }
 
     @Override
-    public void processElement(IngestRecord record, Context ctx, Collector<CustomerEvent> out) {
+    public void processElement(IngestRecord record, Context ctx, Collector<SourcedEvent> out) {
         if (record.isAccepted()) {
             accepted.inc();
-            out.collect(record.event());
+            out.collect(new SourcedEvent(record.key(), record.event()));
             return;
         }
         DeadLetter deadLetter = record.deadLetter();

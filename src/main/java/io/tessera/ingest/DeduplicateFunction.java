@@ -13,14 +13,15 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Drops a message whose messageId was already seen within the dedup window, keyed by the device
- * that sent it ({@link DedupKey}). The memory of a messageId is one TTL'd entry of its device's
- * map: it expires a window after it was first written (processing time), so state stays bounded by
- * the ids seen in one window. RocksDB drops expired entries in compaction; heap state on snapshots
- * and incrementally.
+ * Drops a message whose messageId was already seen within the dedup window. Keyed as its Kafka
+ * record was, else by the device that sent it ({@link DedupKey}): a redelivery meets its original
+ * under the same key, and the events of one key keep their order. The memory of a messageId is one
+ * TTL'd entry of its key's map: it expires a window after it was first written (processing time),
+ * so state stays bounded by the ids seen in one window. RocksDB drops expired entries in
+ * compaction; heap state on snapshots and incrementally.
  */
 public final class DeduplicateFunction
-        extends KeyedProcessFunction<String, CustomerEvent, CustomerEvent> {
+        extends KeyedProcessFunction<String, SourcedEvent, CustomerEvent> {
     private static final long serialVersionUID = 1L;
 
     /** Job-wide count of dropped duplicates, read by bounded runs when they end. */
@@ -65,8 +66,9 @@ public final class DeduplicateFunction
     }
 
     @Override
-    public void processElement(CustomerEvent event, Context ctx, Collector<CustomerEvent> out)
+    public void processElement(SourcedEvent sourced, Context ctx, Collector<CustomerEvent> out)
             throws Exception {
+        CustomerEvent event = sourced.event();
         if (window.isZero() || event.messageId() == null) {
             out.collect(event); // nothing identifies a redelivery of a message without an id
             return;

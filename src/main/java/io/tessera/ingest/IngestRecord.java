@@ -9,17 +9,23 @@ import io.tessera.model.CustomerEvent;
  *
  * @param event the accepted event, or null
  * @param deadLetter the dead letter, or null
+ * @param key the key of the Kafka record it came in as text, or null (none, or not from Kafka)
  */
-public record IngestRecord(CustomerEvent event, DeadLetter deadLetter) {
+public record IngestRecord(CustomerEvent event, DeadLetter deadLetter, String key) {
 
-    /** An accepted event. */
+    /** An accepted event, from a record without a key. */
     public static IngestRecord accepted(CustomerEvent event) {
-        return new IngestRecord(event, null);
+        return new IngestRecord(event, null, null);
+    }
+
+    /** An accepted event from a record with the given key (null: none). */
+    public static IngestRecord accepted(CustomerEvent event, String key) {
+        return new IngestRecord(event, null, key);
     }
 
     /** A refused record. */
     public static IngestRecord refused(DeadLetter deadLetter) {
-        return new IngestRecord(null, deadLetter);
+        return new IngestRecord(null, deadLetter, null);
     }
 
     /** True when this is an accepted event. */

@@ -44,7 +44,7 @@ public final class IngestStage {
      * @param records parsed records with event time and watermarks ({@link IngestWatermarks})
      */
     public static Ingested ingestEvents(DataStream<IngestRecord> records, IngestSettings settings) {
-        SingleOutputStreamOperator<CustomerEvent> routed =
+        SingleOutputStreamOperator<SourcedEvent> routed =
                 records.process(new DeadLetterRouter())
                         .uid(IngestUids.ROUTE)
                         .name(IngestUids.ROUTE_NAME);

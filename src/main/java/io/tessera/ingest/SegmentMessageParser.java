@@ -216,7 +216,8 @@ public final class SegmentMessageParser implements Serializable {
                         ids.identifiers(),
                         ids.previousId(),
                         message.toString(),
-                        tenantOf(message)));
+                        tenantOf(message)),
+                record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8));
     }
 
     /** The tenant named by the configured field, or the default tenant. */

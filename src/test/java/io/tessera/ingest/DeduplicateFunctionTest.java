@@ -18,7 +18,7 @@ class DeduplicateFunctionTest {
     private static final long T0 = 1_000_000L;
     private static final long EVENT_TIME = IngestFixtures.NOW.toEpochMilli();
 
-    private KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerEvent> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, SourcedEvent, CustomerEvent> harness;
 
     @AfterEach
     void close() throws Exception {
@@ -92,8 +92,8 @@ class DeduplicateFunctionTest {
         assertEquals(List.of("old"), outputIds());
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerEvent>
-            open(Duration window, OperatorSubtaskState restoreFrom) throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, SourcedEvent, CustomerEvent> open(
+            Duration window, OperatorSubtaskState restoreFrom) throws Exception {
         var harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new DeduplicateFunction(window)),
@@ -107,9 +107,11 @@ class DeduplicateFunctionTest {
     }
 
     @Test
-    void keysEveryMessageOfADeviceAlikeSoTheyKeepTheirOrder() {
+    void keysAsTheKafkaRecordWasElseByTheDeviceSoTheyKeepTheirOrder() {
         DedupKey key = new DedupKey();
-        CustomerEvent page = event("m1", "a1");
+        SourcedEvent page = event("m1", "a1");
+        SourcedEvent secondDevice = new SourcedEvent("person-1", device("m4", "a2"));
+        SourcedEvent firstDevice = new SourcedEvent("person-1", device("m5", "a1"));
         CustomerEvent login =
                 new CustomerEvent(
                         "m2",
@@ -136,16 +138,27 @@ class DeduplicateFunctionTest {
                         "{}",
                         CustomerEvent.DEFAULT_TENANT);
 
-        assertEquals("a1", key.getKey(page));
-        assertEquals("a1", key.getKey(login), "the device's id before the user's");
-        assertEquals("u1", key.getKey(server), "a server's events by the user id");
+        assertEquals("a1", key.getKey(page), "a record without a key: by its device");
+        assertEquals(
+                "a1",
+                key.getKey(new SourcedEvent(null, login)),
+                "the device's id before the user's");
+        assertEquals("u1", key.getKey(new SourcedEvent("", server)), "a server's by the user id");
+        assertEquals(
+                key.getKey(firstDevice),
+                key.getKey(secondDevice),
+                "two devices of one person under one Kafka key keep the key's order");
     }
 
     private List<String> outputIds() {
         return harness.extractOutputValues().stream().map(CustomerEvent::messageId).toList();
     }
 
-    private static CustomerEvent event(String messageId, String anonymousId) {
+    private static SourcedEvent event(String messageId, String anonymousId) {
+        return new SourcedEvent(null, device(messageId, anonymousId));
+    }
+
+    private static CustomerEvent device(String messageId, String anonymousId) {
         return new CustomerEvent(
                 messageId,
                 "page",

@@ -16,6 +16,7 @@ import io.tessera.identity.ResolvedEvent;
 import io.tessera.identity.TraitValue;
 import io.tessera.ingest.DeadLetter;
 import io.tessera.ingest.IngestRecord;
+import io.tessera.ingest.SourcedEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -58,6 +59,7 @@ class StreamTypesSerializationTest {
                 Identifier.class,
                 DeadLetter.class,
                 IngestRecord.class,
+                SourcedEvent.class,
                 ProfileState.class,
                 DirectoryEntry.class,
                 TraitValue.class,

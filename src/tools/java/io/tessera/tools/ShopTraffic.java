@@ -57,6 +57,7 @@ public final class ShopTraffic {
     private boolean personalizeSdk;
     private boolean batches = true;
     private boolean keyedByPerson;
+    private boolean sharedKiosk = true;
 
     private ShopTraffic(long seed, Instant start, Duration span) {
         this.random = new Random(seed);
@@ -99,13 +100,15 @@ public final class ShopTraffic {
      * late events (the app sends each message as a record of its own when it happens, not a batch
      * whose first events are older than the records before it) and no races between partitions (a
      * person's second device writes under the person's key, so the event that links the devices
-     * comes after the first device's events in one partition). With the Personalize SDK.
+     * comes after the first device's events in one partition; and no kiosk shared by people who
+     * write under their own keys, where the first to use it would win). With the Personalize SDK.
      */
     public static List<Record> inOrder(long seed, int users, Instant start, Duration span) {
         ShopTraffic traffic = new ShopTraffic(seed, start, span);
         traffic.personalizeSdk = true;
         traffic.batches = false;
         traffic.keyedByPerson = true;
+        traffic.sharedKiosk = false;
         return traffic.build(0, users);
     }
 
@@ -214,7 +217,7 @@ public final class ShopTraffic {
                     .put("email", "shopper" + user + "@mail.example.org");
             add(appKey, view, 1, later);
         }
-        if (logsIn && user % 25 == 5) {
+        if (sharedKiosk && logsIn && user % 25 == 5) {
             // Logins on a shared in-store kiosk: the kiosk may not link different user ids.
             Instant kiosk = t.plusSeconds(90);
             ObjectNode identify = base("identify", "kiosk-session-" + user, "store-kiosk-1", kiosk);

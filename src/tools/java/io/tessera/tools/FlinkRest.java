@@ -61,12 +61,12 @@ final class FlinkRest {
         return true;
     }
 
-    /** How many times the job restarted after a failure. */
+    /** How many times the job failed and restarted: the failures in its exception history. */
     long restarts() throws IOException {
-        for (JsonNode metric : read("/jobs/" + jobId + "/metrics?get=numRestarts")) {
-            return (long) metric.path("value").asDouble();
-        }
-        return 0;
+        return read("/jobs/" + jobId + "/exceptions?maxExceptions=1000")
+                .path("exceptionHistory")
+                .path("entries")
+                .size();
     }
 
     /** The job's checkpoint statistics. */

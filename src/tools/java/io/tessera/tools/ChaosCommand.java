@@ -48,6 +48,8 @@ final class ChaosCommand {
                                5 s checkpoints (about 3 minutes in all)
               --minutes M      minutes of traffic, faults in rounds throughout (default 10;
                                10 s checkpoints, Personalize down 3 minutes at a time)
+              --seconds S      seconds of traffic instead (the faults of a lane still each
+                               wait for the one before to recover)
               --seed S         the seed of the traffic and of the faults' plan
               --rate R         records per second of traffic
               --identity-mode  how identities are stitched (cdp.identity.mode)
@@ -65,7 +67,7 @@ final class ChaosCommand {
         CommandLine line =
                 CommandLine.parse(
                         args,
-                        Set.of("minutes", "seed", "rate", "identity-mode", "jar"),
+                        Set.of("minutes", "seconds", "seed", "rate", "identity-mode", "jar"),
                         Set.of("quick", "no-faults"));
         boolean quick = line.has("quick");
         if (quick && line.has("minutes")) {
@@ -79,7 +81,15 @@ final class ChaosCommand {
                     "--minutes must be at least 2 and --rate at least 1");
         }
         Path jar = jar(line.get("jar", System.getProperty("tessera.jar")));
-        Shape shape = quick ? Shape.quick() : Shape.full(minutes);
+        Shape chosen = quick ? Shape.quick() : Shape.full(minutes);
+        if (line.has("seconds")) {
+            int seconds = line.getInt("seconds", 0);
+            if (seconds < 10) {
+                throw new CommandLine.UsageException("--seconds must be at least 10");
+            }
+            chosen = chosen.withTraffic(Duration.ofSeconds(seconds));
+        }
+        Shape shape = chosen;
         Path home =
                 Path.of(
                                 "target",
@@ -193,6 +203,11 @@ final class ChaosCommand {
             Duration checkpointInterval,
             Duration checkpointTimeout,
             ChaosPlan.Lengths lengths) {
+
+        /** The same with another length of traffic. */
+        Shape withTraffic(Duration length) {
+            return new Shape(length, checkpointInterval, checkpointTimeout, lengths);
+        }
 
         static Shape quick() {
             // Two clusters share this machine's cores: a shorter timeout expires checkpoints

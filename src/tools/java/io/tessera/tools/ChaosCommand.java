@@ -24,8 +24,9 @@ import java.util.stream.Stream;
 final class ChaosCommand {
     static final String USAGE =
             """
-            Usage: ./tessera chaos [--quick] [--minutes M] [--seed S] [--rate R]
-                                   [--identity-mode single|distributed] [--cdp.option value ...]
+            Usage: ./tessera chaos [--quick] [--minutes M | --seconds S] [--seed S] [--rate R]
+                                   [--identity-mode single|distributed] [--no-faults]
+                                   [--cdp.option value ...]
 
             Runs the shaded job jar (built first when missing) on two local standalone Flink
             clusters (a jobmanager and two taskmanagers each, from Maven artifacts, flink-conf/
@@ -161,26 +162,20 @@ final class ChaosCommand {
         ChaosRun.Result clean;
         ChaosRun.Result faulty;
         try {
-            Future<ChaosRun.Result> cleanRun =
-                    runs.submit(
-                            () ->
-                                    ChaosRun.run(
-                                            settings("clean", home, jar, jobArgs, flink, shape),
-                                            traffic,
-                                            shape.traffic(),
-                                            closing,
-                                            null,
-                                            out));
-            Future<ChaosRun.Result> faultyRun =
-                    runs.submit(
-                            () ->
-                                    ChaosRun.run(
-                                            settings("faults", home, jar, jobArgs, flink, shape),
-                                            traffic,
-                                            shape.traffic(),
-                                            closing,
-                                            plan,
-                                            out));
+            java.util.function.BiFunction<String, ChaosPlan, Future<ChaosRun.Result>> launch =
+                    (name, faults) ->
+                            runs.submit(
+                                    () ->
+                                            ChaosRun.run(
+                                                    settings(
+                                                            name, home, jar, jobArgs, flink, shape),
+                                                    traffic,
+                                                    shape.traffic(),
+                                                    closing,
+                                                    faults,
+                                                    out));
+            Future<ChaosRun.Result> cleanRun = launch.apply("clean", null);
+            Future<ChaosRun.Result> faultyRun = launch.apply("faults", plan);
             clean = cleanRun.get();
             faulty = faultyRun.get();
         } finally {

@@ -81,8 +81,8 @@ record ChaosPlan(List<Fault> machines, List<Fault> edge) {
 
     /**
      * Rounds of every kind, each round in an order drawn from the seed, as many as fit in {@code
-     * window} by the planned lengths and pauses (recoveries come on top: a lane stops starting
-     * faults when the traffic ends).
+     * window} by the planned lengths and pauses. Recoveries come on top, so a lane may go on past
+     * the traffic: every planned fault is injected.
      */
     static ChaosPlan rounds(long seed, Lengths lengths, int taskManagers, Duration window) {
         Random random = new Random(seed);

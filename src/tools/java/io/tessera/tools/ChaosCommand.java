@@ -46,7 +46,7 @@ final class ChaosCommand {
             The exit status is 1 when a count is not 0.
 
               --quick          one fault of each kind, short ones, 100 s of traffic,
-                               5 s checkpoints (about 3 minutes in all)
+                               5 s checkpoints (4-6 minutes in all on two cores)
               --minutes M      minutes of traffic, faults in rounds throughout (default 10;
                                10 s checkpoints, Personalize down 3 minutes at a time)
               --seconds S      seconds of traffic instead (the faults of a lane still each

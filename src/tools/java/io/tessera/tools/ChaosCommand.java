@@ -245,13 +245,7 @@ final class ChaosCommand {
             Map<String, String> flink,
             Shape shape) {
         return new ChaosRun.Settings(
-                name,
-                home.resolve(name),
-                jar,
-                jobArgs,
-                flink,
-                shape.checkpointInterval(),
-                Duration.ofSeconds(2));
+                name, home.resolve(name), jar, jobArgs, flink, Duration.ofSeconds(2));
     }
 
     /** A page view per partition, two days after the traffic: the watermark's end in both runs. */

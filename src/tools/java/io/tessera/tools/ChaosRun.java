@@ -49,7 +49,6 @@ final class ChaosRun {
      * @param jar the shaded job jar
      * @param jobArgs the job's options besides the broker and the simulator
      * @param flink settings of the cluster on top of flink-conf/
-     * @param checkpointInterval the job's checkpoint interval
      * @param edgeLatency how slow the edge is when it is slow
      */
     record Settings(
@@ -58,7 +57,6 @@ final class ChaosRun {
             Path jar,
             List<String> jobArgs,
             Map<String, String> flink,
-            Duration checkpointInterval,
             Duration edgeLatency) {}
 
     /**
@@ -183,7 +181,7 @@ final class ChaosRun {
             monitor.join();
             ChaosOutputs outputs = ChaosOutputs.read(kafka, topics, simulator);
             outputs.write(settings.home().resolve("outputs"));
-            long restarts = restarts(rest);
+            long restarts = rest.restarts();
             cluster.flink("cancel", jobId);
             return new Result(
                     outputs, List.copyOf(injected), List.copyOf(samples), restarts, drained);
@@ -296,7 +294,7 @@ final class ChaosRun {
             FlinkRest rest)
             throws Exception {
         long failedBefore = rest.checkpoints().failed();
-        long restartsBefore = restarts(rest);
+        long restartsBefore = rest.restarts();
         Duration at = Duration.ofMillis(System.currentTimeMillis() - trafficStart);
         say(
                 "fault: %s%s for %d s",
@@ -338,7 +336,7 @@ final class ChaosRun {
                         || fault.kind() == ChaosPlan.Kind.EDGE_SLOW;
         Duration recovered = awaitRecovery(rest, ended, edge);
         long failed = rest.checkpoints().failed() - failedBefore;
-        long restarted = restarts(rest) - restartsBefore;
+        long restarted = rest.restarts() - restartsBefore;
         String note =
                 (restarted > 0 ? "job restarted " + restarted + "x" : "job ran on")
                         + (failed > 0 ? ", " + failed + " checkpoint(s) failed" : "");
@@ -371,15 +369,6 @@ final class ChaosRun {
             TimeUnit.MILLISECONDS.sleep(250);
         }
         return null;
-    }
-
-    /** How many times the job restarted (its number of full restarts). */
-    private static long restarts(FlinkRest rest) {
-        try {
-            return rest.restarts();
-        } catch (IOException e) {
-            return -1;
-        }
     }
 
     /** Samples the job's progress every second; prints a line every ten. */

@@ -42,11 +42,6 @@ final class FlinkRest {
         this.jobId = jobId;
     }
 
-    /** The job's state: RUNNING, RESTARTING, FAILED... */
-    String state() throws IOException {
-        return read("/jobs/" + jobId).path("state").asText();
-    }
-
     /** Whether the job and every one of its tasks run. */
     boolean allRunning() throws IOException {
         JsonNode job = read("/jobs/" + jobId);

@@ -92,7 +92,9 @@ public final class ShopTraffic {
             Instant start,
             Duration span,
             boolean personalizeSdk) {
-        return generate(seed, firstUser, users, start, span, personalizeSdk, true);
+        ShopTraffic traffic = new ShopTraffic(seed, start, span);
+        traffic.personalizeSdk = personalizeSdk;
+        return traffic.build(firstUser, users);
     }
 
     /**
@@ -110,20 +112,6 @@ public final class ShopTraffic {
         traffic.keyedByPerson = true;
         traffic.sharedKiosk = false;
         return traffic.build(0, users);
-    }
-
-    private static List<Record> generate(
-            long seed,
-            int firstUser,
-            int users,
-            Instant start,
-            Duration span,
-            boolean personalizeSdk,
-            boolean batches) {
-        ShopTraffic traffic = new ShopTraffic(seed, start, span);
-        traffic.personalizeSdk = personalizeSdk;
-        traffic.batches = batches;
-        return traffic.build(firstUser, users);
     }
 
     private List<Record> build(int firstUser, int users) {

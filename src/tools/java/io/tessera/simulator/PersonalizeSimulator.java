@@ -124,6 +124,15 @@ public final class PersonalizeSimulator implements AutoCloseable {
         return new java.util.TreeSet<>(users.keySet());
     }
 
+    /**
+     * The users a merge named as its source, in uid order: with those that have attributes, every
+     * user the edge was told of. A source never written before is merged all the same (its
+     * profile's first changes and its login were sent together).
+     */
+    public java.util.SortedSet<String> mergedUsers() {
+        return new java.util.TreeSet<>(mergedInto.keySet());
+    }
+
     /** The config it serves. */
     public SimulatorConfig config() {
         return config;

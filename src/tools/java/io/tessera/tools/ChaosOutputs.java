@@ -52,24 +52,34 @@ record ChaosOutputs(
                 profiles.put(key, JSON.readTree(record.value()));
             }
         }
-        Map<String, JsonNode> users = new TreeMap<>();
-        for (String user : simulator.users()) {
-            String target = simulator.mergedInto(user);
-            // A merged user holds what it had when it was merged, which depends on how the
-            // profile's changes were coalesced in processing time: what counts is whom it joined.
-            users.put(
-                    user,
-                    target != null
-                            ? JSON.createObjectNode().put("mergedInto", target)
-                            : JSON.valueToTree(simulator.attributes(user)));
-        }
         return new ChaosOutputs(
                 profiles,
                 counted(kafka, topics.profileMergesTopic(), List.of()),
                 counted(kafka, topics.audienceTransitionsTopic(), List.of()),
                 counted(kafka, topics.eventsDlqTopic(), List.of("at")),
                 counted(kafka, topics.activationDlqTopic(), List.of("at", "attempts")),
-                users);
+                personalizeUsers(simulator));
+    }
+
+    /**
+     * Every user the edge was told of: its attributes, or for a merged user whom it joined. A
+     * merged user holds what it had when it was merged, which depends on how its profile's changes
+     * were coalesced in processing time (after a restore, a visitor's first changes and its login
+     * can go out together: the anonymous user is then merged without ever being written).
+     */
+    static Map<String, JsonNode> personalizeUsers(PersonalizeSimulator simulator) {
+        java.util.SortedSet<String> told = simulator.users();
+        told.addAll(simulator.mergedUsers());
+        Map<String, JsonNode> users = new TreeMap<>();
+        for (String user : told) {
+            String target = simulator.mergedInto(user);
+            users.put(
+                    user,
+                    target != null
+                            ? JSON.createObjectNode().put("mergedInto", target)
+                            : JSON.valueToTree(simulator.attributes(user)));
+        }
+        return users;
     }
 
     /** Writes the outputs to files in {@code dir}, one JSON value per line, for a closer look. */

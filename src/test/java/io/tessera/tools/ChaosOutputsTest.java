@@ -1,0 +1,55 @@
+package io.tessera.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tessera.simulator.PersonalizeSimulator;
+import io.tessera.simulator.SimulatorConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** What the chaos comparison reads from the simulator, over loopback. */
+class ChaosOutputsTest {
+    private static final String MERGE = "{\"sourceUserUid\":\"anon\",\"targetUserUid\":\"u1\"}";
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void aVisitorMergedWithOrWithoutBeingWrittenFirstIsTheSameUser() throws Exception {
+        SimulatorConfig config =
+                SimulatorConfig.load(Path.of("examples/personalize-simulator.json"));
+        try (PersonalizeSimulator apart = PersonalizeSimulator.start(config, 0);
+                PersonalizeSimulator together = PersonalizeSimulator.start(config, 0)) {
+            // The visitor's first changes went out on their own, then its login.
+            call(apart, "PATCH", "/user-attributes", "anon", "{\"views\":1}");
+            call(apart, "POST", "/user-attributes/actions/merge", null, MERGE);
+            call(apart, "PATCH", "/user-attributes", "u1", "{\"views\":2}");
+            // Coalesced (a restored job catching up): the login and the changes together.
+            call(together, "POST", "/user-attributes/actions/merge", null, MERGE);
+            call(together, "PATCH", "/user-attributes", "u1", "{\"views\":2}");
+
+            assertEquals(
+                    "{anon={\"mergedInto\":\"u1\"}, u1={\"views\":2}}",
+                    ChaosOutputs.personalizeUsers(apart).toString());
+            assertEquals(
+                    ChaosOutputs.personalizeUsers(apart), ChaosOutputs.personalizeUsers(together));
+        }
+    }
+
+    private void call(
+            PersonalizeSimulator simulator, String method, String path, String user, String body)
+            throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(simulator.url() + path))
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .header("X-Project-Uid", "demo-project");
+        if (user != null) {
+            request.header("X-CS-Personalize-User-Uid", user);
+        }
+        int status =
+                http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        assertEquals(204, status, method + " " + path);
+    }
+}

@@ -11,6 +11,7 @@ import io.tessera.ingest.IngestOptions;
 import io.tessera.ingest.IngestSettings;
 import io.tessera.profile.ProfileOptions;
 import io.tessera.profile.ProfileSettings;
+import io.tessera.profileapi.ProfileApiOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -42,6 +43,7 @@ public record TesseraConfig(
         all.addAll(IdentityOptions.ALL);
         all.addAll(ProfileOptions.ALL);
         all.addAll(ActivationOptions.ALL);
+        all.addAll(ProfileApiOptions.ALL);
         return List.copyOf(all);
     }
 

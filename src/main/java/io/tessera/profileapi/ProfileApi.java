@@ -112,6 +112,11 @@ public final class ProfileApi implements AutoCloseable {
         return feed.ready();
     }
 
+    /** Records read from the topics into the store since it started. */
+    public long applied() {
+        return feed.applied();
+    }
+
     /** The error that stopped its reading of the topics, or null. */
     public Throwable failure() {
         return feed.failure();

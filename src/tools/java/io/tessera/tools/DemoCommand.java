@@ -196,7 +196,8 @@ public final class DemoCommand {
                                                 : 1)
                         .sum();
         long duplicates;
-        try (DemoOutputs outputs = new DemoOutputs(kafka, config.kafka(), ACCEPTED_TOPIC)) {
+        try (DemoProfileApi profileApi = DemoProfileApi.start(config, out);
+                DemoOutputs outputs = new DemoOutputs(kafka, config.kafka(), ACCEPTED_TOPIC)) {
             long started = System.nanoTime();
             long producerDone = 0;
             int newsShown = 0;
@@ -239,6 +240,7 @@ public final class DemoCommand {
             job.cancel().get();
             summary(out, config, traffic, messages, duplicates, outputs);
             DemoPersonalize.summary(out, simulator, traffic, sentAt);
+            profileApi.summary(out, outputs.largestProfiles(20));
         }
     }
 

@@ -29,6 +29,8 @@ public final class TesseraCli {
                                   bench     measure: bench [--quick] (the whole pipeline against a baseline), or a part:
                                             bench identity | profile | sequences | activation | distributed
                                   chaos     run the job jar on real clusters twice, clean and with faults, and compare
+                                  profile-api
+                                            serve profiles by id or identifier, and audience members, over HTTP
 
                                 Run ./tessera COMMAND --help for a command's options.
             """;
@@ -66,6 +68,7 @@ public final class TesseraCli {
                     case "generate" -> GenerateCommand.USAGE;
                     case "savepoint-fixture" -> SavepointFixtureCommand.USAGE;
                     case "chaos" -> ChaosCommand.USAGE;
+                    case "profile-api" -> ProfileApiCommand.USAGE;
                     default -> null;
                 };
         if (usage == null) {
@@ -88,6 +91,7 @@ public final class TesseraCli {
                 case "generate" -> GenerateCommand.main(rest, out);
                 case "savepoint-fixture" -> SavepointFixtureCommand.main(rest, out);
                 case "chaos" -> status = ChaosCommand.main(rest, out);
+                case "profile-api" -> ProfileApiCommand.main(rest);
                 default -> printOptions(out);
             }
         } catch (CommandLine.UsageException | InvalidOptionException e) {

@@ -10,6 +10,7 @@ import io.tessera.connect.KafkaOptions;
 import io.tessera.identity.IdentityOptions;
 import io.tessera.ingest.IngestOptions;
 import io.tessera.profile.ProfileOptions;
+import io.tessera.profileapi.ProfileApiOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,7 +133,8 @@ class TesseraConfigTest {
                                             || option == ActivationOptions.PROJECT_UID
                                             || option == ActivationOptions.AUTHORIZATION
                                             || option == IdentityOptions.LOOP_ALLOWANCE
-                                            || option == ActivationOptions.RETRY_BUDGET,
+                                            || option == ActivationOptions.RETRY_BUDGET
+                                            || option == ProfileApiOptions.TOKEN,
                                     option.key() + " has a default or is optional by design");
                             assertTrue(
                                     !new org.apache.flink.configuration.description.HtmlFormatter()

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tessera.ConfigArguments;
 import io.tessera.TesseraConfig;
+import io.tessera.profileapi.ProfileApi;
+import io.tessera.profileapi.ProfileApiSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.Test;
 class KubernetesManifestsTest {
     private static final Path K8S = Path.of("k8s");
     private static final Path CRDS = Path.of("src/test/resources/crds");
+    private static final Map<String, String> CORE_KINDS =
+            Map.of("Deployment", "apps/v1", "Service", "v1", "PersistentVolumeClaim", "v1");
 
     private static Map<String, CrdSchema> schemas() throws IOException {
         CrdSchema deployment =
@@ -54,7 +58,7 @@ class KubernetesManifestsTest {
                 checked.add(file);
             }
         }
-        assertEquals(5, checked.size(), "resources and patches checked: " + checked);
+        assertEquals(10, checked.size(), "resources and patches checked: " + checked);
     }
 
     @Test
@@ -133,10 +137,51 @@ class KubernetesManifestsTest {
         }
     }
 
+    @Test
+    void theProfileApiRunsItsMainWithValidOptionsInEveryManifest() throws Exception {
+        JsonNode base =
+                CrdSchema.YAML.readTree(K8S.resolve("base/profile-api-deployment.yaml").toFile());
+        JsonNode container = base.at("/spec/template/spec/containers/0");
+        List<String> command = new ArrayList<>();
+        container.path("command").forEach(c -> command.add(c.asText()));
+        String main = command.get(command.size() - 1);
+        assertEquals(ProfileApi.class.getName(), main);
+        assertTrue(
+                command.contains("/opt/flink/lib/*:/opt/flink/usrlib/tessera.jar"),
+                command.toString());
+        for (Path file :
+                List.of(
+                        K8S.resolve("base/profile-api-deployment.yaml"),
+                        K8S.resolve("overlays/staging/profile-api-deployment.yaml"),
+                        K8S.resolve("overlays/prod/profile-api-deployment.yaml"))) {
+            List<String> args = new ArrayList<>();
+            CrdSchema.YAML
+                    .readTree(file.toFile())
+                    .at("/spec/template/spec/containers/0/args")
+                    .forEach(arg -> args.add(arg.asText()));
+            var options = ConfigArguments.parse(args.toArray(new String[0]));
+            TesseraConfig config = TesseraConfig.from(options);
+            ProfileApiSettings settings = ProfileApiSettings.from(options, Map.of());
+            assertTrue(config.kafka().bootstrapServers().contains(":9092"), file.toString());
+            assertTrue(
+                    settings.storeDir()
+                            .startsWith(container.at("/volumeMounts/0/mountPath").asText()),
+                    file + ": the store is on the volume");
+        }
+    }
+
     private static void assertValid(Map<String, CrdSchema> schemas, Path file, boolean partial)
             throws IOException {
         JsonNode resource = CrdSchema.YAML.readTree(file.toFile());
-        CrdSchema schema = schemas.get(resource.path("kind").asText());
+        String kind = resource.path("kind").asText();
+        if (CORE_KINDS.containsKey(kind)) {
+            // Kubernetes' own kinds (the profile API): no CRD here, so their version and name
+            assertEquals(
+                    CORE_KINDS.get(kind), resource.path("apiVersion").asText(), file.toString());
+            assertTrue(resource.at("/metadata/name").isTextual(), file + " has a name");
+            return;
+        }
+        CrdSchema schema = schemas.get(kind);
         assertTrue(schema != null, file + ": no schema for kind " + resource.path("kind"));
         assertEquals(List.of(), schema.problems(resource, partial), file.toString());
     }

@@ -27,7 +27,7 @@ public final class TesseraCli {
             savepoint-fixture --out DIR
                       take the small savepoint a release keeps for the compatibility test
                                   bench     measure: bench [--quick] (the whole pipeline against a baseline), or a part:
-                                            bench identity | profile | sequences | activation | distributed
+                                            bench identity | profile | sequences | activation | distributed | profile-api
                                   chaos     run the job jar on real clusters twice, clean and with faults, and compare
                                   profile-api
                                             serve profiles by id or identifier, and audience members, over HTTP
@@ -62,7 +62,9 @@ public final class TesseraCli {
                                     + "\n"
                                     + ActivationBench.USAGE
                                     + "\n"
-                                    + DistributedBench.USAGE;
+                                    + DistributedBench.USAGE
+                                    + "\n"
+                                    + ProfileApiBench.USAGE;
                     case "definitions" -> DefinitionsCommand.USAGE;
                     case "simulator" -> SimulatorCommand.USAGE;
                     case "generate" -> GenerateCommand.USAGE;
@@ -129,11 +131,12 @@ public final class TesseraCli {
             case "sequences" -> SequenceBench.main(rest, out);
             case "activation" -> ActivationBench.main(rest, out);
             case "distributed" -> DistributedBench.main(rest, out);
+            case "profile-api" -> ProfileApiBench.main(rest, out);
             default ->
                     throw new CommandLine.UsageException(
                             "bench [--quick] measures the whole pipeline; or name a part:"
                                     + " bench identity | profile | sequences | activation |"
-                                    + " distributed");
+                                    + " distributed | profile-api");
         }
     }
 

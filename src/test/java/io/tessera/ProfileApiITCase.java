@@ -71,14 +71,8 @@ class ProfileApiITCase {
                         definitions.toString());
         LocalKafkaJob.createTopics(KAFKA.broker(), config, 2);
         List<String> messages = new ArrayList<>(AcceptanceA6.messages());
-        for (String buyer : List.of("b1", "b2")) {
-            messages.add(
-                    "{\"type\":\"track\",\"event\":\"Order Completed\",\"anonymousId\":\""
-                            + buyer
-                            + "\",\"messageId\":\"order-"
-                            + buyer
-                            + "\",\"timestamp\":\"2025-01-01T10:30:00Z\"}");
-        }
+        messages.add(order("b1"));
+        messages.add(order("b2"));
         send(config, messages);
         LocalKafkaJob.build(config, 2, Duration.ofMillis(300), true, null).execute("api-it-1");
 
@@ -110,8 +104,24 @@ class ProfileApiITCase {
             assertEquals(
                     "{\"audiences\":[{\"id\":\"buyers\",\"size\":3}]}",
                     get("/v1/audiences", 200).toString());
-            assertEquals(3, pageThrough("buyers").size());
-            assertTrue(pageThrough("buyers").contains(person));
+            assertEquals(Set.of(person, buyer("b1"), buyer("b2")), pageThrough("buyers", null));
+
+            // paging while profiles change: a first page, then a new buyer and every profile
+            // written again by a second run of the job, then the rest of the pages
+            JsonNode first = get("/v1/audiences/buyers/members?limit=1", 200);
+            Set<String> paged = new TreeSet<>();
+            first.get("members").forEach(m -> paged.add(m.get("profileId").asText()));
+            send(config, List.of(order("b3")));
+            LocalKafkaJob.build(config, 2, Duration.ofMillis(300), true, null).execute("api-it-1b");
+            await(
+                    () -> status("/v1/lookup?type=anonymous_id&value=b3") == 200,
+                    "the new buyer is read");
+            for (String member : pageThrough("buyers", first.get("nextCursor").asText())) {
+                assertTrue(paged.add(member), member + " listed twice");
+            }
+            assertTrue(
+                    paged.containsAll(Set.of(person, buyer("b1"), buyer("b2"))),
+                    "every member there throughout is listed: " + paged);
 
             api.close();
             api = ProfileApi.start(settings, config.kafka(), config.ingest());
@@ -133,7 +143,10 @@ class ProfileApiITCase {
             assertEquals(404, status("/v1/lookup?type=email&value=ann%40shop.io"));
             assertEquals(404, status("/v1/profiles/" + person));
             assertEquals(404, status("/v1/profiles/" + mergedAway));
-            assertEquals(2, pageThrough("buyers").size(), "the two other buyers remain");
+            assertEquals(
+                    Set.of(buyer("b1"), buyer("b2"), buyer("b3")),
+                    pageThrough("buyers", null),
+                    "the other buyers remain");
             assertEquals(200, status("/v1/lookup?type=user_id&value=u2"), "u2's own profile");
             assertTrue(
                     call("/metrics", null).body().contains("tessera_profile_api_requests_total"));
@@ -142,9 +155,10 @@ class ProfileApiITCase {
         }
     }
 
-    private Set<String> pageThrough(String audience) throws Exception {
+    /** The members listed from the cursor on (null: from the first page), a page of one each. */
+    private Set<String> pageThrough(String audience, String from) throws Exception {
         Set<String> members = new TreeSet<>();
-        String cursor = null;
+        String cursor = from;
         do {
             JsonNode page =
                     get(
@@ -157,6 +171,21 @@ class ProfileApiITCase {
             cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
         } while (cursor != null);
         return members;
+    }
+
+    private static String order(String anonymousId) {
+        return "{\"type\":\"track\",\"event\":\"Order Completed\",\"anonymousId\":\""
+                + anonymousId
+                + "\",\"messageId\":\"order-"
+                + anonymousId
+                + "\",\"timestamp\":\"2025-01-01T10:30:00Z\"}";
+    }
+
+    /** The profile id of a buyer's anonymous id, asked through the API. */
+    private String buyer(String anonymousId) throws Exception {
+        return get("/v1/lookup?type=anonymous_id&value=" + anonymousId, 200)
+                .at("/profile/id")
+                .asText();
     }
 
     private static void send(TesseraConfig config, List<String> messages) throws Exception {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code @BeforeAll} methods run and closed after the class's tests. Register it as a static
  * {@code @RegisterExtension} field.
  */
-final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallback {
+public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallback {
     private EmbeddedKafka broker;
 
     @Override
@@ -24,7 +24,7 @@ final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallbac
         broker = null;
     }
 
-    EmbeddedKafka broker() {
+    public EmbeddedKafka broker() {
         if (broker == null) {
             throw new IllegalStateException("the Kafka broker runs only while the test class runs");
         }

@@ -41,6 +41,39 @@ public final class DefinitionValidator {
     private static final Set<String> TRAIT_TYPES =
             union(EVENT_TRAITS, Set.of("identify_trait", "derived"));
     private static final Set<String> CONTIGUITY = Set.of("strict", "relaxed", "any");
+    // the fields each object knows (KnownFields refuses any other)
+    private static final Set<String> ENVELOPE =
+            Set.of(
+                    "schema",
+                    "kind",
+                    "id",
+                    "version",
+                    "status",
+                    "name",
+                    "description",
+                    "labels",
+                    "activation");
+    private static final Set<String> TRAIT_FIELDS =
+            union(
+                    ENVELOPE,
+                    Set.of(
+                            "type",
+                            "source",
+                            "window",
+                            "aggregate",
+                            "property",
+                            "path",
+                            "halfLife",
+                            "weight",
+                            "expr",
+                            "minFrequency",
+                            "maxDistinct"));
+    private static final Set<String> AUDIENCE_FIELDS =
+            union(
+                    ENVELOPE,
+                    Set.of("type", "condition", "includeAnonymous", "sequence", "membership"));
+    private static final Set<String> STEP_FIELDS =
+            Set.of("name", "match", "contiguity", "absent", "times", "optional", "greedy", "until");
     private static final Duration MAX_WITHIN = Duration.ofDays(7);
     private static final int MAX_STEPS = 10;
     private static final Pattern DERIVED_TOKEN =
@@ -100,16 +133,32 @@ public final class DefinitionValidator {
             problem(path + ".status", "must be active, paused or deleted");
         }
         switch (d.path("kind").asText()) {
-            case "trait" -> trait(d, path, id);
-            case "audience" -> audience(d, path);
+            case "trait" -> {
+                known(d, path, TRAIT_FIELDS);
+                trait(d, path, id);
+            }
+            case "audience" -> {
+                known(d, path, AUDIENCE_FIELDS);
+                audience(d, path);
+            }
             default -> problem(path + ".kind", "must be trait or audience");
         }
+        known(d.get("activation"), path + ".activation", Set.of("personalizeAttribute"));
+    }
+
+    private void known(JsonNode object, String path, Set<String> fields) {
+        KnownFields.check(object, path, fields, problems);
     }
 
     private void trait(JsonNode d, String path, String id) {
         String type = d.path("type").asText();
         if (!TRAIT_TYPES.contains(type)) {
-            problem(path + ".type", "unknown trait type '" + type + "'");
+            problem(
+                    path + ".type",
+                    "unknown trait type '"
+                            + type
+                            + "'; one of: "
+                            + String.join(", ", new java.util.TreeSet<>(TRAIT_TYPES)));
             return;
         }
         pathOfTrait.put(id, path);
@@ -121,6 +170,7 @@ public final class DefinitionValidator {
         }
         switch (type) {
             case "aggregation" -> {
+                known(d.get("aggregate"), path + ".aggregate", Set.of("fn", "property"));
                 if (!Set.of("sum", "avg", "min", "max").contains(d.at("/aggregate/fn").asText())) {
                     problem(path + ".aggregate.fn", "must be sum, avg, min or max");
                 }
@@ -153,6 +203,8 @@ public final class DefinitionValidator {
             problem(path, "names the events counted: {event: {type, name}, where}");
             return;
         }
+        known(source, path, Set.of("event", "where"));
+        known(source.get("event"), path + ".event", Set.of("type", "name"));
         String type = source.at("/event/type").asText("track");
         if (!EVENT_TYPES.contains(type)) {
             problem(path + ".event.type", "unknown event type '" + type + "'");
@@ -172,6 +224,7 @@ public final class DefinitionValidator {
     }
 
     private void window(JsonNode window, String path) {
+        known(window, path, Set.of("kind", "size", "granularity"));
         if (window == null || "lifetime".equals(window.path("kind").asText())) {
             return;
         }
@@ -188,7 +241,12 @@ public final class DefinitionValidator {
                 && granularity != null
                 && (granularity.compareTo(size) > 0
                         || size.toMillis() % granularity.toMillis() != 0)) {
-            problem(path + ".granularity", "must divide the window size");
+            problem(
+                    path + ".granularity",
+                    "must divide the window size: "
+                            + window.get("granularity").asText()
+                            + " does not divide "
+                            + window.get("size").asText());
         }
     }
 
@@ -201,6 +259,7 @@ public final class DefinitionValidator {
         } else if ("sequence".equals(type)) {
             sequence(d.get("sequence"), path + ".sequence");
             JsonNode membership = d.get("membership");
+            known(membership, path + ".membership", Set.of("ttl", "exitOn"));
             if (membership != null && membership.has("ttl")) {
                 PredicateParser.Durations.parse(
                         membership.get("ttl"), path + ".membership.ttl", problems);
@@ -223,6 +282,7 @@ public final class DefinitionValidator {
             problem(path + ".steps", "needs at least one step");
             return;
         }
+        known(sequence, path, Set.of("steps", "within", "withinType", "afterMatch"));
         if (steps.size() > MAX_STEPS) {
             problem(path + ".steps", "at most " + MAX_STEPS + " steps");
         }
@@ -240,6 +300,7 @@ public final class DefinitionValidator {
         for (int i = 0; i < steps.size(); i++) {
             JsonNode step = steps.get(i);
             String stepPath = path + ".steps[" + i + "]";
+            known(step, stepPath, STEP_FIELDS);
             String name = step.path("name").asText("");
             if (name.isBlank() || name.contains(":")) {
                 problem(stepPath + ".name", "a step needs a name without ':'");
@@ -289,6 +350,7 @@ public final class DefinitionValidator {
         if (times == null) {
             return;
         }
+        known(times, path, Set.of("min", "max"));
         int min = times.path("min").asInt(0);
         if (min < 1) {
             problem(path + ".min", "must be at least 1");

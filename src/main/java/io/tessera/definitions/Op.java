@@ -42,6 +42,11 @@ public enum Op {
         this.wireName = wireName;
     }
 
+    /** Every wire name, in the order of the spec. */
+    public static java.util.List<String> wireNames() {
+        return java.util.Arrays.stream(values()).map(Op::wireName).toList();
+    }
+
     /** The operator with the given wire name, or null. */
     public static Op fromWireName(String wireName) {
         return BY_WIRE_NAME.get(wireName);

@@ -53,6 +53,7 @@ public final class PredicateParser {
         }
         if (node.has("all") || node.has("any")) {
             String key = node.has("all") ? "all" : "any";
+            KnownFields.check(node, path, Set.of(key), problems);
             JsonNode parts = node.get(key);
             if (!parts.isArray() || parts.isEmpty()) {
                 problems.add(new DefinitionProblem(path + "." + key, "must be a non-empty array"));
@@ -68,6 +69,7 @@ public final class PredicateParser {
             return key.equals("all") ? new Predicate.All(parsed) : new Predicate.Any(parsed);
         }
         if (node.has("not")) {
+            KnownFields.check(node, path, Set.of("not"), problems);
             Predicate part = parse(node.get("not"), path + ".not", scope);
             return part == null ? null : new Predicate.Not(part);
         }
@@ -75,6 +77,7 @@ public final class PredicateParser {
     }
 
     private Predicate comparison(JsonNode node, String path, Scope scope) {
+        KnownFields.check(node, path, Set.of("field", "op", "value", "ref"), problems);
         JsonNode fieldNode = node.get("field");
         JsonNode opNode = node.get("op");
         if (fieldNode == null || !fieldNode.isTextual()) {
@@ -85,7 +88,13 @@ public final class PredicateParser {
         boolean ok = checkField(field, path + ".field", scope);
         Op op = opNode != null && opNode.isTextual() ? Op.fromWireName(opNode.asText()) : null;
         if (op == null) {
-            problems.add(new DefinitionProblem(path + ".op", "unknown operator " + opNode));
+            problems.add(
+                    new DefinitionProblem(
+                            path + ".op",
+                            "unknown operator "
+                                    + opNode
+                                    + "; one of: "
+                                    + String.join(", ", Op.wireNames())));
             return null;
         }
         JsonNode value = node.get("value");

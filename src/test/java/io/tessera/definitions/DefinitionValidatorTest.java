@@ -115,6 +115,69 @@ class DefinitionValidatorTest {
     }
 
     @Test
+    void refusesAMisspelledFieldWithItsPathAndTheFieldMeant() throws Exception {
+        JsonNode file =
+                JSON.readTree(
+                        """
+                        [{"schema":"cdp.definition/v1","kind":"trait","id":"orders_30d",
+                          "version":1,"status":"active","type":"event_counter",
+                          "source":{"event":{"type":"track","name":"Order Completed"}},
+                          "windw":{"kind":"sliding","size":"P30D","granularity":"PT7H"},
+                          "activaton":{"personalizeAttribute":"orders"}},
+                         {"schema":"cdp.definition/v1","kind":"audience","id":"buyers",
+                          "version":1,"status":"active","type":"rule","includeAnonymus":true,
+                          "condition":{"all":[{"field":"traits.orders_30d","op":"gte",
+                                               "vaule":1}]}},
+                         {"schema":"cdp.definition/v1","kind":"trait","id":"views",
+                          "version":1,"status":"active","type":"event_counter",
+                          "source":{"event":{"type":"track","name":"Product Viewed"}},
+                          "window":{"kind":"sliding","size":"P1D","granularity":"PT7H"}}]
+                        """);
+
+        List<String> problems =
+                DefinitionValidator.validate(file).stream().map(Object::toString).toList();
+
+        assertEquals(
+                List.of(
+                        "$[0].windw: unknown field 'windw' (did you mean 'window'?)",
+                        "$[0].activaton: unknown field 'activaton' (did you mean 'activation'?)",
+                        "$[1].includeAnonymus: unknown field 'includeAnonymus' (did you mean"
+                                + " 'includeAnonymous'?)",
+                        "$[1].condition.all[0].vaule: unknown field 'vaule' (did you mean"
+                                + " 'value'?)",
+                        "$[1].condition.all[0].value: gte needs a value",
+                        "$[2].window.granularity: must divide the window size: PT7H does not"
+                                + " divide P1D"),
+                problems);
+        // the control topic's records are checked one at a time, by the same rules
+        assertEquals(
+                "$.windw: unknown field 'windw' (did you mean 'window'?)",
+                DefinitionValidator.validateOne(file.get(0)).get(0).toString());
+    }
+
+    @Test
+    void namesTheAllowedTypesAndOperators() throws Exception {
+        JsonNode file =
+                JSON.readTree(
+                        """
+                        [{"schema":"cdp.definition/v1","kind":"trait","id":"median_order",
+                          "version":1,"status":"active","type":"median"},
+                         {"schema":"cdp.definition/v1","kind":"audience","id":"big",
+                          "version":1,"status":"active","type":"rule",
+                          "condition":{"field":"event.name","op":"like","value":"x"}}]
+                        """);
+
+        List<DefinitionProblem> problems = DefinitionValidator.validate(file);
+
+        assertTrue(
+                problems.get(0).message().contains("one of: active_days, aggregation,"),
+                problems.toString());
+        assertTrue(
+                problems.get(1).message().contains("one of: eq, neq, gt, gte"),
+                problems.toString());
+    }
+
+    @Test
     void findsUnknownTraitsDuplicatesAndCyclesAcrossAFile() throws Exception {
         JsonNode file =
                 JSON.readTree(

@@ -1,0 +1,95 @@
+package io.tessera.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tessera.EmbeddedKafkaExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ./tessera definitions publish} against the in-process broker. */
+class DefinitionsPublishITCase {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOPIC = "cdp.definitions";
+
+    @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    @TempDir Path dir;
+
+    @Test
+    void publishesEachDefinitionUnderItsKeyDeletesWithATombstoneAndRefusesAnInvalidFile()
+            throws Exception {
+        KAFKA.broker().createTopics(1, TOPIC);
+        Path valid =
+                Files.writeString(
+                        dir.resolve("definitions.json"),
+                        """
+                        [{"schema":"cdp.definition/v1","kind":"trait","id":"orders","version":1,
+                          "status":"active","type":"event_counter",
+                          "source":{"event":{"type":"track","name":"Order Completed"}}},
+                         {"schema":"cdp.definition/v1","kind":"audience","id":"buyers",
+                          "version":2,"status":"active","type":"rule",
+                          "condition":{"field":"traits.orders","op":"gte","value":1}}]
+                        """);
+        Path misspelled =
+                Files.writeString(
+                        dir.resolve("misspelled.json"),
+                        """
+                        {"schema":"cdp.definition/v1","kind":"trait","id":"views","version":1,
+                         "status":"active","type":"event_counter","windw":{"kind":"lifetime"},
+                         "source":{"event":{"type":"track","name":"Product Viewed"}}}
+                        """);
+        String servers = KAFKA.broker().bootstrapServers();
+
+        assertEquals(0, run("publish", valid.toString(), "--bootstrap-servers", servers));
+        assertEquals(
+                0, run("publish", "--delete", "audience/buyers", "--bootstrap-servers", servers));
+        ByteArrayOutputStream refused = new ByteArrayOutputStream();
+        assertEquals(
+                1,
+                DefinitionsCommand.main(
+                        new String[] {
+                            "publish",
+                            valid.toString(),
+                            misspelled.toString(),
+                            "--bootstrap-servers",
+                            servers
+                        },
+                        new PrintStream(refused, true, StandardCharsets.UTF_8)));
+
+        List<ConsumerRecord<byte[], byte[]>> records = KAFKA.broker().readAll(TOPIC);
+        assertEquals(3, records.size(), "the refused publication wrote nothing");
+        assertEquals("trait/orders", key(records.get(0)));
+        assertEquals(JSON.readTree(valid.toFile()).get(0), JSON.readTree(records.get(0).value()));
+        assertEquals("audience/buyers", key(records.get(1)));
+        assertEquals(2, JSON.readTree(records.get(1).value()).get("version").asInt());
+        assertEquals("audience/buyers", key(records.get(2)));
+        assertNull(records.get(2).value(), "a tombstone");
+        assertTrue(
+                refused.toString(StandardCharsets.UTF_8)
+                        .contains(
+                                misspelled
+                                        + ": $.windw: unknown field 'windw' (did you mean"
+                                        + " 'window'?)"),
+                refused.toString(StandardCharsets.UTF_8));
+    }
+
+    private static int run(String... args) throws Exception {
+        return DefinitionsCommand.main(
+                args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> record) {
+        return new String(record.key(), StandardCharsets.UTF_8);
+    }
+}

@@ -2,6 +2,8 @@ package io.tessera;
 
 import io.tessera.connect.KafkaConnectors;
 import io.tessera.connect.KafkaSettings;
+import io.tessera.connect.KafkaTopics;
+import io.tessera.identity.IdentityOptions;
 import io.tessera.ingest.SegmentMessageParser;
 import io.tessera.model.CustomerEvent;
 import java.time.Clock;
@@ -22,6 +24,9 @@ public final class TesseraJob {
     /** Parses the options, builds the Kafka-to-Kafka topology and runs it. */
     public static void main(String[] args) throws Exception {
         TesseraConfig config = TesseraConfig.from(ConfigArguments.parse(args));
+        KafkaTopics.prepare(
+                config.kafka(),
+                config.identity().mode() == IdentityOptions.IdentityMode.DISTRIBUTED);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {

@@ -127,6 +127,16 @@ public final class KafkaOptions {
                                     + " checkpoint plus a restart, at most the broker's"
                                     + " transaction.max.timeout.ms (15 min by default).");
 
+    public static final ConfigOption<Boolean> CREATE_TOPICS =
+            key("cdp.kafka.create-topics")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "At start, create the topics that do not exist yet, with the"
+                                    + " partitions and cleanup policy of the README's topic table"
+                                    + " (false: a missing topic stops the start, naming it). Either"
+                                    + " way a compacted topic that is not compacted stops it.");
+
     /** Every Kafka option, for listing and for rejecting unknown keys. */
     public static final List<ConfigOption<?>> ALL =
             List.of(
@@ -144,7 +154,8 @@ public final class KafkaOptions {
                     ACTIVATION_DLQ_TOPIC,
                     IDENTITY_LOOP_TOPIC,
                     TRANSACTIONAL_ID_PREFIX,
-                    TRANSACTION_TIMEOUT);
+                    TRANSACTION_TIMEOUT,
+                    CREATE_TOPICS);
 
     /** Where a job without state starts reading. */
     public enum StartingOffsets {

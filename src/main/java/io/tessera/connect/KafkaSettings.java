@@ -25,6 +25,7 @@ import org.apache.flink.configuration.Configuration;
  * @param identityLoopTopic the distributed identity mode's merge messages
  * @param transactionalIdPrefix prefix of the sinks' transactional ids
  * @param transactionTimeout transaction timeout of the sinks
+ * @param createTopics whether the job creates missing topics at start
  * @param clientProperties Kafka client settings passed through
  */
 public record KafkaSettings(
@@ -43,6 +44,7 @@ public record KafkaSettings(
         String identityLoopTopic,
         String transactionalIdPrefix,
         Duration transactionTimeout,
+        boolean createTopics,
         Map<String, String> clientProperties)
         implements Serializable {
 
@@ -75,6 +77,7 @@ public record KafkaSettings(
                 Checks.notBlank(config, KafkaOptions.IDENTITY_LOOP_TOPIC),
                 Checks.notBlank(config, KafkaOptions.TRANSACTIONAL_ID_PREFIX),
                 Checks.positiveDuration(config, KafkaOptions.TRANSACTION_TIMEOUT),
+                config.get(KafkaOptions.CREATE_TOPICS),
                 Map.copyOf(clientProperties));
     }
 }

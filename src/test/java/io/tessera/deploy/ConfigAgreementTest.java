@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tessera.ConfigArguments;
 import io.tessera.TesseraConfig;
+import io.tessera.connect.KafkaTopics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,5 +154,34 @@ class ConfigAgreementTest {
                 TesseraConfig.from(ConfigArguments.parse(args.toArray(new String[0])));
         assertEquals("kafka:9092", config.kafka().bootstrapServers());
         assertTrue(config.activation().enabled(), "activation to the simulator");
+    }
+
+    @Test
+    void composeCreatesTheTopicsAsTheJobChecksThem() throws IOException {
+        String command =
+                CrdSchema.YAML
+                        .readTree(COMPOSE.toFile())
+                        .path("services")
+                        .path("create-topics")
+                        .path("command")
+                        .path(0)
+                        .asText();
+        Set<String> created = new java.util.TreeSet<>();
+        Matcher topic =
+                Pattern.compile("(cdp\\.[a-z.-]+):(\\d+):(compact|delete)").matcher(command);
+        while (topic.find()) {
+            created.add(topic.group(1) + ":" + topic.group(2) + ":" + topic.group(3));
+        }
+        Set<String> expected = new java.util.TreeSet<>();
+        TesseraConfig config =
+                TesseraConfig.from(
+                        ConfigArguments.parse(
+                                new String[] {"--cdp.kafka.bootstrap-servers", "kafka:9092"}));
+        for (KafkaTopics.Topic t : KafkaTopics.of(config.kafka(), true)) {
+            expected.add(
+                    t.name() + ":" + t.partitions() + ":" + (t.compacted() ? "compact" : "delete"));
+        }
+        assertEquals(expected, created);
+        assertTrue(command.contains("--config \"cleanup.policy=$$policy\""), command);
     }
 }

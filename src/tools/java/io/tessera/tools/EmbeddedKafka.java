@@ -86,10 +86,16 @@ public final class EmbeddedKafka implements AutoCloseable {
      * returned may not have its log yet, and the first records sent to it can be lost.
      */
     public void createTopics(int partitions, String... topics) throws Exception {
+        createTopics(partitions, Map.of(), topics);
+    }
+
+    /** Creates topics with the given topic configs (e.g. {@code cleanup.policy=compact}). */
+    public void createTopics(int partitions, Map<String, String> configs, String... topics)
+            throws Exception {
         try (Admin admin = admin()) {
             List<NewTopic> newTopics = new ArrayList<>();
             for (String topic : topics) {
-                newTopics.add(new NewTopic(topic, partitions, (short) 1));
+                newTopics.add(new NewTopic(topic, partitions, (short) 1).configs(configs));
             }
             admin.createTopics(newTopics).all().get();
             Map<TopicPartition, OffsetSpec> latest =

@@ -4,6 +4,7 @@ import io.tessera.ConfigArguments;
 import io.tessera.TesseraConfig;
 import io.tessera.TesseraJob;
 import io.tessera.Topology;
+import io.tessera.connect.KafkaTopics;
 import io.tessera.model.CustomerEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,18 +32,14 @@ public final class LocalKafkaJob {
     /** Creates every topic the job reads or writes; the input gets {@code eventPartitions}. */
     public static void createTopics(EmbeddedKafka kafka, TesseraConfig config, int eventPartitions)
             throws Exception {
-        kafka.createTopics(eventPartitions, config.kafka().eventsTopic());
-        kafka.createTopics(
-                1,
-                config.kafka().eventsDlqTopic(),
-                config.kafka().profilesTopic(),
-                config.kafka().profileMergesTopic(),
-                config.kafka().rejectedLinksTopic(),
-                config.kafka().audienceTransitionsTopic(),
-                config.kafka().definitionsTopic(),
-                config.kafka().rejectedDefinitionsTopic(),
-                config.kafka().activationDlqTopic());
-        kafka.createTopics(2, config.kafka().identityLoopTopic());
+        // as the README's topic table says (compacted or not), at the partitions tests use
+        for (KafkaTopics.Topic topic : KafkaTopics.of(config.kafka(), true)) {
+            int partitions =
+                    topic.name().equals(config.kafka().eventsTopic())
+                            ? eventPartitions
+                            : topic.name().equals(config.kafka().identityLoopTopic()) ? 2 : 1;
+            kafka.createTopics(partitions, KafkaTopics.configs(topic), topic.name());
+        }
     }
 
     /**

@@ -182,6 +182,8 @@ final class ChaosRun {
             ChaosOutputs outputs = ChaosOutputs.read(kafka, topics, simulator);
             outputs.write(settings.home().resolve("outputs"));
             long restarts = rest.restarts();
+            java.nio.file.Files.writeString(
+                    settings.home().resolve("job-at-end.json"), rest.details());
             cluster.flink("cancel", jobId);
             return new Result(
                     outputs, List.copyOf(injected), List.copyOf(samples), restarts, drained);

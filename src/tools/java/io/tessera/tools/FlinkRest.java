@@ -57,6 +57,14 @@ final class FlinkRest {
     }
 
     /** How many times the job failed and restarted: the failures in its exception history. */
+    /**
+     * The job's details as the REST API gives them (vertices with their records in and out since
+     * the current attempt started), for a closer look after a run.
+     */
+    String details() throws IOException {
+        return read("/jobs/" + jobId).toPrettyString();
+    }
+
     long restarts() throws IOException {
         return read("/jobs/" + jobId + "/exceptions?maxExceptions=1000")
                 .path("exceptionHistory")

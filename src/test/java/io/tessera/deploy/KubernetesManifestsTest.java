@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tessera.ConfigArguments;
 import io.tessera.TesseraConfig;
+import io.tessera.definitions.DefinitionValidator;
 import io.tessera.profileapi.ProfileApi;
 import io.tessera.profileapi.ProfileApiSettings;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The manifests in {@code k8s/} are what the Flink Kubernetes Operator accepts: every resource and
@@ -26,8 +28,17 @@ import org.junit.jupiter.api.Test;
 class KubernetesManifestsTest {
     private static final Path K8S = Path.of("k8s");
     private static final Path CRDS = Path.of("src/test/resources/crds");
+    private static final String CONFIG_MOUNT = "/opt/tessera/config/";
     private static final Map<String, String> CORE_KINDS =
-            Map.of("Deployment", "apps/v1", "Service", "v1", "PersistentVolumeClaim", "v1");
+            Map.of(
+                    "Deployment",
+                    "apps/v1",
+                    "Service",
+                    "v1",
+                    "PersistentVolumeClaim",
+                    "v1",
+                    "ConfigMap",
+                    "v1");
 
     private static Map<String, CrdSchema> schemas() throws IOException {
         CrdSchema deployment =
@@ -58,7 +69,7 @@ class KubernetesManifestsTest {
                 checked.add(file);
             }
         }
-        assertEquals(10, checked.size(), "resources and patches checked: " + checked);
+        assertEquals(11, checked.size(), "resources and patches checked: " + checked);
     }
 
     @Test
@@ -116,7 +127,26 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void theJobArgumentsOfEveryManifestAreValidOptions() throws IOException {
+    void theJobArgumentsOfEveryManifestAreValidOptions(@TempDir Path mounted) throws IOException {
+        JsonNode configMap =
+                CrdSchema.YAML.readTree(K8S.resolve("config/tessera-config.yaml").toFile());
+        configMap
+                .path("data")
+                .fields()
+                .forEachRemaining(
+                        file -> {
+                            try {
+                                Files.writeString(
+                                        mounted.resolve(file.getKey()), file.getValue().asText());
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
+        assertEquals(
+                List.of(),
+                DefinitionValidator.validate(
+                        CrdSchema.YAML.readTree(mounted.resolve("definitions.json").toFile())),
+                "the ConfigMap's definitions are valid");
         for (Path file :
                 List.of(
                         K8S.resolve("base/flink-deployment.yaml"),
@@ -131,9 +161,13 @@ class KubernetesManifestsTest {
                     .path("args")
                     .forEach(arg -> args.add(arg.asText()));
             assertTrue(!args.isEmpty(), file + " has job args");
+            // the files of the ConfigMap, where the pods mount it
+            args.replaceAll(arg -> arg.replace(CONFIG_MOUNT, mounted.toString() + "/"));
             TesseraConfig config =
                     TesseraConfig.from(ConfigArguments.parse(args.toArray(new String[0])));
             assertTrue(config.kafka().bootstrapServers().contains(":9092"), file.toString());
+            assertTrue(config.activation().enabled(), file + ": activation is configured");
+            assertTrue(config.profile().definitions() != null, file + ": definitions are loaded");
         }
     }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tessera.config.InvalidOptionException;
 import io.tessera.profile.ProfileOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -63,7 +62,8 @@ public final class ConfigArguments {
         try {
             root = YAML.readTree(Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read config file " + file, e);
+            throw new InvalidOptionException(
+                    "config", "cannot read the config file " + file.toAbsolutePath() + ": " + e);
         }
         Map<String, String> flat = new LinkedHashMap<>();
         if (root != null && !root.isMissingNode() && !root.isNull()) {

@@ -19,6 +19,42 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TesseraConfigTest {
+    @Test
+    void anUnknownValueOfAChoiceNamesTheChoices() {
+        InvalidOptionException e =
+                assertThrows(
+                        InvalidOptionException.class,
+                        () ->
+                                TesseraConfig.from(
+                                        ConfigArguments.parse(
+                                                new String[] {
+                                                    "--cdp.kafka.bootstrap-servers", "kafka:9092",
+                                                    "--cdp.identity.mode", "distrib"
+                                                })));
+
+        assertEquals(
+                "Invalid option cdp.identity.mode: 'distrib' is not one of single, distributed"
+                        + " (any letter case)",
+                e.getMessage());
+    }
+
+    @Test
+    void aMissingConfigFileIsNamed(@TempDir Path dir) {
+        InvalidOptionException e =
+                assertThrows(
+                        InvalidOptionException.class,
+                        () ->
+                                ConfigArguments.parse(
+                                        new String[] {
+                                            "--config", dir.resolve("cdp.yaml").toString()
+                                        }));
+
+        assertTrue(
+                e.getMessage()
+                        .startsWith("Invalid option config: cannot read the config file " + dir),
+                e.getMessage());
+    }
+
     private static final String[] MINIMAL = {"--cdp.kafka.bootstrap-servers", "broker:9092"};
 
     @Test

@@ -1,6 +1,7 @@
 package io.tessera.config;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 
@@ -13,6 +14,26 @@ public final class Checks {
         try {
             return config.get(option);
         } catch (IllegalArgumentException e) {
+            Object fallback = option.hasDefaultValue() ? option.defaultValue() : null;
+            if (fallback instanceof Enum<?> known) {
+                // Flink's message names neither the value as given nor the values allowed
+                java.util.regex.Matcher value =
+                        java.util.regex.Pattern.compile("value '([^']*)'").matcher(e.getMessage());
+                List<String> allowed = new java.util.ArrayList<>();
+                for (Enum<?> constant : known.getDeclaringClass().getEnumConstants()) {
+                    allowed.add(constant.name().toLowerCase(java.util.Locale.ROOT));
+                }
+                throw new InvalidOptionException(
+                        option.key(),
+                        (value.find()
+                                        ? "'"
+                                                + value.group(1).toLowerCase(java.util.Locale.ROOT)
+                                                + "'"
+                                        : "the value")
+                                + " is not one of "
+                                + String.join(", ", allowed)
+                                + " (any letter case)");
+            }
             throw new InvalidOptionException(option.key(), e.getMessage());
         }
     }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.description.HtmlFormatter;
 import org.apache.flink.util.TimeUtils;
+import org.slf4j.LoggerFactory;
 
 /** The launcher's commands, behind {@code ./tessera}. */
 public final class TesseraCli {
@@ -45,7 +46,12 @@ public final class TesseraCli {
             return;
         }
         String command = args[0];
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        String caller = System.getProperty("tessera.caller.dir");
+        String[] rest =
+                fromCaller(
+                        command,
+                        Arrays.copyOfRange(args, 1, args.length),
+                        caller == null ? null : java.nio.file.Path.of(caller));
         String usage =
                 switch (command) {
                     case "demo" -> DemoCommand.USAGE;
@@ -101,12 +107,65 @@ public final class TesseraCli {
             System.err.print(usage);
             System.exit(2);
         } catch (Exception e) {
-            System.err.println("tessera " + command + " failed: " + e);
-            e.printStackTrace(System.err);
+            // one line for the person at the terminal; the stack trace goes to the log file
+            LoggerFactory.getLogger(TesseraCli.class).warn("tessera {} failed", command, e);
+            System.err.println("tessera " + command + " failed: " + causes(e));
+            System.err.println(
+                    "(the details are in "
+                            + System.getProperty("tessera.log.file", "target/tessera.log")
+                            + ")");
             System.exit(1);
         }
         // Flink and Kafka leave non-daemon threads behind; the command is done.
         System.exit(status);
+    }
+
+    /** The flags whose value is a file or directory the person names. */
+    private static final java.util.Set<String> PATH_FLAGS =
+            java.util.Set.of(
+                    "--config",
+                    "--definitions",
+                    "--events",
+                    "--updates",
+                    "--out",
+                    "--jar",
+                    "--cdp.profile.definitions",
+                    "--cdp.profile-api.store-dir");
+
+    /**
+     * The arguments with every relative path the person gave made absolute from the directory the
+     * launcher was called in (it runs the tools from the project's root): the values of {@link
+     * #PATH_FLAGS} and the files of {@code definitions validate|publish}.
+     */
+    static String[] fromCaller(String command, String[] args, java.nio.file.Path callerDir) {
+        if (callerDir == null) {
+            return args;
+        }
+        String[] resolved = args.clone();
+        for (int i = 0; i < resolved.length; i++) {
+            boolean pathValue = i > 0 && PATH_FLAGS.contains(resolved[i - 1]);
+            boolean file =
+                    command.equals("definitions")
+                            && i > 0
+                            && !resolved[i].startsWith("--")
+                            && (i == 1 || !resolved[i - 1].startsWith("--"));
+            if ((pathValue || file) && !java.nio.file.Path.of(resolved[i]).isAbsolute()) {
+                resolved[i] = callerDir.resolve(resolved[i]).normalize().toString();
+            }
+        }
+        return resolved;
+    }
+
+    /** The messages of an exception and its causes, each once. */
+    static String causes(Throwable e) {
+        java.util.List<String> messages = new java.util.ArrayList<>();
+        for (Throwable t = e; t != null && messages.size() < 5; t = t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (messages.stream().noneMatch(m -> m.contains(message))) {
+                messages.add(message);
+            }
+        }
+        return String.join(": ", messages);
     }
 
     private static void printOptions(PrintStream out) {

@@ -53,6 +53,14 @@ class TesseraCliTest {
     }
 
     @Test
+    void optionDescriptionsArePlainText() {
+        assertEquals(
+                "keyed <kind>/<id> & read \"from the start\"",
+                TesseraCli.plain(
+                        "keyed &lt;kind&gt;/&lt;id&gt; &amp; read &quot;from the start&quot;"));
+    }
+
+    @Test
     void aFailureIsOneLineOfItsCauses() {
         IOException e =
                 new IOException(

@@ -15,25 +15,25 @@ import org.slf4j.LoggerFactory;
 public final class TesseraCli {
     private static final String USAGE =
             """
-                                Usage: ./tessera COMMAND [options]
+            Usage: ./tessera COMMAND [options]
 
-                                Commands:
-                                  demo      run the job on an in-process Kafka and a local Flink, with shop traffic
-                                  replay    run the job over a file of Segment messages and write what it produced
-                                  config    list the job's options (--cdp.*), with defaults and descriptions
-                                  definitions validate FILE
-                                            check trait and audience definitions with the job's validator
-                                  simulator run the Personalize Edge API simulator alone
-                      generate  produce the demo's shop traffic to a Kafka broker of your own
-            savepoint-fixture --out DIR
-                      take the small savepoint a release keeps for the compatibility test
-                                  bench     measure: bench [--quick] (the whole pipeline against a baseline), or a part:
-                                            bench identity | profile | sequences | activation | distributed | profile-api
-                                  chaos     run the job jar on real clusters twice, clean and with faults, and compare
-                                  profile-api
-                                            serve profiles by id or identifier, and audience members, over HTTP
+            Commands:
+              demo         run the job on an in-process Kafka and a local Flink, with shop traffic
+              replay       run the job over a file of Segment messages and write what it produced
+              config       list the job's options (--cdp.*), with defaults and descriptions
+              definitions  validate FILE...: check definitions with the job's validator;
+                           publish FILE...: write them to the control topic of a running job
+              profile-api  serve profiles by id or identifier, and audience members, over HTTP
+              simulator    run the Personalize Edge API simulator alone
+              generate     produce the demo's shop traffic to a Kafka broker of your own
+              bench        measure: bench [--quick] (the whole pipeline against a baseline), or a
+                           part: identity | profile | sequences | activation | distributed |
+                           profile-api
+              chaos        run the job jar on real clusters twice, clean and with faults, compare
+              savepoint-fixture --out DIR
+                           take the small savepoint a release keeps for the compatibility test
 
-                                Run ./tessera COMMAND --help for a command's options.
+            Run ./tessera COMMAND --help for a command's options.
             """;
 
     private TesseraCli() {}
@@ -156,6 +156,15 @@ public final class TesseraCli {
         return resolved;
     }
 
+    /** A description as text: Flink only formats descriptions as HTML. */
+    static String plain(String html) {
+        return html.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
+    }
+
     /** The messages of an exception and its causes, each once. */
     static String causes(Throwable e) {
         java.util.List<String> messages = new java.util.ArrayList<>();
@@ -174,7 +183,7 @@ public final class TesseraCli {
                     "--%s%n    default: %s%n    %s%n",
                     option.key(),
                     defaultOf(option),
-                    new HtmlFormatter().format(option.description()));
+                    plain(new HtmlFormatter().format(option.description())));
         }
     }
 

@@ -10,6 +10,8 @@ import io.tessera.activation.ActivationSettings;
 import io.tessera.activation.EdgeApi;
 import io.tessera.activation.EdgeRequest;
 import io.tessera.connect.KafkaOptions;
+import io.tessera.definitions.DefinitionProblem;
+import io.tessera.definitions.DefinitionValidator;
 import io.tessera.identity.IdentityJson;
 import io.tessera.identity.IdentityOptions;
 import io.tessera.identity.ProfileUpdate;
@@ -37,6 +39,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -152,15 +155,44 @@ public final class ReplayCommand {
         if (updates != null && !Files.isRegularFile(Path.of(updates))) {
             throw new CommandLine.UsageException("no such file: " + updates);
         }
+        List<ScheduledUpdate> scheduled =
+                updates == null ? List.of() : scheduledUpdates(Path.of(updates));
+        reportRefused(scheduled, out);
         Summary summary =
                 run(
                         events,
                         outDir,
                         definitions == null ? null : Path.of(definitions),
-                        updates == null ? List.of() : scheduledUpdates(Path.of(updates)),
+                        scheduled,
                         until,
                         withIdentityMode(line));
         print(summary, events, outDir, out);
+    }
+
+    /**
+     * Prints each update the job will refuse (the control topic's rules: the validator, one
+     * definition at a time), instead of letting it vanish into the run: it changes nothing there,
+     * as it would change nothing in the live job, which writes it to its rejected topic.
+     */
+    static int reportRefused(List<ScheduledUpdate> updates, PrintStream out) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        int refused = 0;
+        for (ScheduledUpdate update : updates) {
+            if (update.json() == null) {
+                continue; // a delete
+            }
+            List<DefinitionProblem> problems =
+                    DefinitionValidator.validateOne(json.readTree(update.json()));
+            if (!problems.isEmpty()) {
+                refused++;
+                out.printf(
+                        "refused update %s at %s: %s%n",
+                        update.key(),
+                        Instant.ofEpochMilli(update.at()),
+                        problems.stream().map(Object::toString).collect(Collectors.joining("; ")));
+            }
+        }
+        return refused;
     }
 
     /** The job options, with {@code --identity-mode M} as {@code --cdp.identity.mode M}. */

@@ -68,6 +68,10 @@ final class ClusterFunction
     private transient Counter rejectedDefinitions;
     private transient Counter deletions;
     private transient Counter droppedEvents;
+    // the same metrics as single mode's, so dashboards read alike in both modes
+    private transient Counter created;
+    private transient Counter merges;
+    private transient Counter rejectedLinks;
     private transient Map<ClusterId, String> profileIds;
 
     /** Wake-up timers a definition change asked for, by cluster, for the operator to register. */
@@ -115,6 +119,10 @@ final class ClusterFunction
                         .getMetricGroup()
                         .addGroup("identity")
                         .counter("eventsErasedInFlight");
+        var identity = getRuntimeContext().getMetricGroup().addGroup("identity");
+        created = identity.counter("profilesCreated");
+        merges = identity.counter("merges");
+        rejectedLinks = identity.counter("rejectedLinks");
     }
 
     @Override
@@ -143,6 +151,7 @@ final class ClusterFunction
 
                     @Override
                     public void merged(ClusterId loser, ClusterId winner, long linkedAt) {
+                        merges.inc();
                         String loserId = profileId(loser);
                         ctx.output(
                                 IdentityOutputs.MERGES,
@@ -160,6 +169,7 @@ final class ClusterFunction
                     @Override
                     public void rejected(
                             ClusterId loser, ClusterId winner, String rule, String detail) {
+                        rejectedLinks.inc();
                         Identifier founder = TenantKeys.identifier(loser.founder());
                         ctx.output(
                                 IdentityOutputs.REJECTED_LINKS,
@@ -204,6 +214,9 @@ final class ClusterFunction
         emit(dueBefore, ctx::output);
         ops.begin(computer, now);
         s = actor.handle(self, s, codec.decode(routed.record).message(), outbox);
+        if (before == null && !s.tombstone && s.state != null) {
+            created.inc();
+        }
         ProfileStateOps.Step step = ops.end(s.tombstone ? null : s.state);
         state.update(ClusterRecord.of(self, s, codec));
         emit(step.transitions, ctx::output);

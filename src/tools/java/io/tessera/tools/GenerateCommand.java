@@ -41,6 +41,7 @@ final class GenerateCommand {
         int users = line.getInt("users", 1000);
         int seconds = line.getInt("seconds", 60);
         long seed = line.getInt("seed", 42);
+        checkReachable(servers, topic);
         Instant now = Instant.now();
         List<ShopTraffic.Record> traffic =
                 ShopTraffic.generate(
@@ -63,5 +64,40 @@ final class GenerateCommand {
                     "produced " + produced.get() + " of " + traffic.size() + " records");
         }
         out.printf("Produced %d records.%n", produced.get());
+    }
+
+    /** Fails in seconds, in one line, when the broker cannot be reached or has no such topic. */
+    static void checkReachable(String servers, String topic) throws InterruptedException {
+        java.util.Map<String, Object> settings =
+                java.util.Map.of(
+                        org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        servers,
+                        org.apache.kafka.clients.admin.AdminClientConfig
+                                .DEFAULT_API_TIMEOUT_MS_CONFIG,
+                        10_000,
+                        org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        10_000);
+        try (org.apache.kafka.clients.admin.Admin admin =
+                org.apache.kafka.clients.admin.Admin.create(settings)) {
+            java.util.Set<String> topics;
+            try {
+                topics = admin.listTopics().names().get(15, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException
+                    | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException(
+                        "cannot reach Kafka at "
+                                + servers
+                                + " (is the broker running, and --bootstrap-servers right?)",
+                        e);
+            }
+            if (!topics.contains(topic)) {
+                throw new IllegalStateException(
+                        "topic "
+                                + topic
+                                + " does not exist at "
+                                + servers
+                                + ": create it as the README's topic table says");
+            }
+        }
     }
 }

@@ -1,11 +1,18 @@
 package io.tessera;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tessera.tools.LocalFlink;
 import io.tessera.tools.LocalKafkaJob;
 import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,7 +25,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DistributedIdentityITCase {
 
-    @RegisterExtension static final MiniClusterExtension FLINK = LocalFlink.miniCluster();
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
 
     @RegisterExtension static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
@@ -37,8 +53,27 @@ class DistributedIdentityITCase {
             assertTrue(
                     KAFKA.broker().readAll(config.kafka().identityLoopTopic()).size() > 0,
                     "the merges went through the loop topic");
+            // the metrics single mode reports, reported here too
+            assertEquals(1, count("identity.merges"));
+            assertEquals(1, count("identity.rejectedLinks"));
+            assertTrue(count("identity.profilesCreated") >= 2, "P1, and u2's own");
         } finally {
             job.cancel().get();
         }
+    }
+
+    /** The sum over every subtask of a counter (the class runs one job). */
+    private static long count(String name) {
+        long sum = 0;
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group :
+                METRICS.getMetricsByGroup().entrySet()) {
+            for (Map.Entry<String, Metric> metric : group.getValue().entrySet()) {
+                String identifier = group.getKey().getMetricIdentifier(metric.getKey());
+                if (identifier.endsWith("." + name) && metric.getValue() instanceof Counter c) {
+                    sum += c.getCount();
+                }
+            }
+        }
+        return sum;
     }
 }

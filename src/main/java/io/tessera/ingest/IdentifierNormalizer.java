@@ -41,6 +41,15 @@ public final class IdentifierNormalizer implements Serializable {
         this.validation = Map.copyOf(validation);
     }
 
+    /** The normaliser ingest uses with these settings (also the profile API's lookups). */
+    public static IdentifierNormalizer of(IngestSettings settings) {
+        return new IdentifierNormalizer(
+                settings.blocklist(),
+                settings.defaultPhoneRegion(),
+                settings.maxIdentifierBytes(),
+                settings.validation());
+    }
+
     /** The normalised value, or null when the value is not usable as an identifier. */
     public String normalize(String type, String rawValue) {
         String value = rawValue.trim();

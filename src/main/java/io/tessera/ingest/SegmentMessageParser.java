@@ -46,13 +46,7 @@ public final class SegmentMessageParser implements Serializable {
     public SegmentMessageParser(IngestSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.identifiers =
-                new IdentifierExtractor(
-                        new IdentifierNormalizer(
-                                settings.blocklist(),
-                                settings.defaultPhoneRegion(),
-                                settings.maxIdentifierBytes(),
-                                settings.validation()));
+        this.identifiers = new IdentifierExtractor(IdentifierNormalizer.of(settings));
         this.eventTimes = new EventTimeResolver(clock, settings.maxFutureSkew());
     }
 

@@ -63,14 +63,7 @@ public final class ProfileApi implements AutoCloseable {
                         kafka.profilesTopic(),
                         kafka.profileMergesTopic(),
                         metrics);
-        routes =
-                new ProfileApiRoutes(
-                        store,
-                        new IdentifierNormalizer(
-                                ingest.blocklist(),
-                                ingest.defaultPhoneRegion(),
-                                ingest.maxIdentifierBytes(),
-                                ingest.validation()));
+        routes = new ProfileApiRoutes(store, IdentifierNormalizer.of(ingest));
         expectedAuthorization =
                 settings.token() == null
                         ? null

@@ -102,10 +102,6 @@ final class DemoProfileApi implements AutoCloseable {
     @Override
     public void close() throws IOException {
         api.close();
-        try (var files = Files.walk(store)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
+        ReplayCommand.deleteRecursively(store);
     }
 }

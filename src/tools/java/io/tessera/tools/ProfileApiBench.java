@@ -128,11 +128,7 @@ final class ProfileApiBench {
                 }
             }
         } finally {
-            try (var files = Files.walk(store)) {
-                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
+            ReplayCommand.deleteRecursively(store);
         }
     }
 

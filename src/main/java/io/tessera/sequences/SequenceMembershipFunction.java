@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -85,19 +86,28 @@ final class SequenceMembershipFunction
     public void processElement(
             SequenceInput input, ReadOnlyContext ctx, Collector<AudienceTransition> out)
             throws Exception {
-        hold(input.at(), (input.match() ? "m:" : "x:") + input.audienceId(), ctx);
-    }
-
-    /** Keeps a happening until the watermark reaches its time. */
-    private void hold(long at, String happening, ReadOnlyContext ctx) throws Exception {
+        long at = input.at();
         if (at > horizon) {
             return;
         }
+        hold(at, (input.match() ? "m:" : "x:") + input.audienceId());
+        long watermark = ctx.timerService().currentWatermark();
+        if (at <= watermark) {
+            // Behind the watermark already: a timer at its time would only fire at the next
+            // watermark, and there may be none (a source that went idle, a replay's last one).
+            // This happens when a CEP subtask's channel comes back from idle behind the others.
+            apply(watermark, ctx.getCurrentKey(), ctx.timerService(), ctx, out);
+        } else {
+            ctx.timerService().registerEventTimeTimer(at);
+        }
+    }
+
+    /** Keeps a happening until the watermark reaches its time. */
+    private void hold(long at, String happening) throws Exception {
         List<String> held = pending.get(at);
         List<String> updated = held == null ? new ArrayList<>() : new ArrayList<>(held);
         updated.add(happening);
         pending.put(at, updated);
-        ctx.timerService().registerEventTimeTimer(at);
     }
 
     @Override
@@ -106,6 +116,20 @@ final class SequenceMembershipFunction
         if (timestamp > horizon) {
             return;
         }
+        apply(timestamp, ctx.getCurrentKey(), ctx.timerService(), ctx, out);
+    }
+
+    /**
+     * Applies what is held up to {@code timestamp} with the expiries, in event-time order, and
+     * emits the transitions.
+     */
+    private void apply(
+            long timestamp,
+            String profileId,
+            TimerService timers,
+            ReadOnlyContext ctx,
+            Collector<AudienceTransition> out)
+            throws Exception {
         ReadOnlyBroadcastState<String, String> control = ctx.getBroadcastState(CONTROL);
         List<MembershipTimeline.Happening> happenings = new ArrayList<>();
         List<Long> applied = new ArrayList<>();
@@ -140,7 +164,7 @@ final class SequenceMembershipFunction
         for (Map.Entry<String, Long> entry : after.entrySet()) {
             if (!entry.getValue().equals(before.get(entry.getKey()))) {
                 expiries.put(entry.getKey(), entry.getValue());
-                ctx.timerService().registerEventTimeTimer(entry.getValue());
+                timers.registerEventTimeTimer(entry.getValue());
             }
         }
         for (MembershipTimeline.Change change : changes) {
@@ -148,7 +172,7 @@ final class SequenceMembershipFunction
             if (sequence != null) {
                 out.collect(
                         transition(
-                                ctx.getCurrentKey(),
+                                profileId,
                                 sequence,
                                 change.entered(),
                                 change.trigger(),

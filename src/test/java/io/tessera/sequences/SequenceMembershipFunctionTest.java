@@ -91,6 +91,35 @@ class SequenceMembershipFunctionTest {
         }
     }
 
+    @Test
+    void aMatchBehindTheWatermarkAppliesAtOnceWithoutWaitingForAnotherWatermark() throws Exception {
+        // After a restore the sources go idle, and when the closing records come, the exit events'
+        // channel can carry the operator's watermark past the CEP timeouts before the CEP
+        // subtask's channel is active again: its matches then arrive behind the watermark, and
+        // no later watermark may ever come.
+        SequenceDefinition cart = cartAbandoner(); // ttl P1D
+        try (var harness = harness(cart)) {
+            harness.processElement(match("p1", "2025-02-01T10:00:00Z"), ms("2025-02-01T10:00:00Z"));
+            harness.processWatermark(ms("2025-02-01T10:00:00Z"));
+            assertEquals(List.of("p1 Entered sequence_match"), drain(harness));
+
+            harness.processWatermark(ms("2025-02-03T00:00:00Z"));
+            assertEquals(List.of("p1 Exited ttl"), drain(harness), "the ttl ran out");
+
+            harness.processElement(match("p2", "2025-02-02T12:00:00Z"), ms("2025-02-02T12:00:00Z"));
+            harness.processElement(match("p3", "2025-02-01T12:00:00Z"), ms("2025-02-01T12:00:00Z"));
+            assertEquals(
+                    List.of(
+                            "p2 Entered sequence_match",
+                            "p3 Entered sequence_match",
+                            "p3 Exited ttl"),
+                    drain(harness),
+                    "late matches enter, and an expiry already due follows them");
+            harness.processWatermark(ms("2025-02-04T00:00:00Z"));
+            assertEquals(List.of("p2 Exited ttl"), drain(harness));
+        }
+    }
+
     /** An order, as it reaches the membership operator: the exit it causes (exitOn). */
     private static SequenceInput order(String profile, String at) throws Exception {
         List<SequenceInput> exits = new ArrayList<>();

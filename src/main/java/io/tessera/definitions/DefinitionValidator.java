@@ -83,12 +83,24 @@ public final class DefinitionValidator {
     private final Map<String, Set<String>> traitDependencies = new LinkedHashMap<>();
     private final Map<String, String> pathOfTrait = new HashMap<>();
     private final Map<String, List<String>> referencesByPath = new LinkedHashMap<>();
+    private final Set<String> traitsElsewhere = new HashSet<>();
 
     private DefinitionValidator() {}
 
     /** The problems of a file: one definition, or an array of them. Empty when all is valid. */
     public static List<DefinitionProblem> validate(JsonNode root) {
+        return validate(root, Set.of());
+    }
+
+    /**
+     * The problems of a file whose definitions may refer to traits defined elsewhere: in other
+     * files published with it, or already in force on the control topic.
+     *
+     * @param traitsElsewhere ids of traits defined outside this file
+     */
+    public static List<DefinitionProblem> validate(JsonNode root, Set<String> traitsElsewhere) {
         DefinitionValidator validator = new DefinitionValidator();
+        validator.traitsElsewhere.addAll(traitsElsewhere);
         if (root != null && root.isArray()) {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < root.size(); i++) {
@@ -425,7 +437,8 @@ public final class DefinitionValidator {
         referencesByPath.forEach(
                 (path, traits) -> {
                     for (String trait : traits) {
-                        if (!traitDependencies.containsKey(trait)) {
+                        if (!traitDependencies.containsKey(trait)
+                                && !traitsElsewhere.contains(trait)) {
                             problem(path, "unknown trait '" + trait + "'");
                         }
                     }

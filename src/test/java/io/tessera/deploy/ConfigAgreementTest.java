@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -35,7 +36,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * FlinkDeployments of k8s/.
  */
 class ConfigAgreementTest {
-    /** Settings the deployments must share: state, checkpointing, uids and key groups, metrics. */
+    /**
+     * Settings the deployments must share: state, checkpointing, uids and key groups, metrics, and
+     * the JVM flags Flink needs on Java 17.
+     */
     private static final List<ConfigOption<?>> SHARED =
             List.of(
                     StateBackendOptions.STATE_BACKEND,
@@ -46,7 +50,8 @@ class ConfigAgreementTest {
                     RestartStrategyOptions.RESTART_STRATEGY,
                     PipelineOptions.AUTO_GENERATE_UIDS,
                     PipelineOptions.MAX_PARALLELISM,
-                    PipelineOptions.GENERIC_TYPES);
+                    PipelineOptions.GENERIC_TYPES,
+                    CoreOptions.FLINK_JVM_OPTIONS);
 
     /** Settings that differ by nature between a local file system and a Kubernetes cluster. */
     private static final Set<String> PER_DEPLOYMENT =

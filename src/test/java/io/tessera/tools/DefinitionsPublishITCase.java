@@ -84,6 +84,85 @@ class DefinitionsPublishITCase {
                 refused.toString(StandardCharsets.UTF_8));
     }
 
+    @Test
+    void anAudienceAlonePublishesWhenItsTraitIsInForceOnTheTopicOrInAnotherFile() throws Exception {
+        String topic = "cdp.definitions.alone";
+        KAFKA.broker().createTopics(1, topic);
+        String servers = KAFKA.broker().bootstrapServers();
+        Path trait =
+                Files.writeString(
+                        dir.resolve("traits.json"),
+                        """
+                        [{"schema":"cdp.definition/v1","kind":"trait","id":"orders","version":1,
+                          "status":"active","type":"event_counter",
+                          "source":{"event":{"type":"track","name":"Order Completed"}}}]
+                        """);
+        Path audience =
+                Files.writeString(
+                        dir.resolve("buyers.json"),
+                        """
+                        {"schema":"cdp.definition/v1","kind":"audience","id":"buyers",
+                         "version":3,"status":"active","type":"rule",
+                         "condition":{"field":"traits.orders","op":"gte","value":2}}
+                        """);
+
+        ByteArrayOutputStream alone = new ByteArrayOutputStream();
+        assertEquals(
+                1,
+                run(
+                        alone,
+                        "publish",
+                        audience.toString(),
+                        "--bootstrap-servers",
+                        servers,
+                        "--topic",
+                        topic));
+        assertTrue(
+                alone.toString(StandardCharsets.UTF_8).contains("unknown trait 'orders'"),
+                alone.toString(StandardCharsets.UTF_8));
+        assertEquals(
+                0, run("validate", trait.toString(), audience.toString()), "two files, one set");
+
+        assertEquals(
+                0,
+                run("publish", trait.toString(), "--bootstrap-servers", servers, "--topic", topic));
+        assertEquals(
+                0,
+                run(
+                        "publish",
+                        audience.toString(),
+                        "--bootstrap-servers",
+                        servers,
+                        "--topic",
+                        topic),
+                "the trait is in force on the topic");
+        assertEquals(
+                0,
+                run(
+                        "publish",
+                        "--delete",
+                        "trait/orders",
+                        "--bootstrap-servers",
+                        servers,
+                        "--topic",
+                        topic));
+        assertEquals(
+                1,
+                run(
+                        "publish",
+                        audience.toString(),
+                        "--bootstrap-servers",
+                        servers,
+                        "--topic",
+                        topic),
+                "a deleted trait is not in force");
+        assertEquals(3, KAFKA.broker().readAll(topic).size());
+    }
+
+    private static int run(ByteArrayOutputStream out, String... args) throws Exception {
+        return DefinitionsCommand.main(args, new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
     private static int run(String... args) throws Exception {
         return DefinitionsCommand.main(
                 args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));

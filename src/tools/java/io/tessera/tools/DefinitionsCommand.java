@@ -13,15 +13,25 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * {@code ./tessera definitions validate FILE...}: the job's own validator, offline; {@code
@@ -38,10 +48,15 @@ final class DefinitionsCommand {
             validate checks trait and audience definitions (schema cdp.definition/v1; a JSON
             array or a YAML list, or a single definition) with the job's validator, and prints
             each problem with its JSON path. Exits 0 when all are valid, 1 otherwise.
+            A definition may use a trait defined in another of the files.
             publish validates the files the same way (nothing is written unless all are valid),
-            then writes each definition to the control topic (default cdp.definitions) under its
-            key KIND/ID, where the running job picks it up; --delete KIND/ID writes a tombstone.
+            where a definition may also use a trait already in force on the control topic (so an
+            audience can be published alone), then writes each definition to the control topic
+            (default cdp.definitions) under its key KIND/ID, where the running job picks it up;
+            --delete KIND/ID writes a tombstone.
             """;
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Pattern KEY = Pattern.compile("(trait|audience)/[a-z][a-z0-9_]{1,62}");
 
@@ -63,7 +78,7 @@ final class DefinitionsCommand {
             if (files.isEmpty() || flags.length > 0) {
                 throw new CommandLine.UsageException("expected: definitions validate FILE...");
             }
-            return validate(files, out).ok() ? 0 : 1;
+            return validate(files, Set.of(), out).ok() ? 0 : 1;
         }
         CommandLine line =
                 CommandLine.parse(flags, Set.of("bootstrap-servers", "topic", "delete"), Set.of());
@@ -81,7 +96,7 @@ final class DefinitionsCommand {
             if (files.isEmpty()) {
                 throw new CommandLine.UsageException("expected: definitions publish FILE...");
             }
-            Checked checked = validate(files, out);
+            Checked checked = validate(files, traitsInForce(servers, topic), out);
             if (!checked.ok()) {
                 out.println("Nothing published: fix the problems above first.");
                 return 1;
@@ -111,21 +126,25 @@ final class DefinitionsCommand {
     /** The definitions of the files, and whether every one is valid. */
     private record Checked(boolean ok, List<JsonNode> definitions) {}
 
-    private static Checked validate(List<Path> files, PrintStream out) throws IOException {
+    /**
+     * Validates each file; a definition may refer to a trait of another file given with it, or to
+     * one in {@code traitsInForce}.
+     */
+    private static Checked validate(List<Path> files, Set<String> traitsInForce, PrintStream out)
+            throws IOException {
         boolean ok = true;
-        List<JsonNode> all = new ArrayList<>();
+        Map<Path, JsonNode> roots = new LinkedHashMap<>();
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
                 throw new CommandLine.UsageException("no such file: " + file);
             }
-            JsonNode root;
             try {
                 String name = file.getFileName().toString();
                 ObjectMapper mapper =
                         name.endsWith(".yaml") || name.endsWith(".yml")
                                 ? new ObjectMapper(new YAMLFactory())
                                 : new ObjectMapper();
-                root = mapper.readTree(file.toFile());
+                roots.put(file, mapper.readTree(file.toFile()));
             } catch (JsonProcessingException e) {
                 JsonLocation at = e.getLocation();
                 out.printf(
@@ -134,24 +153,104 @@ final class DefinitionsCommand {
                         at == null ? "" : at.getLineNr() + ":" + at.getColumnNr() + ":",
                         e.getOriginalMessage());
                 ok = false;
-                continue;
             }
-            List<DefinitionProblem> problems = DefinitionValidator.validate(root);
+        }
+        List<JsonNode> all = new ArrayList<>();
+        for (Map.Entry<Path, JsonNode> entry : roots.entrySet()) {
+            Path file = entry.getKey();
+            JsonNode root = entry.getValue();
+            Set<String> traitsElsewhere = new HashSet<>(traitsInForce);
+            roots.forEach(
+                    (other, otherRoot) -> {
+                        if (!other.equals(file)) {
+                            definitionsOf(otherRoot).stream()
+                                    .filter(d -> "trait".equals(d.path("kind").asText()))
+                                    .forEach(d -> traitsElsewhere.add(d.path("id").asText()));
+                        }
+                    });
+            List<DefinitionProblem> problems = DefinitionValidator.validate(root, traitsElsewhere);
             problems.forEach(problem -> out.println(file + ": " + problem));
-            int count = root.isArray() ? root.size() : 1;
+            List<JsonNode> definitions = definitionsOf(root);
             if (problems.isEmpty()) {
-                out.printf("%s: %d definitions, all valid%n", file, count);
-                if (root.isArray()) {
-                    root.forEach(all::add);
-                } else {
-                    all.add(root);
-                }
+                out.printf("%s: %d definitions, all valid%n", file, definitions.size());
+                all.addAll(definitions);
             } else {
-                out.printf("%s: %d problems in %d definitions%n", file, problems.size(), count);
+                out.printf(
+                        "%s: %d problems in %d definitions%n",
+                        file, problems.size(), definitions.size());
                 ok = false;
             }
         }
         return new Checked(ok, all);
+    }
+
+    private static List<JsonNode> definitionsOf(JsonNode root) {
+        List<JsonNode> definitions = new ArrayList<>();
+        if (root.isArray()) {
+            root.forEach(definitions::add);
+        } else {
+            definitions.add(root);
+        }
+        return definitions;
+    }
+
+    /**
+     * The ids of the traits the control topic holds in force now (its latest record per key,
+     * neither a tombstone nor status deleted), so a file may publish an audience alone.
+     */
+    private static Set<String> traitsInForce(String servers, String topic) {
+        Map<String, String> latest = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                servers,
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                "read_committed",
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic, READ_TIMEOUT).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "could not read " + topic + " to its end in " + READ_TIMEOUT);
+                }
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(200))) {
+                    String key = new String(record.key(), StandardCharsets.UTF_8);
+                    if (record.value() == null) {
+                        latest.remove(key);
+                    } else {
+                        latest.put(key, new String(record.value(), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        Set<String> traits = new HashSet<>();
+        ObjectMapper json = new ObjectMapper();
+        latest.forEach(
+                (key, value) -> {
+                    if (!key.startsWith("trait/")) {
+                        return;
+                    }
+                    try {
+                        if (!"deleted".equals(json.readTree(value).path("status").asText())) {
+                            traits.add(key.substring("trait/".length()));
+                        }
+                    } catch (JsonProcessingException unreadable) {
+                        // The job refuses such a record too: the trait is not in force.
+                    }
+                });
+        return traits;
     }
 
     private static byte[] bytes(String text) {

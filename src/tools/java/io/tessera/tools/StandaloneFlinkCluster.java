@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
@@ -25,26 +26,6 @@ import org.apache.flink.configuration.GlobalConfiguration;
  * again, or frozen ({@code kill -STOP}) and thawed.
  */
 public final class StandaloneFlinkCluster implements AutoCloseable {
-    /** The module opens of the distribution's default {@code env.java.opts.all}. */
-    private static final List<String> JAVA_OPENS =
-            List.of(
-                    "-XX:+IgnoreUnrecognizedVMOptions",
-                    "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-                    "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-                    "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-                    "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                    "--add-opens=java.base/java.net=ALL-UNNAMED",
-                    "--add-opens=java.base/java.io=ALL-UNNAMED",
-                    "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-                    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-                    "--add-opens=java.base/java.text=ALL-UNNAMED",
-                    "--add-opens=java.base/java.time=ALL-UNNAMED",
-                    "--add-opens=java.base/java.util=ALL-UNNAMED",
-                    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-                    "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-                    "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
-
     private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
 
     private final Path home;
@@ -327,7 +308,18 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private static List<String> java() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JAVA_OPENS);
+        // What flink-conf/ gives every Flink JVM, as the distribution's scripts pass it: the
+        // cluster starts only if the file users take as their conf dir has what Java 17 needs.
+        String options =
+                GlobalConfiguration.loadConfiguration("flink-conf")
+                        .get(CoreOptions.FLINK_JVM_OPTIONS)
+                        .trim();
+        if (options.isEmpty()) {
+            throw new IllegalStateException(
+                    "flink-conf/config.yaml sets no env.java.opts.all: Flink needs its module"
+                            + " opens on Java 17");
+        }
+        command.addAll(Arrays.asList(options.split("\\s+")));
         return command;
     }
 

@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -49,6 +50,9 @@ final class SequenceMembershipFunction
     private final long horizon;
     private transient MapState<String, Long> expiries;
 
+    /** Matches and exit events that arrived behind the watermark ({@code sequences.behind}). */
+    private transient Counter behind;
+
     /**
      * Matches and exitOn events not yet applied, by event time ({@code m:<audience>} or {@code
      * x:<audience>}). An event comes straight from identity, a match only once the CEP operator's
@@ -72,6 +76,7 @@ final class SequenceMembershipFunction
 
     @Override
     public void open(OpenContext openContext) {
+        behind = getRuntimeContext().getMetricGroup().addGroup("sequences").counter("behind");
         expiries =
                 getRuntimeContext()
                         .getMapState(new MapStateDescriptor<>(EXPIRIES, Types.STRING, Types.LONG));
@@ -96,6 +101,7 @@ final class SequenceMembershipFunction
             // Behind the watermark already: a timer at its time would only fire at the next
             // watermark, and there may be none (a source that went idle, a replay's last one).
             // This happens when a CEP subtask's channel comes back from idle behind the others.
+            behind.inc();
             apply(watermark, ctx.getCurrentKey(), ctx.timerService(), ctx, out);
         } else {
             ctx.timerService().registerEventTimeTimer(at);

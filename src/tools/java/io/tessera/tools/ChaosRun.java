@@ -182,6 +182,10 @@ final class ChaosRun {
             ChaosOutputs outputs = ChaosOutputs.read(kafka, topics, simulator);
             outputs.write(settings.home().resolve("outputs"));
             long restarts = rest.restarts();
+            say(
+                    "since the last start: %d sequence matches or exits behind the membership's"
+                            + " watermark (applied at once), %d events late for a CEP operator",
+                    rest.sumOfMetric("sequences.behind"), rest.sumOfMetric("sequences.lateEvents"));
             java.nio.file.Files.writeString(
                     settings.home().resolve("job-at-end.json"), rest.details());
             cluster.flink("cancel", jobId);

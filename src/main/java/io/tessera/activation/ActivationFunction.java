@@ -1,6 +1,5 @@
 package io.tessera.activation;
 
-import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.ResolvedEvent;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +21,7 @@ import org.apache.flink.util.Collector;
  * one request of full values; what Personalize was last told is kept per profile.
  */
 final class ActivationFunction
-        extends KeyedCoProcessFunction<String, ProfileUpdate, ResolvedEvent, EdgeRequest> {
+        extends KeyedCoProcessFunction<String, ProfileTarget, ResolvedEvent, EdgeRequest> {
     private static final long serialVersionUID = 1L;
 
     /** State names; part of the savepoint format. */
@@ -61,25 +60,28 @@ final class ActivationFunction
     }
 
     @Override
-    public void processElement1(ProfileUpdate update, Context ctx, Collector<EdgeRequest> out)
+    public void processElement1(ProfileTarget update, Context ctx, Collector<EdgeRequest> out)
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         ActivationState current = current();
         if (update.isRemoval()) {
-            if (update.mergedInto() == null) {
+            if (update.mergedInto == null) {
                 // a privacy deletion: unset what was activated
-                emit(planner.erase(current, update.profileId(), now), out);
+                emit(planner.erase(current, update.profileId, now), out);
             }
             state.clear();
             return;
         }
-        ActivationTarget target = planner.target(update.snapshot());
+        ActivationTarget target = update.target;
         if (!target.consented && current.consented) {
             skippedWithoutConsent.inc();
         }
+        if (planner.settled(current, target)) {
+            return; // Personalize holds this already: no state written, no timer
+        }
         if (coalesceMillis == 0) {
-            emit(planner.plan(current, target, update.profileId(), now), out);
-            emit(planner.waitingEvents(current, update.profileId(), now), out);
+            emit(planner.plan(current, target, update.profileId, now), out);
+            emit(planner.waitingEvents(current, update.profileId, now), out);
         } else {
             if (current.pending == null) {
                 ctx.timerService().registerProcessingTimeTimer(now + coalesceMillis);

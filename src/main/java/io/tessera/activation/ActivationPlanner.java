@@ -143,6 +143,39 @@ public final class ActivationPlanner implements Serializable {
     }
 
     /**
+     * True when the target asks nothing of Personalize that the state says it holds: {@link #plan}
+     * would send nothing and leave the state as it is, and no event waits. The planner then keeps
+     * neither a pending target nor a timer for it, which is the case of most events (a page view
+     * changes counters that no attribute shows).
+     */
+    public boolean settled(ActivationState state, ActivationTarget target) {
+        if (state.pending != null
+                || !state.waitingEvents.isEmpty()
+                || state.consented != target.consented) {
+            return false;
+        }
+        if (!target.consented || target.primary == null) {
+            return true;
+        }
+        if (!target.primary.equals(state.primary) || state.merged.contains(target.primary)) {
+            return false;
+        }
+        for (String other : target.others) {
+            if (!other.equals(state.primary) && !state.merged.contains(other)) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, String> attribute : target.attributes.entrySet()) {
+            String sent = state.sent.get(attribute.getKey());
+            boolean neverSet = sent == null && "null".equals(attribute.getValue());
+            if (!neverSet && !attribute.getValue().equals(sent)) {
+                return false;
+            }
+        }
+        return target.attributes.keySet().containsAll(state.sent.keySet());
+    }
+
+    /**
      * A profile deleted by a privacy request: its activated attributes set to null in Personalize.
      * The state is left empty.
      */

@@ -4,6 +4,7 @@ import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.ResolvedEvent;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -21,6 +22,7 @@ public final class ActivationStage {
     public static final String DEAD_LETTER_SINK_UID = "activation-dead-letter-sink";
     public static final String DELIVERED_UID = "activation-delivered";
     public static final String FORWARDED_EVENTS_UID = "activation-forwarded-events";
+    public static final String TARGETS_UID = "activation-targets";
 
     private ActivationStage() {}
 
@@ -36,11 +38,24 @@ public final class ActivationStage {
                 events.filter(new ForwardedEvents(planner))
                         .uid(FORWARDED_EVENTS_UID)
                         .name("Events for /events");
-        return profiles.keyBy(ProfileUpdate::profileId)
+        // What Personalize should hold is computed where the snapshot is: only that crosses the
+        // network, not the whole profile.
+        DataStream<ProfileTarget> targets =
+                profiles.map(new Targets(planner)).uid(TARGETS_UID).name("Activation targets");
+        return targets.keyBy(ProfileTarget::profileId)
                 .connect(forwarded.keyBy(ResolvedEvent::profileId))
                 .process(new ActivationFunction(planner, settings.coalesce()))
                 .uid(PLAN_UID)
                 .name("Activation requests");
+    }
+
+    /** Each profile change as the planner needs it. */
+    private record Targets(ActivationPlanner planner)
+            implements MapFunction<ProfileUpdate, ProfileTarget> {
+        @Override
+        public ProfileTarget map(ProfileUpdate update) {
+            return ProfileTarget.of(update, planner);
+        }
     }
 
     /** The events the planner forwards to {@code /events}. */

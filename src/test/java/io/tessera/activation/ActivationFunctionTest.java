@@ -21,6 +21,30 @@ import org.junit.jupiter.api.Test;
 class ActivationFunctionTest {
     private static final AttributeMap ATTRIBUTES =
             new AttributeMap(Map.of("orders", "cdp_orders"), Map.of());
+    private static final ActivationPlanner PLANNER =
+            new ActivationPlanner(
+                    ActivationPlannerTest.settings("Order Completed:purchase"), ATTRIBUTES);
+
+    @Test
+    void aChangeNoAttributeShowsWritesNoStateAndArmsNoTimer() throws Exception {
+        try (var harness = harness(Duration.ofMillis(250), null)) {
+            harness.setProcessingTime(1_000);
+            harness.processElement1(snapshot(3), 0);
+            harness.setProcessingTime(1_250);
+            assertEquals(List.of("u1 {\"cdp_orders\":3}"), bodies(harness));
+
+            harness.processElement1(snapshot(3), 0); // say, a page view: counters only
+            assertEquals(0, harness.numProcessingTimeTimers(), "nothing pending");
+            harness.processElement1(snapshot(4), 0);
+            assertEquals(1, harness.numProcessingTimeTimers());
+            harness.processElement1(snapshot(3), 0); // back before the interval ended
+            harness.setProcessingTime(1_500);
+            assertEquals(
+                    List.of("u1 {\"cdp_orders\":3}"),
+                    bodies(harness),
+                    "the pending change went back to what Personalize holds: nothing sent");
+        }
+    }
 
     @Test
     void changesWithinTheIntervalGoOutAsOneCallOfTheLatestValues() throws Exception {
@@ -76,18 +100,12 @@ class ActivationFunctionTest {
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<
-                    String, ProfileUpdate, ResolvedEvent, EdgeRequest>
+                    String, ProfileTarget, ResolvedEvent, EdgeRequest>
             harness(Duration coalesce, OperatorSubtaskState restore) throws Exception {
         var harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(
-                                new ActivationFunction(
-                                        new ActivationPlanner(
-                                                ActivationPlannerTest.settings(
-                                                        "Order Completed:purchase"),
-                                                ATTRIBUTES),
-                                        coalesce)),
-                        ProfileUpdate::profileId,
+                        new KeyedCoProcessOperator<>(new ActivationFunction(PLANNER, coalesce)),
+                        ProfileTarget::profileId,
                         ResolvedEvent::profileId,
                         Types.STRING,
                         128,
@@ -101,12 +119,12 @@ class ActivationFunctionTest {
         return harness;
     }
 
-    private static ProfileUpdate snapshot(int orders) {
+    private static ProfileTarget snapshot(int orders) {
         ProfileState profile = new ProfileState();
         profile.id = "P1";
         profile.identifiers.add("user_id:u1");
         profile.traitValues.put("orders", Integer.toString(orders));
-        return new ProfileUpdate("P1", profile, null);
+        return ProfileTarget.of(new ProfileUpdate("P1", profile, null), PLANNER);
     }
 
     private static ResolvedEvent order(String messageId) {
@@ -125,7 +143,7 @@ class ActivationFunctionTest {
 
     private static List<String> bodies(
             KeyedTwoInputStreamOperatorTestHarness<
-                            String, ProfileUpdate, ResolvedEvent, EdgeRequest>
+                            String, ProfileTarget, ResolvedEvent, EdgeRequest>
                     harness) {
         return harness.extractOutputValues().stream()
                 .map(r -> r.userUid() + " " + r.body())

@@ -56,15 +56,30 @@ final class FlinkRest {
         return true;
     }
 
-    /** How many times the job failed and restarted: the failures in its exception history. */
     /**
      * The job's details as the REST API gives them (vertices with their records in and out since
-     * the current attempt started), for a closer look after a run.
+     * the current attempt started, and their subtasks' input watermarks), for a closer look after a
+     * run.
      */
     String details() throws IOException {
-        return read("/jobs/" + jobId).toPrettyString();
+        JsonNode job = read("/jobs/" + jobId);
+        // Each vertex with its subtasks' input watermarks, to tell later which input held one.
+        for (JsonNode vertex : job.path("vertices")) {
+            if (vertex instanceof com.fasterxml.jackson.databind.node.ObjectNode fields) {
+                fields.set(
+                        "watermarks",
+                        read(
+                                "/jobs/"
+                                        + jobId
+                                        + "/vertices/"
+                                        + vertex.path("id").asText()
+                                        + "/watermarks"));
+            }
+        }
+        return job.toPrettyString();
     }
 
+    /** How many times the job failed and restarted: the failures in its exception history. */
     long restarts() throws IOException {
         return read("/jobs/" + jobId + "/exceptions?maxExceptions=1000")
                 .path("exceptionHistory")

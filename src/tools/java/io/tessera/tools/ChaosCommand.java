@@ -1,5 +1,6 @@
 package io.tessera.tools;
 
+import io.tessera.activation.ActivationOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ final class ChaosCommand {
               CHAOS faults N | lost 0 | duplicated 0 | differing 0 | dead letters from faults 0
             The exit status is 1 when a count is not 0.
 
-              --quick          one fault of each kind, short ones, 100 s of traffic,
+              --quick          one fault of each kind, short ones, 60 s of traffic,
                                5 s checkpoints (4-6 minutes in all on two cores)
               --minutes M      minutes of traffic, faults in rounds throughout (default 10;
                                10 s checkpoints, Personalize down 3 minutes at a time)
@@ -128,15 +129,25 @@ final class ChaosCommand {
                         "--cdp.profile.definitions",
                         Path.of(DEFINITIONS).toAbsolutePath().toString()));
         jobArgs.addAll(List.of(ReplayCommand.withIdentityMode(line)));
+        jobArgs.addAll(
+                List.of(
+                        "--" + ActivationOptions.BACKOFF_MAX.key(),
+                        shape.backoffMax().toMillis() + " ms"));
         Map<String, String> flink =
-                Map.of(
-                        "taskmanager.numberOfTaskSlots", "1",
-                        "taskmanager.memory.process.size", "1536m",
-                        "jobmanager.memory.process.size", "1024m",
-                        "execution.checkpointing.interval",
-                                shape.checkpointInterval().toSeconds() + " s",
-                        "execution.checkpointing.timeout",
-                                shape.checkpointTimeout().toSeconds() + " s");
+                new java.util.HashMap<>(
+                        Map.of(
+                                "taskmanager.numberOfTaskSlots", "1",
+                                "taskmanager.memory.process.size", "1536m",
+                                "jobmanager.memory.process.size", "1024m",
+                                "execution.checkpointing.interval",
+                                        shape.checkpointInterval().toSeconds() + " s",
+                                "execution.checkpointing.timeout",
+                                        shape.checkpointTimeout().toSeconds() + " s"));
+        if (quick) {
+            // A killed taskmanager's replacement registers within seconds: retry the restart at
+            // least every 4 s instead of backing off up to flink-conf/'s 2 minutes.
+            flink.put("restart-strategy.exponential-delay.max-backoff", "4 s");
+        }
 
         out.printf(
                 "CHAOS seed %d | %d records of %d visitors over %d s (%d/s) | identity mode %s |"
@@ -197,28 +208,39 @@ final class ChaosCommand {
             Duration traffic,
             Duration checkpointInterval,
             Duration checkpointTimeout,
+            Duration backoffMax,
             ChaosPlan.Lengths lengths) {
 
         /** The same with another length of traffic. */
         Shape withTraffic(Duration length) {
-            return new Shape(length, checkpointInterval, checkpointTimeout, lengths);
+            return new Shape(length, checkpointInterval, checkpointTimeout, backoffMax, lengths);
+        }
+
+        /**
+         * How long a drained run's outputs and edge calls must stay as they are: longer than the
+         * longest retry backoff, so a call still being retried would have shown.
+         */
+        Duration quiet() {
+            return backoffMax.plusSeconds(5);
         }
 
         static Shape quick() {
-            // Two clusters share this machine's cores: a shorter timeout expires checkpoints
-            // without any fault.
-            Duration timeout = Duration.ofSeconds(30);
+            // Two clusters share this machine's cores: checkpoints take up to 5 s in the clean
+            // run and 16 s with faults; a shorter timeout would expire them without a fault.
+            Duration timeout = Duration.ofSeconds(20);
+            // Retries back off at most 5 s, so a drained run is seen in 10 s of quiet.
             return new Shape(
-                    Duration.ofSeconds(100),
+                    Duration.ofSeconds(60),
                     Duration.ofSeconds(5),
                     timeout,
+                    Duration.ofSeconds(5),
                     new ChaosPlan.Lengths(
                             Duration.ofSeconds(5),
                             Duration.ofSeconds(20),
                             Duration.ofSeconds(15),
                             timeout.plusSeconds(5),
-                            Duration.ofSeconds(3),
-                            Duration.ofSeconds(8)));
+                            Duration.ofSeconds(2),
+                            Duration.ofSeconds(4)));
         }
 
         static Shape full(int minutes) {
@@ -227,6 +249,7 @@ final class ChaosCommand {
                     Duration.ofMinutes(minutes),
                     Duration.ofSeconds(10),
                     timeout,
+                    ActivationOptions.BACKOFF_MAX.defaultValue(),
                     new ChaosPlan.Lengths(
                             Duration.ofSeconds(20),
                             Duration.ofMinutes(3),
@@ -245,7 +268,13 @@ final class ChaosCommand {
             Map<String, String> flink,
             Shape shape) {
         return new ChaosRun.Settings(
-                name, home.resolve(name), jar, jobArgs, flink, Duration.ofSeconds(2));
+                name,
+                home.resolve(name),
+                jar,
+                jobArgs,
+                flink,
+                Duration.ofSeconds(2),
+                shape.quiet());
     }
 
     /** A page view per partition, two days after the traffic: the watermark's end in both runs. */

@@ -36,9 +36,6 @@ final class ChaosRun {
     private static final Duration RECOVERY_LIMIT = Duration.ofMinutes(5);
     private static final Duration DRAIN_LIMIT = Duration.ofMinutes(5);
 
-    /** How long a drained run stays unchanged: the longest retry backoff (30 s) and more. */
-    private static final Duration QUIET = Duration.ofSeconds(35);
-
     private static final int TASK_MANAGERS = 2;
 
     /**
@@ -57,7 +54,8 @@ final class ChaosRun {
             Path jar,
             List<String> jobArgs,
             Map<String, String> flink,
-            Duration edgeLatency) {}
+            Duration edgeLatency,
+            Duration quiet) {}
 
     /**
      * A fault as it happened.
@@ -526,9 +524,9 @@ final class ChaosRun {
     /**
      * Waits until the job has read and checkpointed every event (and in distributed mode every loop
      * record), no activation call is parked, and the output topics and the calls the edge received
-     * stayed as they were for {@link #QUIET}: longer than the longest retry backoff, so a call
-     * still being retried would have shown. (The operator's in-flight gauge is not asked: after a
-     * restart in the same taskmanager, the failed attempt's gauge can be the one reported.)
+     * stayed as they were for {@code quiet} (the settings'): longer than the longest retry backoff,
+     * so a call still being retried would have shown. (The operator's in-flight gauge is not asked:
+     * after a restart in the same taskmanager, the failed attempt's gauge can be the one reported.)
      */
     private boolean drain(
             EmbeddedKafka kafka,
@@ -571,7 +569,7 @@ final class ChaosRun {
                         stableSince = System.currentTimeMillis();
                         continue;
                     }
-                    if (System.currentTimeMillis() - stableSince >= QUIET.toMillis()) {
+                    if (System.currentTimeMillis() - stableSince >= settings.quiet().toMillis()) {
                         say("drained");
                         return true;
                     }

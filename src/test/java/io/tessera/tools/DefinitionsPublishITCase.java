@@ -107,56 +107,32 @@ class DefinitionsPublishITCase {
                         """);
 
         ByteArrayOutputStream alone = new ByteArrayOutputStream();
-        assertEquals(
-                1,
-                run(
-                        alone,
-                        "publish",
-                        audience.toString(),
-                        "--bootstrap-servers",
-                        servers,
-                        "--topic",
-                        topic));
+        assertEquals(1, run(alone, publishTo(servers, topic, audience.toString())));
         assertTrue(
                 alone.toString(StandardCharsets.UTF_8).contains("unknown trait 'orders'"),
                 alone.toString(StandardCharsets.UTF_8));
         assertEquals(
                 0, run("validate", trait.toString(), audience.toString()), "two files, one set");
 
+        assertEquals(0, run(publishTo(servers, topic, trait.toString())));
         assertEquals(
                 0,
-                run("publish", trait.toString(), "--bootstrap-servers", servers, "--topic", topic));
-        assertEquals(
-                0,
-                run(
-                        "publish",
-                        audience.toString(),
-                        "--bootstrap-servers",
-                        servers,
-                        "--topic",
-                        topic),
+                run(publishTo(servers, topic, audience.toString())),
                 "the trait is in force on the topic");
-        assertEquals(
-                0,
-                run(
-                        "publish",
-                        "--delete",
-                        "trait/orders",
-                        "--bootstrap-servers",
-                        servers,
-                        "--topic",
-                        topic));
+        assertEquals(0, run(publishTo(servers, topic, "--delete", "trait/orders")));
         assertEquals(
                 1,
-                run(
-                        "publish",
-                        audience.toString(),
-                        "--bootstrap-servers",
-                        servers,
-                        "--topic",
-                        topic),
+                run(publishTo(servers, topic, audience.toString())),
                 "a deleted trait is not in force");
         assertEquals(3, KAFKA.broker().readAll(topic).size());
+    }
+
+    /** {@code publish WHAT... --bootstrap-servers SERVERS --topic TOPIC}. */
+    private static String[] publishTo(String servers, String topic, String... what) {
+        List<String> args = new java.util.ArrayList<>(List.of("publish"));
+        args.addAll(List.of(what));
+        args.addAll(List.of("--bootstrap-servers", servers, "--topic", topic));
+        return args.toArray(new String[0]);
     }
 
     private static int run(ByteArrayOutputStream out, String... args) throws Exception {

@@ -16,7 +16,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -102,7 +101,7 @@ final class SequenceMembershipFunction
             // watermark, and there may be none (a source that went idle, a replay's last one).
             // This happens when a CEP subtask's channel comes back from idle behind the others.
             behind.inc();
-            apply(watermark, ctx.getCurrentKey(), ctx.timerService(), ctx, out);
+            apply(watermark, ctx, out);
         } else {
             ctx.timerService().registerEventTimeTimer(at);
         }
@@ -122,19 +121,14 @@ final class SequenceMembershipFunction
         if (timestamp > horizon) {
             return;
         }
-        apply(timestamp, ctx.getCurrentKey(), ctx.timerService(), ctx, out);
+        apply(timestamp, ctx, out);
     }
 
     /**
      * Applies what is held up to {@code timestamp} with the expiries, in event-time order, and
      * emits the transitions.
      */
-    private void apply(
-            long timestamp,
-            String profileId,
-            TimerService timers,
-            ReadOnlyContext ctx,
-            Collector<AudienceTransition> out)
+    private void apply(long timestamp, ReadOnlyContext ctx, Collector<AudienceTransition> out)
             throws Exception {
         ReadOnlyBroadcastState<String, String> control = ctx.getBroadcastState(CONTROL);
         List<MembershipTimeline.Happening> happenings = new ArrayList<>();
@@ -170,7 +164,7 @@ final class SequenceMembershipFunction
         for (Map.Entry<String, Long> entry : after.entrySet()) {
             if (!entry.getValue().equals(before.get(entry.getKey()))) {
                 expiries.put(entry.getKey(), entry.getValue());
-                timers.registerEventTimeTimer(entry.getValue());
+                ctx.timerService().registerEventTimeTimer(entry.getValue());
             }
         }
         for (MembershipTimeline.Change change : changes) {
@@ -178,7 +172,7 @@ final class SequenceMembershipFunction
             if (sequence != null) {
                 out.collect(
                         transition(
-                                profileId,
+                                ctx.getCurrentKey(),
                                 sequence,
                                 change.entered(),
                                 change.trigger(),

@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,14 +23,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * {@code ./tessera definitions validate FILE...}: the job's own validator, offline; {@code
@@ -55,8 +50,6 @@ final class DefinitionsCommand {
             (default cdp.definitions) under its key KIND/ID, where the running job picks it up;
             --delete KIND/ID writes a tombstone.
             """;
-
-    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Pattern KEY = Pattern.compile("(trait|audience)/[a-z][a-z0-9_]{1,62}");
 
@@ -200,39 +193,12 @@ final class DefinitionsCommand {
      */
     private static Set<String> traitsInForce(String servers, String topic) {
         Map<String, String> latest = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                servers,
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                "read_committed",
-                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                                false),
-                        new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic, READ_TIMEOUT).stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
-            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(
-                            "could not read " + topic + " to its end in " + READ_TIMEOUT);
-                }
-                for (ConsumerRecord<byte[], byte[]> record :
-                        consumer.poll(Duration.ofMillis(200))) {
-                    String key = new String(record.key(), StandardCharsets.UTF_8);
-                    if (record.value() == null) {
-                        latest.remove(key);
-                    } else {
-                        latest.put(key, new String(record.value(), StandardCharsets.UTF_8));
-                    }
-                }
+        for (ConsumerRecord<byte[], byte[]> record : EmbeddedKafka.readAll(servers, topic)) {
+            String key = new String(record.key(), StandardCharsets.UTF_8);
+            if (record.value() == null) {
+                latest.remove(key);
+            } else {
+                latest.put(key, new String(record.value(), StandardCharsets.UTF_8));
             }
         }
         Set<String> traits = new HashSet<>();

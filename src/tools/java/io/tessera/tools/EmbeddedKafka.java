@@ -168,11 +168,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private KafkaConsumer<byte[], byte[]> reader(String topic, String isolation) {
+        return reader(bootstrapServers(), topic, isolation);
+    }
+
+    private static KafkaConsumer<byte[], byte[]> reader(
+            String bootstrapServers, String topic, String isolation) {
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
                         Map.of(
                                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers(),
+                                bootstrapServers,
                                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                                 isolation,
                                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
@@ -197,8 +202,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Every committed record of the topic, read until the end of each partition. */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        return readAll(bootstrapServers(), topic);
+    }
+
+    /** The same from any broker (a tool's view of a topic of the user's). */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(
+            String bootstrapServers, String topic) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = committedReader(topic)) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                reader(bootstrapServers, topic, "read_committed")) {
             Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
             while (end.entrySet().stream()
                     .anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {

@@ -21,21 +21,24 @@ class ChaosPlanTest {
                     Duration.ofSeconds(8));
 
     @Test
-    void theQuickPlanHasOneFaultOfEachKindTheMachinesBesideTheEdge() {
+    void theQuickPlanHasOneFaultOfEachKindTheKillInALaneOfItsOwn() {
         ChaosPlan plan = ChaosPlan.oneOfEach(7, LENGTHS, 2);
 
         EnumSet<ChaosPlan.Kind> kinds = EnumSet.noneOf(ChaosPlan.Kind.class);
-        plan.machines().forEach(f -> kinds.add(f.kind()));
-        plan.edge().forEach(f -> kinds.add(f.kind()));
+        plan.lanes().forEach(lane -> lane.faults().forEach(f -> kinds.add(f.kind())));
         assertEquals(EnumSet.allOf(ChaosPlan.Kind.class), kinds);
         assertEquals(5, plan.size());
+        assertEquals(
+                List.of(ChaosPlan.Kind.TASKMANAGER_KILLED),
+                plan.lane(ChaosPlan.KILL).stream().map(ChaosPlan.Fault::kind).toList());
+        assertEquals(2, plan.lane(ChaosPlan.MACHINES).size());
         assertTrue(
-                plan.edge().stream()
+                plan.lane(ChaosPlan.EDGE).stream()
                         .allMatch(
                                 f ->
                                         f.kind() == ChaosPlan.Kind.EDGE_DOWN
                                                 || f.kind() == ChaosPlan.Kind.EDGE_SLOW));
-        for (ChaosPlan.Fault fault : plan.machines()) {
+        for (ChaosPlan.Fault fault : plan.lane(ChaosPlan.MACHINES)) {
             assertTrue(fault.taskManager() == 0 || fault.taskManager() == 1);
             assertTrue(fault.pauseBefore().compareTo(Duration.ofSeconds(3)) >= 0);
             assertTrue(fault.pauseBefore().compareTo(Duration.ofSeconds(8)) <= 0);
@@ -48,7 +51,7 @@ class ChaosPlanTest {
         List<List<ChaosPlan.Kind>> orders = new ArrayList<>();
         for (long seed = 0; seed < 20; seed++) {
             orders.add(
-                    ChaosPlan.oneOfEach(seed, LENGTHS, 2).machines().stream()
+                    ChaosPlan.oneOfEach(seed, LENGTHS, 2).lane(ChaosPlan.MACHINES).stream()
                             .map(ChaosPlan.Fault::kind)
                             .toList());
         }
@@ -59,10 +62,13 @@ class ChaosPlanTest {
     void aLongRunRepeatsRoundsUntilItsWindowIsFilled() {
         ChaosPlan plan = ChaosPlan.rounds(1, LENGTHS, 2, Duration.ofMinutes(10));
 
-        assertTrue(plan.machines().size() >= 3 && plan.machines().size() % 3 == 0);
-        assertTrue(plan.edge().size() >= 2 && plan.edge().size() % 2 == 0);
+        List<ChaosPlan.Fault> lane = plan.lane(ChaosPlan.MACHINES);
+        assertTrue(lane.size() >= 3 && lane.size() % 3 == 0);
+        assertTrue(plan.lane(ChaosPlan.EDGE).size() >= 2);
+        assertTrue(plan.lane(ChaosPlan.EDGE).size() % 2 == 0);
+        assertTrue(plan.lane(ChaosPlan.KILL).isEmpty(), "a long run kills in the machines' lane");
         Duration machines =
-                plan.machines().stream()
+                lane.stream()
                         .map(f -> f.pauseBefore().plus(f.length()))
                         .reduce(Duration.ZERO, Duration::plus);
         assertTrue(machines.compareTo(Duration.ofMinutes(10)) >= 0, machines.toString());

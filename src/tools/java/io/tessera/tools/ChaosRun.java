@@ -164,8 +164,16 @@ final class ChaosRun {
             Thread monitor = monitor(kafka, topics, rest, produced);
             List<Thread> lanes = new ArrayList<>();
             if (plan != null) {
-                lanes.add(lane("machines", plan.machines(), kafka, simulator, cluster, rest));
-                lanes.add(lane("edge", plan.edge(), kafka, simulator, cluster, rest));
+                for (ChaosPlan.Lane planned : plan.lanes()) {
+                    lanes.add(
+                            lane(
+                                    planned.name(),
+                                    planned.faults(),
+                                    kafka,
+                                    simulator,
+                                    cluster,
+                                    rest));
+                }
             }
             producer.join();
             for (Thread lane : lanes) {

@@ -26,7 +26,8 @@ final class ChaosCommand {
     static final String USAGE =
             """
             Usage: ./tessera chaos [--quick] [--minutes M | --seconds S] [--seed S] [--rate R]
-                                   [--identity-mode single|distributed] [--no-faults]
+                                   [--time-scale N] [--identity-mode single|distributed]
+                                   [--no-faults]
                                    [--cdp.option value ...]
 
             Runs the shaded job jar (built first when missing) on two local standalone Flink
@@ -55,6 +56,9 @@ final class ChaosCommand {
                                wait for the one before to recover)
               --seed S         the seed of the traffic and of the faults' plan
               --rate R         records per second of traffic
+              --time-scale N   event time runs N times as fast as the traffic (default
+                               1): a 20-minute run at 3 spans an hour of visits, so
+                               sequence windows and wake-ups pass while it runs
               --identity-mode  how identities are stitched (cdp.identity.mode)
               --no-faults      both runs clean: shows the comparison finds no difference
                                where there is none
@@ -70,7 +74,14 @@ final class ChaosCommand {
         CommandLine line =
                 CommandLine.parse(
                         args,
-                        Set.of("minutes", "seconds", "seed", "rate", "identity-mode", "jar"),
+                        Set.of(
+                                "minutes",
+                                "seconds",
+                                "seed",
+                                "rate",
+                                "time-scale",
+                                "identity-mode",
+                                "jar"),
                         Set.of("quick", "no-faults"));
         boolean quick = line.has("quick");
         if (quick && line.has("minutes")) {
@@ -78,6 +89,7 @@ final class ChaosCommand {
         }
         int minutes = line.getInt("minutes", 10);
         int rate = line.getInt("rate", 25);
+        int timeScale = line.getInt("time-scale", 1);
         long seed = line.getInt("seed", 1);
         if (minutes < 2 || rate < 1) {
             throw new CommandLine.UsageException(
@@ -104,13 +116,19 @@ final class ChaosCommand {
                         .toAbsolutePath();
 
         // Event times three days back: the closing records two days past the traffic are still
-        // in the past (ingest refuses future times), and time runs as fast as the traffic does.
+        // in the past (ingest refuses future times), and time runs as fast as the traffic does,
+        // or --time-scale times as fast.
+        Duration span = shape.traffic().multipliedBy(timeScale);
+        if (timeScale < 1 || span.compareTo(Duration.ofHours(12)) > 0) {
+            throw new CommandLine.UsageException(
+                    "--time-scale must be at least 1, and the traffic times it at most 12 hours");
+        }
         Instant start = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
         // Traffic whose outcome does not depend on when the job reads it (ShopTraffic.inOrder):
         // no late events, no links between partitions. About six records a visitor.
         int users = (int) Math.max(10, rate * shape.traffic().toSeconds() / 6);
-        List<ShopTraffic.Record> traffic = ShopTraffic.inOrder(seed, users, start, shape.traffic());
-        Instant closingAt = start.plus(shape.traffic()).plus(Duration.ofDays(2));
+        List<ShopTraffic.Record> traffic = ShopTraffic.inOrder(seed, users, start, span);
+        Instant closingAt = start.plus(span).plus(Duration.ofDays(2));
         List<String> closing = closing(closingAt, 2);
         ChaosPlan plan =
                 line.has("no-faults")
@@ -151,13 +169,14 @@ final class ChaosCommand {
         }
 
         out.printf(
-                "CHAOS seed %d | %d records of %d visitors over %d s (%d/s) | identity mode %s |"
+                "CHAOS seed %d | %d records of %d visitors over %d s (%d/s)%s | identity mode %s |"
                         + " jar %s%n",
                 seed,
                 traffic.size(),
                 users,
                 shape.traffic().toSeconds(),
                 rate,
+                timeScale == 1 ? "" : ", " + span.toMinutes() + " min of event time",
                 identityMode(jobArgs),
                 jar.getFileName());
         out.printf(

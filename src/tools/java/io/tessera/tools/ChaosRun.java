@@ -392,6 +392,7 @@ final class ChaosRun {
                             String group = topics.groupId();
                             try (Admin admin = kafka.admin()) {
                                 long last = 0;
+                                long lastMinute = 0;
                                 while (!Thread.currentThread().isInterrupted()) {
                                     TimeUnit.SECONDS.sleep(1);
                                     Sample sample = sample(admin, group, topics, rest, produced);
@@ -403,6 +404,10 @@ final class ChaosRun {
                                         last = sample.at().toSeconds() / 10;
                                         print(sample);
                                     }
+                                    if (sample.at().toMinutes() > lastMinute) {
+                                        lastMinute = sample.at().toMinutes();
+                                        printStateByTask(rest);
+                                    }
                                 }
                             } catch (InterruptedException stopped) {
                                 Thread.currentThread().interrupt();
@@ -412,6 +417,38 @@ final class ChaosRun {
         thread.setDaemon(true);
         thread.start();
         return thread;
+    }
+
+    /** Once a minute: which tasks hold the state, so a long run shows what grows. */
+    private void printStateByTask(FlinkRest rest) {
+        Map<String, Long> byTask;
+        try {
+            byTask = rest.stateByTask();
+        } catch (IOException unavailable) {
+            return; // the jobmanager is down: the next minute tells
+        }
+        if (byTask.isEmpty()) {
+            return;
+        }
+        StringBuilder line = new StringBuilder("state by task (KB):");
+        int shown = 0;
+        long others = 0;
+        for (Map.Entry<String, Long> task : byTask.entrySet()) {
+            if (shown < 6) {
+                String name = task.getKey();
+                line.append(shown == 0 ? " " : " | ")
+                        .append(name.length() > 28 ? name.substring(0, 28) : name)
+                        .append(' ')
+                        .append(task.getValue() / 1024);
+                shown++;
+            } else {
+                others += task.getValue();
+            }
+        }
+        if (others > 0) {
+            line.append(" | others ").append(others / 1024);
+        }
+        say("%s", line);
     }
 
     private Sample sample(

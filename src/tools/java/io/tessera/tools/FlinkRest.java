@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What a Flink cluster's REST API tells about one job: its state, checkpoints and gauges. */
 final class FlinkRest {
@@ -129,6 +132,38 @@ final class FlinkRest {
             }
         }
         return sum;
+    }
+
+    /**
+     * The state of each task (a chain of operators, named by its first) in the latest completed
+     * checkpoint, largest first; empty before the first one.
+     */
+    LinkedHashMap<String, Long> stateByTask() throws IOException {
+        JsonNode latest = read("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+        LinkedHashMap<String, Long> byTask = new LinkedHashMap<>();
+        if (latest.isMissingNode() || latest.isNull()) {
+            return byTask;
+        }
+        Map<String, String> names = new HashMap<>();
+        for (JsonNode vertex : read("/jobs/" + jobId).path("vertices")) {
+            String name = vertex.path("name").asText();
+            int chained = name.indexOf(" -> ");
+            names.put(vertex.path("id").asText(), chained < 0 ? name : name.substring(0, chained));
+        }
+        JsonNode tasks =
+                read("/jobs/" + jobId + "/checkpoints/details/" + latest.path("id").asText())
+                        .path("tasks");
+        List<Map.Entry<String, Long>> sizes = new ArrayList<>();
+        tasks.fields()
+                .forEachRemaining(
+                        task ->
+                                sizes.add(
+                                        Map.entry(
+                                                names.getOrDefault(task.getKey(), task.getKey()),
+                                                task.getValue().path("state_size").asLong())));
+        sizes.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+        sizes.forEach(e -> byTask.merge(e.getKey(), e.getValue(), Long::sum));
+        return byTask;
     }
 
     private JsonNode read(String path) throws IOException {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -153,7 +154,7 @@ final class ChaosCommand {
                         "--" + ActivationOptions.BACKOFF_MAX.key(),
                         shape.backoffMax().toMillis() + " ms"));
         Map<String, String> flink =
-                new java.util.HashMap<>(
+                new HashMap<>(
                         Map.of(
                                 "taskmanager.numberOfTaskSlots", "1",
                                 "taskmanager.memory.process.size", "1536m",

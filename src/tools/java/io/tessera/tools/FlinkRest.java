@@ -153,16 +153,17 @@ final class FlinkRest {
         JsonNode tasks =
                 read("/jobs/" + jobId + "/checkpoints/details/" + latest.path("id").asText())
                         .path("tasks");
-        List<Map.Entry<String, Long>> sizes = new ArrayList<>();
+        Map<String, Long> sizes = new HashMap<>();
         tasks.fields()
                 .forEachRemaining(
                         task ->
-                                sizes.add(
-                                        Map.entry(
-                                                names.getOrDefault(task.getKey(), task.getKey()),
-                                                task.getValue().path("state_size").asLong())));
-        sizes.sort(Map.Entry.<String, Long>comparingByValue().reversed());
-        sizes.forEach(e -> byTask.merge(e.getKey(), e.getValue(), Long::sum));
+                                sizes.merge(
+                                        names.getOrDefault(task.getKey(), task.getKey()),
+                                        task.getValue().path("state_size").asLong(),
+                                        Long::sum));
+        sizes.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> byTask.put(e.getKey(), e.getValue()));
         return byTask;
     }
 

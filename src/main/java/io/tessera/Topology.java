@@ -114,7 +114,10 @@ public final class Topology {
         DataStream<DefinitionUpdate> definitions = definitions(env, sources);
 
         IngestStage.Ingested ingested =
-                IngestStage.ingestEvents(events(env, config, sources), config.ingest());
+                IngestStage.ingestEvents(
+                        events(env, config, sources),
+                        config.ingest(),
+                        config.identity().mode() == IdentityOptions.IdentityMode.DISTRIBUTED);
         ingested.writeTo(sinks.eventDeadLetters(), sinks.acceptedEvents(), ACCEPTED_EVENTS_TAP);
 
         IdentityStage.Resolved resolved =

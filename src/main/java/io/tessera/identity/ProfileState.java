@@ -62,6 +62,20 @@ public class ProfileState {
     /** When the profile's traits or audiences can next change without an event; MAX if never. */
     public long wakeAt = Long.MAX_VALUE;
 
+    /**
+     * Distributed identity: the place of the last event credited of each order key ({@link
+     * io.tessera.model.CustomerEvent#orderKey}), so the next one is credited in its turn; null
+     * until an event of a key is credited (single mode never keeps one).
+     */
+    public Map<String, Long> orderPositions;
+
+    /**
+     * Distributed identity: for an order key whose earlier events were credited elsewhere (the
+     * profile was founded by a later one), the place up to which none is waited for. The profile's
+     * own: a merge does not pass it on (the profile it merges into may be where those events are).
+     */
+    public Map<String, Long> orderFloors;
+
     /** A POJO needs a public no-argument constructor. */
     public ProfileState() {}
 
@@ -136,8 +150,39 @@ public class ProfileState {
         identifyTraits.forEach(this::setTrait);
     }
 
+    /** The place of the last event of the key credited to the profile; 0 if none was. */
+    public long orderPosition(String key) {
+        Long last = orderPositions == null ? null : orderPositions.get(key);
+        return last == null ? 0 : last;
+    }
+
+    /** The place up to which no event of the key is waited for (0 if none). */
+    public long orderFloor(String key) {
+        Long floor = orderFloors == null ? null : orderFloors.get(key);
+        return floor == null ? 0 : floor;
+    }
+
+    /** The events of the key up to that place are not waited for. */
+    public void skipOrder(String key, long position) {
+        if (orderFloors == null) {
+            orderFloors = new TreeMap<>();
+        }
+        orderFloors.merge(key, position, Math::max);
+    }
+
+    /** An event of the key at that place was credited. */
+    public void credited(String key, long position) {
+        if (orderPositions == null) {
+            orderPositions = new TreeMap<>();
+        }
+        orderPositions.merge(key, position, Math::max);
+    }
+
     /** Merges a younger profile into this one; the result does not depend on merge order. */
     public void absorb(ProfileState loser) {
+        if (loser.orderPositions != null) {
+            loser.orderPositions.forEach(this::credited);
+        }
         for (String key : loser.identifiers) {
             if (!identifiers.contains(key)) {
                 identifiers.add(key);

@@ -7,6 +7,8 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -19,6 +21,11 @@ import org.apache.flink.util.Collector;
  * TTL'd entry of its key's map: it expires a window after it was first written (processing time),
  * so state stays bounded by the ids seen in one window. RocksDB drops expired entries in
  * compaction; heap state on snapshots and incrementally.
+ *
+ * <p>Numbered, it also gives each event its place among its key's events ({@link
+ * CustomerEvent#orderPosition}), so that distributed identity, where one person's events reach
+ * their profile by several paths, credits them in this order. The last place of a key is remembered
+ * for {@link #POSITION_MEMORY} after its last event; a key quiet for longer starts again from 1.
  */
 public final class DeduplicateFunction
         extends KeyedProcessFunction<String, SourcedEvent, CustomerEvent> {
@@ -33,14 +40,31 @@ public final class DeduplicateFunction
      */
     static final String SEEN_STATE = "seen-message-ids";
 
+    /** State name; part of the savepoint format. */
+    static final String POSITION_STATE = "key-position";
+
+    /** How long a key's last position is remembered after its last event. */
+    public static final Duration POSITION_MEMORY = Duration.ofDays(30);
+
     private final Duration window;
+    private final boolean numbered;
     private transient MapState<String, Long> seen;
+    private transient ValueState<Long> position;
     private transient Counter duplicates;
     private transient LongCounter duplicatesInJob;
 
     /** Deduplicates within the given window; a zero window lets everything through. */
     public DeduplicateFunction(Duration window) {
+        this(window, false);
+    }
+
+    /**
+     * Deduplicates within the given window (zero lets everything through) and, if {@code numbered},
+     * numbers each key's events.
+     */
+    public DeduplicateFunction(Duration window, boolean numbered) {
         this.window = window;
+        this.numbered = numbered;
     }
 
     @Override
@@ -60,6 +84,18 @@ public final class DeduplicateFunction
                             .build());
         }
         seen = getRuntimeContext().getMapState(descriptor);
+        if (numbered) {
+            ValueStateDescriptor<Long> positions =
+                    new ValueStateDescriptor<>(POSITION_STATE, Types.LONG);
+            positions.enableTimeToLive(
+                    StateTtlConfig.newBuilder(POSITION_MEMORY)
+                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                            .cleanupFullSnapshot()
+                            .cleanupInRocksdbCompactFilter(1000)
+                            .build());
+            position = getRuntimeContext().getState(positions);
+        }
         duplicates = getRuntimeContext().getMetricGroup().addGroup("ingest").counter("duplicates");
         duplicatesInJob = new LongCounter();
         getRuntimeContext().addAccumulator(DUPLICATES_ACCUMULATOR, duplicatesInJob);
@@ -69,16 +105,23 @@ public final class DeduplicateFunction
     public void processElement(SourcedEvent sourced, Context ctx, Collector<CustomerEvent> out)
             throws Exception {
         CustomerEvent event = sourced.event();
-        if (window.isZero() || event.messageId() == null) {
-            out.collect(event); // nothing identifies a redelivery of a message without an id
-            return;
+        if (!window.isZero() && event.messageId() != null) {
+            // (nothing identifies a redelivery of a message without an id)
+            if (seen.contains(event.messageId())) {
+                duplicates.inc();
+                duplicatesInJob.add(1);
+                return;
+            }
+            seen.put(event.messageId(), event.eventTime());
         }
-        if (seen.contains(event.messageId())) {
-            duplicates.inc();
-            duplicatesInJob.add(1);
-            return;
-        }
-        seen.put(event.messageId(), event.eventTime());
-        out.collect(event);
+        out.collect(numbered ? numbered(event, ctx.getCurrentKey()) : event);
+    }
+
+    /** The event with its place among its key's events. */
+    private CustomerEvent numbered(CustomerEvent event, String key) throws Exception {
+        Long last = position.value();
+        long next = last == null ? 1 : last + 1;
+        position.update(next);
+        return event.numbered(key, next);
     }
 }

@@ -42,15 +42,18 @@ public final class IngestStage {
      * Routes dead letters aside and drops duplicate messageIds.
      *
      * @param records parsed records with event time and watermarks ({@link IngestWatermarks})
+     * @param numbered whether each key's events are numbered in the order they pass (distributed
+     *     identity keeps a key's events in that order; {@link CustomerEvent#orderPosition})
      */
-    public static Ingested ingestEvents(DataStream<IngestRecord> records, IngestSettings settings) {
+    public static Ingested ingestEvents(
+            DataStream<IngestRecord> records, IngestSettings settings, boolean numbered) {
         SingleOutputStreamOperator<SourcedEvent> routed =
                 records.process(new DeadLetterRouter())
                         .uid(IngestUids.ROUTE)
                         .name(IngestUids.ROUTE_NAME);
         SingleOutputStreamOperator<CustomerEvent> deduplicated =
                 routed.keyBy(new DedupKey())
-                        .process(new DeduplicateFunction(settings.dedupWindow()))
+                        .process(new DeduplicateFunction(settings.dedupWindow(), numbered))
                         .uid(IngestUids.DEDUPLICATE)
                         .name(IngestUids.DEDUPLICATE_NAME);
         return new Ingested(deduplicated, routed.getSideOutput(IngestOutputs.DEAD_LETTERS));

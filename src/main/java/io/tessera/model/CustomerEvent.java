@@ -42,6 +42,19 @@ public final class CustomerEvent {
     /** The tenant the message belongs to ({@code cdp.ingest.tenant-field}). */
     public String tenant;
 
+    /**
+     * The key whose order the event keeps: its Kafka record's key, else its device (the key
+     * deduplication uses); null when the event is not numbered.
+     */
+    public String orderKey;
+
+    /**
+     * The event's place among the events of its {@link #orderKey}, from 1 (numbered as
+     * deduplication lets them through, so in the order of their partition); 0 when not numbered. A
+     * delivery detail, not part of the message: {@link #equals} ignores it.
+     */
+    public long orderPosition;
+
     /** A POJO needs a public no-argument constructor. */
     public CustomerEvent() {}
 
@@ -95,6 +108,23 @@ public final class CustomerEvent {
 
     public String tenant() {
         return tenant;
+    }
+
+    /** The same event, numbered as the {@code position}-th of its key's events. */
+    public CustomerEvent numbered(String key, long position) {
+        CustomerEvent numbered =
+                new CustomerEvent(
+                        messageId,
+                        type,
+                        event,
+                        eventTime,
+                        identifiers,
+                        previousId,
+                        message,
+                        tenant);
+        numbered.orderKey = key;
+        numbered.orderPosition = position;
+        return numbered;
     }
 
     @Override

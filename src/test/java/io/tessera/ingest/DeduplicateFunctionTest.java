@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -92,13 +93,51 @@ class DeduplicateFunctionTest {
         assertEquals(List.of("old"), outputIds());
     }
 
+    @Test
+    void numbersEachKeysEventsInTheOrderTheyPassAndKeepsTheNumbersAcrossARestore()
+            throws Exception {
+        harness = open(new DeduplicateFunction(WINDOW, true), null);
+        harness.processElement(event("m1", "a1"), EVENT_TIME);
+        harness.processElement(event("m2", "a2"), EVENT_TIME);
+        harness.processElement(event("m1", "a1"), EVENT_TIME); // a duplicate takes no place
+        harness.processElement(event(null, "a1"), EVENT_TIME); // nor is one without an id left out
+        assertEquals(List.of("m1@a1#1", "m2@a2#1", "null@a1#2"), numbered());
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+        harness.close();
+        harness = open(new DeduplicateFunction(WINDOW, true), snapshot);
+        harness.processElement(event("m3", "a1"), EVENT_TIME);
+
+        assertEquals(List.of("m3@a1#3"), numbered(), "after the restore");
+    }
+
+    private List<String> numbered() {
+        List<String> numbered = new ArrayList<>();
+        for (CustomerEvent event : harness.extractOutputValues()) {
+            numbered.add(event.messageId() + "@" + event.orderKey + "#" + event.orderPosition);
+        }
+        return numbered;
+    }
+
+    @Test
+    void numbersNothingUnlessAsked() throws Exception {
+        harness = open(WINDOW, null);
+        harness.processElement(event("m1", "a1"), EVENT_TIME);
+
+        CustomerEvent out = harness.extractOutputValues().get(0);
+        assertEquals(null, out.orderKey);
+        assertEquals(0, out.orderPosition);
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<String, SourcedEvent, CustomerEvent> open(
             Duration window, OperatorSubtaskState restoreFrom) throws Exception {
+        return open(new DeduplicateFunction(window), restoreFrom);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, SourcedEvent, CustomerEvent> open(
+            DeduplicateFunction function, OperatorSubtaskState restoreFrom) throws Exception {
         var harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new DeduplicateFunction(window)),
-                        new DedupKey(),
-                        Types.STRING);
+                        new KeyedProcessOperator<>(function), new DedupKey(), Types.STRING);
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
         }

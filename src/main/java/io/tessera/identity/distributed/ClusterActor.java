@@ -44,6 +44,10 @@ public final class ClusterActor<E, A> {
         }
         boolean offered = s.lockedOn != null && s.offered;
         if (message instanceof Message.Init<E, A> init) {
+            if (init.orderKey() != null && init.identifier().equals(self.founder()) && !offered) {
+                // founded by that event: its key's earlier events went elsewhere
+                ops.founded(s.state, init.orderKey(), init.orderPosition());
+            }
             if (s.members.contains(init.identifier())) {
                 return s; // its founder, or one that came with a loser
             }
@@ -58,8 +62,7 @@ public final class ClusterActor<E, A> {
                 // the winner may hold the state already: it credits the event, or sends it back
                 out.send(Address.cluster(s.lockedOn), new Message.Relay<>(self, contribute));
             } else {
-                ops.credit(s.state, contribute.eventId(), contribute.payload());
-                s.announced = true;
+                credit(s, contribute);
             }
         } else if (message instanceof Message.Link<E, A> link) {
             onLink(self, s, link, out);
@@ -148,6 +151,66 @@ public final class ClusterActor<E, A> {
         } else {
             throw new IllegalArgumentException("a Cluster cannot take " + message);
         }
+        if (!s.tombstone && !(s.lockedOn != null && s.offered)) {
+            drain(s); // a merge or a member may have brought what a held event waited for
+        }
+        return s;
+    }
+
+    /**
+     * Credits an event, or holds it while an earlier event of its order key is on its way (then it
+     * is credited right after that one), so a person's events count in the order they were sent
+     * whatever path each took to the cluster.
+     */
+    private void credit(ClusterState<E, A> s, Message.Contribute<E, A> contribute) {
+        if (ops.waits(s.state, contribute.payload())) {
+            s.held.add(contribute);
+            return;
+        }
+        ops.credit(s.state, contribute.eventId(), contribute.payload());
+        s.announced = true;
+        drain(s);
+    }
+
+    /** Credits the held events whose turn has come, each in its turn. */
+    private void drain(ClusterState<E, A> s) {
+        boolean credited = true;
+        while (credited && !s.held.isEmpty()) {
+            credited = false;
+            for (int i = 0; i < s.held.size(); i++) {
+                Message.Contribute<E, A> next = s.held.get(i);
+                if (!ops.waits(s.state, next.payload())) {
+                    s.held.remove(i);
+                    ops.credit(s.state, next.eventId(), next.payload());
+                    s.announced = true;
+                    credited = true;
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * Event time passed {@code time}: the held events up to it wait no longer (what they waited for
+     * is late, or went to another profile), and are credited in the order of their times.
+     */
+    public ClusterState<E, A> release(ClusterId self, ClusterState<E, A> s, long time) {
+        if (s == null || s.tombstone || s.held.isEmpty() || (s.lockedOn != null && s.offered)) {
+            return s;
+        }
+        List<Message.Contribute<E, A>> due = new ArrayList<>();
+        for (Message.Contribute<E, A> held : s.held) {
+            if (ops.time(held.payload()) <= time) {
+                due.add(held);
+            }
+        }
+        due.sort(java.util.Comparator.comparingLong(c -> ops.time(c.payload())));
+        s.held.removeAll(due);
+        for (Message.Contribute<E, A> event : due) {
+            ops.credit(s.state, event.eventId(), event.payload());
+            s.announced = true;
+        }
+        drain(s);
         return s;
     }
 
@@ -190,6 +253,11 @@ public final class ClusterActor<E, A> {
                         s.announced,
                         s.carried,
                         s.linkedAt));
+        // What waits here for its turn waits at the winner now (or comes back, if refused).
+        for (Message.Contribute<E, A> held : s.held) {
+            out.send(Address.cluster(winner), new Message.Relay<>(self, held));
+        }
+        s.held = new ArrayList<>();
     }
 
     /**
@@ -227,7 +295,7 @@ public final class ClusterActor<E, A> {
                         offer.at()),
                 out);
         if (offer.carried() != null) {
-            ops.credit(s.state, offer.carried().eventId(), offer.carried().payload());
+            credit(s, offer.carried());
         }
         // The winner repoints the members, a crossing sooner than the loser could.
         for (String member : offer.members()) {
@@ -243,6 +311,11 @@ public final class ClusterActor<E, A> {
     private void becomeTombstone(
             ClusterState<E, A> s, ClusterId winner, List<Message<E, A>> passed, Outbox<E, A> out) {
         s.carried = null;
+        if (!s.held.isEmpty()) {
+            passed = new ArrayList<>(passed);
+            passed.addAll(s.held);
+            s.held = new ArrayList<>();
+        }
         s.tombstone = true;
         s.forward = winner;
         s.members = new TreeSet<>();
@@ -434,6 +507,11 @@ public final class ClusterActor<E, A> {
         s.reserved = new TreeMap<>();
         s.announced = false;
         s.unhealthy = false;
+        List<Message.Contribute<E, A>> held = s.held;
+        s.held = new ArrayList<>();
+        for (Message.Contribute<E, A> event : held) {
+            dropOrResend(s, event.eventId(), event.payload(), out);
+        }
     }
 
     /**

@@ -72,6 +72,8 @@ final class ClusterFunction
     private transient Counter created;
     private transient Counter merges;
     private transient Counter rejectedLinks;
+    private transient Counter heldForOrder;
+    private transient Counter releasedByEventTime;
     private transient Map<ClusterId, String> profileIds;
 
     /** Wake-up timers a definition change asked for, by cluster, for the operator to register. */
@@ -123,11 +125,31 @@ final class ClusterFunction
         created = identity.counter("profilesCreated");
         merges = identity.counter("merges");
         rejectedLinks = identity.counter("rejectedLinks");
+        heldForOrder = identity.counter("eventsHeldForOrder");
+        releasedByEventTime = identity.counter("eventsReleasedByEventTime");
     }
 
     @Override
     public void processElement(Routed routed, ReadOnlyContext ctx, Collector<Routed> out)
             throws Exception {
+        Message<CustomerEvent, ProfileState> message = codec.decode(routed.record).message();
+        step(ctx, out, (self, s, outbox) -> actor.handle(self, s, message, outbox));
+    }
+
+    /** What one step of a cluster does to its state. */
+    @FunctionalInterface
+    private interface Action {
+        ClusterState<CustomerEvent, ProfileState> apply(
+                ClusterId self,
+                ClusterState<CustomerEvent, ProfileState> s,
+                Outbox<CustomerEvent, ProfileState> out);
+    }
+
+    /**
+     * One step of the cluster under the context's key: the action on its state, then what it
+     * credited, changed and sent, out.
+     */
+    private void step(ReadOnlyContext ctx, Collector<Routed> out, Action action) throws Exception {
         ClusterId self = ClusterId.parse(ctx.getCurrentKey());
         ClusterRecord before = state.value();
         // (the record is written after the wake-ups due are caught up, below)
@@ -212,8 +234,16 @@ final class ClusterFunction
                         ? List.of()
                         : computer.wakeUntil(s.state, Math.min(now, settings.horizon()));
         emit(dueBefore, ctx::output);
-        ops.begin(computer, now);
-        s = actor.handle(self, s, codec.decode(routed.record).message(), outbox);
+        int heldBefore = s == null ? 0 : s.held.size();
+        ops.begin(computer, now, ctx.timerService().currentWatermark());
+        s = action.apply(self, s, outbox);
+        if (s.held.size() > heldBefore) {
+            heldForOrder.inc(s.held.size() - heldBefore);
+            // released when event time passes them, if what they wait for never comes
+            for (Message.Contribute<CustomerEvent, ProfileState> held : s.held) {
+                ctx.timerService().registerEventTimeTimer(held.payload().eventTime());
+            }
+        }
         if (before == null && !s.tombstone && s.state != null) {
             created.inc();
         }
@@ -255,6 +285,19 @@ final class ClusterFunction
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Routed> out)
             throws Exception {
         ClusterRecord record = state.value();
+        if (record != null && record.held != null && !record.held.isEmpty()) {
+            step(
+                    ctx,
+                    out,
+                    (self, s, outbox) -> {
+                        int held = s.held.size();
+                        ClusterState<CustomerEvent, ProfileState> after =
+                                actor.release(self, s, timestamp);
+                        releasedByEventTime.inc(held - after.held.size());
+                        return after;
+                    });
+            record = state.value();
+        }
         if (record == null || record.tombstone || timestamp > settings.horizon()) {
             return;
         }

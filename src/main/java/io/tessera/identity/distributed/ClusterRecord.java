@@ -23,6 +23,7 @@ public class ClusterRecord {
     public List<String> fallbacks = new ArrayList<>();
     public byte[] carried;
     public List<byte[]> buffer = new ArrayList<>();
+    public List<byte[]> held = new ArrayList<>();
     public boolean unhealthy;
     public boolean announced;
     public boolean erased;
@@ -53,6 +54,7 @@ public class ClusterRecord {
         s.fallbacks.forEach(id -> r.fallbacks.add(id.toString()));
         r.carried = s.carried == null ? null : codec.encode(here, s.carried);
         s.buffer.forEach(message -> r.buffer.add(codec.encode(here, message)));
+        s.held.forEach(message -> r.held.add(codec.encode(here, message)));
         r.unhealthy = s.unhealthy;
         r.announced = s.announced;
         r.erased = s.erased;
@@ -84,6 +86,13 @@ public class ClusterRecord {
                         : (Message.Contribute<CustomerEvent, ProfileState>)
                                 codec.decode(carried).message();
         buffer.forEach(record -> s.buffer.add(codec.decode(record).message()));
+        if (held != null) {
+            held.forEach(
+                    record ->
+                            s.held.add(
+                                    (Message.Contribute<CustomerEvent, ProfileState>)
+                                            codec.decode(record).message()));
+        }
         s.unhealthy = unhealthy;
         s.announced = announced;
         s.erased = erased;

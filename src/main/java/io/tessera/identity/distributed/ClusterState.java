@@ -56,6 +56,12 @@ public final class ClusterState<E, A> implements java.io.Serializable {
      */
     public boolean announced;
 
+    /**
+     * Events that wait for an earlier event of their order key (on its way by another path),
+     * credited when it is, or when event time passes them ({@link ProfileOps#waits}).
+     */
+    public List<Message.Contribute<E, A>> held = new ArrayList<>();
+
     /** Messages that arrived while locked, replayed after the answer. */
     public List<Message<E, A>> buffer = new ArrayList<>();
 

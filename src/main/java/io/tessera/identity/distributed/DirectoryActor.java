@@ -64,7 +64,9 @@ public final class DirectoryActor {
                 if (entry.foundAfter() != Long.MIN_VALUE) {
                     entry = new Entry(null, entry.forgottenSince(), created, entry.rejections());
                 }
-                out.send(Address.cluster(cluster), new Message.Init<>(identifier));
+                out.send(
+                        Address.cluster(cluster),
+                        new Message.Init<>(identifier, probe.orderKey(), probe.orderPosition()));
             }
             if (probe.payload() != null) {
                 // a single-identifier event: credited here, no Gather needed

@@ -23,12 +23,29 @@ public final class EventRouter {
             long time,
             E payload,
             Outbox<E, A> out) {
+        route(eventId, identifiers, anchor, time, payload, null, 0, out);
+    }
+
+    /**
+     * Routes one event numbered by its order key: a cluster it founds knows the key's events before
+     * it are not its own to wait for.
+     */
+    public static <E, A> void route(
+            String eventId,
+            List<String> identifiers,
+            String anchor,
+            long time,
+            E payload,
+            String orderKey,
+            long orderPosition,
+            Outbox<E, A> out) {
         if (identifiers.isEmpty()) {
             throw new IllegalArgumentException("event " + eventId + " has no identifier");
         }
         if (identifiers.size() == 1) {
             out.send(
-                    Address.directory(anchor), new Message.Probe<>(eventId, anchor, time, payload));
+                    Address.directory(anchor),
+                    new Message.Probe<>(eventId, anchor, time, payload, orderKey, orderPosition));
             return;
         }
         out.send(
@@ -37,7 +54,7 @@ public final class EventRouter {
         for (String identifier : identifiers) {
             out.send(
                     Address.directory(identifier),
-                    new Message.Probe<>(eventId, identifier, time, null));
+                    new Message.Probe<>(eventId, identifier, time, null, orderKey, orderPosition));
         }
     }
 

@@ -145,6 +145,7 @@ public final class LoopCodec<E, A> implements Serializable {
             tree(json, "cluster", id(m.cluster()));
         } else if (message instanceof Message.Init<E, A> m) {
             json.writeStringField("identifier", m.identifier());
+            order(json, m.orderKey(), m.orderPosition());
         } else if (message instanceof Message.Event<E, A> m) {
             json.writeStringField("eventId", m.eventId());
             object(json, "identifiers", m.identifiers());
@@ -158,6 +159,7 @@ public final class LoopCodec<E, A> implements Serializable {
             if (m.payload() != null) {
                 object(json, "payload", m.payload());
             }
+            order(json, m.orderKey(), m.orderPosition());
         } else if (message instanceof Message.Reply<E, A> m) {
             json.writeStringField("eventId", m.eventId());
             json.writeStringField("identifier", m.identifier());
@@ -182,6 +184,14 @@ public final class LoopCodec<E, A> implements Serializable {
             json.writeNumberField("foundAfter", m.foundAfter());
         } else {
             throw new IllegalArgumentException("an unknown message " + message);
+        }
+    }
+
+    /** An event's order key and place, when it has them (added in version 3, optional). */
+    private static void order(JsonGenerator json, String key, long position) throws IOException {
+        if (key != null) {
+            json.writeStringField("orderKey", key);
+            json.writeNumberField("orderPosition", position);
         }
     }
 
@@ -315,7 +325,11 @@ public final class LoopCodec<E, A> implements Serializable {
                                         json.path("announced").asBoolean(true),
                                         at(json));
                         case "Repoint" -> new Message.Repoint<>(id(json.get("cluster")));
-                        case "Init" -> new Message.Init<>(json.path("identifier").asText());
+                        case "Init" ->
+                                new Message.Init<>(
+                                        json.path("identifier").asText(),
+                                        json.path("orderKey").asText(null),
+                                        json.path("orderPosition").asLong(0));
                         case "Event" ->
                                 new Message.Event<>(
                                         json.path("eventId").asText(),
@@ -328,7 +342,9 @@ public final class LoopCodec<E, A> implements Serializable {
                                         json.path("eventId").asText(),
                                         json.path("identifier").asText(),
                                         json.path("time").asLong(),
-                                        payload != null ? payload : null);
+                                        payload != null ? payload : null,
+                                        json.path("orderKey").asText(null),
+                                        json.path("orderPosition").asLong(0));
                         case "Reply" ->
                                 new Message.Reply<>(
                                         json.path("eventId").asText(),

@@ -19,8 +19,19 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      * To the Directory of an identifier: which cluster is it in (created when new)? With a payload
      * (a single-identifier event) the Directory credits it directly, skipping Gather.
      */
-    record Probe<E, A>(String eventId, String identifier, long time, E payload)
-            implements Message<E, A> {}
+    record Probe<E, A>(
+            String eventId,
+            String identifier,
+            long time,
+            E payload,
+            String orderKey,
+            long orderPosition)
+            implements Message<E, A> {
+        /** A probe for an event not numbered by its key. */
+        public Probe(String eventId, String identifier, long time, E payload) {
+            this(eventId, identifier, time, payload, null, 0);
+        }
+    }
 
     /**
      * The Directory's answer to a Gather: the identifier's cluster, and whether it is quarantined
@@ -34,8 +45,18 @@ public sealed interface Message<E, A> extends java.io.Serializable {
         }
     }
 
-    /** To a new cluster: the identifier that founded it (or is forwarded to it) is a member. */
-    record Init<E, A>(String identifier) implements Message<E, A> {}
+    /**
+     * To a new cluster: the identifier that founded it (or is forwarded to it) is a member. From
+     * the Directory that founded it, with the order key and place of the event that did: the events
+     * of that key before it are not the new profile's to wait for.
+     */
+    record Init<E, A>(String identifier, String orderKey, long orderPosition)
+            implements Message<E, A> {
+        /** A member, with no event behind it. */
+        public Init(String identifier) {
+            this(identifier, null, 0);
+        }
+    }
 
     /** An event credited to the cluster. */
     record Contribute<E, A>(String eventId, E payload) implements Message<E, A> {}

@@ -26,4 +26,19 @@ public interface ProfileOps<E, A> extends Serializable {
 
     /** A new member joined the cluster (its founder is in the empty state already). */
     default void admit(A state, String identifier) {}
+
+    /**
+     * Whether the event must wait for an earlier event of its order key that the profile has not
+     * been credited yet (it is on its way by another path: carried by a merge, relayed through the
+     * loop). The cluster holds it until that one is credited, or until event time passes it.
+     */
+    default boolean waits(A state, E event) {
+        return false;
+    }
+
+    /**
+     * The cluster was founded by the event at {@code position} of {@code key}: the key's events
+     * before it were credited elsewhere, and none of them is waited for here.
+     */
+    default void founded(A state, String key, long position) {}
 }

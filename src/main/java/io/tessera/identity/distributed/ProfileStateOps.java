@@ -25,6 +25,7 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
     public static final class Step {
         private final ProfileComputer computer;
         private long now;
+        private final long watermark;
         private boolean changedSinceEvaluation;
         private String trigger = "event";
 
@@ -34,9 +35,10 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
         /** Audience transitions, of the cluster and of the losers it absorbed. */
         public final List<AudienceTransition> transitions = new ArrayList<>();
 
-        private Step(ProfileComputer computer, long now) {
+        private Step(ProfileComputer computer, long now, long watermark) {
             this.computer = computer;
             this.now = now;
+            this.watermark = watermark;
         }
     }
 
@@ -56,7 +58,17 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
      *     credited counts with its own time if later
      */
     public void begin(ProfileComputer computer, long now) {
-        step = new Step(computer, now);
+        begin(computer, now, Long.MIN_VALUE);
+    }
+
+    /**
+     * Starts a step.
+     *
+     * @param watermark the operator's event time: an event at or behind it is late and never waits
+     *     for an earlier one of its key
+     */
+    public void begin(ProfileComputer computer, long now, long watermark) {
+        step = new Step(computer, now, watermark);
     }
 
     /**
@@ -94,6 +106,27 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
         step.transitions.addAll(step.computer.onEvent(state, event, trigger, step.now));
         step.changedSinceEvaluation = false;
         step.credited.add(event);
+        if (event.orderKey != null && event.orderPosition > 0) {
+            state.credited(event.orderKey, event.orderPosition);
+        }
+    }
+
+    /** An event waits when the one before it of its key has not been credited here yet. */
+    @Override
+    public boolean waits(ProfileState state, CustomerEvent event) {
+        if (event.orderKey == null || event.orderPosition <= 0) {
+            return false;
+        }
+        if (event.eventTime() <= step.watermark) {
+            return false; // late already: held, it would only be later
+        }
+        long turn = Math.max(state.orderPosition(event.orderKey), state.orderFloor(event.orderKey));
+        return event.orderPosition > turn + 1;
+    }
+
+    @Override
+    public void founded(ProfileState state, String key, long position) {
+        state.skipOrder(key, position - 1);
     }
 
     /**

@@ -62,6 +62,8 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
                 TenantKeys.of(event.tenant(), anchor),
                 event.eventTime(),
                 event,
+                event.orderKey,
+                event.orderPosition,
                 out);
     }
 }

@@ -27,16 +27,32 @@ import java.util.TreeMap;
  * and every message in flight is a consistent cut, as a checkpoint with an exactly-once loop.
  */
 final class ProtocolSimulation {
-    /** What an event contributes: its id, an amount, and its event time. */
-    record Payload(String eventId, long amount, long time) implements Serializable {
+    /**
+     * What an event contributes: its id, an amount, its event time, and its place among the events
+     * of its order key (none: null and 0).
+     */
+    record Payload(String eventId, long amount, long time, String key, long position)
+            implements Serializable {
+        Payload(String eventId, long amount, long time) {
+            this(eventId, amount, time, null, 0);
+        }
+
         Payload(String eventId, long amount) {
             this(eventId, amount, 0);
         }
     }
 
-    /** A profile's state for the checks: the amounts of the events credited, by event id. */
+    /**
+     * A profile's state for the checks: the amounts of the events credited, by event id, and the
+     * place of the last event credited of each order key.
+     */
     static final class Totals implements Serializable {
         public Map<String, Long> events = new TreeMap<>();
+        public Map<String, Long> positions = new TreeMap<>();
+        public Map<String, Long> floors = new TreeMap<>();
+
+        /** The place of the last event credited of each key (for the check of their order). */
+        public Map<String, Long> credited = new TreeMap<>();
     }
 
     /** An input event; a delete erases the profiles of its identifiers instead. */
@@ -46,8 +62,20 @@ final class ProtocolSimulation {
             String anchor,
             long time,
             long amount,
-            boolean delete)
+            boolean delete,
+            String key,
+            long position)
             implements Serializable {
+        Input(
+                String eventId,
+                List<String> identifiers,
+                String anchor,
+                long time,
+                long amount,
+                boolean delete) {
+            this(eventId, identifiers, anchor, time, amount, delete, null, 0);
+        }
+
         Input(String eventId, List<String> identifiers, String anchor, long time, long amount) {
             this(eventId, identifiers, anchor, time, amount, false);
         }
@@ -89,6 +117,19 @@ final class ProtocolSimulation {
                     if (state.events.put(payload.eventId(), payload.amount()) != null) {
                         throw new AssertionError("event " + payload.eventId() + " counted twice");
                     }
+                    if (payload.key() != null) {
+                        long last = state.credited.getOrDefault(payload.key(), 0L);
+                        if (payload.position() <= last) {
+                            throw new AssertionError(
+                                    "event "
+                                            + payload.eventId()
+                                            + " of "
+                                            + payload.key()
+                                            + " credited after a later one of its key");
+                        }
+                        state.credited.put(payload.key(), payload.position());
+                        state.positions.merge(payload.key(), payload.position(), Math::max);
+                    }
                 }
 
                 @Override
@@ -98,6 +139,25 @@ final class ProtocolSimulation {
                             throw new AssertionError("event " + e.getKey() + " counted twice");
                         }
                     }
+                    loser.positions.forEach((key, n) -> winner.positions.merge(key, n, Math::max));
+                    loser.credited.forEach((key, n) -> winner.credited.merge(key, n, Math::max));
+                }
+
+                @Override
+                public boolean waits(Totals state, Payload event) {
+                    if (event.key() == null) {
+                        return false;
+                    }
+                    long turn =
+                            Math.max(
+                                    state.positions.getOrDefault(event.key(), 0L),
+                                    state.floors.getOrDefault(event.key(), 0L));
+                    return event.position() > turn + 1;
+                }
+
+                @Override
+                public void founded(Totals state, String key, long position) {
+                    state.floors.merge(key, position - 1, Math::max);
                 }
             };
 
@@ -230,7 +290,14 @@ final class ProtocolSimulation {
                 input.identifiers(),
                 input.anchor(),
                 input.time(),
-                new Payload(input.eventId(), input.amount(), input.time()),
+                new Payload(
+                        input.eventId(),
+                        input.amount(),
+                        input.time(),
+                        input.key(),
+                        input.position()),
+                input.key(),
+                input.position(),
                 outbox(source));
     }
 
@@ -440,6 +507,14 @@ final class ProtocolSimulation {
 
     Set<String> identifiers() {
         return world.directory.keySet();
+    }
+
+    /**
+     * Event time passes everything: each cluster credits what it still holds for an earlier event
+     * of its key (one that went to another profile).
+     */
+    void releaseHeld() {
+        world.clusters.forEach((id, state) -> clusterActor.release(id, state, Long.MAX_VALUE));
     }
 
     List<String[]> rejections() {

@@ -7,8 +7,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -22,10 +20,12 @@ import org.apache.flink.util.Collector;
  * so state stays bounded by the ids seen in one window. RocksDB drops expired entries in
  * compaction; heap state on snapshots and incrementally.
  *
- * <p>Numbered, it also gives each event its place among its key's events ({@link
- * CustomerEvent#orderPosition}), so that distributed identity, where one person's events reach
- * their profile by several paths, credits them in this order. The last place of a key is remembered
- * for {@link #POSITION_MEMORY} after its last event; a key quiet for longer starts again from 1.
+ * <p>Numbered, it also gives each event its place among the events of its key from the same device
+ * ({@link CustomerEvent#orderPosition}: a key written by two devices of a person holds two
+ * sequences, as their events reach two profiles until something links them), so that distributed
+ * identity, where one person's events reach their profile by several paths, credits them in this
+ * order. The last place of a device is remembered for {@link #POSITION_MEMORY} after its last
+ * event; a device quiet for longer starts again from 1.
  */
 public final class DeduplicateFunction
         extends KeyedProcessFunction<String, SourcedEvent, CustomerEvent> {
@@ -41,7 +41,7 @@ public final class DeduplicateFunction
     static final String SEEN_STATE = "seen-message-ids";
 
     /** State name; part of the savepoint format. */
-    static final String POSITION_STATE = "key-position";
+    static final String POSITION_STATE = "device-positions";
 
     /** How long a key's last position is remembered after its last event. */
     public static final Duration POSITION_MEMORY = Duration.ofDays(30);
@@ -49,7 +49,7 @@ public final class DeduplicateFunction
     private final Duration window;
     private final boolean numbered;
     private transient MapState<String, Long> seen;
-    private transient ValueState<Long> position;
+    private transient MapState<String, Long> positions;
     private transient Counter duplicates;
     private transient LongCounter duplicatesInJob;
 
@@ -85,16 +85,16 @@ public final class DeduplicateFunction
         }
         seen = getRuntimeContext().getMapState(descriptor);
         if (numbered) {
-            ValueStateDescriptor<Long> positions =
-                    new ValueStateDescriptor<>(POSITION_STATE, Types.LONG);
-            positions.enableTimeToLive(
+            MapStateDescriptor<String, Long> numbers =
+                    new MapStateDescriptor<>(POSITION_STATE, Types.STRING, Types.LONG);
+            numbers.enableTimeToLive(
                     StateTtlConfig.newBuilder(POSITION_MEMORY)
                             .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                             .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                             .cleanupFullSnapshot()
                             .cleanupInRocksdbCompactFilter(1000)
                             .build());
-            position = getRuntimeContext().getState(positions);
+            positions = getRuntimeContext().getMapState(numbers);
         }
         duplicates = getRuntimeContext().getMetricGroup().addGroup("ingest").counter("duplicates");
         duplicatesInJob = new LongCounter();
@@ -117,11 +117,12 @@ public final class DeduplicateFunction
         out.collect(numbered ? numbered(event, ctx.getCurrentKey()) : event);
     }
 
-    /** The event with its place among its key's events. */
+    /** The event with its place among its key's events from its device. */
     private CustomerEvent numbered(CustomerEvent event, String key) throws Exception {
-        Long last = position.value();
+        String device = DedupKey.deviceOf(event);
+        Long last = positions.get(device);
         long next = last == null ? 1 : last + 1;
-        position.update(next);
-        return event.numbered(key, next);
+        positions.put(device, next);
+        return event.numbered(device.equals(key) ? key : key + '\u001F' + device, next);
     }
 }

@@ -43,8 +43,8 @@ public final class CustomerEvent {
     public String tenant;
 
     /**
-     * The key whose order the event keeps: its Kafka record's key, else its device (the key
-     * deduplication uses); null when the event is not numbered.
+     * The sequence whose order the event keeps: its Kafka record's key (else its device, the key
+     * deduplication uses) and the device that sent it; null when the event is not numbered.
      */
     public String orderKey;
 

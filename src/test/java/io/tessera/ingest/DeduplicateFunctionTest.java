@@ -110,6 +110,18 @@ class DeduplicateFunctionTest {
         assertEquals(List.of("m3@a1#3"), numbered(), "after the restore");
     }
 
+    @Test
+    void numbersTheDevicesOfOneKafkaKeyApart() throws Exception {
+        harness = open(new DeduplicateFunction(WINDOW, true), null);
+        harness.processElement(new SourcedEvent("person-1", device("m1", "a1")), EVENT_TIME);
+        harness.processElement(new SourcedEvent("person-1", device("m2", "a2")), EVENT_TIME);
+        harness.processElement(new SourcedEvent("person-1", device("m3", "a1")), EVENT_TIME);
+
+        assertEquals(
+                List.of("m1@person-1\u001Fa1#1", "m2@person-1\u001Fa2#1", "m3@person-1\u001Fa1#2"),
+                numbered());
+    }
+
     private List<String> numbered() {
         List<String> numbered = new ArrayList<>();
         for (CustomerEvent event : harness.extractOutputValues()) {

@@ -44,8 +44,9 @@ public final class ClusterActor<E, A> {
         }
         boolean offered = s.lockedOn != null && s.offered;
         if (message instanceof Message.Init<E, A> init) {
-            if (init.orderKey() != null && init.identifier().equals(self.founder()) && !offered) {
-                // founded by that event: its key's earlier events went elsewhere
+            if (init.orderKey() != null && init.identifier().equals(self.founder())) {
+                // founded by that event: its key's earlier events went elsewhere (on offer too:
+                // should the winner refuse, the event comes back here and must not wait)
                 ops.founded(s.state, init.orderKey(), init.orderPosition());
             }
             if (s.members.contains(init.identifier())) {

@@ -99,6 +99,26 @@ class KeyOrderProtocolTest {
         assertTrue(s.held.isEmpty());
     }
 
+    @Test
+    void aClusterFoundedByARefusedLoginCreditsItWhenItsFoundingComesAfterTheLink() {
+        ClusterActor<Payload, Totals> actor =
+                new ClusterActor<>(
+                        new MergeRules(Set.of("user_id"), Map.of("user_id", 1), 10, 30),
+                        ProtocolSimulation.OPS);
+        RecordingOutbox<Payload, Totals> out = new RecordingOutbox<>();
+        ClusterId device = new ClusterId(1_000, "anonymous_id:a1");
+        ClusterId login = new ClusterId(5_000, "user_id:u2");
+        Message.Contribute<Payload, Totals> fifth =
+                new Message.Contribute<>("e5", new Payload("e5", 5, 5_000, "k", 5));
+        // the Gather's link overtakes the Directory's founding message, and is refused
+        ClusterState<Payload, Totals> s =
+                actor.handle(login, null, new Message.Link<>(device, List.of(), fifth), out);
+        s = actor.handle(login, s, new Message.Init<>("user_id:u2", "k", 5), out);
+        s = actor.handle(login, s, new Message.Reject<>(device, "unique", "user_id"), out);
+
+        assertEquals(Set.of("e5"), s.state.events.keySet(), "held: " + s.held);
+    }
+
     private static void trial(long seed, MergeRules rules, boolean fifo) {
         Random random = new Random(seed);
         List<Input> inputs = workload(random);

@@ -48,6 +48,9 @@ public final class ClusterActor<E, A> {
                 // founded by that event: its key's earlier events went elsewhere (on offer too:
                 // should the winner refuse, the event comes back here and must not wait)
                 ops.founded(s.state, init.orderKey(), init.orderPosition());
+                if (!offered) {
+                    drain(s); // an event that came back from a refusal may wait for this
+                }
             }
             if (s.members.contains(init.identifier())) {
                 return s; // its founder, or one that came with a loser

@@ -117,6 +117,14 @@ class KeyOrderProtocolTest {
         s = actor.handle(login, s, new Message.Reject<>(device, "unique", "user_id"), out);
 
         assertEquals(Set.of("e5"), s.state.events.keySet(), "held: " + s.held);
+
+        // the founding message last of all: the event came back and waits for it
+        ClusterState<Payload, Totals> late =
+                actor.handle(login, null, new Message.Link<>(device, List.of(), fifth), out);
+        late = actor.handle(login, late, new Message.Reject<>(device, "unique", "user_id"), out);
+        assertEquals(Set.of(), late.state.events.keySet());
+        late = actor.handle(login, late, new Message.Init<>("user_id:u2", "k", 5), out);
+        assertEquals(Set.of("e5"), late.state.events.keySet(), "held: " + late.held);
     }
 
     private static void trial(long seed, MergeRules rules, boolean fifo) {

@@ -162,8 +162,8 @@ public class ProfileState {
         return floor == null ? 0 : floor;
     }
 
-    /** The events of the key up to that place are not waited for. */
-    public void skipOrder(String key, long position) {
+    /** The events of the key up to that place are not waited for (they went elsewhere). */
+    public void startOrderAfter(String key, long position) {
         if (orderFloors == null) {
             orderFloors = new TreeMap<>();
         }

@@ -42,7 +42,7 @@ public final class ClusterActor<E, A> {
             forward(s.forward, message, out);
             return s;
         }
-        boolean offered = s.lockedOn != null && s.offered;
+        boolean offered = s.onOffer();
         if (message instanceof Message.Init<E, A> init) {
             if (init.orderKey() != null && init.identifier().equals(self.founder())) {
                 // founded by that event: its key's earlier events went elsewhere (on offer too:
@@ -155,7 +155,7 @@ public final class ClusterActor<E, A> {
         } else {
             throw new IllegalArgumentException("a Cluster cannot take " + message);
         }
-        if (!s.tombstone && !(s.lockedOn != null && s.offered)) {
+        if (!s.tombstone && !s.onOffer()) {
             drain(s); // a merge or a member may have brought what a held event waited for
         }
         return s;
@@ -199,7 +199,7 @@ public final class ClusterActor<E, A> {
      * is late, or went to another profile), and are credited in the order of their times.
      */
     public ClusterState<E, A> release(ClusterId self, ClusterState<E, A> s, long time) {
-        if (s == null || s.tombstone || s.held.isEmpty() || (s.lockedOn != null && s.offered)) {
+        if (s == null || s.tombstone || s.held.isEmpty() || s.onOffer()) {
             return s;
         }
         List<Message.Contribute<E, A>> due = new ArrayList<>();

@@ -230,7 +230,7 @@ final class ClusterFunction
                     }
                 };
         List<AudienceTransition> dueBefore =
-                s == null || s.tombstone || onOffer(s)
+                s == null || s.tombstone || s.onOffer()
                         ? List.of()
                         : computer.wakeUntil(s.state, Math.min(now, settings.horizon()));
         emit(dueBefore, ctx::output);
@@ -250,7 +250,7 @@ final class ClusterFunction
         ProfileStateOps.Step step = ops.end(s.tombstone ? null : s.state);
         state.update(ClusterRecord.of(self, s, codec));
         emit(step.transitions, ctx::output);
-        if (s.tombstone || onOffer(s)) {
+        if (s.tombstone || s.onOffer()) {
             // (on offer, the winner may hold the profile already: it wakes and shows it, and a
             // snapshot from here could land after the merge's tombstone)
             return;
@@ -398,11 +398,6 @@ final class ClusterFunction
         if (profile.wakeAt != Long.MAX_VALUE && profile.wakeAt <= settings.horizon()) {
             ctx.timerService().registerEventTimeTimer(profile.wakeAt);
         }
-    }
-
-    /** Whether the cluster offered itself to a winner and waits for the answer. */
-    private static boolean onOffer(ClusterState<?, ?> s) {
-        return s.lockedOn != null && s.offered;
     }
 
     /** A cluster's profile id (a SHA-256 digest), remembered for the clusters seen lately. */

@@ -47,6 +47,11 @@ public final class ClusterState<E, A> implements java.io.Serializable {
      */
     public boolean offered;
 
+    /** Whether it offered itself to {@link #lockedOn} and waits for the answer. */
+    public boolean onOffer() {
+        return lockedOn != null && offered;
+    }
+
     /** The event the pending link carries, credited where the cluster ends up. */
     public Message.Contribute<E, A> carried;
 

@@ -15,20 +15,9 @@ public final class EventRouter {
      *
      * @param identifiers its admitted identifiers as {@code type:value}, none repeated
      * @param anchor the one of highest priority, credited with the event
-     */
-    public static <E, A> void route(
-            String eventId,
-            List<String> identifiers,
-            String anchor,
-            long time,
-            E payload,
-            Outbox<E, A> out) {
-        route(eventId, identifiers, anchor, time, payload, null, 0, out);
-    }
-
-    /**
-     * Routes one event numbered by its order key: a cluster it founds knows the key's events before
-     * it are not its own to wait for.
+     * @param orderKey the sequence the event is numbered in, or null: a cluster it founds knows the
+     *     sequence's events before it are not its own to wait for
+     * @param orderPosition its place in that sequence (0 when not numbered)
      */
     public static <E, A> void route(
             String eventId,

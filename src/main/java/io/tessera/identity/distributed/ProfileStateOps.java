@@ -126,7 +126,7 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
 
     @Override
     public void founded(ProfileState state, String key, long position) {
-        state.skipOrder(key, position - 1);
+        state.startOrderAfter(key, position - 1);
     }
 
     /**

@@ -36,25 +36,21 @@ class KeyOrderProtocolTest {
         }
     }
 
+    private final ClusterActor<Payload, Totals> actor =
+            new ClusterActor<>(MergeRules.none(), ProtocolSimulation.OPS);
+    private final RecordingOutbox<Payload, Totals> out = new RecordingOutbox<>();
+
+    /** The {@code n}-th event of key {@code k}, at n seconds. */
+    private static Message.Contribute<Payload, Totals> nth(int n) {
+        return new Message.Contribute<>("e" + n, new Payload("e" + n, n, n * 1_000L, "k", n));
+    }
+
     @Test
     void aHeldEventIsCreditedWhenEventTimePassesIt() {
-        ClusterActor<Payload, Totals> actor =
-                new ClusterActor<>(MergeRules.none(), ProtocolSimulation.OPS);
-        RecordingOutbox<Payload, Totals> out = new RecordingOutbox<>();
         ClusterId cluster = new ClusterId(1_000, "anonymous_id:a1");
-        ClusterState<Payload, Totals> s =
-                actor.handle(
-                        cluster,
-                        null,
-                        new Message.Contribute<>("e1", new Payload("e1", 1, 1_000, "k", 1)),
-                        out);
+        ClusterState<Payload, Totals> s = actor.handle(cluster, null, nth(1), out);
         // the second event went to another profile: the third waits for it
-        s =
-                actor.handle(
-                        cluster,
-                        s,
-                        new Message.Contribute<>("e3", new Payload("e3", 3, 3_000, "k", 3)),
-                        out);
+        s = actor.handle(cluster, s, nth(3), out);
         assertEquals(Set.of("e1"), s.state.events.keySet());
         assertEquals(1, s.held.size());
 
@@ -64,66 +60,48 @@ class KeyOrderProtocolTest {
         assertEquals(Set.of("e1", "e3"), s.state.events.keySet());
         assertTrue(s.held.isEmpty());
         // the fourth follows the third at once
-        s =
-                actor.handle(
-                        cluster,
-                        s,
-                        new Message.Contribute<>("e4", new Payload("e4", 4, 4_000, "k", 4)),
-                        out);
+        s = actor.handle(cluster, s, nth(4), out);
         assertEquals(Set.of("e1", "e3", "e4"), s.state.events.keySet());
     }
 
     @Test
     void aLoserOnOfferPassesWhatItHoldsToTheWinner() {
-        ClusterActor<Payload, Totals> actor =
-                new ClusterActor<>(MergeRules.none(), ProtocolSimulation.OPS);
-        RecordingOutbox<Payload, Totals> out = new RecordingOutbox<>();
         ClusterId winner = new ClusterId(1_000, "anonymous_id:a1");
         ClusterId loser = new ClusterId(1_000, "personalize_uid:p1");
-        ClusterState<Payload, Totals> s =
-                actor.handle(
-                        loser,
-                        null,
-                        new Message.Contribute<>("e2", new Payload("e2", 2, 2_000, "k", 2)),
-                        out);
+        ClusterState<Payload, Totals> s = actor.handle(loser, null, nth(2), out);
         assertEquals(1, s.held.size());
 
         actor.handle(loser, s, new Message.Link<>(winner, List.of()), out);
 
         List<Message<Payload, Totals>> toWinner = out.sentTo(winner);
         assertTrue(toWinner.get(0) instanceof Message.Offer, toWinner.toString());
-        assertEquals(
-                new Message.Relay<>(
-                        loser, new Message.Contribute<>("e2", new Payload("e2", 2, 2_000, "k", 2))),
-                toWinner.get(1));
+        assertEquals(new Message.Relay<>(loser, nth(2)), toWinner.get(1));
         assertTrue(s.held.isEmpty());
     }
 
     @Test
     void aClusterFoundedByARefusedLoginCreditsItWhenItsFoundingComesAfterTheLink() {
-        ClusterActor<Payload, Totals> actor =
+        ClusterActor<Payload, Totals> unique =
                 new ClusterActor<>(
                         new MergeRules(Set.of("user_id"), Map.of("user_id", 1), 10, 30),
                         ProtocolSimulation.OPS);
-        RecordingOutbox<Payload, Totals> out = new RecordingOutbox<>();
         ClusterId device = new ClusterId(1_000, "anonymous_id:a1");
         ClusterId login = new ClusterId(5_000, "user_id:u2");
-        Message.Contribute<Payload, Totals> fifth =
-                new Message.Contribute<>("e5", new Payload("e5", 5, 5_000, "k", 5));
+        Message.Contribute<Payload, Totals> fifth = nth(5);
         // the Gather's link overtakes the Directory's founding message, and is refused
         ClusterState<Payload, Totals> s =
-                actor.handle(login, null, new Message.Link<>(device, List.of(), fifth), out);
-        s = actor.handle(login, s, new Message.Init<>("user_id:u2", "k", 5), out);
-        s = actor.handle(login, s, new Message.Reject<>(device, "unique", "user_id"), out);
+                unique.handle(login, null, new Message.Link<>(device, List.of(), fifth), out);
+        s = unique.handle(login, s, new Message.Init<>("user_id:u2", "k", 5), out);
+        s = unique.handle(login, s, new Message.Reject<>(device, "unique", "user_id"), out);
 
         assertEquals(Set.of("e5"), s.state.events.keySet(), "held: " + s.held);
 
         // the founding message last of all: the event came back and waits for it
         ClusterState<Payload, Totals> late =
-                actor.handle(login, null, new Message.Link<>(device, List.of(), fifth), out);
-        late = actor.handle(login, late, new Message.Reject<>(device, "unique", "user_id"), out);
+                unique.handle(login, null, new Message.Link<>(device, List.of(), fifth), out);
+        late = unique.handle(login, late, new Message.Reject<>(device, "unique", "user_id"), out);
         assertEquals(Set.of(), late.state.events.keySet());
-        late = actor.handle(login, late, new Message.Init<>("user_id:u2", "k", 5), out);
+        late = unique.handle(login, late, new Message.Init<>("user_id:u2", "k", 5), out);
         assertEquals(Set.of("e5"), late.state.events.keySet(), "held: " + late.held);
     }
 

@@ -305,7 +305,14 @@ final class ProtocolSimulation {
     private void resend(Address from, String eventId, Payload event) {
         Input input = world.inputs.get(event.eventId());
         EventRouter.route(
-                eventId, input.identifiers(), input.anchor(), input.time(), event, outbox(from));
+                eventId,
+                input.identifiers(),
+                input.anchor(),
+                input.time(),
+                event,
+                input.key(),
+                input.position(),
+                outbox(from));
     }
 
     private static final LoopCodec<Payload, Totals> LOOP =

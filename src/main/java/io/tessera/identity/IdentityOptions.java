@@ -116,13 +116,15 @@ public final class IdentityOptions {
                     .durationType()
                     .noDefaultValue()
                     .withDescription(
-                            "Distributed mode: how far the identity protocol's event time is"
-                                    + " held back behind the events', so an event that crosses"
-                                    + " the identity loop (behind a merge or a claim) is not"
-                                    + " late: its profile's wake-ups (expiring windows, time"
-                                    + " flips) and the sequence audiences wait for it. Default:"
-                                    + " three checkpoint intervals (a merge that needs a lock"
-                                    + " takes three loop trips, each committed with a"
+                            "Distributed mode: how long, of the clock, an event may take to cross"
+                                    + " the identity loop (behind a merge or a claim): the"
+                                    + " protocol's event time is the events' as it was that long"
+                                    + " ago, so an event the loop carries is not late, however"
+                                    + " fast a backlog is read: its profile's wake-ups (expiring"
+                                    + " windows, time flips) and the sequence audiences wait for"
+                                    + " it. Default: 2 s with a stamped loop, three checkpoint"
+                                    + " intervals with a transactional one (a merge that needs a"
+                                    + " lock takes three loop trips, each committed with a"
                                     + " checkpoint).");
 
     public static final ConfigOption<LoopWrites> LOOP_WRITES =

@@ -192,6 +192,11 @@ final class ChaosRun {
                     "since the last start: %d sequence matches or exits behind the membership's"
                             + " watermark (applied at once), %d events late for a CEP operator",
                     rest.sumOfMetric("sequences.behind"), rest.sumOfMetric("sequences.lateEvents"));
+            say(
+                    "since the last start (distributed identity): %d events held for their order,"
+                            + " %d released by event time",
+                    rest.sumOfMetric("identity.eventsHeldForOrder"),
+                    rest.sumOfMetric("identity.eventsReleasedByEventTime"));
             java.nio.file.Files.writeString(
                     settings.home().resolve("job-at-end.json"), rest.details());
             cluster.flink("cancel", jobId);

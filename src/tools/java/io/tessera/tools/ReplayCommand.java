@@ -273,9 +273,9 @@ public final class ReplayCommand {
         try (EmbeddedKafka loop = EmbeddedKafka.start()) {
             options.set(KafkaOptions.BOOTSTRAP_SERVERS, loop.bootstrapServers());
             if (!options.contains(IdentityOptions.LOOP_ALLOWANCE)) {
-                // A file is read in a moment of wall time, so event time outruns any merge
-                // crossing the loop: the sequence audiences see it only at the end, when the
-                // job is drained, every event in place.
+                // A file is read in a moment of wall time: event time, held back a century of
+                // the clock, reaches the protocol and the sequence audiences only at the end,
+                // when the job is drained, every event in place.
                 options.set(IdentityOptions.LOOP_ALLOWANCE, Duration.ofDays(36_500));
             }
             return run(events, outDir, options, updates, until, loop);

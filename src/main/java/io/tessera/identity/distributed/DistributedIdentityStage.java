@@ -45,8 +45,8 @@ public final class DistributedIdentityStage {
      * @param profile the profile stage's bootstrap definitions and horizon
      * @param loopSource the loop topic, read {@code read_committed}
      * @param loopSink the loop topic, written exactly-once
-     * @param allowance how far the protocol's event time is held back behind the events': the time
-     *     an event may spend crossing the loop (buffered in a locked cluster, or in a merge)
+     * @param allowance how long, of the clock, the protocol's event time trails the events': the
+     *     time an event may spend crossing the loop (buffered in a locked cluster, or in a merge)
      */
     public static IdentityStage.Resolved resolveProfiles(
             DataStream<CustomerEvent> events,

@@ -12,26 +12,60 @@ import org.junit.jupiter.api.Test;
 
 class DelayedWatermarksTest {
     @Test
-    void holdsEventTimeBackButNotItsEndNorTheRecords() throws Exception {
+    void passesRecordsAtOnceAndEachWatermarkTheDelayOfTheClockLater() throws Exception {
         try (OneInputStreamOperatorTestHarness<String, String> harness =
                 new OneInputStreamOperatorTestHarness<>(
-                        new DelayedWatermarks<>(Duration.ofSeconds(3)))) {
+                        new DelayedWatermarks<>(Duration.ofSeconds(2)))) {
             harness.open();
+            harness.setProcessingTime(1_000);
             harness.processElement(new StreamRecord<>("a", 9_000));
             harness.processWatermark(new Watermark(10_000));
+            harness.setProcessingTime(1_500);
             harness.processElement(new StreamRecord<>("late for the input, not for us", 8_000));
-            harness.processWatermark(new Watermark(12_500));
-            harness.processWatermark(new Watermark(Long.MAX_VALUE));
-
-            List<Object> out = new ArrayList<>(harness.getOutput());
+            // a backlog: event time runs a minute ahead in half a second of the clock
+            harness.processWatermark(new Watermark(70_000));
+            harness.setProcessingTime(2_999);
             assertEquals(
                     List.of(
                             new StreamRecord<>("a", 9_000),
-                            new Watermark(7_000),
+                            new StreamRecord<>("late for the input, not for us", 8_000)),
+                    new ArrayList<>(harness.getOutput()));
+
+            harness.setProcessingTime(3_050);
+            harness.processElement(new StreamRecord<>("b", 71_000));
+            harness.setProcessingTime(3_550);
+            harness.processWatermark(new Watermark(Long.MAX_VALUE));
+            harness.setProcessingTime(10_000);
+
+            assertEquals(
+                    List.of(
+                            new StreamRecord<>("a", 9_000),
                             new StreamRecord<>("late for the input, not for us", 8_000),
-                            new Watermark(9_500),
+                            new Watermark(10_000),
+                            new StreamRecord<>("b", 71_000),
+                            new Watermark(70_000),
                             new Watermark(Long.MAX_VALUE)),
-                    out);
+                    new ArrayList<>(harness.getOutput()));
+        }
+    }
+
+    @Test
+    void watermarksDueTogetherLeaveAsTheLatest() throws Exception {
+        try (OneInputStreamOperatorTestHarness<String, String> harness =
+                new OneInputStreamOperatorTestHarness<>(
+                        new DelayedWatermarks<>(Duration.ofMillis(100)))) {
+            harness.open();
+            harness.setProcessingTime(0);
+            harness.processWatermark(new Watermark(1));
+            harness.setProcessingTime(10);
+            harness.processWatermark(new Watermark(2));
+            harness.setProcessingTime(60);
+            harness.processWatermark(new Watermark(3));
+            harness.setProcessingTime(1_000);
+
+            assertEquals(
+                    List.of(new Watermark(2), new Watermark(3)),
+                    new ArrayList<>(harness.getOutput()));
         }
     }
 }

@@ -6,6 +6,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 /**
  * Passes records through at once and event time on a fixed span of the clock later: the watermark
@@ -14,7 +15,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * clock to come back before event time passes it, however fast event time runs (a job reading a
  * backlog after a restore reads minutes of it in seconds; a delay of event time would let it run
  * past every merge in flight). The end of event time (a drained or finished input) passes at once.
- * Stateless: a restored job's sources start event time again.
+ * An input gone idle is announced after the watermarks still due (an idle output's watermarks are
+ * not sent on). Stateless: a restored job's sources start event time again.
  */
 public final class DelayedWatermarks<T> extends AbstractStreamOperator<T>
         implements OneInputStreamOperator<T, T> {
@@ -30,6 +32,11 @@ public final class DelayedWatermarks<T> extends AbstractStreamOperator<T>
 
     private transient boolean timerSet;
 
+    /** The input went idle while watermarks were still due: announced after the last of them. */
+    private transient boolean idleAfterPending;
+
+    private transient boolean announcedIdle;
+
     public DelayedWatermarks(Duration delay) {
         this.delay = delay.toMillis();
     }
@@ -43,6 +50,27 @@ public final class DelayedWatermarks<T> extends AbstractStreamOperator<T>
     @Override
     public void processElement(StreamRecord<T> element) {
         output.collect(element);
+    }
+
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) {
+        if (status.isIdle()) {
+            if (pending.isEmpty()) {
+                announce(status);
+            } else {
+                idleAfterPending = true;
+            }
+        } else {
+            idleAfterPending = false;
+            announce(status);
+        }
+    }
+
+    private void announce(WatermarkStatus status) {
+        if (announcedIdle != status.isIdle()) {
+            announcedIdle = status.isIdle();
+            output.emitWatermarkStatus(status);
+        }
     }
 
     @Override
@@ -84,6 +112,9 @@ public final class DelayedWatermarks<T> extends AbstractStreamOperator<T>
         if (!pending.isEmpty()) {
             timerSet = true;
             getProcessingTimeService().registerTimer(pending.peekFirst()[0], this::emitDue);
+        } else if (idleAfterPending) {
+            idleAfterPending = false;
+            announce(WatermarkStatus.IDLE);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,30 @@ class DelayedWatermarksTest {
                             new StreamRecord<>("b", 71_000),
                             new Watermark(70_000),
                             new Watermark(Long.MAX_VALUE)),
+                    new ArrayList<>(harness.getOutput()));
+        }
+    }
+
+    @Test
+    void anInputGoneIdleIsAnnouncedAfterTheWatermarksStillDue() throws Exception {
+        try (OneInputStreamOperatorTestHarness<String, String> harness =
+                new OneInputStreamOperatorTestHarness<>(
+                        new DelayedWatermarks<>(Duration.ofSeconds(2)))) {
+            harness.open();
+            harness.setProcessingTime(0);
+            harness.processWatermark(new Watermark(10_000));
+            harness.processWatermarkStatus(WatermarkStatus.IDLE);
+            assertEquals(List.of(), new ArrayList<>(harness.getOutput()));
+            harness.setProcessingTime(5_000);
+            harness.processWatermarkStatus(WatermarkStatus.ACTIVE);
+            harness.processWatermarkStatus(WatermarkStatus.IDLE);
+
+            assertEquals(
+                    List.of(
+                            new Watermark(10_000),
+                            WatermarkStatus.IDLE,
+                            WatermarkStatus.ACTIVE,
+                            WatermarkStatus.IDLE),
                     new ArrayList<>(harness.getOutput()));
         }
     }

@@ -58,8 +58,8 @@ public final class DirectoryActor {
             if (cluster == null) {
                 long created =
                         entry.foundAfter() == Long.MIN_VALUE
-                                ? probe.time()
-                                : Math.max(probe.time(), entry.foundAfter() + 1);
+                                ? probe.foundingTime()
+                                : Math.max(probe.foundingTime(), entry.foundAfter() + 1);
                 cluster = new ClusterId(created, identifier);
                 if (entry.foundAfter() != Long.MIN_VALUE) {
                     entry = new Entry(null, entry.forgottenSince(), created, entry.rejections());

@@ -43,7 +43,8 @@ public final class EventRouter {
         for (String identifier : identifiers) {
             out.send(
                     Address.directory(identifier),
-                    new Message.Probe<>(eventId, identifier, time, null, orderKey, orderPosition));
+                    new Message.Probe<>(
+                            eventId, identifier, time, null, orderKey, orderPosition, anchor));
         }
     }
 

@@ -106,8 +106,13 @@ public final class GatherActor {
         return done;
     }
 
-    /** Whether the cluster was founded by one of the event's own identifiers at its time. */
+    /**
+     * Whether the cluster was founded by one of the event's own identifiers with it: at its time
+     * (the anchor's), or a millisecond later (another new identifier's, {@link
+     * Message.Probe#foundingTime}).
+     */
     private static boolean fresh(ClusterId cluster, GatherState<?> event) {
-        return cluster.createdAt() == event.time && event.identifiers.contains(cluster.founder());
+        return (cluster.createdAt() == event.time || cluster.createdAt() == event.time + 1)
+                && event.identifiers.contains(cluster.founder());
     }
 }

@@ -160,6 +160,9 @@ public final class LoopCodec<E, A> implements Serializable {
                 object(json, "payload", m.payload());
             }
             order(json, m.orderKey(), m.orderPosition());
+            if (m.anchor() != null) {
+                json.writeStringField("anchor", m.anchor());
+            }
         } else if (message instanceof Message.Reply<E, A> m) {
             json.writeStringField("eventId", m.eventId());
             json.writeStringField("identifier", m.identifier());
@@ -344,7 +347,8 @@ public final class LoopCodec<E, A> implements Serializable {
                                         json.path("time").asLong(),
                                         payload != null ? payload : null,
                                         json.path("orderKey").asText(null),
-                                        json.path("orderPosition").asLong(0));
+                                        json.path("orderPosition").asLong(0),
+                                        json.path("anchor").asText(null));
                         case "Reply" ->
                                 new Message.Reply<>(
                                         json.path("eventId").asText(),

@@ -18,6 +18,11 @@ public sealed interface Message<E, A> extends java.io.Serializable {
     /**
      * To the Directory of an identifier: which cluster is it in (created when new)? With a payload
      * (a single-identifier event) the Directory credits it directly, skipping Gather.
+     *
+     * @param anchor the event's anchor, or null (a probe written before it was carried): a new
+     *     identifier other than the anchor founds its cluster a millisecond after the event, so
+     *     among the clusters one event founds the anchor's is the oldest, the others merge into it,
+     *     and the event is credited there at once instead of crossing the loop with a link
      */
     record Probe<E, A>(
             String eventId,
@@ -25,11 +30,28 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             long time,
             E payload,
             String orderKey,
-            long orderPosition)
+            long orderPosition,
+            String anchor)
             implements Message<E, A> {
         /** A probe for an event not numbered by its key. */
         public Probe(String eventId, String identifier, long time, E payload) {
-            this(eventId, identifier, time, payload, null, 0);
+            this(eventId, identifier, time, payload, null, 0, null);
+        }
+
+        /** A probe of the event's anchor, or of its only identifier. */
+        public Probe(
+                String eventId,
+                String identifier,
+                long time,
+                E payload,
+                String orderKey,
+                long orderPosition) {
+            this(eventId, identifier, time, payload, orderKey, orderPosition, null);
+        }
+
+        /** When a cluster this probe founds is created: see {@link #anchor}. */
+        public long foundingTime() {
+            return anchor == null || anchor.equals(identifier) ? time : time + 1;
         }
     }
 

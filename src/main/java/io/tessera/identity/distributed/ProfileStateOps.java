@@ -103,6 +103,9 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
         state.updateConsent(IdentifyTraits.consent(event));
         step.now = Math.max(step.now, event.eventTime());
         String trigger = "merge".equals(step.trigger) ? "merge" : "event";
+        // the merge is evaluated with the first event after it (the one it carried); an event
+        // credited after that in the same step (one that was held for it) triggers its own
+        step.trigger = "event";
         step.transitions.addAll(step.computer.onEvent(state, event, trigger, step.now));
         step.changedSinceEvaluation = false;
         step.credited.add(event);

@@ -49,6 +49,45 @@ class GatherActorTest {
         assertEquals("e1", onlyLink(user).carried().eventId());
     }
 
+    @Test
+    void aNewVisitorsFirstEventIsCreditedWhereItsAnchorFoundedAClusterWithoutALink() {
+        // A visitor's first event brings three new identifiers, each founding a cluster. The
+        // anchor's is created at the event's time, the others a millisecond later: it is the
+        // oldest, the event goes to it at once, and the others merge into it carrying nothing.
+        List<String> identifiers =
+                List.of("personalize_uid:pz1", "device_id:web1", "anonymous_id:a1");
+        String anchor = "personalize_uid:pz1";
+        RecordingOutbox<String, String> routed = new RecordingOutbox<>();
+        EventRouter.route("e1", identifiers, anchor, T, "payload", "k", 1, routed);
+        RecordingOutbox<String, String> answers = new RecordingOutbox<>();
+        for (Message<String, String> message : routed.sent) {
+            if (message instanceof Message.Probe<String, String> probe) {
+                DirectoryActor.handle(
+                        probe.identifier(), DirectoryActor.Entry.NONE, probe, 5, answers);
+            }
+        }
+        GatherState<String> state = null;
+        for (RecordingOutbox<String, String> from : List.of(routed, answers)) {
+            for (int i = 0; i < from.sent.size(); i++) {
+                if (from.to.get(i).actor() == Actor.GATHER) {
+                    state = GatherActor.handle("e1", state, from.sent.get(i), out);
+                }
+            }
+        }
+        assertEquals(true, state.done);
+
+        ClusterId founded = new ClusterId(T, anchor);
+        assertEquals(
+                List.of(new Message.Contribute<String, String>("e1", "payload")),
+                out.sentTo(founded),
+                "credited at once, no link to cross the loop with");
+        for (String other : identifiers.subList(1, 3)) {
+            Message.Link<String, String> link = onlyLink(new ClusterId(T + 1, other));
+            assertEquals(founded, link.winner());
+            assertEquals(null, link.carried());
+        }
+    }
+
     private void gather(List<String> identifiers, String anchor, Map<String, ClusterId> replies) {
         GatherState<String> state =
                 GatherActor.handle(

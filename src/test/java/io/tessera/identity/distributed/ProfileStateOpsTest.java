@@ -55,6 +55,27 @@ class ProfileStateOpsTest {
     }
 
     @Test
+    void anEventCreditedAfterTheMergeInOneStepIsTheTriggerOfWhatItChanges() {
+        // A login's merge carries its event; the order after it, held for it, is credited in the
+        // same step: the order, not the merge, enters the user in buyers (as in single mode, where
+        // the order is an event of its own).
+        ProfileState visitor = ops.empty(new ClusterId(T, "anonymous_id:a1"));
+        ProfileState user = ops.empty(new ClusterId(T + 1, "user_id:u1"));
+        ops.begin(computer, T);
+        ops.credit(visitor, "v1", view("v1", T, new Identifier("anonymous_id", "a1")));
+        ops.end(visitor);
+        ops.begin(computer, T + 1);
+        ops.admit(user, "user_id:u1");
+        ops.end(user);
+
+        ops.begin(computer, T + 1);
+        ops.absorb(visitor, user, T + 1);
+        ops.credit(visitor, "login", view("login", T + 1, new Identifier("user_id", "u1")));
+        ops.credit(visitor, "o1", order("o1", T + 2, new Identifier("user_id", "u1")));
+        assertEquals(List.of(visitor.id + " buyers true event"), describe(ops.end(visitor)));
+    }
+
+    @Test
     void aUserIdArrivingAfterItsEventCountsAtOnce() {
         ProfileState visitor = ops.empty(new ClusterId(T, "anonymous_id:a1"));
 
@@ -88,6 +109,18 @@ class ProfileStateOpsTest {
         assertEquals(List.of(), describe(ops.end(visitor)));
         assertEquals(java.util.Map.of(), visitor.traitValues, "not evaluated, as in single mode");
         assertEquals(2, visitor.identifiers.size(), "but the identifier joined");
+    }
+
+    private static CustomerEvent view(String id, long time, Identifier identifier) {
+        return new CustomerEvent(
+                id,
+                "track",
+                "Product Viewed",
+                time,
+                List.of(identifier),
+                null,
+                "{}",
+                CustomerEvent.DEFAULT_TENANT);
     }
 
     private static CustomerEvent order(String id, long time, Identifier identifier) {

@@ -406,6 +406,9 @@ final class PipelineBench {
                                 out.printf(
                                         "                %-46.46s %6.0f %7.0f %6.0f%n",
                                         task, t[0], t[1], t[2]));
+        out.printf(
+                "                events late for a sequence audience (not matched): %,d%n",
+                TaskTimeReporter.lateForSequences());
     }
 
     /**

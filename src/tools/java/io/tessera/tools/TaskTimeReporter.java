@@ -27,6 +27,10 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
 
     private final Map<String, Gauge<?>[]> gauges = new ConcurrentHashMap<>();
 
+    /** The sequence operators' counters of events late for them, of the run. */
+    private static final java.util.List<org.apache.flink.metrics.Counter> LATE =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** The reporter's factory, named in the configuration. */
     public static final class Factory implements MetricReporterFactory {
         @Override
@@ -47,6 +51,12 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
     /** Forgets the samples (before a new run). */
     public static void reset() {
         SUMS.clear();
+        LATE.clear();
+    }
+
+    /** Events that reached a sequence operator behind its watermark in the run (not matched). */
+    public static long lateForSequences() {
+        return LATE.stream().mapToLong(org.apache.flink.metrics.Counter::getCount).sum();
     }
 
     /**
@@ -71,6 +81,11 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
+        if ("lateEvents".equals(name)
+                && metric instanceof org.apache.flink.metrics.Counter counter
+                && group.getMetricIdentifier(name).contains(".sequences.")) {
+            LATE.add(counter);
+        }
         for (int i = 0; i < TIMES.length; i++) {
             if (TIMES[i].equals(name) && metric instanceof Gauge<?> gauge) {
                 String task =

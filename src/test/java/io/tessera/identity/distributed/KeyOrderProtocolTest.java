@@ -65,6 +65,23 @@ class KeyOrderProtocolTest {
     }
 
     @Test
+    void anEventHeldForOneALoserCreditedIsCreditedWhenTheLoserIsTaken() {
+        ClusterId winner = new ClusterId(1_000, "anonymous_id:a1");
+        ClusterId loser = new ClusterId(1_000, "personalize_uid:p1");
+        ClusterState<Payload, Totals> l = actor.handle(loser, null, nth(1), out);
+        actor.handle(loser, l, new Message.Link<>(winner, List.of()), out);
+        Message<Payload, Totals> offer = out.sentTo(winner).get(0);
+        assertTrue(offer instanceof Message.Offer<Payload, Totals> o && o.carried() == null);
+
+        ClusterState<Payload, Totals> w = actor.handle(winner, null, nth(2), out);
+        assertEquals(1, w.held.size(), "the second waits for the first");
+        w = actor.handle(winner, w, offer, out);
+
+        assertEquals(Set.of("e1", "e2"), w.state.events.keySet(), "held: " + w.held);
+        assertTrue(w.held.isEmpty());
+    }
+
+    @Test
     void aLoserOnOfferPassesWhatItHoldsToTheWinner() {
         ClusterId winner = new ClusterId(1_000, "anonymous_id:a1");
         ClusterId loser = new ClusterId(1_000, "personalize_uid:p1");

@@ -112,22 +112,18 @@ class ProfileStateOpsTest {
     }
 
     private static CustomerEvent view(String id, long time, Identifier identifier) {
-        return new CustomerEvent(
-                id,
-                "track",
-                "Product Viewed",
-                time,
-                List.of(identifier),
-                null,
-                "{}",
-                CustomerEvent.DEFAULT_TENANT);
+        return track(id, "Product Viewed", time, identifier);
     }
 
     private static CustomerEvent order(String id, long time, Identifier identifier) {
+        return track(id, "Order Completed", time, identifier);
+    }
+
+    private static CustomerEvent track(String id, String name, long time, Identifier identifier) {
         return new CustomerEvent(
                 id,
                 "track",
-                "Order Completed",
+                name,
                 time,
                 List.of(identifier),
                 null,

@@ -1,9 +1,12 @@
 package io.tessera.tools;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
@@ -28,8 +31,7 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
     private final Map<String, Gauge<?>[]> gauges = new ConcurrentHashMap<>();
 
     /** The sequence operators' counters of events late for them, of the run. */
-    private static final java.util.List<org.apache.flink.metrics.Counter> LATE =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final List<Counter> LATE = new CopyOnWriteArrayList<>();
 
     /** The reporter's factory, named in the configuration. */
     public static final class Factory implements MetricReporterFactory {
@@ -56,7 +58,7 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
 
     /** Events that reached a sequence operator behind its watermark in the run (not matched). */
     public static long lateForSequences() {
-        return LATE.stream().mapToLong(org.apache.flink.metrics.Counter::getCount).sum();
+        return LATE.stream().mapToLong(Counter::getCount).sum();
     }
 
     /**
@@ -82,7 +84,7 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
         if ("lateEvents".equals(name)
-                && metric instanceof org.apache.flink.metrics.Counter counter
+                && metric instanceof Counter counter
                 && group.getMetricIdentifier(name).contains(".sequences.")) {
             LATE.add(counter);
         }

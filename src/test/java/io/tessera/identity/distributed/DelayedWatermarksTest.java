@@ -15,9 +15,7 @@ class DelayedWatermarksTest {
     @Test
     void passesRecordsAtOnceAndEachWatermarkTheDelayOfTheClockLater() throws Exception {
         try (OneInputStreamOperatorTestHarness<String, String> harness =
-                new OneInputStreamOperatorTestHarness<>(
-                        new DelayedWatermarks<>(Duration.ofSeconds(2)))) {
-            harness.open();
+                opened(Duration.ofSeconds(2))) {
             harness.setProcessingTime(1_000);
             harness.processElement(new StreamRecord<>("a", 9_000));
             harness.processWatermark(new Watermark(10_000));
@@ -53,9 +51,7 @@ class DelayedWatermarksTest {
     @Test
     void anInputGoneIdleIsAnnouncedAfterTheWatermarksStillDue() throws Exception {
         try (OneInputStreamOperatorTestHarness<String, String> harness =
-                new OneInputStreamOperatorTestHarness<>(
-                        new DelayedWatermarks<>(Duration.ofSeconds(2)))) {
-            harness.open();
+                opened(Duration.ofSeconds(2))) {
             harness.setProcessingTime(0);
             harness.processWatermark(new Watermark(10_000));
             harness.processWatermarkStatus(WatermarkStatus.IDLE);
@@ -77,9 +73,7 @@ class DelayedWatermarksTest {
     @Test
     void watermarksDueTogetherLeaveAsTheLatest() throws Exception {
         try (OneInputStreamOperatorTestHarness<String, String> harness =
-                new OneInputStreamOperatorTestHarness<>(
-                        new DelayedWatermarks<>(Duration.ofMillis(100)))) {
-            harness.open();
+                opened(Duration.ofMillis(100))) {
             harness.setProcessingTime(0);
             harness.processWatermark(new Watermark(1));
             harness.setProcessingTime(10);
@@ -92,5 +86,13 @@ class DelayedWatermarksTest {
                     List.of(new Watermark(2), new Watermark(3)),
                     new ArrayList<>(harness.getOutput()));
         }
+    }
+
+    private static OneInputStreamOperatorTestHarness<String, String> opened(Duration delay)
+            throws Exception {
+        OneInputStreamOperatorTestHarness<String, String> harness =
+                new OneInputStreamOperatorTestHarness<>(new DelayedWatermarks<>(delay));
+        harness.open();
+        return harness;
     }
 }

@@ -33,6 +33,7 @@ public final class ClusterActor<E, A> {
             s = new ClusterState<>();
             s.members.add(self.founder());
             s.state = ops.empty(self);
+            s.awaitingFounder = true;
         }
         if (s.erased) {
             onErased(self, s, message, out);
@@ -42,6 +43,78 @@ public final class ClusterActor<E, A> {
             forward(s.forward, message, out);
             return s;
         }
+        boolean founding = false;
+        if (s.awaitingFounder) {
+            if (message instanceof Message.Erase<E, A>
+                    || message instanceof Message.EraseJoined<E, A>) {
+                settle(self, s, out); // what came before the delete acts before it
+            } else if (message instanceof Message.Offer<E, A> offer) {
+                // never held (the loser waits locked); the founding event's own link may come so
+                founding = offer.at() <= self.createdAt();
+            } else {
+                long time = timeOf(message);
+                if (time != NO_TIME && time > self.createdAt()) {
+                    s.early.add(message); // a later event's: after the founding event's
+                    return s;
+                }
+                founding = time != NO_TIME; // the founding event's (or an earlier one's)
+            }
+        }
+        handleSettled(self, s, message, out);
+        if (founding && !s.tombstone && !s.erased) {
+            settle(self, s, out);
+        }
+        return s;
+    }
+
+    /** No time: a message that no event links or credits directly. */
+    private static final long NO_TIME = Long.MAX_VALUE;
+
+    /**
+     * The time of the event behind a link or an event credited here, or {@link #NO_TIME} for the
+     * other messages (a Link written before links carried their time counts as the founding one: it
+     * is never held).
+     */
+    private long timeOf(Message<E, A> message) {
+        if (message instanceof Message.Link<E, A> link) {
+            return link.at() == Message.UNKNOWN_TIME ? Long.MIN_VALUE : link.at();
+        }
+        if (message instanceof Message.Contribute<E, A> contribute) {
+            return ops.time(contribute.payload());
+        }
+        if (message instanceof Message.Relay<E, A> relay) {
+            return ops.time(relay.contribution().payload());
+        }
+        return NO_TIME;
+    }
+
+    /**
+     * The cluster heard from its founding event, or event time passed its creation (whatever
+     * founded it had its say by then): what waited for that is handled now, in its order.
+     */
+    private void settle(ClusterId self, ClusterState<E, A> s, Outbox<E, A> out) {
+        s.awaitingFounder = false;
+        List<Message<E, A>> early = s.early;
+        s.early = new ArrayList<>();
+        for (Message<E, A> message : early) {
+            handle(self, s, message, out);
+        }
+    }
+
+    /**
+     * Event time passed {@code time}: a new cluster that never heard from its founding event (the
+     * event linked it no further, as when its identifiers are quarantined) waits for it no longer.
+     */
+    public ClusterState<E, A> settleBy(
+            ClusterId self, ClusterState<E, A> s, long time, Outbox<E, A> out) {
+        if (s != null && s.awaitingFounder && time >= self.createdAt()) {
+            settle(self, s, out);
+        }
+        return s;
+    }
+
+    private void handleSettled(
+            ClusterId self, ClusterState<E, A> s, Message<E, A> message, Outbox<E, A> out) {
         boolean offered = s.onOffer();
         if (message instanceof Message.Init<E, A> init) {
             if (init.orderKey() != null && init.identifier().equals(self.founder())) {
@@ -53,7 +126,7 @@ public final class ClusterActor<E, A> {
                 }
             }
             if (s.members.contains(init.identifier())) {
-                return s; // its founder, or one that came with a loser
+                return; // its founder, or one that came with a loser
             }
             if (offered) {
                 s.buffer.add(init); // the winner may hold the members already
@@ -158,7 +231,6 @@ public final class ClusterActor<E, A> {
         if (!s.tombstone && !s.onOffer()) {
             drain(s); // a merge or a member may have brought what a held event waited for
         }
-        return s;
     }
 
     /**

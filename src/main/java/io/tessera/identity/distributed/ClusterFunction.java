@@ -74,6 +74,7 @@ final class ClusterFunction
     private transient Counter rejectedLinks;
     private transient Counter heldForOrder;
     private transient Counter releasedByEventTime;
+    private transient Counter heldForFounder;
     private transient Map<ClusterId, String> profileIds;
 
     /** Wake-up timers a definition change asked for, by cluster, for the operator to register. */
@@ -127,6 +128,7 @@ final class ClusterFunction
         rejectedLinks = identity.counter("rejectedLinks");
         heldForOrder = identity.counter("eventsHeldForOrder");
         releasedByEventTime = identity.counter("eventsReleasedByEventTime");
+        heldForFounder = identity.counter("heldForFoundingEvent");
     }
 
     @Override
@@ -235,6 +237,7 @@ final class ClusterFunction
                         : computer.wakeUntil(s.state, Math.min(now, settings.horizon()));
         emit(dueBefore, ctx::output);
         int heldBefore = s == null ? 0 : s.held.size();
+        int earlyBefore = s == null ? 0 : s.early.size();
         ops.begin(computer, now, ctx.timerService().currentWatermark());
         s = action.apply(self, s, outbox);
         if (s.held.size() > heldBefore) {
@@ -243,6 +246,13 @@ final class ClusterFunction
             for (Message.Contribute<CustomerEvent, ProfileState> held : s.held) {
                 ctx.timerService().registerEventTimeTimer(held.payload().eventTime());
             }
+        }
+        if (s.early.size() > earlyBefore) {
+            heldForFounder.inc(s.early.size() - earlyBefore);
+        }
+        if (before == null && s.awaitingFounder) {
+            // should the founding event never come here, event time passing it settles the cluster
+            ctx.timerService().registerEventTimeTimer(self.createdAt());
         }
         if (before == null && !s.tombstone && s.state != null) {
             created.inc();
@@ -287,6 +297,12 @@ final class ClusterFunction
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Routed> out)
             throws Exception {
         ClusterRecord record = state.value();
+        if (record != null
+                && record.awaitingFounder
+                && timestamp >= ClusterId.parse(ctx.getCurrentKey()).createdAt()) {
+            step(ctx, out, (self, s, outbox) -> actor.settleBy(self, s, timestamp, outbox));
+            record = state.value();
+        }
         if (record != null && record.held != null && !record.held.isEmpty()) {
             step(
                     ctx,

@@ -33,6 +33,8 @@ public class ClusterRecord {
     public String blamed;
     public long linkedAt = Message.UNKNOWN_TIME;
     public boolean offered;
+    public boolean awaitingFounder;
+    public List<byte[]> early = new ArrayList<>();
 
     /** A POJO needs a public no-argument constructor. */
     public ClusterRecord() {}
@@ -64,6 +66,8 @@ public class ClusterRecord {
         r.blamed = s.blamed;
         r.linkedAt = s.linkedAt;
         r.offered = s.offered;
+        r.awaitingFounder = s.awaitingFounder;
+        s.early.forEach(message -> r.early.add(codec.encode(here, message)));
         return r;
     }
 
@@ -102,6 +106,10 @@ public class ClusterRecord {
         s.blamed = blamed;
         s.linkedAt = linkedAt;
         s.offered = offered;
+        s.awaitingFounder = awaitingFounder;
+        if (early != null) {
+            early.forEach(record -> s.early.add(codec.decode(record).message()));
+        }
         return s;
     }
 }

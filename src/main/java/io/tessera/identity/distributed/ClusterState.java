@@ -67,6 +67,20 @@ public final class ClusterState<E, A> implements java.io.Serializable {
      */
     public List<Message.Contribute<E, A>> held = new ArrayList<>();
 
+    /**
+     * Whether it is new and has not yet heard from the event that founded it. Until then the links
+     * and events of later events wait in {@link #early}: the founding event acts on the cluster
+     * first, as in single mode, where the event that brings an identifier first links it first.
+     */
+    public boolean awaitingFounder;
+
+    /**
+     * Links and events of events later than the cluster's creation that arrived before its founding
+     * event's, in their order; handled right after it (or when event time passes the creation,
+     * should it never come).
+     */
+    public List<Message<E, A>> early = new ArrayList<>();
+
     /** Messages that arrived while locked, replayed after the answer. */
     public List<Message<E, A>> buffer = new ArrayList<>();
 

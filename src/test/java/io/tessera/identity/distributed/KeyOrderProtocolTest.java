@@ -45,6 +45,13 @@ class KeyOrderProtocolTest {
         return new Message.Contribute<>("e" + n, new Payload("e" + n, n, n * 1_000L, "k", n));
     }
 
+    /** A new cluster that event time has settled: its founding event went elsewhere. */
+    private ClusterState<Payload, Totals> settled(ClusterId cluster) {
+        ClusterState<Payload, Totals> s =
+                actor.handle(cluster, null, new Message.Init<>(cluster.founder()), out);
+        return actor.settleBy(cluster, s, cluster.createdAt(), out);
+    }
+
     @Test
     void aHeldEventIsCreditedWhenEventTimePassesIt() {
         ClusterId cluster = new ClusterId(1_000, "anonymous_id:a1");
@@ -73,7 +80,7 @@ class KeyOrderProtocolTest {
         Message<Payload, Totals> offer = out.sentTo(winner).get(0);
         assertTrue(offer instanceof Message.Offer<Payload, Totals> o && o.carried() == null);
 
-        ClusterState<Payload, Totals> w = actor.handle(winner, null, nth(2), out);
+        ClusterState<Payload, Totals> w = actor.handle(winner, settled(winner), nth(2), out);
         assertEquals(1, w.held.size(), "the second waits for the first");
         w = actor.handle(winner, w, offer, out);
 
@@ -85,7 +92,7 @@ class KeyOrderProtocolTest {
     void aLoserOnOfferPassesWhatItHoldsToTheWinner() {
         ClusterId winner = new ClusterId(1_000, "anonymous_id:a1");
         ClusterId loser = new ClusterId(1_000, "personalize_uid:p1");
-        ClusterState<Payload, Totals> s = actor.handle(loser, null, nth(2), out);
+        ClusterState<Payload, Totals> s = actor.handle(loser, settled(loser), nth(2), out);
         assertEquals(1, s.held.size());
 
         actor.handle(loser, s, new Message.Link<>(winner, List.of()), out);

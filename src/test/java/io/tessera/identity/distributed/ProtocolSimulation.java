@@ -225,7 +225,11 @@ final class ProtocolSimulation {
         World snapshot = null;
         int steps = 0;
         int failAfter = failAt < 0 ? -1 : failAt + 1 + random.nextInt(200);
-        while (world.nextInput < inputs.size() || world.inFlight > 0) {
+        while (world.nextInput < inputs.size() || world.inFlight > 0 || anyEarly()) {
+            if (world.inFlight == 0 && anyEarly()) {
+                settleAwaiting();
+                continue;
+            }
             if (steps == failAt) {
                 world.checkpoint++;
                 snapshot = copy(world);
@@ -516,6 +520,26 @@ final class ProtocolSimulation {
         return world.directory.keySet();
     }
 
+    private boolean anyEarly() {
+        return world.clusters.values().stream().anyMatch(s -> !s.early.isEmpty());
+    }
+
+    /**
+     * All is quiet, so event time passes the creation of every new cluster still waiting for its
+     * founding event (as the job's timer at its creation does): what waited is handled now. A
+     * message held is one delivered late, which the schedules cover already.
+     */
+    private void settleAwaiting() {
+        for (Map.Entry<ClusterId, ClusterState<Payload, Totals>> cluster :
+                new ArrayList<>(world.clusters.entrySet())) {
+            clusterActor.settleBy(
+                    cluster.getKey(),
+                    cluster.getValue(),
+                    Long.MAX_VALUE,
+                    outbox(Address.cluster(cluster.getKey())));
+        }
+    }
+
     /**
      * Event time passes everything: each cluster credits what it still holds for an earlier event
      * of its key (one that went to another profile).
@@ -549,6 +573,7 @@ final class ProtocolSimulation {
                                 s ->
                                         s.lockedOn == null
                                                 && s.buffer.isEmpty()
+                                                && s.early.isEmpty()
                                                 && s.reserved.isEmpty());
     }
 
@@ -557,10 +582,16 @@ final class ProtocolSimulation {
         StringBuilder text = new StringBuilder("in flight " + world.inFlight);
         world.clusters.forEach(
                 (id, s) -> {
-                    if (s.lockedOn != null || !s.buffer.isEmpty() || !s.reserved.isEmpty()) {
+                    if (s.lockedOn != null
+                            || !s.buffer.isEmpty()
+                            || !s.early.isEmpty()
+                            || !s.reserved.isEmpty()) {
                         text.append("; ")
                                 .append(id)
                                 .append(s.tombstone ? " tomb->" + s.forward : " alive")
+                                .append(s.erased ? " erased" : "")
+                                .append(" early ")
+                                .append(s.early)
                                 .append(" locked ")
                                 .append(s.lockedOn)
                                 .append(" buffer ")

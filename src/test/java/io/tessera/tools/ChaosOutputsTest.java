@@ -38,6 +38,30 @@ class ChaosOutputsTest {
         }
     }
 
+    @Test
+    void aUserMergedThroughAnotherEndsInTheSameUserAsOneMergedDirectly() throws Exception {
+        SimulatorConfig config =
+                SimulatorConfig.load(Path.of("examples/personalize-simulator.json"));
+        try (PersonalizeSimulator chained = PersonalizeSimulator.start(config, 0);
+                PersonalizeSimulator direct = PersonalizeSimulator.start(config, 0)) {
+            // The web visitor joined the app's user before the login reached the profile.
+            call(chained, "POST", "/user-attributes/actions/merge", null, merge("web", "app"));
+            call(chained, "POST", "/user-attributes/actions/merge", null, merge("app", "u1"));
+            call(direct, "POST", "/user-attributes/actions/merge", null, merge("web", "u1"));
+            call(direct, "POST", "/user-attributes/actions/merge", null, merge("app", "u1"));
+
+            assertEquals(
+                    "{app={\"mergedInto\":\"u1\"}, u1={}, web={\"mergedInto\":\"u1\"}}",
+                    ChaosOutputs.personalizeUsers(chained).toString());
+            assertEquals(
+                    ChaosOutputs.personalizeUsers(direct), ChaosOutputs.personalizeUsers(chained));
+        }
+    }
+
+    private static String merge(String source, String target) {
+        return "{\"sourceUserUid\":\"" + source + "\",\"targetUserUid\":\"" + target + "\"}";
+    }
+
     private void call(
             PersonalizeSimulator simulator, String method, String path, String user, String body)
             throws Exception {

@@ -62,10 +62,14 @@ record ChaosOutputs(
     }
 
     /**
-     * Every user the edge was told of: its attributes, or for a merged user whom it joined. A
+     * Every user the edge was told of: its attributes, or for a merged user the user it ended in. A
      * merged user holds what it had when it was merged, which depends on how its profile's changes
      * were coalesced in processing time (after a restore, a visitor's first changes and its login
-     * can go out together: the anonymous user is then merged without ever being written).
+     * can go out together: the anonymous user is then merged without ever being written). It ended
+     * in the user at the end of its chain of merges: a person's devices and login, read together
+     * after a restore, can join their profiles in another order (the web visitor into the app's
+     * user, then that into the person's, instead of each into the person's), and Personalize
+     * resolves both to the same user.
      */
     static Map<String, JsonNode> personalizeUsers(PersonalizeSimulator simulator) {
         java.util.SortedSet<String> told = simulator.users();
@@ -73,6 +77,10 @@ record ChaosOutputs(
         Map<String, JsonNode> users = new TreeMap<>();
         for (String user : told) {
             String target = simulator.mergedInto(user);
+            java.util.Set<String> seen = new java.util.HashSet<>(java.util.List.of(user));
+            while (target != null && seen.add(target) && simulator.mergedInto(target) != null) {
+                target = simulator.mergedInto(target);
+            }
             users.put(
                     user,
                     target != null

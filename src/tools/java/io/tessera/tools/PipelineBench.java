@@ -71,7 +71,8 @@ final class PipelineBench {
                             first warms the JIT up and is not counted)
               single        the whole job, identity mode single
               distributed   the whole job, identity mode distributed
-            each at parallelism P (default 2) with RocksDB and checkpoints every C seconds
+            each pipeline run after the same job warmed the JIT up over 1,200 other visitors
+            of its own topic (not counted), each at parallelism P (default 2) with RocksDB and checkpoints every C seconds
             (default 10, the setting of the targets; --quick 2, so outputs, which commit with
             checkpoints, show sooner), the bundled definitions (10 traits, 5 rule and 3 sequence audiences;
             --definitions FILE to measure others; --no-activation to leave Personalize out)
@@ -89,6 +90,13 @@ final class PipelineBench {
 
     private static final long SEED = 20251201L;
     private static final String EVENTS_TOPIC = "bench.events";
+
+    /** The warm-up traffic's topic: visitors of their own, at most {@link #WARM_UP_VISITORS}. */
+    private static final String WARM_UP_TOPIC = "bench.warm-up.events";
+
+    private static final int WARM_UP_VISITORS = 1_200;
+    private static final int WARM_UP_FIRST_VISITOR = 20_000_000;
+    private static final Duration WARM_UP_CAP = Duration.ofSeconds(120);
     private static final String DEFINITIONS = "/bench-pipeline-definitions.json";
     private static final Instant START = Instant.parse("2025-03-01T08:00:00Z");
     private static final Duration SPAN = Duration.ofHours(2);
@@ -199,13 +207,23 @@ final class PipelineBench {
                                 SimulatorConfig.load(Path.of(SimulatorCommand.DEFAULT_CONFIG)),
                                 0)) {
             kafka.createTopics(2 * options.parallelism(), EVENTS_TOPIC);
-            preload(kafka, traffic);
+            preload(kafka, EVENTS_TOPIC, traffic);
             out.printf("  pre-loaded %s at %d s%n", EVENTS_TOPIC, secondsSince(started));
             // the first pass-through warms the JIT up and is not counted: the baseline is short
             baseline(kafka, options, messages, "warm-up", out);
             runs.add(baseline(kafka, options, messages, "baseline", out));
             out.printf("                done at %d s%n", secondsSince(started));
+            List<ShopTraffic.Record> warmUp =
+                    ShopTraffic.generate(
+                            SEED + 1,
+                            WARM_UP_FIRST_VISITOR,
+                            Math.min(options.users(), WARM_UP_VISITORS),
+                            START,
+                            SPAN);
+            kafka.createTopics(2 * options.parallelism(), WARM_UP_TOPIC);
+            preload(kafka, WARM_UP_TOPIC, warmUp);
             for (String mode : List.of("single", "distributed")) {
+                warmUp(kafka, simulator, mode, options, definitions, out);
                 runs.add(
                         pipeline(
                                 kafka,
@@ -228,17 +246,69 @@ final class PipelineBench {
         return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - nanos);
     }
 
-    private static void preload(EmbeddedKafka kafka, List<ShopTraffic.Record> traffic)
+    private static void preload(EmbeddedKafka kafka, String topic, List<ShopTraffic.Record> traffic)
             throws Exception {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(traffic.size());
         for (ShopTraffic.Record record : traffic) {
             records.add(
                     new ProducerRecord<>(
-                            EVENTS_TOPIC,
+                            topic,
                             record.key().getBytes(StandardCharsets.UTF_8),
                             record.value().getBytes(StandardCharsets.UTF_8)));
         }
-        kafka.send(EVENTS_TOPIC, records);
+        kafka.send(topic, records);
+    }
+
+    /**
+     * Runs the whole job of a mode over the warm-up traffic, not counted, as the baseline's first
+     * pass is not: a pipeline run otherwise pays for compiling the code of Flink, Kafka, RocksDB's
+     * JNI layer, CEP and the job while it is measured (the JIT compilers took a third of the CPU of
+     * a quick bench, a fifth of a full one), which a job that runs for days pays once.
+     */
+    private static void warmUp(
+            EmbeddedKafka kafka,
+            PersonalizeSimulator simulator,
+            String mode,
+            Options options,
+            Path definitions,
+            PrintStream out)
+            throws Exception {
+        long started = System.nanoTime();
+        TesseraConfig config =
+                config(
+                        kafka,
+                        "warm-up-" + mode,
+                        WARM_UP_TOPIC,
+                        mode.toUpperCase(),
+                        options.activation() ? simulator : null,
+                        definitions,
+                        options.jobArgs());
+        createOutputTopics(kafka, config);
+        JobClient job =
+                LocalKafkaJob.build(
+                                config,
+                                options.parallelism(),
+                                options.checkpoint(),
+                                false,
+                                null,
+                                TaskTimeReporter.configuration())
+                        .executeAsync("tessera-bench-warm-up-" + mode);
+        try (KafkaConsumer<byte[], byte[]> profiles =
+                kafka.uncommittedReader(config.kafka().profilesTopic())) {
+            AtomicLong written = new AtomicLong();
+            measure(
+                    () -> {
+                        written.addAndGet(profiles.poll(Duration.ofMillis(50)).count());
+                        return written.get();
+                    },
+                    Duration.ofSeconds(3),
+                    WARM_UP_CAP);
+            out.printf(
+                    "  %-12s  warmed up over %,d profile changes in %d s (not counted)%n",
+                    mode, written.get(), secondsSince(started));
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
     }
 
     /** Counts what passes; the count lives in this JVM, where the MiniCluster runs. */
@@ -260,7 +330,7 @@ final class PipelineBench {
     private static Run baseline(
             EmbeddedKafka kafka, Options options, long messages, String run, PrintStream out)
             throws Exception {
-        TesseraConfig config = config(kafka, run, "SINGLE", null, null, List.of());
+        TesseraConfig config = config(kafka, run, EVENTS_TOPIC, "SINGLE", null, null, List.of());
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         LocalJobConfig.create(options.parallelism(), options.checkpoint()));
@@ -317,6 +387,7 @@ final class PipelineBench {
                 config(
                         kafka,
                         mode,
+                        EVENTS_TOPIC,
                         mode.toUpperCase(),
                         options.activation() ? simulator : null,
                         definitions,
@@ -611,6 +682,7 @@ final class PipelineBench {
     private static TesseraConfig config(
             EmbeddedKafka kafka,
             String run,
+            String eventsTopic,
             String mode,
             PersonalizeSimulator simulator,
             Path definitions,
@@ -625,7 +697,7 @@ final class PipelineBench {
                                 "--cdp.kafka.transactional-id-prefix",
                                 "tessera-bench-" + run,
                                 "--cdp.kafka.topics.events",
-                                EVENTS_TOPIC,
+                                eventsTopic,
                                 "--cdp.identity.mode",
                                 mode));
         for (String output :

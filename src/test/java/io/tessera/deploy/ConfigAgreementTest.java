@@ -22,6 +22,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -37,8 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ConfigAgreementTest {
     /**
-     * Settings the deployments must share: state, checkpointing, uids and key groups, metrics, and
-     * the JVM flags Flink needs on Java 17.
+     * Settings the deployments must share: state, checkpointing, the network's buffer timeout, uids
+     * and key groups, metrics, and the JVM flags Flink needs on Java 17.
      */
     private static final List<ConfigOption<?>> SHARED =
             List.of(
@@ -46,6 +47,7 @@ class ConfigAgreementTest {
                     CheckpointingOptions.INCREMENTAL_CHECKPOINTS,
                     CheckpointingOptions.CHECKPOINTING_INTERVAL,
                     CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                    ExecutionOptions.BUFFER_TIMEOUT,
                     CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                     RestartStrategyOptions.RESTART_STRATEGY,
                     PipelineOptions.AUTO_GENERATE_UIDS,

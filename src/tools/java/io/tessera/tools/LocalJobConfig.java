@@ -25,6 +25,8 @@ public final class LocalJobConfig {
         conf.setString("pipeline.max-parallelism", "4096");
         conf.setString("restart-strategy.type", "none");
         conf.setString("parallelism.default", Integer.toString(parallelism));
+        // as flink-conf/config.yaml: a partly filled network buffer waits 10 ms at most
+        conf.setString("execution.buffer-timeout.interval", "10 ms");
         if (checkpointInterval != null) {
             conf.setString(
                     "execution.checkpointing.interval", checkpointInterval.toMillis() + " ms");

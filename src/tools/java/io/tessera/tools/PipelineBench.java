@@ -283,29 +283,12 @@ final class PipelineBench {
                         options.activation() ? simulator : null,
                         definitions,
                         options.jobArgs());
-        createOutputTopics(kafka, config);
-        JobClient job =
-                LocalKafkaJob.build(
-                                config,
-                                options.parallelism(),
-                                options.checkpoint(),
-                                false,
-                                null,
-                                TaskTimeReporter.configuration())
-                        .executeAsync("tessera-bench-warm-up-" + mode);
-        try (KafkaConsumer<byte[], byte[]> profiles =
-                kafka.uncommittedReader(config.kafka().profilesTopic())) {
-            AtomicLong written = new AtomicLong();
-            measure(
-                    () -> {
-                        written.addAndGet(profiles.poll(Duration.ofMillis(50)).count());
-                        return written.get();
-                    },
-                    Duration.ofSeconds(3),
-                    WARM_UP_CAP);
+        JobClient job = start(kafka, config, options, "tessera-bench-warm-up-" + mode);
+        try {
+            Progress progress = profileChanges(kafka, config, Duration.ofSeconds(3), WARM_UP_CAP);
             out.printf(
                     "  %-12s  warmed up over %,d profile changes in %d s (not counted)%n",
-                    mode, written.get(), secondsSince(started));
+                    mode, progress.total(), secondsSince(started));
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
@@ -392,28 +375,11 @@ final class PipelineBench {
                         options.activation() ? simulator : null,
                         definitions,
                         options.jobArgs());
-        createOutputTopics(kafka, config);
         TaskTimeReporter.reset();
-        JobClient job =
-                LocalKafkaJob.build(
-                                config,
-                                options.parallelism(),
-                                options.checkpoint(),
-                                false,
-                                null,
-                                TaskTimeReporter.configuration())
-                        .executeAsync("tessera-bench-" + mode);
-        try (KafkaConsumer<byte[], byte[]> profiles =
-                kafka.uncommittedReader(config.kafka().profilesTopic())) {
-            AtomicLong written = new AtomicLong();
+        JobClient job = start(kafka, config, options, "tessera-bench-" + mode);
+        try {
             Progress progress =
-                    measure(
-                            () -> {
-                                written.addAndGet(profiles.poll(Duration.ofMillis(50)).count());
-                                return written.get();
-                            },
-                            quiet(mode, options),
-                            options.duration());
+                    profileChanges(kafka, config, quiet(mode, options), options.duration());
             double seconds = progress.seconds();
             double rate = messages / seconds;
             double bulk = progress.rateBetween(BULK_FROM, BULK_TO, messages);
@@ -463,6 +429,38 @@ final class PipelineBench {
             }
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Creates the run's output topics and starts its job. */
+    private static JobClient start(
+            EmbeddedKafka kafka, TesseraConfig config, Options options, String name)
+            throws Exception {
+        createOutputTopics(kafka, config);
+        return LocalKafkaJob.build(
+                        config,
+                        options.parallelism(),
+                        options.checkpoint(),
+                        false,
+                        null,
+                        TaskTimeReporter.configuration())
+                .executeAsync(name);
+    }
+
+    /** How the job's profile changes grew, read uncommitted, until quiet or the cap. */
+    private static Progress profileChanges(
+            EmbeddedKafka kafka, TesseraConfig config, Duration quiet, Duration cap)
+            throws InterruptedException {
+        try (KafkaConsumer<byte[], byte[]> profiles =
+                kafka.uncommittedReader(config.kafka().profilesTopic())) {
+            AtomicLong written = new AtomicLong();
+            return measure(
+                    () -> {
+                        written.addAndGet(profiles.poll(Duration.ofMillis(50)).count());
+                        return written.get();
+                    },
+                    quiet,
+                    cap);
         }
     }
 

@@ -2,6 +2,7 @@ package io.tessera.tools;
 
 import io.tessera.TesseraConfig;
 import io.tessera.connect.KafkaSettings;
+import io.tessera.identity.IdentityOptions;
 import io.tessera.simulator.PersonalizeSimulator;
 import io.tessera.simulator.SimulatorConfig;
 import java.io.IOException;
@@ -192,11 +193,15 @@ final class ChaosRun {
                     "since the last start: %d sequence matches or exits behind the membership's"
                             + " watermark (applied at once), %d events late for a CEP operator",
                     rest.sumOfMetric("sequences.behind"), rest.sumOfMetric("sequences.lateEvents"));
-            say(
-                    "since the last start (distributed identity): %d events held for their order,"
-                            + " %d released by event time",
-                    rest.sumOfMetric("identity.eventsHeldForOrder"),
-                    rest.sumOfMetric("identity.eventsReleasedByEventTime"));
+            if (config.identity().mode() == IdentityOptions.IdentityMode.DISTRIBUTED) {
+                say(
+                        "since the last start (distributed identity): %d events held for their"
+                                + " order, %d released by event time, %d links and events held"
+                                + " for a new profile's founding event",
+                        rest.sumOfMetric("identity.eventsHeldForOrder"),
+                        rest.sumOfMetric("identity.eventsReleasedByEventTime"),
+                        rest.sumOfMetric("identity.heldForFoundingEvent"));
+            }
             java.nio.file.Files.writeString(
                     settings.home().resolve("job-at-end.json"), rest.details());
             cluster.flink("cancel", jobId);

@@ -343,9 +343,43 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         return Files.readString(file).trim();
     }
 
+    /**
+     * A free port below the kernel's ephemeral range: a port the kernel handed out for {@code
+     * bind(0)} can be handed out again, or taken as the local port of an outgoing connection,
+     * before the process it is meant for binds it (a jobmanager once failed to start its REST
+     * endpoint so).
+     */
     private static int freePort() throws IOException {
+        int below = ephemeralLow();
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 10_000 + random.nextInt(Math.max(1, below - 10_000));
+            if (isFree(port)) {
+                return port;
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket =
+                new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
+    /** The first port of the ephemeral range (Linux; 32,768 elsewhere, the lowest default). */
+    private static int ephemeralLow() {
+        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        try {
+            int low = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+            return low > 11_000 ? low : 32_768;
+        } catch (IOException | RuntimeException unreadable) {
+            return 32_768;
         }
     }
 
@@ -358,11 +392,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             }
             boolean free = true;
             for (int port = first + 1; port < first + count && free; port++) {
-                try (ServerSocket socket = new ServerSocket(port)) {
-                    socket.setReuseAddress(true);
-                } catch (IOException taken) {
-                    free = false;
-                }
+                free = isFree(port);
             }
             if (free) {
                 return first;

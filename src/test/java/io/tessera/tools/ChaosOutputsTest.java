@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 /** What the chaos comparison reads from the simulator, over loopback. */
 class ChaosOutputsTest {
-    private static final String MERGE = "{\"sourceUserUid\":\"anon\",\"targetUserUid\":\"u1\"}";
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -24,10 +23,10 @@ class ChaosOutputsTest {
                 PersonalizeSimulator together = PersonalizeSimulator.start(config, 0)) {
             // The visitor's first changes went out on their own, then its login.
             call(apart, "PATCH", "/user-attributes", "anon", "{\"views\":1}");
-            call(apart, "POST", "/user-attributes/actions/merge", null, MERGE);
+            merge(apart, "anon", "u1");
             call(apart, "PATCH", "/user-attributes", "u1", "{\"views\":2}");
             // Coalesced (a restored job catching up): the login and the changes together.
-            call(together, "POST", "/user-attributes/actions/merge", null, MERGE);
+            merge(together, "anon", "u1");
             call(together, "PATCH", "/user-attributes", "u1", "{\"views\":2}");
 
             assertEquals(
@@ -45,10 +44,10 @@ class ChaosOutputsTest {
         try (PersonalizeSimulator chained = PersonalizeSimulator.start(config, 0);
                 PersonalizeSimulator direct = PersonalizeSimulator.start(config, 0)) {
             // The web visitor joined the app's user before the login reached the profile.
-            call(chained, "POST", "/user-attributes/actions/merge", null, merge("web", "app"));
-            call(chained, "POST", "/user-attributes/actions/merge", null, merge("app", "u1"));
-            call(direct, "POST", "/user-attributes/actions/merge", null, merge("web", "u1"));
-            call(direct, "POST", "/user-attributes/actions/merge", null, merge("app", "u1"));
+            merge(chained, "web", "app");
+            merge(chained, "app", "u1");
+            merge(direct, "web", "u1");
+            merge(direct, "app", "u1");
 
             assertEquals(
                     "{app={\"mergedInto\":\"u1\"}, u1={}, web={\"mergedInto\":\"u1\"}}",
@@ -58,8 +57,10 @@ class ChaosOutputsTest {
         }
     }
 
-    private static String merge(String source, String target) {
-        return "{\"sourceUserUid\":\"" + source + "\",\"targetUserUid\":\"" + target + "\"}";
+    private void merge(PersonalizeSimulator simulator, String source, String target)
+            throws Exception {
+        String body = "{\"sourceUserUid\":\"" + source + "\",\"targetUserUid\":\"" + target + "\"}";
+        call(simulator, "POST", "/user-attributes/actions/merge", null, body);
     }
 
     private void call(

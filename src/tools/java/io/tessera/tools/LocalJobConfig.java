@@ -11,6 +11,12 @@ public final class LocalJobConfig {
     /** The prefix of system properties that set Flink options of local runs. */
     static final String FLINK_PROPERTY = "flink.";
 
+    /**
+     * The managed memory of a task manager of {@code flink-conf/config.yaml} (a process of 2048m,
+     * two slots), as Flink derives it: {@code LocalJobConfigTest} keeps the two equal.
+     */
+    static final String MANAGED_MEMORY = "635m";
+
     private LocalJobConfig() {}
 
     /**
@@ -27,6 +33,9 @@ public final class LocalJobConfig {
         conf.setString("parallelism.default", Integer.toString(parallelism));
         // as flink-conf/config.yaml: a partly filled network buffer waits 10 ms at most
         conf.setString("execution.buffer-timeout.interval", "10 ms");
+        // as a task manager of flink-conf/config.yaml: RocksDB's block cache and write buffers
+        // share the managed memory Flink derives from its process size, not a MiniCluster's 128 MB
+        conf.setString("taskmanager.memory.managed.size", MANAGED_MEMORY);
         if (checkpointInterval != null) {
             conf.setString(
                     "execution.checkpointing.interval", checkpointInterval.toMillis() + " ms");

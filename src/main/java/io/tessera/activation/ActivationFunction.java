@@ -87,6 +87,7 @@ final class ActivationFunction
                 ctx.timerService().registerProcessingTimeTimer(now + coalesceMillis);
             }
             current.pending = target;
+            emit(planner.waitingEvents(current, target, update.profileId, now), out);
         }
         state.update(current);
     }

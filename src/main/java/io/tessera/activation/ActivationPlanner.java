@@ -236,6 +236,22 @@ public final class ActivationPlanner implements Serializable {
         return state.consented ? List.of(events(profileId, state.primary, keys, now)) : List.of();
     }
 
+    /**
+     * The events that waited for the profile's Personalize user, as soon as a target names one,
+     * while the target itself may still be gathering changes: an event waits for its user, never
+     * for the coalescing interval ({@link #event} sends one under a pending target's user at once
+     * too). None when the target names no user yet; dropped when it does not consent.
+     */
+    public List<EdgeRequest> waitingEvents(
+            ActivationState state, ActivationTarget target, String profileId, long now) {
+        if (target.primary == null || state.waitingEvents.isEmpty()) {
+            return List.of();
+        }
+        List<String> keys = List.copyOf(state.waitingEvents);
+        state.waitingEvents.clear();
+        return target.consented ? List.of(events(profileId, target.primary, keys, now)) : List.of();
+    }
+
     private static EdgeRequest events(String profileId, String user, List<String> keys, long now) {
         ArrayNode body = JSON.createArrayNode();
         keys.forEach(key -> body.addObject().put("type", "EVENT").put("eventKey", key));

@@ -99,6 +99,31 @@ class ActivationFunctionTest {
         }
     }
 
+    @Test
+    void anOrderThatOvertookItsUsersSnapshotGoesOutWithTheSnapshotNotAfterTheInterval()
+            throws Exception {
+        try (var harness = harness(Duration.ofMillis(250), null)) {
+            harness.setProcessingTime(1_000);
+            harness.processElement2(order("m1"), 0); // the login's snapshot is still on its way
+            assertEquals(List.of(), bodies(harness), "no user to send it under yet");
+
+            harness.setProcessingTime(1_020);
+            harness.processElement1(snapshot(1), 0);
+            assertEquals(
+                    List.of("u1 [{\"type\":\"EVENT\",\"eventKey\":\"purchase\"}]"),
+                    bodies(harness),
+                    "the order goes out as soon as a snapshot names its user");
+
+            harness.setProcessingTime(1_270);
+            assertEquals(
+                    List.of(
+                            "u1 [{\"type\":\"EVENT\",\"eventKey\":\"purchase\"}]",
+                            "u1 {\"cdp_orders\":1}"),
+                    bodies(harness),
+                    "the attributes after the interval, the order not again");
+        }
+    }
+
     private static KeyedTwoInputStreamOperatorTestHarness<
                     String, ProfileTarget, ResolvedEvent, EdgeRequest>
             harness(Duration coalesce, OperatorSubtaskState restore) throws Exception {

@@ -228,12 +228,7 @@ public final class ActivationPlanner implements Serializable {
      * has not, or does not consent).
      */
     public List<EdgeRequest> waitingEvents(ActivationState state, String profileId, long now) {
-        if (state.primary == null || state.waitingEvents.isEmpty()) {
-            return List.of();
-        }
-        List<String> keys = List.copyOf(state.waitingEvents);
-        state.waitingEvents.clear();
-        return state.consented ? List.of(events(profileId, state.primary, keys, now)) : List.of();
+        return sendWaiting(state, state.primary, state.consented, profileId, now);
     }
 
     /**
@@ -244,12 +239,21 @@ public final class ActivationPlanner implements Serializable {
      */
     public List<EdgeRequest> waitingEvents(
             ActivationState state, ActivationTarget target, String profileId, long now) {
-        if (target.primary == null || state.waitingEvents.isEmpty()) {
+        return sendWaiting(state, target.primary, target.consented, profileId, now);
+    }
+
+    /**
+     * The waiting events under the user, once (none while there is no user; dropped without
+     * consent).
+     */
+    private static List<EdgeRequest> sendWaiting(
+            ActivationState state, String user, boolean consented, String profileId, long now) {
+        if (user == null || state.waitingEvents.isEmpty()) {
             return List.of();
         }
         List<String> keys = List.copyOf(state.waitingEvents);
         state.waitingEvents.clear();
-        return target.consented ? List.of(events(profileId, target.primary, keys, now)) : List.of();
+        return consented ? List.of(events(profileId, user, keys, now)) : List.of();
     }
 
     private static EdgeRequest events(String profileId, String user, List<String> keys, long now) {

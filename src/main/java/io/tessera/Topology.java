@@ -128,11 +128,11 @@ public final class Topology {
                 sinks.rejectedDefinitions(),
                 REJECTED_DEFINITIONS_SINK);
 
-        // stage 4 (in distributed mode the resolved events carry event time held back by the
-        // loop allowance, so an event credited after crossing the loop is not late for it)
+        // stage 4 (in distributed mode the resolved events carry event time held below every
+        // event still crossing the loop, so an event credited after crossing it is not late)
         DataStream<AudienceTransition> sequenceTransitions =
                 SequenceStage.matchSequences(
-                        resolved.events(),
+                        resolved.forSequences(),
                         definitions,
                         config.profile().sequences(),
                         config.profile().horizon());

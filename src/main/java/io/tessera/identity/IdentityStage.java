@@ -27,6 +27,7 @@ public final class IdentityStage {
      * @param rejectedLinks links the rules refused, for audit
      * @param audienceTransitions rule audience entries and exits
      * @param rejectedDefinitions control-topic records refused, with the reason
+     * @param forSequences the events as the sequence audiences read them
      */
     public record Resolved(
             DataStream<ResolvedEvent> events,
@@ -34,7 +35,18 @@ public final class IdentityStage {
             DataStream<ProfileMerged> merges,
             DataStream<RejectedLink> rejectedLinks,
             DataStream<AudienceTransition> audienceTransitions,
-            DataStream<DefinitionRejection> rejectedDefinitions) {
+            DataStream<DefinitionRejection> rejectedDefinitions,
+            ForSequences forSequences) {
+
+        /**
+         * The resolved events for the sequence audiences.
+         *
+         * @param events the events, with the event time the sequences may go by
+         * @param byProfile whether they arrive partitioned by profile already, as a {@code
+         *     keyBy(profileId)} would (distributed mode holds their event time in that
+         *     partitioning)
+         */
+        public record ForSequences(DataStream<ResolvedEvent> events, boolean byProfile) {}
 
         /**
          * Writes the stage's own outputs: merges, refused links and refused definitions (the
@@ -93,6 +105,7 @@ public final class IdentityStage {
                 resolved.getSideOutput(IdentityOutputs.MERGES),
                 resolved.getSideOutput(IdentityOutputs.REJECTED_LINKS),
                 resolved.getSideOutput(IdentityOutputs.AUDIENCE_TRANSITIONS),
-                resolved.getSideOutput(IdentityOutputs.REJECTED_DEFINITIONS));
+                resolved.getSideOutput(IdentityOutputs.REJECTED_DEFINITIONS),
+                new Resolved.ForSequences(resolved, false));
     }
 }

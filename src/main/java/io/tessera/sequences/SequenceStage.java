@@ -1,6 +1,7 @@
 package io.tessera.sequences;
 
 import io.tessera.definitions.DefinitionUpdate;
+import io.tessera.identity.IdentityStage;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.profile.AudienceTransition;
@@ -8,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -61,6 +64,27 @@ public final class SequenceStage {
             DataStream<DefinitionUpdate> definitions,
             List<SequenceDefinition> sequences,
             long horizon) {
+        return matchSequences(
+                new IdentityStage.Resolved.ForSequences(events, false),
+                definitions,
+                sequences,
+                horizon);
+    }
+
+    /**
+     * Matches the sequences over the resolved events of each profile and keeps memberships.
+     *
+     * @param feed the events, partitioned by profile already or not
+     * @param definitions the control topic: pausing or deleting a sequence acts at once
+     * @param horizon no match or expiry after this event time is acted on (a replay's end)
+     * @return the transitions, or null when no sequence audience is active
+     */
+    public static DataStream<AudienceTransition> matchSequences(
+            IdentityStage.Resolved.ForSequences feed,
+            DataStream<DefinitionUpdate> definitions,
+            List<SequenceDefinition> sequences,
+            long horizon) {
+        DataStream<ResolvedEvent> events = feed.events();
         if (sequences.isEmpty()) {
             return null;
         }
@@ -70,7 +94,9 @@ public final class SequenceStage {
             byId.put(sequence.id(), sequence);
             OutputTag<ResolvedEvent> lateTag = new OutputTag<>("late-" + sequence.id()) {};
             SingleOutputStreamOperator<SequenceMatch> matched =
-                    CEP.pattern(relevantEvents(events, sequence), PatternCompiler.compile(sequence))
+                    CEP.pattern(
+                                    relevantEvents(events, feed.byProfile(), sequence),
+                                    PatternCompiler.compile(sequence))
                             .inEventTime()
                             .sideOutputLateData(lateTag)
                             .process(new SequenceMatchFunction(sequence))
@@ -109,13 +135,18 @@ public final class SequenceStage {
     /**
      * The events of each profile the sequence can use, as its CEP operator keeps them: the others
      * are dropped before it, which would skip them anyway but pay for buffering them in state
-     * first, and of the rest it keeps only what its steps read ({@link SequenceEvents}).
+     * first, and of the rest it keeps only what its steps read ({@link SequenceEvents}). Events
+     * partitioned by profile already stay where they are, and the CEP operator in their chain.
      */
     private static KeyedStream<ResolvedEvent, String> relevantEvents(
-            DataStream<ResolvedEvent> events, SequenceDefinition sequence) {
-        return events.flatMap(new SequenceEvents(sequence))
-                .uid(CEP_UID_PREFIX + sequence.id() + "-relevant")
-                .name("Events for " + sequence.id())
-                .keyBy(ResolvedEvent::profileId);
+            DataStream<ResolvedEvent> events, boolean byProfile, SequenceDefinition sequence) {
+        DataStream<ResolvedEvent> relevant =
+                events.flatMap(new SequenceEvents(sequence))
+                        .uid(CEP_UID_PREFIX + sequence.id() + "-relevant")
+                        .name("Events for " + sequence.id());
+        return byProfile
+                ? DataStreamUtils.reinterpretAsKeyedStream(
+                        relevant, ResolvedEvent::profileId, Types.STRING)
+                : relevant.keyBy(ResolvedEvent::profileId);
     }
 }

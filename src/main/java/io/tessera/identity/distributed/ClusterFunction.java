@@ -52,6 +52,12 @@ final class ClusterFunction
     /** The events credited to a profile. */
     static final OutputTag<ResolvedEvent> RESOLVED = new OutputTag<>("resolved-events") {};
 
+    /**
+     * The time of each event that left the protocol without a resolved event (erased in flight),
+     * for {@link InFlightWatermarks}.
+     */
+    static final OutputTag<Long> LEFT_UNRESOLVED = new OutputTag<>("identity-events-dropped") {};
+
     private final MergeRules rules;
     private final IdentityRules identityRules;
     private final LoopCodec<CustomerEvent, ProfileState> codec;
@@ -224,6 +230,9 @@ final class ClusterFunction
                     @Override
                     public void dropped(CustomerEvent event) {
                         droppedEvents.inc();
+                        if (!"delete".equals(event.type())) {
+                            ctx.output(LEFT_UNRESOLVED, event.eventTime());
+                        }
                     }
 
                     @Override
@@ -263,6 +272,11 @@ final class ClusterFunction
         if (s.tombstone || s.onOffer()) {
             // (on offer, the winner may hold the profile already: it wakes and shows it, and a
             // snapshot from here could land after the merge's tombstone)
+            for (CustomerEvent event : step.credited) {
+                if (!"delete".equals(event.type())) {
+                    ctx.output(LEFT_UNRESOLVED, event.eventTime());
+                }
+            }
             return;
         }
         String profileId = profileId(self);

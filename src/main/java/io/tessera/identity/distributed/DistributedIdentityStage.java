@@ -7,6 +7,7 @@ import io.tessera.identity.IdentityRules;
 import io.tessera.identity.IdentitySettings;
 import io.tessera.identity.IdentityStage;
 import io.tessera.identity.ProfileState;
+import io.tessera.identity.ResolvedEvent;
 import io.tessera.identity.SingleModeIdentityFunction;
 import io.tessera.model.CustomerEvent;
 import io.tessera.profile.DefinitionsBroadcast;
@@ -15,8 +16,12 @@ import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.graph.StreamGraphGenerator;
+import org.apache.flink.streaming.api.transformations.PartitionTransformation;
+import org.apache.flink.streaming.runtime.partitioner.KeyGroupStreamPartitioner;
 
 /**
  * Stage 2 in distributed mode: the merge protocol on three keyed operators (Directory by
@@ -59,12 +64,11 @@ public final class DistributedIdentityStage {
         IdentityRules rules = settings.rules();
         LoopCodec<CustomerEvent, ProfileState> codec =
                 new LoopCodec<>(CustomerEvent.class, ProfileState.class);
-        DataStream<Routed> routed =
-                holdBackEventTime(
-                        events.process(new RouteFunction(rules, codec))
-                                .uid(ROUTE_UID)
-                                .name("Identity: route"),
-                        allowance);
+        SingleOutputStreamOperator<Routed> route =
+                events.process(new RouteFunction(rules, codec))
+                        .uid(ROUTE_UID)
+                        .name("Identity: route");
+        DataStream<Routed> routed = holdBackEventTime(route, allowance);
         // Event time comes from the events alone: the loop source is idle to the watermark, its
         // records keep the time of the events behind them. (With watermarks of its own, a loop
         // partition that goes quiet would hold event time back.)
@@ -117,13 +121,85 @@ public final class DistributedIdentityStage {
         }
         toLoop.sinkTo(loopSink).uid(LOOP_SINK_UID).name("Identity loop");
 
+        DataStream<ResolvedEvent> resolved = cluster.getSideOutput(ClusterFunction.RESOLVED);
+        IdentityStage.Resolved.ForSequences forSequences =
+                new IdentityStage.Resolved.ForSequences(resolved, false);
+        if (!profile.sequences().isEmpty()) {
+            SingleOutputStreamOperator<ResolvedEvent> counted =
+                    resolved.transform(
+                                    "Identity: events out counted",
+                                    resolved.getType(),
+                                    new ProgressCounters.Credits())
+                            .uid(CREDITS_COUNTED_UID);
+            resolved = counted;
+            forSequences =
+                    new IdentityStage.Resolved.ForSequences(
+                            holdForEventsInFlight(route, cluster, counted), true);
+        }
         return new IdentityStage.Resolved(
-                cluster.getSideOutput(ClusterFunction.RESOLVED),
+                resolved,
                 cluster.getSideOutput(IdentityOutputs.PROFILES),
                 cluster.getSideOutput(IdentityOutputs.MERGES),
                 cluster.getSideOutput(IdentityOutputs.REJECTED_LINKS),
                 cluster.getSideOutput(IdentityOutputs.AUDIENCE_TRANSITIONS),
-                cluster.getSideOutput(IdentityOutputs.REJECTED_DEFINITIONS));
+                cluster.getSideOutput(IdentityOutputs.REJECTED_DEFINITIONS),
+                forSequences);
+    }
+
+    public static final String ENTERED_COUNTED_UID = "identity-events-in-counted";
+    public static final String DROPPED_COUNTED_UID = "identity-events-dropped-counted";
+    public static final String CREDITS_COUNTED_UID = "identity-events-out-counted";
+    public static final String IN_FLIGHT_UID = "identity-events-in-flight";
+
+    /**
+     * How long, on the clock, events may stay inside the protocol before the sequence audiences'
+     * event time goes past them anyway (metric {@code identity.eventsGivenUpInFlight}).
+     */
+    public static final Duration IN_FLIGHT_PATIENCE = Duration.ofMinutes(5);
+
+    /**
+     * The resolved events for the sequence audiences, partitioned by profile, with event time held
+     * below every event still inside the protocol ({@link InFlightWatermarks}): an event that
+     * crossed the loop is never late for them, even when event time ran past the loop allowance.
+     */
+    private static DataStream<ResolvedEvent> holdForEventsInFlight(
+            SingleOutputStreamOperator<Routed> route,
+            SingleOutputStreamOperator<Routed> cluster,
+            SingleOutputStreamOperator<ResolvedEvent> counted) {
+        TypeInformation<LoopProgress> progressType = TypeInformation.of(LoopProgress.class);
+        DataStream<LoopProgress> progress =
+                route.getSideOutput(RouteFunction.ENTERED)
+                        .transform(
+                                "Identity: events in counted",
+                                progressType,
+                                new ProgressCounters.Times(1))
+                        .uid(ENTERED_COUNTED_UID)
+                        .union(
+                                cluster.getSideOutput(ClusterFunction.LEFT_UNRESOLVED)
+                                        .transform(
+                                                "Identity: events dropped counted",
+                                                progressType,
+                                                new ProgressCounters.Times(-1))
+                                        .uid(DROPPED_COUNTED_UID),
+                                counted.getSideOutput(ProgressCounters.Credits.LEFT));
+        // partitioned as keyBy(profileId) partitions, without making the operator keyed: the
+        // sequences' CEP operators in its chain read the stream as keyed
+        DataStream<ResolvedEvent> byProfile =
+                new DataStream<>(
+                        counted.getExecutionEnvironment(),
+                        new PartitionTransformation<>(
+                                counted.getTransformation(),
+                                new KeyGroupStreamPartitioner<>(
+                                        (KeySelector<ResolvedEvent, String>)
+                                                ResolvedEvent::profileId,
+                                        StreamGraphGenerator.DEFAULT_LOWER_BOUND_MAX_PARALLELISM)));
+        return byProfile
+                .connect(progress.broadcast())
+                .transform(
+                        "Sequences: event time held for events in flight",
+                        counted.getType(),
+                        new InFlightWatermarks(IN_FLIGHT_PATIENCE))
+                .uid(IN_FLIGHT_UID);
     }
 
     /** Uid of the operator that holds the protocol's event time back by the loop allowance. */

@@ -9,10 +9,14 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /** The entry of distributed identity: an accepted event becomes its protocol messages. */
 final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
     private static final long serialVersionUID = 1L;
+
+    /** The time of each event sent on to be credited, for {@link InFlightWatermarks}. */
+    static final OutputTag<Long> ENTERED = new OutputTag<>("identity-events-entered") {};
 
     private final IdentityRules rules;
     private final LoopCodec<CustomerEvent, ProfileState> codec;
@@ -24,14 +28,18 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
 
     @Override
     public void processElement(CustomerEvent event, Context ctx, Collector<Routed> out) {
-        route(event.messageId(), event, rules, new CollectingOutbox<>(codec, out));
+        if (route(event.messageId(), event, rules, new CollectingOutbox<>(codec, out))) {
+            ctx.output(ENTERED, event.eventTime());
+        }
     }
 
     /**
      * An accepted event's protocol messages: a delete goes to the Directories of its identifiers,
      * any other event is routed to be credited and to link what it holds.
+     *
+     * @return whether the event was sent on to be credited (not a delete, and with an identifier)
      */
-    static void route(
+    static boolean route(
             String eventId,
             CustomerEvent event,
             IdentityRules rules,
@@ -43,7 +51,7 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
             }
         }
         if (admitted.isEmpty()) {
-            return; // the ingest stage sends events without identifiers to the dead letters
+            return false; // the ingest stage sends events without identifiers to the dead letters
         }
         Identifier anchor =
                 admitted.stream()
@@ -54,7 +62,7 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
         List<String> keys = admitted.stream().map(i -> TenantKeys.of(event.tenant(), i)).toList();
         if ("delete".equals(event.type())) {
             EventRouter.erase(eventId, keys, event.eventTime(), event, out);
-            return;
+            return false;
         }
         EventRouter.route(
                 eventId,
@@ -65,5 +73,6 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
                 event.orderKey,
                 event.orderPosition,
                 out);
+        return true;
     }
 }

@@ -1,0 +1,132 @@
+package io.tessera.identity.distributed;
+
+import io.tessera.identity.ResolvedEvent;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The operators that count events entering and leaving the distributed protocol for {@link
+ * InFlightWatermarks}. Each sends what it counted before every watermark it passes on (so a
+ * subtask's count of an event always precedes its watermark past that event) and before every
+ * checkpoint barrier (so a checkpoint holds no count unsent). Stateless.
+ */
+public final class ProgressCounters {
+    private ProgressCounters() {}
+
+    /** Whether an event counts: a privacy delete is not credited, it erases. */
+    static boolean counts(ResolvedEvent resolved) {
+        return !"delete".equals(resolved.event().type());
+    }
+
+    /**
+     * Counts event times as entering (the route's events) or leaving (events dropped in flight):
+     * its input is the times, its output what it counted.
+     */
+    public static final class Times extends AbstractStreamOperator<LoopProgress>
+            implements OneInputStreamOperator<Long, LoopProgress> {
+        private static final long serialVersionUID = 1L;
+
+        private final int delta;
+        private transient LoopProgress.Buffer buffer;
+
+        /**
+         * @param delta +1 for events entering, -1 for events leaving
+         */
+        public Times(int delta) {
+            this.delta = delta;
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            buffer = new LoopProgress.Buffer(false);
+        }
+
+        @Override
+        public void processElement(StreamRecord<Long> element) {
+            buffer.add(element.getValue(), delta);
+        }
+
+        @Override
+        public void processWatermark(Watermark mark) throws Exception {
+            send();
+            super.processWatermark(mark);
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            super.prepareSnapshotPreBarrier(checkpointId);
+            send();
+        }
+
+        @Override
+        public void finish() throws Exception {
+            send();
+            super.finish();
+        }
+
+        private void send() {
+            if (!buffer.isEmpty()) {
+                output.collect(new StreamRecord<>(buffer.take()));
+            }
+        }
+    }
+
+    /**
+     * Passes the resolved events on, and counts each as leaving the protocol on {@link #LEFT}, with
+     * its profile: the subtask of {@link InFlightWatermarks} the event goes to counts it as it
+     * arrives, so a count never overtakes its event.
+     */
+    public static final class Credits extends AbstractStreamOperator<ResolvedEvent>
+            implements OneInputStreamOperator<ResolvedEvent, ResolvedEvent> {
+        private static final long serialVersionUID = 1L;
+
+        /** The events counted as leaving. */
+        public static final OutputTag<LoopProgress> LEFT =
+                new OutputTag<>("identity-events-left") {};
+
+        private transient LoopProgress.Buffer buffer;
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            buffer = new LoopProgress.Buffer(true);
+        }
+
+        @Override
+        public void processElement(StreamRecord<ResolvedEvent> element) {
+            ResolvedEvent resolved = element.getValue();
+            if (counts(resolved)) {
+                buffer.add(resolved.event().eventTime(), -1, resolved.profileId().hashCode());
+            }
+            output.collect(element);
+        }
+
+        @Override
+        public void processWatermark(Watermark mark) throws Exception {
+            send();
+            super.processWatermark(mark);
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            super.prepareSnapshotPreBarrier(checkpointId);
+            send();
+        }
+
+        @Override
+        public void finish() throws Exception {
+            send();
+            super.finish();
+        }
+
+        private void send() {
+            if (!buffer.isEmpty()) {
+                output.collect(LEFT, new StreamRecord<>(buffer.take()));
+            }
+        }
+    }
+}

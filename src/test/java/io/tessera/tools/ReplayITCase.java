@@ -472,6 +472,61 @@ class ReplayITCase {
     }
 
     /**
+     * The sequence audiences wait for every event crossing the identity loop, not for a span of the
+     * clock: with no loop allowance at all, a replay (which reads hours of event time in seconds,
+     * far faster than a merge crosses the loop) gives the same sequence transitions in both modes.
+     * Before, an order or a login credited after crossing the loop came behind the sequences'
+     * watermark and was dropped as late.
+     */
+    @Test
+    @Timeout(300)
+    void sequencesSeeEveryEventThatCrossedTheLoopWithNoLoopAllowance(@TempDir Path dir)
+            throws Exception {
+        Instant start = Instant.parse("2025-04-01T08:00:00Z");
+        Path events = dir.resolve("shop.jsonl");
+        Files.write(
+                events,
+                ShopTraffic.generate(11, 150, start, java.time.Duration.ofHours(2)).stream()
+                        .filter(r -> r.expectedReason() == null && r.messages() == 1)
+                        .map(ShopTraffic.Record::value)
+                        .toList());
+        Path definitions = Path.of("examples/shop-definitions.json");
+        Instant until = start.plus(java.time.Duration.ofHours(3));
+        ReplayCommand.run(
+                events,
+                dir.resolve("single"),
+                definitions,
+                List.of(),
+                until,
+                new String[] {"--cdp.identity.mode", "SINGLE"});
+        ReplayCommand.run(
+                events,
+                dir.resolve("distributed"),
+                definitions,
+                List.of(),
+                until,
+                new String[] {
+                    "--cdp.identity.mode", "DISTRIBUTED", "--cdp.identity.loop-allowance", "PT0S"
+                });
+        Map<String, Long> single = sequenceTransitions(dir.resolve("single"));
+        assertTrue(single.size() > 5, single.toString());
+        assertEquals(single, sequenceTransitions(dir.resolve("distributed")));
+    }
+
+    /** The entries and exits of the sequence audiences, by audience and time. */
+    private static Map<String, Long> sequenceTransitions(Path out) throws Exception {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        transitionCounts(out)
+                .forEach(
+                        (transition, count) -> {
+                            if (transition.contains(" cart_abandoner_30m ")) {
+                                counts.put(transition, count);
+                            }
+                        });
+        return counts;
+    }
+
+    /**
      * Equal JSON, but for the last bits of decimals: the modes merge a person's profiles in
      * different orders (single mode as the events link them, distributed mode as the loop delivers
      * the absorbs), and a sum of doubles depends on its order.

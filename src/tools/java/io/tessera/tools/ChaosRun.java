@@ -197,10 +197,13 @@ final class ChaosRun {
                 say(
                         "since the last start (distributed identity): %d events held for their"
                                 + " order, %d released by event time, %d links and events held"
-                                + " for a new profile's founding event",
+                                + " for a new profile's founding event; %d event times still"
+                                + " counted inside the protocol, %d events given up",
                         rest.sumOfMetric("identity.eventsHeldForOrder"),
                         rest.sumOfMetric("identity.eventsReleasedByEventTime"),
-                        rest.sumOfMetric("identity.heldForFoundingEvent"));
+                        rest.sumOfMetric("identity.heldForFoundingEvent"),
+                        rest.sumOfMetric("identity.eventTimesInFlight"),
+                        rest.sumOfMetric("identity.eventsGivenUpInFlight"));
             }
             java.nio.file.Files.writeString(
                     settings.home().resolve("job-at-end.json"), rest.details());

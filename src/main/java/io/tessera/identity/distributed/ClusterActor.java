@@ -135,10 +135,7 @@ public final class ClusterActor<E, A> {
                 ops.admit(s.state, init.identifier());
             }
         } else if (message instanceof Message.Contribute<E, A> contribute) {
-            if (contribute.home() != null && !contribute.home().equals(self)) {
-                // carried here on a link that was refused: the event goes home
-                out.send(Address.cluster(contribute.home()), contribute.landed());
-            } else if (offered) {
+            if (offered) {
                 // the winner may hold the state already: it credits the event, or sends it back
                 out.send(Address.cluster(s.lockedOn), new Message.Relay<>(self, contribute));
             } else {
@@ -182,11 +179,6 @@ public final class ClusterActor<E, A> {
             s.blamed = null;
             if (blamed != null) {
                 out.send(Address.directory(blamed), new Message.Blame<>(blamed));
-            }
-            if (carried != null && carried.home() != null) {
-                // the event belongs to its home, not to where this cluster goes next
-                handle(self, s, carried, out);
-                carried = null;
             }
             if (!fallbacks.isEmpty()) {
                 // refused by one: the next older cluster of the event may take it

@@ -67,23 +67,8 @@ public final class GatherActor {
         // one does not move the new identifier there.
         ClusterId home = fresh(anchor, pending) ? oldest : anchor;
         Message.Contribute<E, A> contribution = new Message.Contribute<>(eventId, pending.payload);
-        // The anchor's cluster is the oldest: the event goes there, after the first cluster it
-        // merges that holds a profile (carried on that one's link, homed at the anchor's), as
-        // single mode credits an event after the merges it causes. Sent at once, it would race
-        // the merge across the loop, and the profile's transitions would name the event or the
-        // merge as their trigger by which came first. Clusters the event founded itself hold
-        // nothing: the event does not wait for them.
-        ClusterId carrier = null;
         if (anchor.equals(oldest)) {
-            for (ClusterId cluster : ordered.subList(1, ordered.size())) {
-                if (!fresh(cluster, pending)) {
-                    carrier = cluster;
-                    break;
-                }
-            }
-            if (carrier == null) {
-                out.send(Address.cluster(anchor), contribution);
-            }
+            out.send(Address.cluster(anchor), contribution);
         }
         for (int i = 1; i < ordered.size(); i++) {
             ClusterId cluster = ordered.get(i);
@@ -100,12 +85,7 @@ public final class GatherActor {
                     new Message.Link<>(
                             target,
                             List.copyOf(fallbacks),
-                            cluster.equals(anchor)
-                                    ? contribution
-                                    : cluster.equals(carrier)
-                                            ? new Message.Contribute<>(
-                                                    eventId, pending.payload, anchor)
-                                            : null,
+                            cluster.equals(anchor) ? contribution : null,
                             weaker(pending, strongest.get(cluster), strongest.get(target)),
                             pending.time));
         }

@@ -84,14 +84,12 @@ public final class LoopCodec<E, A> implements Serializable {
         if (message instanceof Message.Contribute<E, A> m) {
             json.writeStringField("eventId", m.eventId());
             object(json, "payload", m.payload());
-            home(json, m);
         } else if (message instanceof Message.Link<E, A> m) {
             tree(json, "winner", id(m.winner()));
             tree(json, "fallbacks", ids(m.fallbacks()));
             if (m.carried() != null) {
                 json.writeStringField("eventId", m.carried().eventId());
                 object(json, "payload", m.carried().payload());
-                home(json, m.carried());
             }
             if (m.blamed() != null) {
                 json.writeStringField("blamed", m.blamed());
@@ -110,7 +108,6 @@ public final class LoopCodec<E, A> implements Serializable {
             if (m.carried() != null) {
                 json.writeStringField("eventId", m.carried().eventId());
                 object(json, "payload", m.carried().payload());
-                home(json, m.carried());
             }
             if (m.at() != Message.UNKNOWN_TIME) {
                 json.writeNumberField("at", m.at());
@@ -119,7 +116,6 @@ public final class LoopCodec<E, A> implements Serializable {
             tree(json, "from", id(m.from()));
             json.writeStringField("eventId", m.contribution().eventId());
             object(json, "payload", m.contribution().payload());
-            home(json, m.contribution());
         } else if (message instanceof Message.Propose<E, A> m) {
             tree(json, "from", id(m.from()));
             object(json, "own", m.own());
@@ -273,12 +269,16 @@ public final class LoopCodec<E, A> implements Serializable {
         try {
             Message<E, A> message =
                     switch (kind) {
-                        case "Contribute" -> contribution(json, payload);
+                        case "Contribute" ->
+                                new Message.Contribute<>(json.path("eventId").asText(), payload);
                         case "Link" ->
                                 new Message.Link<>(
                                         id(json.get("winner")),
                                         ids(json.path("fallbacks")),
-                                        payload != null ? contribution(json, payload) : null,
+                                        payload != null
+                                                ? new Message.Contribute<>(
+                                                        json.path("eventId").asText(), payload)
+                                                : null,
                                         json.hasNonNull("blamed")
                                                 ? json.get("blamed").asText()
                                                 : null,
@@ -297,11 +297,16 @@ public final class LoopCodec<E, A> implements Serializable {
                                         new TreeSet<>(ids(json.path("absorbed"))),
                                         reservations(json.path("pending")),
                                         json.path("announced").asBoolean(),
-                                        payload != null ? contribution(json, payload) : null,
+                                        payload != null
+                                                ? new Message.Contribute<>(
+                                                        json.path("eventId").asText(), payload)
+                                                : null,
                                         at(json));
                         case "Relay" ->
                                 new Message.Relay<>(
-                                        id(json.get("from")), contribution(json, payload));
+                                        id(json.get("from")),
+                                        new Message.Contribute<>(
+                                                json.path("eventId").asText(), payload));
                         case "Accept" ->
                                 new Message.Accept<>(
                                         id(json.get("winner")),
@@ -376,21 +381,6 @@ public final class LoopCodec<E, A> implements Serializable {
             throw new IllegalArgumentException(
                     "a loop record of kind " + kind + " is malformed", e);
         }
-    }
-
-    /** A carried event's home, when it has one (added after version 3, optional). */
-    private static void home(JsonGenerator json, Message.Contribute<?, ?> contribution)
-            throws IOException {
-        if (contribution.home() != null) {
-            tree(json, "home", id(contribution.home()));
-        }
-    }
-
-    private static <E, A> Message.Contribute<E, A> contribution(JsonNode json, E payload) {
-        return new Message.Contribute<>(
-                json.path("eventId").asText(),
-                payload,
-                json.hasNonNull("home") ? id(json.get("home")) : null);
     }
 
     private static JsonNode id(ClusterId id) {

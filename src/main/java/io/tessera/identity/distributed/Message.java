@@ -80,24 +80,8 @@ public sealed interface Message<E, A> extends java.io.Serializable {
         }
     }
 
-    /**
-     * An event credited to the cluster. A {@code home} names the cluster the event belongs to when
-     * another one carries it on its link (its anchor's, the oldest the event saw): the merge lands
-     * first and the event after it, as single mode credits an event after the merges it causes;
-     * should the link be refused, the event goes home instead of staying with the carrier. Null:
-     * the event belongs where it is credited.
-     */
-    record Contribute<E, A>(String eventId, E payload, ClusterId home) implements Message<E, A> {
-        /** An event credited where it lands. */
-        public Contribute(String eventId, E payload) {
-            this(eventId, payload, null);
-        }
-
-        /** The same event, credited where it lands. */
-        Contribute<E, A> landed() {
-            return new Contribute<>(eventId, payload);
-        }
-    }
+    /** An event credited to the cluster. */
+    record Contribute<E, A>(String eventId, E payload) implements Message<E, A> {}
 
     /**
      * The {@code at} of a message written before messages carried their time (loop versions 1 and

@@ -88,56 +88,6 @@ class GatherActorTest {
         }
     }
 
-    @Test
-    void anEventWhoseAnchorIsTheOldestGoesThereBehindTheMergeOfAProfileItLinks() {
-        // A person's app (a profile of its own) sends a view that names the person's email: the
-        // email's cluster is the oldest and the anchor. The view is credited there after the app's
-        // profile merged in, as single mode does, not raced against the merge across the loop.
-        ClusterId person = new ClusterId(T - 60_000, "anonymous_id:web1");
-        ClusterId app = new ClusterId(T - 30_000, "anonymous_id:app1");
-
-        gather(
-                List.of("email:p@example.org", "anonymous_id:app1"),
-                "email:p@example.org",
-                Map.of("email:p@example.org", person, "anonymous_id:app1", app));
-
-        assertEquals(List.of(), out.sentTo(person), "nothing sent ahead of the merge");
-        Message.Link<String, String> link = onlyLink(app);
-        assertEquals(person, link.winner());
-        assertEquals(
-                new Message.Contribute<String, String>("e1", "payload", person),
-                link.carried(),
-                "carried on the link, homed at the anchor's cluster");
-    }
-
-    @Test
-    void aLinkRefusedSendsTheEventItCarriesHomeNotToTheCarrier() {
-        ClusterId person = new ClusterId(T - 60_000, "anonymous_id:web1");
-        ClusterId app = new ClusterId(T - 30_000, "anonymous_id:app1");
-        ProtocolSimulation.Payload view = new ProtocolSimulation.Payload("e1", 1, T);
-        RecordingOutbox<ProtocolSimulation.Payload, ProtocolSimulation.Totals> sent =
-                new RecordingOutbox<>();
-        ClusterActor<ProtocolSimulation.Payload, ProtocolSimulation.Totals> actor =
-                new ClusterActor<>(MergeRules.none(), ProtocolSimulation.OPS);
-        var state = actor.handle(app, null, new Message.Init<>(app.founder(), "app1", 1), sent);
-        state =
-                actor.handle(
-                        app,
-                        state,
-                        new Message.Link<>(
-                                person, List.of(), new Message.Contribute<>("e1", view, person)),
-                        sent);
-        sent.sent.clear();
-        sent.to.clear();
-        actor.handle(app, state, new Message.Reject<>(person, "limit", "refused"), sent);
-        assertEquals(
-                List.of(
-                        new Message.Contribute<
-                                ProtocolSimulation.Payload, ProtocolSimulation.Totals>("e1", view)),
-                sent.sentTo(person),
-                "the event goes to its anchor's profile, not the refused carrier's");
-    }
-
     private void gather(List<String> identifiers, String anchor, Map<String, ClusterId> replies) {
         GatherState<String> state =
                 GatherActor.handle(

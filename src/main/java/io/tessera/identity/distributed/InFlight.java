@@ -68,6 +68,24 @@ public final class InFlight {
         return given;
     }
 
+    /**
+     * Forgets the times up to {@code time} that more events left than entered: every entering up to
+     * a watermark is counted before it, so they stay unbalanced (events that entered before the
+     * counting began, as when a job restored from an older release counts them out).
+     */
+    public void forgetUnbalancedUpTo(long time) {
+        Iterator<Map.Entry<Long, long[]>> entries = byTime.entrySet().iterator();
+        while (entries.hasNext()) {
+            Map.Entry<Long, long[]> entry = entries.next();
+            if (entry.getKey() > time) {
+                return;
+            }
+            if (entry.getValue()[0] < 0) {
+                entries.remove();
+            }
+        }
+    }
+
     /** How many times are counted (inside or not yet balanced). */
     public int size() {
         return byTime.size();

@@ -152,6 +152,7 @@ public final class InFlightWatermarks extends AbstractStreamOperator<ResolvedEve
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         received = mark.getTimestamp();
+        inFlight.forgetUnbalancedUpTo(received);
         advance();
     }
 

@@ -22,11 +22,40 @@ public final class ProgressCounters {
     }
 
     /**
+     * What both counters share: they send what they counted before each watermark, each checkpoint
+     * barrier and the end of the input.
+     */
+    abstract static class Counter<IN, OUT> extends AbstractStreamOperator<OUT>
+            implements OneInputStreamOperator<IN, OUT> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processWatermark(Watermark mark) throws Exception {
+            send();
+            super.processWatermark(mark);
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            super.prepareSnapshotPreBarrier(checkpointId);
+            send();
+        }
+
+        @Override
+        public void finish() throws Exception {
+            send();
+            super.finish();
+        }
+
+        /** Sends what was counted since the last time, if anything. */
+        abstract void send();
+    }
+
+    /**
      * Counts event times as entering (the route's events) or leaving (events dropped in flight):
      * its input is the times, its output what it counted.
      */
-    public static final class Times extends AbstractStreamOperator<LoopProgress>
-            implements OneInputStreamOperator<Long, LoopProgress> {
+    public static final class Times extends Counter<Long, LoopProgress> {
         private static final long serialVersionUID = 1L;
 
         private final int delta;
@@ -51,24 +80,7 @@ public final class ProgressCounters {
         }
 
         @Override
-        public void processWatermark(Watermark mark) throws Exception {
-            send();
-            super.processWatermark(mark);
-        }
-
-        @Override
-        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-            super.prepareSnapshotPreBarrier(checkpointId);
-            send();
-        }
-
-        @Override
-        public void finish() throws Exception {
-            send();
-            super.finish();
-        }
-
-        private void send() {
+        void send() {
             if (!buffer.isEmpty()) {
                 output.collect(new StreamRecord<>(buffer.take()));
             }
@@ -80,8 +92,7 @@ public final class ProgressCounters {
      * its profile: the subtask of {@link InFlightWatermarks} the event goes to counts it as it
      * arrives, so a count never overtakes its event.
      */
-    public static final class Credits extends AbstractStreamOperator<ResolvedEvent>
-            implements OneInputStreamOperator<ResolvedEvent, ResolvedEvent> {
+    public static final class Credits extends Counter<ResolvedEvent, ResolvedEvent> {
         private static final long serialVersionUID = 1L;
 
         /** The events counted as leaving. */
@@ -106,24 +117,7 @@ public final class ProgressCounters {
         }
 
         @Override
-        public void processWatermark(Watermark mark) throws Exception {
-            send();
-            super.processWatermark(mark);
-        }
-
-        @Override
-        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-            super.prepareSnapshotPreBarrier(checkpointId);
-            send();
-        }
-
-        @Override
-        public void finish() throws Exception {
-            send();
-            super.finish();
-        }
-
-        private void send() {
+        void send() {
             if (!buffer.isEmpty()) {
                 output.collect(LEFT, new StreamRecord<>(buffer.take()));
             }

@@ -230,7 +230,7 @@ final class ClusterFunction
                     @Override
                     public void dropped(CustomerEvent event) {
                         droppedEvents.inc();
-                        if (!"delete".equals(event.type())) {
+                        if (ProgressCounters.counts(event)) {
                             ctx.output(LEFT_UNRESOLVED, event.eventTime());
                         }
                     }
@@ -273,7 +273,7 @@ final class ClusterFunction
             // (on offer, the winner may hold the profile already: it wakes and shows it, and a
             // snapshot from here could land after the merge's tombstone)
             for (CustomerEvent event : step.credited) {
-                if (!"delete".equals(event.type())) {
+                if (ProgressCounters.counts(event)) {
                     ctx.output(LEFT_UNRESOLVED, event.eventTime());
                 }
             }

@@ -1,6 +1,7 @@
 package io.tessera.identity.distributed;
 
 import io.tessera.identity.ResolvedEvent;
+import io.tessera.model.CustomerEvent;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -17,8 +18,12 @@ public final class ProgressCounters {
     private ProgressCounters() {}
 
     /** Whether an event counts: a privacy delete is not credited, it erases. */
+    static boolean counts(CustomerEvent event) {
+        return !"delete".equals(event.type());
+    }
+
     static boolean counts(ResolvedEvent resolved) {
-        return !"delete".equals(resolved.event().type());
+        return counts(resolved.event());
     }
 
     /**

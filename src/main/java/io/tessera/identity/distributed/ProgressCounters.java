@@ -6,13 +6,16 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 import org.apache.flink.util.OutputTag;
 
 /**
  * The operators that count events entering and leaving the distributed protocol for {@link
  * InFlightWatermarks}. Each sends what it counted before every watermark it passes on (so a
- * subtask's count of an event always precedes its watermark past that event) and before every
- * checkpoint barrier (so a checkpoint holds no count unsent). Stateless.
+ * subtask's count of an event always precedes its watermark past that event), before every
+ * checkpoint barrier (so a checkpoint holds no count unsent), and {@link Counter#SEND_AFTER} after
+ * a count when no watermark came (an input that paused sends no watermark, and the held event time
+ * would otherwise wait for the next checkpoint). Stateless.
  */
 public final class ProgressCounters {
     private ProgressCounters() {}
@@ -28,11 +31,33 @@ public final class ProgressCounters {
 
     /**
      * What both counters share: they send what they counted before each watermark, each checkpoint
-     * barrier and the end of the input.
+     * barrier and the end of the input, and at the latest {@link #SEND_AFTER} after counting.
      */
     abstract static class Counter<IN, OUT> extends AbstractStreamOperator<OUT>
             implements OneInputStreamOperator<IN, OUT> {
         private static final long serialVersionUID = 1L;
+
+        /**
+         * How long, of the clock, a count may wait for a watermark to take it: a count sent sooner
+         * is only sent more often (the receiver takes counts at any time).
+         */
+        static final long SEND_AFTER = 50;
+
+        private transient boolean sendPending;
+
+        /** Called after each count: makes sure it is sent soon even if no watermark comes. */
+        final void counted() {
+            if (!sendPending) {
+                sendPending = true;
+                ProcessingTimeService clock = getProcessingTimeService();
+                clock.registerTimer(
+                        clock.getCurrentProcessingTime() + SEND_AFTER,
+                        time -> {
+                            sendPending = false;
+                            send();
+                        });
+            }
+        }
 
         @Override
         public void processWatermark(Watermark mark) throws Exception {
@@ -82,6 +107,7 @@ public final class ProgressCounters {
         @Override
         public void processElement(StreamRecord<Long> element) {
             buffer.add(element.getValue(), delta);
+            counted();
         }
 
         @Override
@@ -117,6 +143,7 @@ public final class ProgressCounters {
             ResolvedEvent resolved = element.getValue();
             if (counts(resolved)) {
                 buffer.add(resolved.event().eventTime(), -1, resolved.profileId().hashCode());
+                counted();
             }
             output.collect(element);
         }

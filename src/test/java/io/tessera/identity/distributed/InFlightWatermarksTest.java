@@ -137,6 +137,43 @@ class InFlightWatermarksTest {
         }
     }
 
+    @Test
+    void theCountersSendSoonWhenNoWatermarkComes() throws Exception {
+        try (var harness =
+                new OneInputStreamOperatorTestHarness<Long, LoopProgress>(
+                        new ProgressCounters.Times(1))) {
+            harness.setProcessingTime(0);
+            harness.open();
+            harness.processElement(new StreamRecord<>(5_000L));
+            harness.setProcessingTime(ProgressCounters.Counter.SEND_AFTER - 1);
+            assertEquals(0, harness.getOutput().size());
+            harness.processElement(new StreamRecord<>(6_000L));
+            harness.setProcessingTime(ProgressCounters.Counter.SEND_AFTER);
+            List<Object> output = new ArrayList<>(harness.getOutput());
+            assertEquals(1, output.size(), output.toString());
+            assertEquals(
+                    "LoopProgress[5000, 6000][1, 1]",
+                    ((StreamRecord<?>) output.get(0)).getValue().toString());
+            // nothing counted since: nothing more is sent, however long the input pauses
+            harness.setProcessingTime(10 * ProgressCounters.Counter.SEND_AFTER);
+            assertEquals(1, harness.getOutput().size());
+        }
+        try (var harness =
+                new OneInputStreamOperatorTestHarness<ResolvedEvent, ResolvedEvent>(
+                        new ProgressCounters.Credits())) {
+            harness.setProcessingTime(0);
+            harness.open();
+            harness.processElement(new StreamRecord<>(resolved("p1", "track", 5_000), 5_000));
+            assertEquals(
+                    0,
+                    harness.getSideOutput(ProgressCounters.Credits.LEFT) == null
+                            ? 0
+                            : harness.getSideOutput(ProgressCounters.Credits.LEFT).size());
+            harness.setProcessingTime(ProgressCounters.Counter.SEND_AFTER);
+            assertEquals(1, harness.getSideOutput(ProgressCounters.Credits.LEFT).size());
+        }
+    }
+
     private static List<Object> watermarks(
             TwoInputStreamOperatorTestHarness<ResolvedEvent, LoopProgress, ResolvedEvent> harness) {
         return harness.getOutput().stream().filter(o -> o instanceof Watermark).toList();

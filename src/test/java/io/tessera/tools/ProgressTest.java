@@ -27,6 +27,10 @@ class ProgressTest {
         assertEquals(33, progress.seconds(), 1e-9);
         // 10 % reached at 10 s, 90 % at 14 s: 80 % of 1,000 messages in 4 s
         assertEquals(200, progress.rateBetween(0.1, 0.9, 1_000), 1e-9);
+        // from the first increase (1 s): 10 % at 10 s, 90 % at 14 s, 99 % at 32 s
+        assertEquals(9, progress.secondsTo(0.1), 1e-9);
+        assertEquals(13, progress.secondsTo(0.9), 1e-9);
+        assertEquals(31, progress.secondsTo(0.99), 1e-9);
     }
 
     @Test

@@ -48,6 +48,17 @@ final class Progress {
         return (to - from) * units / seconds;
     }
 
+    /**
+     * Seconds from the first increase until the count first reached the fraction of its final
+     * value: how the outputs came over the run (a long way from 0.9 to 1 is a drain at the end).
+     */
+    double secondsTo(double fraction) {
+        if (increases.isEmpty()) {
+            return 0;
+        }
+        return (reached(fraction) - increases.get(0)[0]) / 1e9;
+    }
+
     /** When the count first reached the fraction of its final value. */
     private long reached(double fraction) {
         double target = fraction * total();

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -93,13 +92,20 @@ public final class SequenceStage {
         for (SequenceDefinition sequence : sequences) {
             byId.put(sequence.id(), sequence);
             OutputTag<ResolvedEvent> lateTag = new OutputTag<>("late-" + sequence.id()) {};
+            KeyedStream<ResolvedEvent, String> relevant =
+                    relevantEvents(events, feed.byProfile(), sequence);
             SingleOutputStreamOperator<SequenceMatch> matched =
-                    CEP.pattern(
-                                    relevantEvents(events, feed.byProfile(), sequence),
-                                    PatternCompiler.compile(sequence))
-                            .inEventTime()
-                            .sideOutputLateData(lateTag)
-                            .process(new SequenceMatchFunction(sequence))
+                    relevant.transform(
+                                    "Sequence " + sequence.id(),
+                                    TypeInformation.of(SequenceMatch.class),
+                                    new SequenceCepOperator<>(
+                                            relevant.getType()
+                                                    .createSerializer(
+                                                            relevant.getExecutionConfig()
+                                                                    .getSerializerConfig()),
+                                            PatternCompiler.compile(sequence),
+                                            new SequenceMatchFunction(sequence),
+                                            lateTag))
                             .uid(CEP_UID_PREFIX + sequence.id())
                             .name("Sequence " + sequence.id());
             matched.getSideOutput(lateTag)

@@ -1,0 +1,255 @@
+package io.tessera.sequences;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tessera.identity.ResolvedEvent;
+import io.tessera.model.CustomerEvent;
+import io.tessera.model.Identifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.functions.util.ListCollector;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.operator.CepOperator;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TimerHeapInternalTimer;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link SequenceCepOperator} gives Flink's CEP operator's results, with fewer timer firings: the
+ * bench's three sequences over random streams of several people, watermarks that pass many of a
+ * person's timers at once, and late events.
+ */
+class SequenceCepOperatorTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final OutputTag<ResolvedEvent> LATE = new OutputTag<>("late") {};
+    private static final String[] NAMES = {
+        "Product Viewed", "Product Viewed", "Product Viewed", "Product Added", "Order Completed"
+    };
+
+    @Test
+    void givesFlinkCepsMatchesOnRandomStreams() throws Exception {
+        List<SequenceDefinition> sequences = new ArrayList<>();
+        for (JsonNode definition :
+                JSON.readTree(
+                        Path.of("src/tools/resources/bench-pipeline-definitions.json").toFile())) {
+            if ("sequence".equals(definition.path("type").asText())) {
+                sequences.add(SequenceDefinition.of(definition));
+            }
+        }
+        assertEquals(3, sequences.size());
+        int matches = 0;
+        int late = 0;
+        for (SequenceDefinition sequence : sequences) {
+            for (int seed = 0; seed < 40; seed++) {
+                List<Object> input = stream(new Random(seed), new SequenceEvents(sequence));
+                List<String> flink = run(plainCep(sequence), input);
+                List<String> ours = run(sequenceCep(sequence), input);
+                assertEquals(flink, ours, sequence.id() + ", seed " + seed);
+                matches += flink.stream().filter(o -> o.contains("SequenceMatch")).count();
+                late += flink.stream().filter(o -> o.startsWith("late")).count();
+            }
+        }
+        assertTrue(matches > 300 && late > 30, "matches " + matches + ", late events " + late);
+    }
+
+    @Test
+    void firesAKeysFirstTimerOfEachWatermarkOnly() throws Exception {
+        List<String> fired = new ArrayList<>();
+        long[] watermark = {0};
+        int[] skipped = {0};
+        SequenceCepOperator.OncePerWatermark<String, String> once =
+                new SequenceCepOperator.OncePerWatermark<>(
+                        new Triggerable<>() {
+                            @Override
+                            public void onEventTime(InternalTimer<String, String> timer) {
+                                fired.add(timer.getKey() + "@" + timer.getTimestamp());
+                            }
+
+                            @Override
+                            public void onProcessingTime(InternalTimer<String, String> timer) {
+                                fired.add("processing " + timer.getKey());
+                            }
+                        },
+                        () -> skipped[0]++);
+        once.service = watermarkOnly(watermark);
+
+        watermark[0] = 100;
+        once.onEventTime(new TimerHeapInternalTimer<>(10, "a", "n"));
+        once.onEventTime(new TimerHeapInternalTimer<>(20, "b", "n"));
+        once.onEventTime(new TimerHeapInternalTimer<>(30, "a", "n"));
+        once.onEventTime(new TimerHeapInternalTimer<>(100, "a", "n"));
+        watermark[0] = 200;
+        once.onEventTime(new TimerHeapInternalTimer<>(150, "a", "n"));
+        once.onProcessingTime(new TimerHeapInternalTimer<>(150, "a", "n"));
+
+        assertEquals(List.of("a@10", "b@20", "a@150", "processing a"), fired);
+        assertEquals(2, skipped[0]);
+    }
+
+    /**
+     * Events of four people at random times, ahead of a watermark that jumps by up to an hour and a
+     * half, so that some events come late; only those the sequence uses.
+     */
+    private static List<Object> stream(Random random, SequenceEvents relevant) throws Exception {
+        List<Object> input = new ArrayList<>();
+        long time = 1_700_000_000_000L;
+        long watermark = time;
+        for (int i = 0; i < 300; i++) {
+            if (random.nextInt(6) == 0) {
+                watermark = Math.max(watermark, time - random.nextInt(30 * 60_000));
+                input.add(new Watermark(watermark));
+            }
+            time += random.nextInt(8 * 60_000);
+            long at = time - random.nextInt(20 * 60_000);
+            String person = "p" + random.nextInt(4);
+            ResolvedEvent event =
+                    new ResolvedEvent(
+                            person,
+                            new CustomerEvent(
+                                    person + "-" + i,
+                                    "track",
+                                    NAMES[random.nextInt(NAMES.length)],
+                                    at,
+                                    List.of(new Identifier("user_id", person)),
+                                    null,
+                                    "{\"properties\":{\"product_id\":\"sku-"
+                                            + random.nextInt(3)
+                                            + "\"}}",
+                                    CustomerEvent.DEFAULT_TENANT));
+            List<ResolvedEvent> kept = new ArrayList<>();
+            relevant.flatMap(event, new ListCollector<>(kept));
+            for (ResolvedEvent e : kept) {
+                input.add(new StreamRecord<>(e, at));
+            }
+        }
+        input.add(new Watermark(Long.MAX_VALUE));
+        return input;
+    }
+
+    private static List<String> run(
+            OneInputStreamOperator<ResolvedEvent, SequenceMatch> operator, List<Object> input)
+            throws Exception {
+        try (var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        operator, ResolvedEvent::profileId, Types.STRING)) {
+            harness.open();
+            for (Object element : input) {
+                if (element instanceof Watermark mark) {
+                    harness.processWatermark(mark);
+                } else {
+                    @SuppressWarnings("unchecked")
+                    StreamRecord<ResolvedEvent> record = (StreamRecord<ResolvedEvent>) element;
+                    harness.processElement(record);
+                }
+            }
+            List<String> out = new ArrayList<>();
+            for (Object o : harness.getOutput()) {
+                out.add(String.valueOf(o));
+            }
+            var late = harness.getSideOutput(LATE);
+            if (late != null) {
+                for (var record : late) {
+                    out.add("late " + record.getValue().event().messageId());
+                }
+            }
+            return out;
+        }
+    }
+
+    private static TypeSerializer<ResolvedEvent> serializer() {
+        return TypeInformation.of(ResolvedEvent.class)
+                .createSerializer(new ExecutionConfig().getSerializerConfig());
+    }
+
+    private static CepOperator<ResolvedEvent, String, SequenceMatch> plainCep(
+            SequenceDefinition sequence) {
+        Pattern<ResolvedEvent, ?> pattern = PatternCompiler.compile(sequence);
+        return new CepOperator<>(
+                serializer(),
+                false,
+                NFACompiler.compileFactory(pattern, false),
+                null,
+                pattern.getAfterMatchSkipStrategy(),
+                new SequenceMatchFunction(sequence),
+                LATE);
+    }
+
+    private static SequenceCepOperator<SequenceMatch> sequenceCep(SequenceDefinition sequence) {
+        return new SequenceCepOperator<>(
+                serializer(),
+                PatternCompiler.compile(sequence),
+                new SequenceMatchFunction(sequence),
+                LATE);
+    }
+
+    /** A timer service that only tells the watermark. */
+    private static InternalTimerService<String> watermarkOnly(long[] watermark) {
+        return new InternalTimerService<>() {
+            @Override
+            public long currentProcessingTime() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public long currentWatermark() {
+                return watermark[0];
+            }
+
+            @Override
+            public void initializeWatermark(long watermark) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void registerProcessingTimeTimer(String namespace, long time) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void deleteProcessingTimeTimer(String namespace, long time) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void registerEventTimeTimer(String namespace, long time) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void deleteEventTimeTimer(String namespace, long time) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void forEachEventTimeTimer(
+                    org.apache.flink.util.function.BiConsumerWithException<String, Long, Exception>
+                            consumer) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void forEachProcessingTimeTimer(
+                    org.apache.flink.util.function.BiConsumerWithException<String, Long, Exception>
+                            consumer) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+}

@@ -269,19 +269,18 @@ final class ClusterFunction
         ProfileStateOps.Step step = ops.end(s.tombstone ? null : s.state);
         state.update(ClusterRecord.of(self, s, codec));
         emit(step.transitions, ctx::output);
+        String profileId = profileId(self);
+        // Every event credited here goes on under this profile, also when the step ends on offer
+        // or merged away (a founding event let the events held for it in, then a held link put
+        // the cluster on offer): its state, with the event, goes to the winner, and as in single
+        // mode a later merge does not move an event already resolved.
+        for (CustomerEvent event : step.credited) {
+            ctx.output(RESOLVED, new ResolvedEvent(profileId, event));
+        }
         if (s.tombstone || s.onOffer()) {
             // (on offer, the winner may hold the profile already: it wakes and shows it, and a
             // snapshot from here could land after the merge's tombstone)
-            for (CustomerEvent event : step.credited) {
-                if (ProgressCounters.counts(event)) {
-                    ctx.output(LEFT_UNRESOLVED, event.eventTime());
-                }
-            }
             return;
-        }
-        String profileId = profileId(self);
-        for (CustomerEvent event : step.credited) {
-            ctx.output(RESOLVED, new ResolvedEvent(profileId, event));
         }
         List<AudienceTransition> due =
                 computer.wakeUntil(

@@ -1,0 +1,121 @@
+package io.tessera.identity.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tessera.identity.IdentitySettings;
+import io.tessera.identity.ProfileState;
+import io.tessera.identity.ResolvedEvent;
+import io.tessera.identity.SingleModeIdentityFunction;
+import io.tessera.model.CustomerEvent;
+import io.tessera.model.Identifier;
+import io.tessera.profile.DefinitionsBroadcast;
+import io.tessera.profile.ProfileSettings;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The Cluster operator's outputs around one step of the protocol. */
+class ClusterFunctionTest {
+    private static final LoopCodec<CustomerEvent, ProfileState> CODEC =
+            new LoopCodec<>(CustomerEvent.class, ProfileState.class);
+
+    /** Founded by the login at 60 s (its email, new with it). */
+    private final ClusterId email = new ClusterId(60_000, "email:e1@shop.io");
+
+    private final ClusterId web = new ClusterId(1_000, "anonymous_id:a1");
+
+    /**
+     * A new cluster holds a later event and a later link until its founding event comes; then it
+     * credits both events and goes on offer to the link's winner, in one step. The two events were
+     * credited to its profile (its state goes to the winner with the offer), so they go on to
+     * activation and the sequences as resolved events, as every credited event does: none is
+     * dropped because the cluster is on offer when the step ends.
+     */
+    @Test
+    void eventsCreditedInAStepThatEndsOnOfferGoOnAsResolved() throws Exception {
+        try (var harness = open()) {
+            send(harness, new Message.Init<>(email.founder(), null, 0), 60_000);
+            send(harness, new Message.Contribute<>("later", event("later", 120_000)), 120_000);
+            send(harness, new Message.Link<>(web, List.of(), null, null, 130_000L), 130_000);
+            assertTrue(resolved(harness).isEmpty(), "held until the founding event");
+
+            send(harness, new Message.Contribute<>("login", event("login", 60_000)), 60_000);
+
+            assertEquals(List.of("login", "later"), resolved(harness));
+            List<String> sent = new ArrayList<>();
+            for (Routed routed : harness.extractOutputValues()) {
+                sent.add(CODEC.decode(routed.record).message().getClass().getSimpleName());
+            }
+            assertTrue(sent.contains("Offer"), "on offer to the web profile: " + sent);
+            assertTrue(
+                    harness.getSideOutput(ClusterFunction.LEFT_UNRESOLVED) == null
+                            || harness.getSideOutput(ClusterFunction.LEFT_UNRESOLVED).isEmpty(),
+                    "no event counted as leaving unresolved");
+        }
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<
+                    String, Routed, io.tessera.definitions.DefinitionUpdate, Routed>
+            open() throws Exception {
+        IdentitySettings identity = IdentitySettings.from(new Configuration());
+        var harness =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        DefinitionsBroadcast.operator(
+                                new ClusterFunction(
+                                        MergeRules.of(identity.rules()),
+                                        identity.rules(),
+                                        CODEC,
+                                        ProfileSettings.none()),
+                                SingleModeIdentityFunction.DEFINITIONS),
+                        (Routed r) -> r.key,
+                        Types.STRING,
+                        128,
+                        1,
+                        0);
+        harness.open();
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        return harness;
+    }
+
+    private void send(
+            KeyedBroadcastOperatorTestHarness<
+                            String, Routed, io.tessera.definitions.DefinitionUpdate, Routed>
+                    harness,
+            Message<CustomerEvent, ProfileState> message,
+            long at)
+            throws Exception {
+        Address to = Address.cluster(email);
+        harness.processElement(new StreamRecord<>(new Routed(to, CODEC.encode(to, message)), at));
+    }
+
+    private static List<String> resolved(
+            KeyedBroadcastOperatorTestHarness<
+                            String, Routed, io.tessera.definitions.DefinitionUpdate, Routed>
+                    harness) {
+        List<String> ids = new ArrayList<>();
+        var out = harness.getSideOutput(ClusterFunction.RESOLVED);
+        if (out != null) {
+            for (StreamRecord<ResolvedEvent> record : out) {
+                ids.add(record.getValue().event().messageId());
+            }
+        }
+        return ids;
+    }
+
+    private static CustomerEvent event(String id, long time) {
+        return new CustomerEvent(
+                id,
+                "track",
+                "Product Viewed",
+                time,
+                List.of(new Identifier("email", "e1@shop.io")),
+                null,
+                "{}",
+                CustomerEvent.DEFAULT_TENANT);
+    }
+}

@@ -2,13 +2,29 @@ package io.tessera.sequences;
 
 import io.tessera.identity.ResolvedEvent;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.OperatorStateStore;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StatePartitionStreamProvider;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.Triggerable;
@@ -23,7 +39,11 @@ import org.apache.flink.util.OutputTag;
  * advances to the same time again, which changes nothing but costs CEP's reads and its shared
  * buffer's seeks ({@code SharedBuffer.advanceTime}, the job's largest cost). Those later firings
  * are skipped. No element can arrive between the timers of one watermark: they fire in one step.
- * The state, its names and the timers are CEP's own, so savepoints are unchanged.
+ *
+ * <p>And CEP's count of events per timestamp is kept as one value per profile ({@link
+ * EventsCountState}) instead of its map state, so that advancing time is a point read instead of
+ * three seeks over deletions. A savepoint of Flink's layout has its counts moved over on restore;
+ * every other state and the timers are CEP's own.
  */
 final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, OUT> {
     private static final long serialVersionUID = 1L;
@@ -43,6 +63,109 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                 pattern.getAfterMatchSkipStrategy(),
                 function,
                 lateDataOutputTag);
+    }
+
+    /** CEP's own name for its events count (its shared buffer's map state). */
+    static final String CEP_EVENTS_COUNT = "sharedBuffer-events-count";
+
+    private transient boolean countReplaced;
+
+    /** How many profiles' counts a restore moved from Flink's layout (for tests). */
+    transient int countsMoved;
+
+    /**
+     * CEP's state, with its events count kept as {@link EventsCountState}; a savepoint of Flink's
+     * layout has its counts moved over when it is restored.
+     */
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        KeyedStateStore store = context.getKeyedStateStore();
+        super.initializeState(new CountReplacing(context, store));
+        if (!countReplaced) {
+            throw new IllegalStateException(
+                    "Flink CEP no longer asks for its map state " + CEP_EVENTS_COUNT);
+        }
+        if (context.isRestored()) {
+            moveCountsOfFlinksLayout(store);
+        }
+    }
+
+    /** The counts a savepoint kept in CEP's map state, moved to the value each profile keeps. */
+    private void moveCountsOfFlinksLayout(KeyedStateStore store) throws Exception {
+        MapStateDescriptor<Long, Integer> old =
+                new MapStateDescriptor<>(
+                        CEP_EVENTS_COUNT, LongSerializer.INSTANCE, IntSerializer.INSTANCE);
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        MapState<Long, Integer> oldCounts =
+                backend.getPartitionedState(
+                        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, old);
+        List<String> keys;
+        try (Stream<String> stream = backend.getKeys(CEP_EVENTS_COUNT, VoidNamespace.INSTANCE)) {
+            keys = stream.toList();
+        }
+        EventsCountState counts =
+                new EventsCountState(store.getState(EventsCountState.descriptor()));
+        for (String key : keys) {
+            backend.setCurrentKey(key);
+            for (Map.Entry<Long, Integer> entry : oldCounts.entries()) {
+                counts.put(entry.getKey(), entry.getValue());
+            }
+            oldCounts.clear();
+            countsMoved++;
+        }
+    }
+
+    /** The initialization context, with CEP's events count replaced. */
+    private final class CountReplacing implements StateInitializationContext {
+        private final StateInitializationContext context;
+        private final KeyedStateStore store;
+
+        CountReplacing(StateInitializationContext context, KeyedStateStore store) {
+            this.context = context;
+            this.store = store;
+        }
+
+        @Override
+        public boolean isRestored() {
+            return context.isRestored();
+        }
+
+        @Override
+        public OptionalLong getRestoredCheckpointId() {
+            return context.getRestoredCheckpointId();
+        }
+
+        @Override
+        public OperatorStateStore getOperatorStateStore() {
+            return context.getOperatorStateStore();
+        }
+
+        @Override
+        public KeyedStateStore getKeyedStateStore() {
+            return new DelegatingKeyedStateStore(store) {
+                @Override
+                @SuppressWarnings("unchecked")
+                public <UK, UV> MapState<UK, UV> getMapState(
+                        MapStateDescriptor<UK, UV> descriptor) {
+                    if (!CEP_EVENTS_COUNT.equals(descriptor.getName())) {
+                        return super.getMapState(descriptor);
+                    }
+                    countReplaced = true;
+                    return (MapState<UK, UV>)
+                            new EventsCountState(store.getState(EventsCountState.descriptor()));
+                }
+            };
+        }
+
+        @Override
+        public Iterable<StatePartitionStreamProvider> getRawOperatorStateInputs() {
+            return context.getRawOperatorStateInputs();
+        }
+
+        @Override
+        public Iterable<KeyGroupStatePartitionStreamProvider> getRawKeyedStateInputs() {
+            return context.getRawKeyedStateInputs();
+        }
     }
 
     @Override

@@ -20,6 +20,8 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -45,14 +47,7 @@ class SequenceCepOperatorTest {
 
     @Test
     void givesFlinkCepsMatchesOnRandomStreams() throws Exception {
-        List<SequenceDefinition> sequences = new ArrayList<>();
-        for (JsonNode definition :
-                JSON.readTree(
-                        Path.of("src/tools/resources/bench-pipeline-definitions.json").toFile())) {
-            if ("sequence".equals(definition.path("type").asText())) {
-                sequences.add(SequenceDefinition.of(definition));
-            }
-        }
+        List<SequenceDefinition> sequences = benchSequences();
         assertEquals(3, sequences.size());
         int matches = 0;
         int late = 0;
@@ -67,6 +62,60 @@ class SequenceCepOperatorTest {
             }
         }
         assertTrue(matches > 300 && late > 30, "matches " + matches + ", late events " + late);
+    }
+
+    /**
+     * A savepoint of Flink's CEP operator (its events count as a map state, with entries left at
+     * the watermark) restores into {@link SequenceCepOperator}, which goes on as Flink's would, on
+     * the heap and on RocksDB.
+     */
+    @Test
+    void restoresASavepointOfFlinksCepAndGoesOnAlike() throws Exception {
+        SequenceDefinition views =
+                benchSequences().get(2); // repeat_viewer: a day of partial matches
+        assertEquals("repeat_viewer", views.id());
+        int countsMoved = 0;
+        for (boolean rocksDb : new boolean[] {false, true}) {
+            for (int seed = 0; seed < 8; seed++) {
+                List<Object> input = stream(new Random(seed), new SequenceEvents(views));
+                int half = input.size() / 2;
+                // a watermark at the last event's time leaves CEP's count of that time behind
+                for (int i = half - 1; i >= 0; i--) {
+                    if (input.get(i) instanceof StreamRecord<?> record) {
+                        input.add(half, new Watermark(record.getTimestamp()));
+                        half++;
+                        break;
+                    }
+                }
+                OperatorSubtaskState savepoint;
+                List<String> before;
+                try (var harness = harness(plainCep(views), rocksDb)) {
+                    harness.open();
+                    feed(harness, input.subList(0, half));
+                    before = outputs(harness);
+                    savepoint = harness.snapshot(1, 1);
+                }
+                List<String> flink;
+                try (var harness = harness(plainCep(views), rocksDb)) {
+                    harness.initializeState(savepoint);
+                    harness.open();
+                    feed(harness, input.subList(half, input.size()));
+                    flink = outputs(harness);
+                }
+                List<String> ours;
+                SequenceCepOperator<SequenceMatch> operator = sequenceCep(views);
+                try (var harness = harness(operator, rocksDb)) {
+                    harness.initializeState(savepoint);
+                    countsMoved += operator.countsMoved;
+                    harness.open();
+                    feed(harness, input.subList(half, input.size()));
+                    ours = outputs(harness);
+                }
+                assertEquals(flink, ours, "seed " + seed + (rocksDb ? ", RocksDB" : ", heap"));
+                assertTrue(!before.isEmpty() && !flink.isEmpty(), "seed " + seed);
+            }
+        }
+        assertTrue(countsMoved > 0, "no savepoint held a count of Flink's layout");
     }
 
     @Test
@@ -146,31 +195,65 @@ class SequenceCepOperatorTest {
     private static List<String> run(
             OneInputStreamOperator<ResolvedEvent, SequenceMatch> operator, List<Object> input)
             throws Exception {
-        try (var harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        operator, ResolvedEvent::profileId, Types.STRING)) {
+        try (var harness = harness(operator, false)) {
             harness.open();
-            for (Object element : input) {
-                if (element instanceof Watermark mark) {
-                    harness.processWatermark(mark);
-                } else {
-                    @SuppressWarnings("unchecked")
-                    StreamRecord<ResolvedEvent> record = (StreamRecord<ResolvedEvent>) element;
-                    harness.processElement(record);
-                }
-            }
-            List<String> out = new ArrayList<>();
-            for (Object o : harness.getOutput()) {
-                out.add(String.valueOf(o));
-            }
-            var late = harness.getSideOutput(LATE);
-            if (late != null) {
-                for (var record : late) {
-                    out.add("late " + record.getValue().event().messageId());
-                }
-            }
-            return out;
+            feed(harness, input);
+            return outputs(harness);
         }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ResolvedEvent, SequenceMatch>
+            harness(OneInputStreamOperator<ResolvedEvent, SequenceMatch> operator, boolean rocksDb)
+                    throws Exception {
+        var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        operator, ResolvedEvent::profileId, Types.STRING);
+        if (rocksDb) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
+        return harness;
+    }
+
+    private static void feed(
+            KeyedOneInputStreamOperatorTestHarness<String, ResolvedEvent, SequenceMatch> harness,
+            List<Object> input)
+            throws Exception {
+        for (Object element : input) {
+            if (element instanceof Watermark mark) {
+                harness.processWatermark(mark);
+            } else {
+                @SuppressWarnings("unchecked")
+                StreamRecord<ResolvedEvent> record = (StreamRecord<ResolvedEvent>) element;
+                harness.processElement(record);
+            }
+        }
+    }
+
+    private static List<String> outputs(
+            KeyedOneInputStreamOperatorTestHarness<String, ResolvedEvent, SequenceMatch> harness) {
+        List<String> out = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            out.add(String.valueOf(o));
+        }
+        var late = harness.getSideOutput(LATE);
+        if (late != null) {
+            for (var record : late) {
+                out.add("late " + record.getValue().event().messageId());
+            }
+        }
+        return out;
+    }
+
+    private static List<SequenceDefinition> benchSequences() throws Exception {
+        List<SequenceDefinition> sequences = new ArrayList<>();
+        for (JsonNode definition :
+                JSON.readTree(
+                        Path.of("src/tools/resources/bench-pipeline-definitions.json").toFile())) {
+            if ("sequence".equals(definition.path("type").asText())) {
+                sequences.add(SequenceDefinition.of(definition));
+            }
+        }
+        return sequences;
     }
 
     private static TypeSerializer<ResolvedEvent> serializer() {

@@ -90,8 +90,9 @@ final class EventsCountState implements MapState<Long, Integer> {
 
     @Override
     public Iterable<Long> keys() throws Exception {
-        List<Long> keys = new ArrayList<>(read().keySet());
-        // CEP removes through the iterator: each removal is written back
+        Map<Long, Integer> map = read();
+        List<Long> keys = new ArrayList<>(map.keySet());
+        // CEP removes through the iterator: the map read once, written back at each removal
         return () ->
                 new Iterator<>() {
                     private int next;
@@ -114,8 +115,9 @@ final class EventsCountState implements MapState<Long, Integer> {
                         if (next == 0) {
                             throw new IllegalStateException("remove before next");
                         }
+                        map.remove(keys.get(next - 1));
                         try {
-                            EventsCountState.this.remove(keys.get(next - 1));
+                            write(map);
                         } catch (Exception e) {
                             throw new IllegalStateException(
                                     "CEP's events count cannot be written", e);

@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.functions.SerializerFactory;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.OperatorStateStore;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
@@ -19,6 +21,7 @@ import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.DefaultKeyedStateStore;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -31,22 +34,26 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Flink's {@link CepOperator}, unchanged but for one thing: a key's event-time timers fire once per
- * watermark. CEP registers a timer for every timestamp it buffers under a key and for every new
- * partial match's window end. When the watermark passes several of them at once (a job reading a
- * backlog, a burst of one person's events), the first firing processes every buffered element up to
- * the watermark and advances the key's time to it; each later one finds nothing to process and
- * advances to the same time again, which changes nothing but costs CEP's reads and its shared
- * buffer's seeks ({@code SharedBuffer.advanceTime}, the job's largest cost). Those later firings
- * are skipped. No element can arrive between the timers of one watermark: they fire in one step.
+ * Flink's {@link CepOperator}, unchanged but for two things. First, a key's event-time timers fire
+ * once per watermark. CEP registers a timer for every timestamp it buffers under a key and for
+ * every new partial match's window end. When the watermark passes several of them at once (a job
+ * reading a backlog, a burst of one person's events), the first firing processes every buffered
+ * element up to the watermark and advances the key's time to it; each later one finds nothing to
+ * process and advances to the same time again, which changes nothing but costs CEP's reads and its
+ * shared buffer's seeks ({@code SharedBuffer.advanceTime}, the job's largest cost). Those later
+ * firings are skipped. No element can arrive between the timers of one watermark: they fire in one
+ * step.
  *
- * <p>And CEP's count of events per timestamp is kept as one value per profile ({@link
+ * <p>Second, CEP's count of events per timestamp is kept as one value per profile ({@link
  * EventsCountState}) instead of its map state, so that advancing time is a point read instead of
  * three seeks over deletions. A savepoint of Flink's layout has its counts moved over on restore;
  * every other state and the timers are CEP's own.
  */
 final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, OUT> {
     private static final long serialVersionUID = 1L;
+
+    /** CEP's own name for its events count (its shared buffer's map state). */
+    static final String CEP_EVENTS_COUNT = "sharedBuffer-events-count";
 
     private transient Counter skipped;
 
@@ -65,9 +72,6 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                 lateDataOutputTag);
     }
 
-    /** CEP's own name for its events count (its shared buffer's map state). */
-    static final String CEP_EVENTS_COUNT = "sharedBuffer-events-count";
-
     private transient boolean countReplaced;
 
     /** How many profiles' counts a restore moved from Flink's layout (for tests). */
@@ -80,7 +84,7 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         KeyedStateStore store = context.getKeyedStateStore();
-        super.initializeState(new CountReplacing(context, store));
+        super.initializeState(new CountReplacing(context));
         if (!countReplaced) {
             throw new IllegalStateException(
                     "Flink CEP no longer asks for its map state " + CEP_EVENTS_COUNT);
@@ -118,11 +122,9 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     /** The initialization context, with CEP's events count replaced. */
     private final class CountReplacing implements StateInitializationContext {
         private final StateInitializationContext context;
-        private final KeyedStateStore store;
 
-        CountReplacing(StateInitializationContext context, KeyedStateStore store) {
+        CountReplacing(StateInitializationContext context) {
             this.context = context;
-            this.store = store;
         }
 
         @Override
@@ -142,7 +144,15 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
 
         @Override
         public KeyedStateStore getKeyedStateStore() {
-            return new DelegatingKeyedStateStore(store) {
+            return new DefaultKeyedStateStore(
+                    getKeyedStateBackend(),
+                    new SerializerFactory() {
+                        @Override
+                        public <T> TypeSerializer<T> createSerializer(TypeInformation<T> type) {
+                            return type.createSerializer(
+                                    getExecutionConfig().getSerializerConfig());
+                        }
+                    }) {
                 @Override
                 @SuppressWarnings("unchecked")
                 public <UK, UV> MapState<UK, UV> getMapState(
@@ -152,7 +162,7 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                     }
                     countReplaced = true;
                     return (MapState<UK, UV>)
-                            new EventsCountState(store.getState(EventsCountState.descriptor()));
+                            new EventsCountState(getState(EventsCountState.descriptor()));
                 }
             };
         }

@@ -40,7 +40,7 @@ public final class ClusterActor<E, A> {
             return s;
         }
         if (s.tombstone) {
-            forward(s.forward, message, out);
+            forward(self, s.forward, message, out);
             return s;
         }
         boolean founding = false;
@@ -84,6 +84,9 @@ public final class ClusterActor<E, A> {
         }
         if (message instanceof Message.Relay<E, A> relay) {
             return ops.time(relay.contribution().payload());
+        }
+        if (message instanceof Message.Plan<E, A> plan) {
+            return plan.at();
         }
         return NO_TIME;
     }
@@ -150,9 +153,25 @@ public final class ClusterActor<E, A> {
                 s.buffer.add(relay); // after the offer it follows, if that waits here too
             } else if (s.absorbed.contains(relay.from())) {
                 handle(self, s, relay.contribution(), out);
+            } else if (awaitsPlan(s, relay.from())) {
+                s.planned.add(relay); // its offer waits for the plan's decision
             } else {
                 // its offer was refused here: the event stays with the loser
                 out.send(Address.cluster(relay.from()), relay.contribution());
+            }
+        } else if (message instanceof Message.Plan<E, A> plan) {
+            if (s.lockedOn != null) {
+                s.buffer.add(plan);
+            } else {
+                s.planned.add(plan);
+                decideWhenAnswered(self, s, plan.eventId(), out);
+            }
+        } else if (message instanceof Message.Skip<E, A> skip) {
+            if (s.lockedOn != null) {
+                s.buffer.add(skip);
+            } else {
+                s.planned.add(skip);
+                decideWhenAnswered(self, s, skip.plan(), out);
             }
         } else if (message instanceof Message.Propose<E, A> propose) {
             onPropose(self, s, propose, out);
@@ -163,17 +182,22 @@ public final class ClusterActor<E, A> {
             if (accept.taken()) {
                 // the winner holds the state, credited the carried event and repointed the
                 // members: what was buffered meanwhile goes on to it
-                becomeTombstone(s, accept.winner(), new ArrayList<>(s.buffer), out);
+                becomeTombstone(self, s, accept.winner(), new ArrayList<>(s.buffer), out);
             } else {
                 commit(self, s, accept.winner(), out);
             }
-        } else if (message instanceof Message.Reject<E, A>) {
+        } else if (message instanceof Message.Reject<E, A> reject) {
             requireLocked(self, s, message);
             s.lockedOn = null;
             s.offered = false;
-            List<ClusterId> fallbacks = s.fallbacks;
+            // A plan sends the loser to the oldest cluster of its group, if any, and blamed the
+            // refusals itself.
+            List<ClusterId> fallbacks =
+                    !reject.planned()
+                            ? s.fallbacks
+                            : reject.redirect() == null ? List.of() : List.of(reject.redirect());
             Message.Contribute<E, A> carried = s.carried;
-            String blamed = s.blamed;
+            String blamed = reject.planned() ? null : s.blamed;
             s.fallbacks = new ArrayList<>();
             s.carried = null;
             s.blamed = null;
@@ -299,13 +323,17 @@ public final class ClusterActor<E, A> {
         if (s.offered && winner.equals(s.lockedOn)) {
             // the merge on offer, asked again by a later event: the event follows the offer (or
             // comes back to stay here if it is refused)
+            skip(self, link, out);
             if (link.carried() != null) {
                 out.send(Address.cluster(winner), new Message.Relay<>(self, link.carried()));
             }
             return;
         }
         if (s.lockedOn != null) {
-            s.buffer.add(link);
+            // A plan never waits for a locked cluster (its holder may be what this one waits
+            // for): it is decided without it, and the link is handled on its own after the answer.
+            skip(self, link, out);
+            s.buffer.add(link.unplanned());
             return;
         }
         s.carried = link.carried();
@@ -328,7 +356,8 @@ public final class ClusterActor<E, A> {
                         new TreeMap<>(s.reserved),
                         s.announced,
                         s.carried,
-                        s.linkedAt));
+                        s.linkedAt,
+                        link.plan()));
         // What waits here for its turn waits at the winner now (or comes back, if refused).
         for (Message.Contribute<E, A> held : s.held) {
             out.send(Address.cluster(winner), new Message.Relay<>(self, held));
@@ -346,16 +375,38 @@ public final class ClusterActor<E, A> {
             s.buffer.add(offer);
             return;
         }
+        if (offer.plan() != null) {
+            s.planned.add(offer); // decided with the event's other offers
+            decideWhenAnswered(self, s, offer.plan(), out);
+            return;
+        }
+        if (refuseOffer(self, s, offer, out)) {
+            return;
+        }
+        take(self, s, offer, out);
+        if (offer.carried() != null) {
+            credit(s, offer.carried());
+        }
+        accept(self, offer, out);
+    }
+
+    /** Refuses the offer if taking it would break a rule; returns whether it did. */
+    private boolean refuseOffer(
+            ClusterId self, ClusterState<E, A> s, Message.Offer<E, A> offer, Outbox<E, A> out) {
         List<Reservation> arriving = new ArrayList<>(incoming(s, offer.pending()).values());
         arriving.add(offer.own());
         String[] refusal = refusal(s, unique(s), arriving);
-        if (refusal != null) {
-            out.send(
-                    Address.cluster(offer.from()),
-                    new Message.Reject<>(self, refusal[0], refusal[1]));
-            out.rejected(offer.from(), self, refusal[0], refusal[1]);
-            return;
+        if (refusal == null) {
+            return false;
         }
+        out.send(Address.cluster(offer.from()), new Message.Reject<>(self, refusal[0], refusal[1]));
+        out.rejected(offer.from(), self, refusal[0], refusal[1]);
+        return true;
+    }
+
+    /** Takes the offer in: the loser's state, members and pending losers join now. */
+    private void take(
+            ClusterId self, ClusterState<E, A> s, Message.Offer<E, A> offer, Outbox<E, A> out) {
         onAbsorb(
                 self,
                 s,
@@ -370,9 +421,10 @@ public final class ClusterActor<E, A> {
                         offer.announced(),
                         offer.at()),
                 out);
-        if (offer.carried() != null) {
-            credit(s, offer.carried());
-        }
+    }
+
+    /** Tells a taken loser and its members' Directories where they are now. */
+    private void accept(ClusterId self, Message.Offer<E, A> offer, Outbox<E, A> out) {
         // The winner repoints the members, a crossing sooner than the loser could.
         for (String member : offer.members()) {
             out.send(Address.directory(member), new Message.Repoint<>(self));
@@ -380,17 +432,165 @@ public final class ClusterActor<E, A> {
         out.send(Address.cluster(offer.from()), new Message.Accept<>(self, true));
     }
 
+    /** A planned link this cluster will not offer itself for: its plan goes on without it. */
+    private void skip(ClusterId self, Message.Link<E, A> link, Outbox<E, A> out) {
+        if (link.plan() != null) {
+            out.send(Address.cluster(link.winner()), new Message.Skip<>(link.plan(), self));
+        }
+    }
+
+    /** Whether an offer of the cluster waits here for its plan's decision. */
+    private static <E, A> boolean awaitsPlan(ClusterState<E, A> s, ClusterId from) {
+        for (Message<E, A> message : s.planned) {
+            if (message instanceof Message.Offer<E, A> offer && offer.from().equals(from)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a message belongs to the plan of the event. */
+    private static <E, A> boolean ofPlan(Message<E, A> message, String plan) {
+        return (message instanceof Message.Plan<E, A> p && p.eventId().equals(plan))
+                || (message instanceof Message.Offer<E, A> o && plan.equals(o.plan()))
+                || (message instanceof Message.Skip<E, A> k && k.plan().equals(plan));
+    }
+
+    /**
+     * Decides a plan once it is here and every cluster it names has offered itself or skipped it.
+     */
+    private void decideWhenAnswered(
+            ClusterId self, ClusterState<E, A> s, String planId, Outbox<E, A> out) {
+        Message.Plan<E, A> plan = null;
+        Map<ClusterId, Message.Offer<E, A>> offers = new TreeMap<>();
+        Set<ClusterId> answered = new TreeSet<>();
+        for (Message<E, A> message : s.planned) {
+            if (message instanceof Message.Plan<E, A> p && p.eventId().equals(planId)) {
+                plan = p;
+            } else if (message instanceof Message.Offer<E, A> o && planId.equals(o.plan())) {
+                offers.put(o.from(), o);
+                answered.add(o.from());
+            } else if (message instanceof Message.Skip<E, A> k && k.plan().equals(planId)) {
+                answered.add(k.from());
+            }
+        }
+        if (plan == null) {
+            return;
+        }
+        for (Message.PlanStep step : plan.steps()) {
+            if (!step.cluster().equals(self) && !answered.contains(step.cluster())) {
+                return;
+            }
+        }
+        s.planned.removeIf(message -> ofPlan(message, planId));
+        Set<ClusterId> offered = new TreeSet<>(offers.keySet());
+        decide(self, s, plan, offers, out);
+        List<Message<E, A>> relays = new ArrayList<>();
+        for (Message<E, A> message : s.planned) {
+            if (message instanceof Message.Relay<E, A> relay
+                    && offered.contains(relay.from())
+                    && !awaitsPlan(s, relay.from())) {
+                relays.add(message);
+            }
+        }
+        s.planned.removeAll(relays);
+        for (Message<E, A> relay : relays) {
+            handle(self, s, relay, out); // credited here if its loser was taken, else sent back
+        }
+    }
+
+    /**
+     * Decides a plan's offers as single mode would link the event's identifiers ({@link
+     * PlanPasses}): the offers in this cluster's group are taken (each still checked, as events
+     * that raced may have changed what this cluster holds), the others refused and sent to their
+     * group's oldest cluster; each refusal of the passes is blamed as single mode blames it. The
+     * event is credited after the merges.
+     */
+    private void decide(
+            ClusterId self,
+            ClusterState<E, A> s,
+            Message.Plan<E, A> plan,
+            Map<ClusterId, Message.Offer<E, A>> offers,
+            Outbox<E, A> out) {
+        Map<ClusterId, Reservation> holdings = new TreeMap<>();
+        holdings.put(self, new Reservation(unique(s), counts(s), size(s)));
+        offers.forEach(
+                (from, offer) -> {
+                    Reservation held = offer.own();
+                    for (Reservation r : incoming(s, offer.pending()).values()) {
+                        held = PlanPasses.union(held, r);
+                    }
+                    holdings.put(from, held);
+                });
+        List<Message.PlanStep> steps = new ArrayList<>();
+        for (Message.PlanStep step : plan.steps()) {
+            if (holdings.containsKey(step.cluster())) {
+                steps.add(step);
+            }
+        }
+        PlanPasses.Outcome outcome = PlanPasses.run(steps, holdings, rules);
+        for (PlanPasses.Refused refused : outcome.refusals()) {
+            String blamed = PlanPasses.blamed(refused, steps, rules);
+            out.send(Address.directory(blamed), new Message.Blame<>(blamed));
+            out.rejected(
+                    refused.refused().cluster(),
+                    refused.home().cluster(),
+                    refused.rule(),
+                    refused.detail());
+        }
+        Set<ClusterId> mine = outcome.groupOf(self);
+        List<Message.Contribute<E, A>> credited = new ArrayList<>();
+        if (plan.carried() != null) {
+            credited.add(plan.carried());
+        }
+        for (Message.PlanStep step : steps) {
+            Message.Offer<E, A> offer = offers.remove(step.cluster());
+            if (offer == null) {
+                continue; // this cluster, or an offer decided at an earlier step
+            }
+            if (!mine.contains(offer.from())) {
+                ClusterId oldest = outcome.groupOf(offer.from()).iterator().next();
+                for (ClusterId member : outcome.groupOf(offer.from())) {
+                    oldest = ClusterId.min(oldest, member);
+                }
+                out.send(
+                        Address.cluster(offer.from()),
+                        new Message.Reject<>(
+                                self,
+                                "plan",
+                                "the event's identifiers gather elsewhere, as in single mode",
+                                true,
+                                oldest.equals(offer.from()) ? null : oldest));
+            } else if (!refuseOffer(self, s, offer, out)) {
+                take(self, s, offer, out);
+                accept(self, offer, out);
+                if (offer.carried() != null) {
+                    credited.add(offer.carried());
+                }
+            }
+        }
+        for (Message.Contribute<E, A> contribution : credited) {
+            credit(s, contribution);
+        }
+    }
+
     /**
      * The loser is merged: it keeps nothing but where it went, and passes on what it still held for
      * the winner.
      */
     private void becomeTombstone(
-            ClusterState<E, A> s, ClusterId winner, List<Message<E, A>> passed, Outbox<E, A> out) {
+            ClusterId self,
+            ClusterState<E, A> s,
+            ClusterId winner,
+            List<Message<E, A>> passed,
+            Outbox<E, A> out) {
         s.carried = null;
-        if (!s.held.isEmpty()) {
+        if (!s.held.isEmpty() || !s.planned.isEmpty()) {
             passed = new ArrayList<>(passed);
             passed.addAll(s.held);
+            passed.addAll(s.planned); // the winner decides the offers of a plan left undecided
             s.held = new ArrayList<>();
+            s.planned = new ArrayList<>();
         }
         s.tombstone = true;
         s.forward = winner;
@@ -398,20 +598,21 @@ public final class ClusterActor<E, A> {
         s.state = null;
         s.reserved = new TreeMap<>();
         s.buffer = new ArrayList<>();
-        passOn(winner, passed, out);
+        passOn(self, winner, passed, out);
     }
 
     /**
      * What a loser buffered while it waited, passed on to its winner: an identifier that joined it
      * meanwhile joins the winner; the rest is forwarded as to any tombstone.
      */
-    private void passOn(ClusterId winner, List<Message<E, A>> buffered, Outbox<E, A> out) {
+    private void passOn(
+            ClusterId self, ClusterId winner, List<Message<E, A>> buffered, Outbox<E, A> out) {
         for (Message<E, A> message : buffered) {
             if (message instanceof Message.Init<E, A> init) {
                 out.send(Address.cluster(winner), init);
                 out.send(Address.directory(init.identifier()), new Message.Repoint<>(winner));
             } else {
-                forward(winner, message, out);
+                forward(self, winner, message, out);
             }
         }
     }
@@ -525,7 +726,7 @@ public final class ClusterActor<E, A> {
             passed.add(s.carried); // the event that linked it goes with it
         }
         passed.addAll(s.buffer);
-        becomeTombstone(s, winner, passed, out);
+        becomeTombstone(self, s, winner, passed, out);
     }
 
     private void onAbsorb(
@@ -588,6 +789,11 @@ public final class ClusterActor<E, A> {
         for (Message.Contribute<E, A> event : held) {
             dropOrResend(s, event.eventId(), event.payload(), out);
         }
+        List<Message<E, A>> planned = s.planned;
+        s.planned = new ArrayList<>();
+        for (Message<E, A> message : planned) {
+            onErased(self, s, message, out); // the offers waiting for a plan are answered
+        }
     }
 
     /**
@@ -643,7 +849,10 @@ public final class ClusterActor<E, A> {
             // its loser was accepted here to be erased (an offer to an erased cluster is)
             Message.Contribute<E, A> contribute = relay.contribution();
             dropOrResend(s, contribute.eventId(), contribute.payload(), out);
+        } else if (message instanceof Message.Plan<E, A> plan && plan.carried() != null) {
+            dropOrResend(s, plan.carried().eventId(), plan.carried().payload(), out);
         } else if (message instanceof Message.Link<E, A> link && link.carried() != null) {
+            skip(self, link, out);
             E event = link.carried().payload();
             if (ops.time(event) <= s.erasedAt && s.erasedHeld != null) {
                 // the login before the delete linked the person to the winner: follow it there
@@ -652,8 +861,10 @@ public final class ClusterActor<E, A> {
                         new Message.EraseJoined<>(self, s.erasedHeld, s.erasedAt, s.erasedBy));
             }
             dropOrResend(s, link.carried().eventId(), event, out);
+        } else if (message instanceof Message.Link<E, A> link) {
+            skip(self, link, out);
         }
-        // Init (its founder was a member when it was erased), a Link, an Erase: nothing to do
+        // Init (its founder was a member when it was erased), an Erase, a Skip: nothing to do
     }
 
     /** An event before the delete goes with the erased person; one after it starts anew. */
@@ -690,11 +901,21 @@ public final class ClusterActor<E, A> {
     }
 
     /** What reaches a tombstone goes on to the cluster it merged into. */
-    private void forward(ClusterId to, Message<E, A> message, Outbox<E, A> out) {
-        if (message instanceof Message.Init<E, A> init) {
+    private void forward(ClusterId self, ClusterId to, Message<E, A> message, Outbox<E, A> out) {
+        if (message instanceof Message.Offer<E, A> offer) {
+            // its plan's cluster is gone: the offer is decided where it went, on its own
+            out.send(Address.cluster(to), offer.unplanned());
+        } else if (message instanceof Message.Plan<E, A> plan) {
+            if (plan.carried() != null) {
+                out.send(Address.cluster(to), plan.carried()); // its offers come unplanned
+            }
+        } else if (message instanceof Message.Skip<E, A>) {
+            return; // the plan's offers were passed on unplanned
+        } else if (message instanceof Message.Init<E, A> init) {
             // its identifier belongs to the winner now (the absorb carried it as a member)
             out.send(Address.directory(init.identifier()), new Message.Repoint<>(to));
         } else if (message instanceof Message.Link<E, A> link) {
+            skip(self, link, out);
             if (link.carried() != null) {
                 // the event's anchor was here, so it is where this cluster went
                 out.send(Address.cluster(to), link.carried());

@@ -35,6 +35,7 @@ public class ClusterRecord {
     public boolean offered;
     public boolean awaitingFounder;
     public List<byte[]> early = new ArrayList<>();
+    public List<byte[]> planned = new ArrayList<>();
 
     /** A POJO needs a public no-argument constructor. */
     public ClusterRecord() {}
@@ -68,6 +69,7 @@ public class ClusterRecord {
         r.offered = s.offered;
         r.awaitingFounder = s.awaitingFounder;
         s.early.forEach(message -> r.early.add(codec.encode(here, message)));
+        s.planned.forEach(message -> r.planned.add(codec.encode(here, message)));
         return r;
     }
 
@@ -109,6 +111,9 @@ public class ClusterRecord {
         s.awaitingFounder = awaitingFounder;
         if (early != null) {
             early.forEach(record -> s.early.add(codec.decode(record).message()));
+        }
+        if (planned != null) {
+            planned.forEach(record -> s.planned.add(codec.decode(record).message()));
         }
         return s;
     }

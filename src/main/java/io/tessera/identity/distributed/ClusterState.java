@@ -81,6 +81,12 @@ public final class ClusterState<E, A> implements java.io.Serializable {
      */
     public List<Message<E, A>> early = new ArrayList<>();
 
+    /**
+     * The {@link Message.Plan}s this cluster decides, with the offers and skips of the clusters
+     * they name, until each plan is answered; and events relayed behind an offer that waits there.
+     */
+    public List<Message<E, A>> planned = new ArrayList<>();
+
     /** Messages that arrived while locked, replayed after the answer. */
     public List<Message<E, A>> buffer = new ArrayList<>();
 

@@ -55,7 +55,8 @@ public final class DirectoryActor {
             Outbox<E, A> out) {
         ClusterId cluster = entry.cluster();
         if (message instanceof Message.Probe<E, A> probe) {
-            if (cluster == null) {
+            boolean founded = cluster == null;
+            if (founded) {
                 long created =
                         entry.foundAfter() == Long.MIN_VALUE
                                 ? probe.foundingTime()
@@ -80,7 +81,8 @@ public final class DirectoryActor {
                                 probe.eventId(),
                                 identifier,
                                 cluster,
-                                entry.rejections() >= quarantineAfter));
+                                entry.rejections() >= quarantineAfter,
+                                founded));
             }
             return entry.with(cluster);
         }

@@ -33,6 +33,12 @@ public final class GatherActor {
             if (reply.quarantined()) {
                 pending.quarantined.add(reply.identifier());
             }
+            if (reply.founded()) {
+                if (pending.founded == null) {
+                    pending.founded = new TreeSet<>();
+                }
+                pending.founded.add(reply.identifier());
+            }
         } else {
             throw new IllegalArgumentException("a Gather cannot take " + message);
         }
@@ -62,32 +68,37 @@ public final class GatherActor {
         List<ClusterId> ordered = new ArrayList<>(clusters);
         ClusterId oldest = ordered.get(0);
         ClusterId anchor = pending.replies.get(anchorId);
-        // As in single mode, an identifier new with this event joins the anchor's profile when
-        // the anchor was known before: a rule refusing the anchor's profile a merge with an older
-        // one does not move the new identifier there.
-        ClusterId home = fresh(anchor, pending) ? oldest : anchor;
         Message.Contribute<E, A> contribution = new Message.Contribute<>(eventId, pending.payload);
-        if (anchor.equals(oldest)) {
+        if (ordered.size() == 1) {
             out.send(Address.cluster(anchor), contribution);
+            return done();
         }
+        // The oldest cluster decides every offer of the event together, as single mode links the
+        // identifiers one by one: the plan lists them in priority order with their clusters.
+        List<Message.PlanStep> steps = new ArrayList<>();
+        for (String identifier : evidence) {
+            ClusterId cluster = pending.replies.get(identifier);
+            boolean known = pending.founded == null || !pending.founded.contains(identifier);
+            steps.add(new Message.PlanStep(identifier, cluster, known));
+        }
+        out.send(
+                Address.cluster(oldest),
+                new Message.Plan<>(
+                        eventId,
+                        List.copyOf(steps),
+                        anchor.equals(oldest) ? contribution : null,
+                        pending.time));
         for (int i = 1; i < ordered.size(); i++) {
             ClusterId cluster = ordered.get(i);
-            ClusterId target =
-                    fresh(cluster, pending) && home.compareTo(cluster) < 0 ? home : oldest;
-            List<ClusterId> fallbacks = new ArrayList<>();
-            for (ClusterId older : ordered.subList(0, i)) {
-                if (!older.equals(target)) {
-                    fallbacks.add(older);
-                }
-            }
             out.send(
                     Address.cluster(cluster),
                     new Message.Link<>(
-                            target,
-                            List.copyOf(fallbacks),
+                            oldest,
+                            List.copyOf(ordered.subList(1, i)),
                             cluster.equals(anchor) ? contribution : null,
-                            weaker(pending, strongest.get(cluster), strongest.get(target)),
-                            pending.time));
+                            weaker(pending, strongest.get(cluster), strongest.get(oldest)),
+                            pending.time,
+                            eventId));
         }
         return done();
     }
@@ -104,15 +115,5 @@ public final class GatherActor {
         GatherState<E> done = new GatherState<>();
         done.done = true;
         return done;
-    }
-
-    /**
-     * Whether the cluster was founded by one of the event's own identifiers with it: at its time
-     * (the anchor's), or a millisecond later (another new identifier's, {@link
-     * Message.Probe#foundingTime}).
-     */
-    private static boolean fresh(ClusterId cluster, GatherState<?> event) {
-        return (cluster.createdAt() == event.time || cluster.createdAt() == event.time + 1)
-                && event.identifiers.contains(cluster.founder());
     }
 }

@@ -17,5 +17,11 @@ public final class GatherState<E> implements java.io.Serializable {
     /** Identifiers the Directory answered are quarantined: they take no part in linking. */
     public Set<String> quarantined = new TreeSet<>();
 
+    /**
+     * Identifiers whose cluster the event's own probe founded: new with the event (null in a state
+     * written before it was kept).
+     */
+    public Set<String> founded = new TreeSet<>();
+
     public boolean done;
 }

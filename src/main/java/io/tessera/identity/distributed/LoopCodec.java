@@ -33,7 +33,7 @@ public final class LoopCodec<E, A> implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The version this release writes. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     /** Fields, not getters: the job's POJOs keep their state in fields (some private). */
     private static final ObjectMapper JSON =
@@ -97,6 +97,27 @@ public final class LoopCodec<E, A> implements Serializable {
             if (m.at() != Message.UNKNOWN_TIME) {
                 json.writeNumberField("at", m.at());
             }
+            if (m.plan() != null) {
+                json.writeStringField("plan", m.plan());
+            }
+        } else if (message instanceof Message.Plan<E, A> m) {
+            json.writeStringField("plan", m.eventId());
+            var steps = JSON.createArrayNode();
+            for (Message.PlanStep step : m.steps()) {
+                ObjectNode node = steps.addObject();
+                node.put("identifier", step.identifier());
+                node.set("cluster", id(step.cluster()));
+                node.put("known", step.known());
+            }
+            tree(json, "steps", steps);
+            if (m.carried() != null) {
+                json.writeStringField("eventId", m.carried().eventId());
+                object(json, "payload", m.carried().payload());
+            }
+            json.writeNumberField("at", m.at());
+        } else if (message instanceof Message.Skip<E, A> m) {
+            json.writeStringField("plan", m.plan());
+            tree(json, "from", id(m.from()));
         } else if (message instanceof Message.Offer<E, A> m) {
             tree(json, "from", id(m.from()));
             object(json, "members", m.members());
@@ -111,6 +132,9 @@ public final class LoopCodec<E, A> implements Serializable {
             }
             if (m.at() != Message.UNKNOWN_TIME) {
                 json.writeNumberField("at", m.at());
+            }
+            if (m.plan() != null) {
+                json.writeStringField("plan", m.plan());
             }
         } else if (message instanceof Message.Relay<E, A> m) {
             tree(json, "from", id(m.from()));
@@ -129,6 +153,12 @@ public final class LoopCodec<E, A> implements Serializable {
             tree(json, "winner", id(m.winner()));
             json.writeStringField("rule", m.rule());
             json.writeStringField("detail", m.detail());
+            if (m.planned()) {
+                json.writeBooleanField("planned", true);
+                if (m.redirect() != null) {
+                    tree(json, "redirect", id(m.redirect()));
+                }
+            }
         } else if (message instanceof Message.Absorb<E, A> m) {
             tree(json, "from", id(m.from()));
             object(json, "members", m.members());
@@ -169,6 +199,9 @@ public final class LoopCodec<E, A> implements Serializable {
             tree(json, "cluster", id(m.cluster()));
             if (m.quarantined()) {
                 json.writeBooleanField("quarantined", true);
+            }
+            if (m.founded()) {
+                json.writeBooleanField("founded", true);
             }
         } else if (message instanceof Message.Blame<E, A> m) {
             json.writeStringField("identifier", m.identifier());
@@ -282,7 +315,20 @@ public final class LoopCodec<E, A> implements Serializable {
                                         json.hasNonNull("blamed")
                                                 ? json.get("blamed").asText()
                                                 : null,
-                                        at(json));
+                                        at(json),
+                                        json.path("plan").asText(null));
+                        case "Plan" ->
+                                new Message.Plan<>(
+                                        json.path("plan").asText(),
+                                        steps(json.path("steps")),
+                                        payload != null
+                                                ? new Message.Contribute<>(
+                                                        json.path("eventId").asText(), payload)
+                                                : null,
+                                        json.path("at").asLong());
+                        case "Skip" ->
+                                new Message.Skip<>(
+                                        json.path("plan").asText(), id(json.get("from")));
                         case "Propose" ->
                                 new Message.Propose<>(
                                         id(json.get("from")),
@@ -301,7 +347,8 @@ public final class LoopCodec<E, A> implements Serializable {
                                                 ? new Message.Contribute<>(
                                                         json.path("eventId").asText(), payload)
                                                 : null,
-                                        at(json));
+                                        at(json),
+                                        json.path("plan").asText(null));
                         case "Relay" ->
                                 new Message.Relay<>(
                                         id(json.get("from")),
@@ -315,7 +362,11 @@ public final class LoopCodec<E, A> implements Serializable {
                                 new Message.Reject<>(
                                         id(json.get("winner")),
                                         json.path("rule").asText(),
-                                        json.path("detail").asText());
+                                        json.path("detail").asText(),
+                                        json.path("planned").asBoolean(false),
+                                        json.hasNonNull("redirect")
+                                                ? id(json.get("redirect"))
+                                                : null);
                         case "Absorb" ->
                                 new Message.Absorb<>(
                                         id(json.get("from")),
@@ -354,7 +405,8 @@ public final class LoopCodec<E, A> implements Serializable {
                                         json.path("eventId").asText(),
                                         json.path("identifier").asText(),
                                         id(json.get("cluster")),
-                                        json.path("quarantined").asBoolean(false));
+                                        json.path("quarantined").asBoolean(false),
+                                        json.path("founded").asBoolean(false));
                         case "Blame" -> new Message.Blame<>(json.path("identifier").asText());
                         case "Erase" ->
                                 new Message.Erase<>(
@@ -414,6 +466,19 @@ public final class LoopCodec<E, A> implements Serializable {
         List<ClusterId> ids = new ArrayList<>();
         array.forEach(id -> ids.add(id(id)));
         return ids;
+    }
+
+    /** A plan's steps (added in version 4). */
+    private static List<Message.PlanStep> steps(JsonNode array) {
+        List<Message.PlanStep> steps = new ArrayList<>();
+        for (JsonNode step : array) {
+            steps.add(
+                    new Message.PlanStep(
+                            step.path("identifier").asText(),
+                            id(step.get("cluster")),
+                            step.path("known").asBoolean()));
+        }
+        return List.copyOf(steps);
     }
 
     private static JsonNode reservations(Map<ClusterId, Reservation> reservations) {

@@ -19,14 +19,29 @@ import java.util.TreeSet;
  * @param sizeCap most identifiers in one profile
  * @param quarantineAfter refused links blamed on an identifier after which it is quarantined: it
  *     takes no part in linking any more
+ * @param priorities each type's priority (1 is the highest): a refusal is blamed on the weaker
+ *     identifier of the pair
+ * @param otherPriority the priority of types not named
  */
 public record MergeRules(
         Set<String> uniqueTypes,
         Map<String, Integer> limits,
         int otherLimit,
         int sizeCap,
-        int quarantineAfter)
+        int quarantineAfter,
+        Map<String, Integer> priorities,
+        int otherPriority)
         implements Serializable {
+
+    /** Rules whose types are all of one priority. */
+    public MergeRules(
+            Set<String> uniqueTypes,
+            Map<String, Integer> limits,
+            int otherLimit,
+            int sizeCap,
+            int quarantineAfter) {
+        this(uniqueTypes, limits, otherLimit, sizeCap, quarantineAfter, Map.of(), 0);
+    }
 
     /** Rules that never quarantine. */
     public MergeRules(
@@ -43,18 +58,27 @@ public record MergeRules(
     public static MergeRules of(IdentityRules rules) {
         Set<String> unique = new TreeSet<>();
         Map<String, Integer> limits = new TreeMap<>();
+        Map<String, Integer> priorities = new TreeMap<>();
         for (IdentifierType type : rules.types().values()) {
             if (type.unique()) {
                 unique.add(type.name());
             }
             limits.put(type.name(), type.limit());
+            priorities.put(type.name(), type.priority());
         }
         return new MergeRules(
                 unique,
                 limits,
                 rules.otherType().limit(),
                 rules.sizeCap(),
-                rules.quarantineAfter());
+                rules.quarantineAfter(),
+                priorities,
+                rules.otherType().priority());
+    }
+
+    /** The priority of a type (1 is the highest). */
+    public int priority(String type) {
+        return priorities.getOrDefault(type, otherPriority);
     }
 
     /** The most values of the type one profile may hold. */

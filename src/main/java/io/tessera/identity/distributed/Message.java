@@ -56,14 +56,26 @@ public sealed interface Message<E, A> extends java.io.Serializable {
     }
 
     /**
-     * The Directory's answer to a Gather: the identifier's cluster, and whether it is quarantined
-     * (refused links were blamed on it too often, so it links nothing any more).
+     * The Directory's answer to a Gather: the identifier's cluster, whether it is quarantined
+     * (refused links were blamed on it too often, so it links nothing any more), and whether the
+     * probe founded the cluster (the identifier is new with the event: single mode's home is the
+     * first identifier known before it).
      */
-    record Reply<E, A>(String eventId, String identifier, ClusterId cluster, boolean quarantined)
+    record Reply<E, A>(
+            String eventId,
+            String identifier,
+            ClusterId cluster,
+            boolean quarantined,
+            boolean founded)
             implements Message<E, A> {
-        /** The answer for an identifier not quarantined. */
+        /** The answer for an identifier not quarantined, known before. */
         public Reply(String eventId, String identifier, ClusterId cluster) {
-            this(eventId, identifier, cluster, false);
+            this(eventId, identifier, cluster, false, false);
+        }
+
+        /** The answer for an identifier known before. */
+        public Reply(String eventId, String identifier, ClusterId cluster, boolean quarantined) {
+            this(eventId, identifier, cluster, quarantined, false);
         }
     }
 
@@ -98,14 +110,32 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      * new user id into the visitor's profile leaves no trace of a profile of its own. Should the
      * merge be refused, {@code blamed} (if any) takes the rejection. {@code at} is the time of the
      * event that linked them: the time of the merge, however long the link waits in a buffer.
+     * {@code plan} (the event's id, or null) names the {@link Plan} the winner decides the offer
+     * by, with the event's other offers.
      */
     record Link<E, A>(
             ClusterId winner,
             List<ClusterId> fallbacks,
             Contribute<E, A> carried,
             String blamed,
-            long at)
+            long at,
+            String plan)
             implements Message<E, A> {
+        /** A link of no {@link Plan}: the winner decides its offer when it comes. */
+        public Link(
+                ClusterId winner,
+                List<ClusterId> fallbacks,
+                Contribute<E, A> carried,
+                String blamed,
+                long at) {
+            this(winner, fallbacks, carried, blamed, at, null);
+        }
+
+        /** The same link, decided on its own at the winner (no plan). */
+        public Link<E, A> unplanned() {
+            return new Link<>(winner, fallbacks, carried, blamed, at, null);
+        }
+
         /** A link that carries no event, at a time not known. */
         public Link(ClusterId winner, List<ClusterId> fallbacks) {
             this(winner, fallbacks, null, null, UNKNOWN_TIME);
@@ -144,8 +174,56 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             Map<ClusterId, Reservation> pending,
             boolean announced,
             Contribute<E, A> carried,
-            long at)
+            long at,
+            String plan)
+            implements Message<E, A> {
+        /** An offer of no plan: decided when it comes. */
+        public Offer(
+                ClusterId from,
+                Set<String> members,
+                A state,
+                Reservation own,
+                Set<ClusterId> absorbed,
+                Map<ClusterId, Reservation> pending,
+                boolean announced,
+                Contribute<E, A> carried,
+                long at) {
+            this(from, members, state, own, absorbed, pending, announced, carried, at, null);
+        }
+
+        /** The same offer, decided when it comes (it reached a cluster other than its plan's). */
+        public Offer<E, A> unplanned() {
+            return new Offer<>(
+                    from, members, state, own, absorbed, pending, announced, carried, at);
+        }
+    }
+
+    /**
+     * One identifier of an event in a {@link Plan}, highest priority first: its cluster, and
+     * whether it was known before the event (single mode's home is the first known one).
+     */
+    record PlanStep(String identifier, ClusterId cluster, boolean known)
+            implements java.io.Serializable {}
+
+    /**
+     * From an event's Gather to the oldest of the event's clusters, which every other one was asked
+     * to offer itself to: the event's identifiers in priority order with their clusters. Once each
+     * of those clusters has offered itself or sent a {@link Skip}, the oldest decides the offers
+     * together, as single mode links the identifiers one by one (the first known one's profile
+     * takes them in priority order, each checked against what gathered so far; those refused gather
+     * among themselves, pass after pass), from what each offer holds. An offer in a group this
+     * cluster is not in is refused with the group's oldest cluster to offer itself to instead.
+     * {@code carried} is the event when its anchor is this cluster: credited after the merges.
+     */
+    record Plan<E, A>(String eventId, List<PlanStep> steps, Contribute<E, A> carried, long at)
             implements Message<E, A> {}
+
+    /**
+     * To a plan's cluster from one it named: it will not offer itself for this plan (it was on
+     * offer elsewhere, merged away, or erased), so the plan is decided without it; its link is
+     * handled on its own.
+     */
+    record Skip<E, A>(String plan, ClusterId from) implements Message<E, A> {}
 
     /**
      * An event that reached a loser while its offer was out, passed on to the winner at once (after
@@ -176,8 +254,19 @@ public sealed interface Message<E, A> extends java.io.Serializable {
         }
     }
 
-    /** The winner refused the proposal: the rule and why. */
-    record Reject<E, A>(ClusterId winner, String rule, String detail) implements Message<E, A> {}
+    /**
+     * The winner refused the proposal: the rule and why. A refusal by a {@link Plan} ({@code
+     * planned}) names where the loser goes instead ({@code redirect}: the oldest cluster of the
+     * group the plan put it in, or null when it stays apart); the plan blamed the refusals itself.
+     */
+    record Reject<E, A>(
+            ClusterId winner, String rule, String detail, boolean planned, ClusterId redirect)
+            implements Message<E, A> {
+        /** A refusal of an offer decided on its own. */
+        public Reject(ClusterId winner, String rule, String detail) {
+            this(winner, rule, detail, false, null);
+        }
+    }
 
     /**
      * The committed loser hands over everything it holds, once: its members and state, and the

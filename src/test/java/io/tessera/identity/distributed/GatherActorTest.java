@@ -1,9 +1,13 @@
 package io.tessera.identity.distributed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** Where the Gather sends an event's clusters once every identifier has answered. */
@@ -13,9 +17,10 @@ class GatherActorTest {
     private final RecordingOutbox<String, String> out = new RecordingOutbox<>();
 
     @Test
-    void aNewIdentifierJoinsTheKnownAnchorNotTheOldestCluster() {
+    void theOldestClusterGetsThePlanAndEveryOtherOneALinkToIt() {
         // A shared kiosk device belongs to an older profile; a user logs in on it with a new
-        // anonymous id. As in single mode, the new id goes with the user's (the anchor's) profile.
+        // anonymous id. The kiosk's cluster decides: it gets the event's identifiers in priority
+        // order, each with its cluster and whether it was known before the event.
         ClusterId kiosk = new ClusterId(T - 5_000, "device_id:kiosk");
         ClusterId user = new ClusterId(T - 1_000, "user_id:u55");
         ClusterId fresh = new ClusterId(T, "anonymous_id:k55");
@@ -23,14 +28,77 @@ class GatherActorTest {
         gather(
                 List.of("user_id:u55", "device_id:kiosk", "anonymous_id:k55"),
                 "user_id:u55",
-                Map.of("user_id:u55", user, "device_id:kiosk", kiosk, "anonymous_id:k55", fresh));
+                Map.of("user_id:u55", user, "device_id:kiosk", kiosk, "anonymous_id:k55", fresh),
+                Set.of("anonymous_id:k55"));
 
-        Message.Link<String, String> fromFresh = onlyLink(fresh);
-        assertEquals(user, fromFresh.winner(), "to the anchor's cluster");
-        assertEquals(List.of(kiosk), fromFresh.fallbacks(), "the oldest if the anchor refuses");
-        Message.Link<String, String> fromUser = onlyLink(user);
-        assertEquals(kiosk, fromUser.winner());
-        assertEquals("e1", fromUser.carried().eventId(), "the event goes where the anchor goes");
+        List<Message<String, String>> toKiosk = out.sentTo(kiosk);
+        assertEquals(1, toKiosk.size(), toKiosk.toString());
+        Message.Plan<String, String> plan = (Message.Plan<String, String>) toKiosk.get(0);
+        assertEquals(
+                List.of(
+                        new Message.PlanStep("user_id:u55", user, true),
+                        new Message.PlanStep("device_id:kiosk", kiosk, true),
+                        new Message.PlanStep("anonymous_id:k55", fresh, false)),
+                plan.steps());
+        assertEquals(null, plan.carried(), "the event goes where its anchor goes");
+        for (ClusterId other : List.of(user, fresh)) {
+            Message.Link<String, String> link = onlyLink(other);
+            assertEquals(kiosk, link.winner());
+            assertEquals("e1", link.plan());
+        }
+        assertEquals("e1", onlyLink(user).carried().eventId());
+    }
+
+    @Test
+    void aNewIdentifierJoinsTheKnownAnchorNotTheOldestCluster() {
+        // As in single mode, the new anonymous id goes with the user's (the anchor's) profile,
+        // which the kiosk's refuses (one user id per profile); the login goes there too.
+        MergeRules rules =
+                new MergeRules(
+                        Set.of("user_id"),
+                        Map.of("user_id", 1),
+                        10,
+                        30,
+                        5,
+                        Map.of("user_id", 1, "device_id", 3, "anonymous_id", 4),
+                        5);
+        List<ProtocolSimulation.Input> events =
+                List.of(
+                        new ProtocolSimulation.Input(
+                                "first",
+                                List.of("user_id:u1", "device_id:kiosk"),
+                                "user_id:u1",
+                                T - 5_000,
+                                1),
+                        new ProtocolSimulation.Input(
+                                "alone", List.of("user_id:u55"), "user_id:u55", T - 1_000, 1),
+                        new ProtocolSimulation.Input(
+                                "login",
+                                List.of("user_id:u55", "device_id:kiosk", "anonymous_id:k55"),
+                                "user_id:u55",
+                                T,
+                                1));
+        for (long seed = 1; seed <= 20; seed++) {
+            ProtocolSimulation sim = new ProtocolSimulation(rules, seed, seed % 2 == 0);
+            sim.runStepByStep(events);
+            List<String> profiles = new ArrayList<>();
+            sim.liveClusters()
+                    .values()
+                    .forEach(
+                            c ->
+                                    profiles.add(
+                                            new TreeSet<>(c.members)
+                                                    + "="
+                                                    + new TreeSet<>(c.state.events.keySet())));
+            profiles.sort(null);
+            assertEquals(
+                    List.of(
+                            "[anonymous_id:k55, user_id:u55]=[alone, login]",
+                            "[device_id:kiosk, user_id:u1]=[first]"),
+                    profiles,
+                    "seed " + seed);
+            assertEquals(Map.of("device_id:kiosk", 1), sim.blame(), "the weaker of the pair");
+        }
     }
 
     @Test
@@ -77,10 +145,14 @@ class GatherActorTest {
         assertEquals(true, state.done);
 
         ClusterId founded = new ClusterId(T, anchor);
+        List<Message<String, String>> toFounded = out.sentTo(founded);
+        assertEquals(1, toFounded.size(), toFounded.toString());
+        Message.Plan<String, String> plan = (Message.Plan<String, String>) toFounded.get(0);
         assertEquals(
-                List.of(new Message.Contribute<String, String>("e1", "payload")),
-                out.sentTo(founded),
-                "credited at once, no link to cross the loop with");
+                new Message.Contribute<String, String>("e1", "payload"),
+                plan.carried(),
+                "credited there, no link to cross the loop with");
+        assertTrue(plan.steps().stream().noneMatch(Message.PlanStep::known), "all new");
         for (String other : identifiers.subList(1, 3)) {
             Message.Link<String, String> link = onlyLink(new ClusterId(T + 1, other));
             assertEquals(founded, link.winner());
@@ -89,6 +161,14 @@ class GatherActorTest {
     }
 
     private void gather(List<String> identifiers, String anchor, Map<String, ClusterId> replies) {
+        gather(identifiers, anchor, replies, Set.of());
+    }
+
+    private void gather(
+            List<String> identifiers,
+            String anchor,
+            Map<String, ClusterId> replies,
+            Set<String> founded) {
         GatherState<String> state =
                 GatherActor.handle(
                         "e1",
@@ -101,7 +181,11 @@ class GatherActorTest {
                             "e1",
                             state,
                             new Message.Reply<String, String>(
-                                    "e1", identifier, replies.get(identifier)),
+                                    "e1",
+                                    identifier,
+                                    replies.get(identifier),
+                                    false,
+                                    founded.contains(identifier)),
                             out);
         }
         assertEquals(true, state.done);

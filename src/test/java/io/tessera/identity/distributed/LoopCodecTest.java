@@ -151,7 +151,55 @@ class LoopCodecTest {
                 new LoopCodec.Envelope<>(
                         Address.cluster(OLD),
                         new Message.Relay<>(
-                                YOUNG, new Message.Contribute<>("e6", new Payload("e6", 2)))));
+                                YOUNG, new Message.Contribute<>("e6", new Payload("e6", 2)))),
+                // version 4: plans, decided by an event's oldest cluster as single mode links
+                new LoopCodec.Envelope<>(
+                        Address.cluster(OLD),
+                        new Message.Plan<>(
+                                "e7",
+                                List.of(
+                                        new Message.PlanStep("user_id:u1", OLD, true),
+                                        new Message.PlanStep("anonymous_id:a1", YOUNG, false)),
+                                new Message.Contribute<>("e7", new Payload("e7", 1)),
+                                7_000)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(OLD),
+                        new Message.Plan<>(
+                                "e8",
+                                List.of(new Message.PlanStep("user_id:u1", OLD, true)),
+                                null,
+                                8_000)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(YOUNG),
+                        new Message.Link<>(OLD, List.of(), null, null, 7_000, "e7")),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(OLD),
+                        new Message.Offer<>(
+                                YOUNG,
+                                new TreeSet<>(Set.of("anonymous_id:a1")),
+                                totals,
+                                RESERVATION,
+                                new TreeSet<>(),
+                                new TreeMap<>(),
+                                false,
+                                null,
+                                7_000,
+                                "e7")),
+                new LoopCodec.Envelope<>(Address.cluster(OLD), new Message.Skip<>("e7", YOUNG)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(YOUNG),
+                        new Message.Reject<>(OLD, "plan", "elsewhere", true, null)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(YOUNG),
+                        new Message.Reject<>(
+                                OLD,
+                                "plan",
+                                "elsewhere",
+                                true,
+                                new ClusterId(1_500, "email:x@y.io"))),
+                new LoopCodec.Envelope<>(
+                        Address.gather("e9"),
+                        new Message.Reply<>("e9", "anonymous_id:a9", YOUNG, false, true)));
     }
 
     @Test
@@ -171,10 +219,10 @@ class LoopCodecTest {
 
     /**
      * Kinds a release added: version 1 has the first 13 samples, version 2 the first 19, version 3
-     * all.
+     * the first 25, version 4 all.
      */
     @ParameterizedTest
-    @CsvSource({"v1.jsonl, 13", "v2.jsonl, 19"})
+    @CsvSource({"v1.jsonl, 13", "v2.jsonl, 19", "v3.jsonl, 25"})
     void recordsOfEarlierVersionsLeftInTheTopicAreStillRead(String file, int kinds)
             throws Exception {
         List<String> lines = Files.readAllLines(Path.of("src/test/resources/identity-loop", file));
@@ -197,9 +245,9 @@ class LoopCodecTest {
                         IllegalArgumentException.class,
                         () ->
                                 CODEC.decode(
-                                        "{\"v\":4,\"actor\":\"CLUSTER\",\"key\":\"k\",\"kind\":\"Accept\"}"
+                                        "{\"v\":5,\"actor\":\"CLUSTER\",\"key\":\"k\",\"kind\":\"Accept\"}"
                                                 .getBytes(StandardCharsets.UTF_8)));
-        assertTrue(newer.getMessage().contains("version 4"), newer.getMessage());
+        assertTrue(newer.getMessage().contains("version 5"), newer.getMessage());
         IllegalArgumentException kind =
                 assertThrows(
                         IllegalArgumentException.class,
@@ -233,10 +281,10 @@ class LoopCodecTest {
                         IllegalArgumentException.class,
                         () ->
                                 CODEC.decode(
-                                        ("{\"v\":4,\"actor\":\"CLUSTER\",\"key\":\"k\","
+                                        ("{\"v\":5,\"actor\":\"CLUSTER\",\"key\":\"k\","
                                                         + "\"kind\":\"Absorb\",\"state\":\"new\"}")
                                                 .getBytes(StandardCharsets.UTF_8)));
-        assertTrue(newer.getMessage().contains("version 4"), newer.getMessage());
+        assertTrue(newer.getMessage().contains("version 5"), newer.getMessage());
     }
 
     @Test

@@ -574,6 +574,7 @@ final class ProtocolSimulation {
                                         s.lockedOn == null
                                                 && s.buffer.isEmpty()
                                                 && s.early.isEmpty()
+                                                && s.planned.isEmpty()
                                                 && s.reserved.isEmpty());
     }
 
@@ -585,6 +586,7 @@ final class ProtocolSimulation {
                     if (s.lockedOn != null
                             || !s.buffer.isEmpty()
                             || !s.early.isEmpty()
+                            || !s.planned.isEmpty()
                             || !s.reserved.isEmpty()) {
                         text.append("; ")
                                 .append(id)
@@ -592,6 +594,8 @@ final class ProtocolSimulation {
                                 .append(s.erased ? " erased" : "")
                                 .append(" early ")
                                 .append(s.early)
+                                .append(" planned ")
+                                .append(s.planned)
                                 .append(" locked ")
                                 .append(s.lockedOn)
                                 .append(" buffer ")

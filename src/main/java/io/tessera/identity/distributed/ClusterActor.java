@@ -484,7 +484,11 @@ public final class ClusterActor<E, A> {
         }
         s.planned.removeIf(message -> ofPlan(message, planId));
         Set<ClusterId> offered = new TreeSet<>(offers.keySet());
-        decide(self, s, plan, offers, out);
+        if (answered.size() == offers.size()) {
+            decide(self, s, plan, offers, out);
+        } else {
+            decideEach(self, s, plan, offers, out);
+        }
         List<Message<E, A>> relays = new ArrayList<>();
         for (Message<E, A> message : s.planned) {
             if (message instanceof Message.Relay<E, A> relay
@@ -506,6 +510,57 @@ public final class ClusterActor<E, A> {
      * group's oldest cluster; each refusal of the passes is blamed as single mode blames it. The
      * event is credited after the merges.
      */
+    /**
+     * Decides a plan that a cluster skipped (it was on offer elsewhere, or merged away: events
+     * raced), whose holdings the passes would miss: each offer on its own, as links were decided
+     * before plans. A cluster the event founded goes to the anchor's cluster when the anchor was
+     * known before, as single mode adds a new identifier to the anchor's profile; the others are
+     * taken if they fit, else refused to try the event's other older clusters.
+     */
+    private void decideEach(
+            ClusterId self,
+            ClusterState<E, A> s,
+            Message.Plan<E, A> plan,
+            Map<ClusterId, Message.Offer<E, A>> offers,
+            Outbox<E, A> out) {
+        Message.PlanStep anchor = plan.steps().get(0);
+        Set<ClusterId> founded = new TreeSet<>();
+        for (Message.PlanStep step : plan.steps()) {
+            if (!step.known()) {
+                founded.add(step.cluster());
+            }
+        }
+        List<Message.Contribute<E, A>> credited = new ArrayList<>();
+        for (Message.PlanStep step : plan.steps()) {
+            Message.Offer<E, A> offer = offers.remove(step.cluster());
+            if (offer == null) {
+                continue;
+            }
+            if (anchor.known()
+                    && !anchor.cluster().equals(self)
+                    && founded.contains(offer.from())
+                    && anchor.cluster().compareTo(offer.from()) < 0) {
+                out.send(
+                        Address.cluster(offer.from()),
+                        new Message.Reject<>(
+                                self,
+                                "plan",
+                                "a new identifier joins the anchor's profile",
+                                true,
+                                anchor.cluster()));
+            } else if (!refuseOffer(self, s, offer, out)) {
+                take(self, s, offer, out);
+                accept(self, offer, out);
+                if (offer.carried() != null) {
+                    credited.add(offer.carried());
+                }
+            }
+        }
+        for (Message.Contribute<E, A> contribution : credited) {
+            credit(s, contribution);
+        }
+    }
+
     private void decide(
             ClusterId self,
             ClusterState<E, A> s,
@@ -540,9 +595,6 @@ public final class ClusterActor<E, A> {
         }
         Set<ClusterId> mine = outcome.groupOf(self);
         List<Message.Contribute<E, A>> credited = new ArrayList<>();
-        if (plan.carried() != null) {
-            credited.add(plan.carried());
-        }
         for (Message.PlanStep step : steps) {
             Message.Offer<E, A> offer = offers.remove(step.cluster());
             if (offer == null) {
@@ -588,7 +640,7 @@ public final class ClusterActor<E, A> {
         if (!s.held.isEmpty() || !s.planned.isEmpty()) {
             passed = new ArrayList<>(passed);
             passed.addAll(s.held);
-            passed.addAll(s.planned); // the winner decides the offers of a plan left undecided
+            passed.addAll(s.planned); // the winner decides a plan left undecided
             s.held = new ArrayList<>();
             s.planned = new ArrayList<>();
         }
@@ -849,8 +901,6 @@ public final class ClusterActor<E, A> {
             // its loser was accepted here to be erased (an offer to an erased cluster is)
             Message.Contribute<E, A> contribute = relay.contribution();
             dropOrResend(s, contribute.eventId(), contribute.payload(), out);
-        } else if (message instanceof Message.Plan<E, A> plan && plan.carried() != null) {
-            dropOrResend(s, plan.carried().eventId(), plan.carried().payload(), out);
         } else if (message instanceof Message.Link<E, A> link && link.carried() != null) {
             skip(self, link, out);
             E event = link.carried().payload();
@@ -902,15 +952,9 @@ public final class ClusterActor<E, A> {
 
     /** What reaches a tombstone goes on to the cluster it merged into. */
     private void forward(ClusterId self, ClusterId to, Message<E, A> message, Outbox<E, A> out) {
-        if (message instanceof Message.Offer<E, A> offer) {
-            // its plan's cluster is gone: the offer is decided where it went, on its own
-            out.send(Address.cluster(to), offer.unplanned());
-        } else if (message instanceof Message.Plan<E, A> plan) {
-            if (plan.carried() != null) {
-                out.send(Address.cluster(to), plan.carried()); // its offers come unplanned
-            }
-        } else if (message instanceof Message.Skip<E, A>) {
-            return; // the plan's offers were passed on unplanned
+        if (message instanceof Message.Plan<E, A> plan) {
+            // the cluster it merged into holds what this one held: it decides the plan
+            out.send(Address.cluster(to), plan.movedTo(self, to));
         } else if (message instanceof Message.Init<E, A> init) {
             // its identifier belongs to the winner now (the absorb carried it as a member)
             out.send(Address.directory(init.identifier()), new Message.Repoint<>(to));

@@ -83,11 +83,11 @@ public final class GatherActor {
         }
         out.send(
                 Address.cluster(oldest),
-                new Message.Plan<>(
-                        eventId,
-                        List.copyOf(steps),
-                        anchor.equals(oldest) ? contribution : null,
-                        pending.time));
+                new Message.Plan<>(eventId, List.copyOf(steps), pending.time));
+        if (anchor.equals(oldest)) {
+            // credited at once: the plan's merges bring the event nowhere else
+            out.send(Address.cluster(oldest), contribution);
+        }
         for (int i = 1; i < ordered.size(); i++) {
             ClusterId cluster = ordered.get(i);
             out.send(

@@ -110,10 +110,6 @@ public final class LoopCodec<E, A> implements Serializable {
                 node.put("known", step.known());
             }
             tree(json, "steps", steps);
-            if (m.carried() != null) {
-                json.writeStringField("eventId", m.carried().eventId());
-                object(json, "payload", m.carried().payload());
-            }
             json.writeNumberField("at", m.at());
         } else if (message instanceof Message.Skip<E, A> m) {
             json.writeStringField("plan", m.plan());
@@ -321,10 +317,6 @@ public final class LoopCodec<E, A> implements Serializable {
                                 new Message.Plan<>(
                                         json.path("plan").asText(),
                                         steps(json.path("steps")),
-                                        payload != null
-                                                ? new Message.Contribute<>(
-                                                        json.path("eventId").asText(), payload)
-                                                : null,
                                         json.path("at").asLong());
                         case "Skip" ->
                                 new Message.Skip<>(

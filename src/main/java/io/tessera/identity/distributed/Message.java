@@ -190,12 +190,6 @@ public sealed interface Message<E, A> extends java.io.Serializable {
                 long at) {
             this(from, members, state, own, absorbed, pending, announced, carried, at, null);
         }
-
-        /** The same offer, decided when it comes (it reached a cluster other than its plan's). */
-        public Offer<E, A> unplanned() {
-            return new Offer<>(
-                    from, members, state, own, absorbed, pending, announced, carried, at);
-        }
     }
 
     /**
@@ -213,10 +207,24 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      * takes them in priority order, each checked against what gathered so far; those refused gather
      * among themselves, pass after pass), from what each offer holds. An offer in a group this
      * cluster is not in is refused with the group's oldest cluster to offer itself to instead.
-     * {@code carried} is the event when its anchor is this cluster: credited after the merges.
+     * {@code at} is the event's time.
      */
-    record Plan<E, A>(String eventId, List<PlanStep> steps, Contribute<E, A> carried, long at)
-            implements Message<E, A> {}
+    record Plan<E, A>(String eventId, List<PlanStep> steps, long at) implements Message<E, A> {
+        /**
+         * The plan as the cluster a merged one went to decides it: that cluster holds what the
+         * merged one held (it is older than every cluster the plan names).
+         */
+        public Plan<E, A> movedTo(ClusterId merged, ClusterId winner) {
+            List<PlanStep> moved = new java.util.ArrayList<>();
+            for (PlanStep step : steps) {
+                moved.add(
+                        step.cluster().equals(merged)
+                                ? new PlanStep(step.identifier(), winner, step.known())
+                                : step);
+            }
+            return new Plan<>(eventId, List.copyOf(moved), at);
+        }
+    }
 
     /**
      * To a plan's cluster from one it named: it will not offer itself for this plan (it was on

@@ -40,7 +40,6 @@ class GatherActorTest {
                         new Message.PlanStep("device_id:kiosk", kiosk, true),
                         new Message.PlanStep("anonymous_id:k55", fresh, false)),
                 plan.steps());
-        assertEquals(null, plan.carried(), "the event goes where its anchor goes");
         for (ClusterId other : List.of(user, fresh)) {
             Message.Link<String, String> link = onlyLink(other);
             assertEquals(kiosk, link.winner());
@@ -146,13 +145,13 @@ class GatherActorTest {
 
         ClusterId founded = new ClusterId(T, anchor);
         List<Message<String, String>> toFounded = out.sentTo(founded);
-        assertEquals(1, toFounded.size(), toFounded.toString());
+        assertEquals(2, toFounded.size(), toFounded.toString());
         Message.Plan<String, String> plan = (Message.Plan<String, String>) toFounded.get(0);
+        assertTrue(plan.steps().stream().noneMatch(Message.PlanStep::known), "all new");
         assertEquals(
                 new Message.Contribute<String, String>("e1", "payload"),
-                plan.carried(),
-                "credited there, no link to cross the loop with");
-        assertTrue(plan.steps().stream().noneMatch(Message.PlanStep::known), "all new");
+                toFounded.get(1),
+                "credited at once, no link to cross the loop with");
         for (String other : identifiers.subList(1, 3)) {
             Message.Link<String, String> link = onlyLink(new ClusterId(T + 1, other));
             assertEquals(founded, link.winner());

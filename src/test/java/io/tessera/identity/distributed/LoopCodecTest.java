@@ -160,14 +160,12 @@ class LoopCodecTest {
                                 List.of(
                                         new Message.PlanStep("user_id:u1", OLD, true),
                                         new Message.PlanStep("anonymous_id:a1", YOUNG, false)),
-                                new Message.Contribute<>("e7", new Payload("e7", 1)),
                                 7_000)),
                 new LoopCodec.Envelope<>(
                         Address.cluster(OLD),
                         new Message.Plan<>(
                                 "e8",
                                 List.of(new Message.PlanStep("user_id:u1", OLD, true)),
-                                null,
                                 8_000)),
                 new LoopCodec.Envelope<>(
                         Address.cluster(YOUNG),

@@ -423,6 +423,42 @@ public final class ClusterActor<E, A> {
                 out);
     }
 
+    /**
+     * Takes a planned offer if the merged profile still keeps the rules, else refuses it on its own
+     * (the loser tries the event's other older clusters); the event it carries waits in {@code
+     * credited} for the plan's other merges.
+     */
+    private void takeIfItFits(
+            ClusterId self,
+            ClusterState<E, A> s,
+            Message.Offer<E, A> offer,
+            List<Message.Contribute<E, A>> credited,
+            Outbox<E, A> out) {
+        if (refuseOffer(self, s, offer, out)) {
+            return;
+        }
+        take(self, s, offer, out);
+        accept(self, offer, out);
+        if (offer.carried() != null) {
+            credited.add(offer.carried());
+        }
+    }
+
+    /**
+     * Refuses a planned offer as the plan decided: the loser offers itself to {@code to} instead,
+     * or stays apart when it is null.
+     */
+    private static <E, A> void sendElsewhere(
+            ClusterId self,
+            Message.Offer<E, A> offer,
+            ClusterId to,
+            String profile,
+            Outbox<E, A> out) {
+        out.send(
+                Address.cluster(offer.from()),
+                new Message.Reject<>(self, "plan", profile + " profile", true, to));
+    }
+
     /** Tells a taken loser and its members' Directories where they are now. */
     private void accept(ClusterId self, Message.Offer<E, A> offer, Outbox<E, A> out) {
         // The winner repoints the members, a crossing sooner than the loser could.
@@ -504,13 +540,6 @@ public final class ClusterActor<E, A> {
     }
 
     /**
-     * Decides a plan's offers as single mode would link the event's identifiers ({@link
-     * PlanPasses}): the offers in this cluster's group are taken (each still checked, as events
-     * that raced may have changed what this cluster holds), the others refused and sent to their
-     * group's oldest cluster; each refusal of the passes is blamed as single mode blames it. The
-     * event is credited after the merges.
-     */
-    /**
      * Decides a plan that a cluster skipped (it was on offer elsewhere, or merged away: events
      * raced), whose holdings the passes would miss: each offer on its own, as links were decided
      * before plans. A cluster the event founded goes to the anchor's cluster when the anchor was
@@ -540,20 +569,10 @@ public final class ClusterActor<E, A> {
                     && !anchor.cluster().equals(self)
                     && founded.contains(offer.from())
                     && anchor.cluster().compareTo(offer.from()) < 0) {
-                out.send(
-                        Address.cluster(offer.from()),
-                        new Message.Reject<>(
-                                self,
-                                "plan",
-                                "a new identifier joins the anchor's profile",
-                                true,
-                                anchor.cluster()));
-            } else if (!refuseOffer(self, s, offer, out)) {
-                take(self, s, offer, out);
-                accept(self, offer, out);
-                if (offer.carried() != null) {
-                    credited.add(offer.carried());
-                }
+                sendElsewhere(
+                        self, offer, anchor.cluster(), "a new identifier joins the anchor's", out);
+            } else {
+                takeIfItFits(self, s, offer, credited, out);
             }
         }
         for (Message.Contribute<E, A> contribution : credited) {
@@ -561,6 +580,13 @@ public final class ClusterActor<E, A> {
         }
     }
 
+    /**
+     * Decides a plan's offers as single mode would link the event's identifiers ({@link
+     * PlanPasses}): the offers in this cluster's group are taken (each still checked, as events
+     * that raced may have changed what this cluster holds), the others refused and sent to their
+     * group's oldest cluster; each refusal of the passes is blamed as single mode blames it. The
+     * event an offer carries is credited after the merges.
+     */
     private void decide(
             ClusterId self,
             ClusterState<E, A> s,
@@ -600,25 +626,16 @@ public final class ClusterActor<E, A> {
             if (offer == null) {
                 continue; // this cluster, or an offer decided at an earlier step
             }
-            if (!mine.contains(offer.from())) {
-                ClusterId oldest = outcome.groupOf(offer.from()).iterator().next();
-                for (ClusterId member : outcome.groupOf(offer.from())) {
-                    oldest = ClusterId.min(oldest, member);
-                }
-                out.send(
-                        Address.cluster(offer.from()),
-                        new Message.Reject<>(
-                                self,
-                                "plan",
-                                "the event's identifiers gather elsewhere, as in single mode",
-                                true,
-                                oldest.equals(offer.from()) ? null : oldest));
-            } else if (!refuseOffer(self, s, offer, out)) {
-                take(self, s, offer, out);
-                accept(self, offer, out);
-                if (offer.carried() != null) {
-                    credited.add(offer.carried());
-                }
+            if (mine.contains(offer.from())) {
+                takeIfItFits(self, s, offer, credited, out);
+            } else {
+                ClusterId oldest = java.util.Collections.min(outcome.groupOf(offer.from()));
+                sendElsewhere(
+                        self,
+                        offer,
+                        oldest.equals(offer.from()) ? null : oldest,
+                        "single mode's passes put it in another",
+                        out);
             }
         }
         for (Message.Contribute<E, A> contribution : credited) {

@@ -159,19 +159,18 @@ public final class ClusterActor<E, A> {
                 // its offer was refused here: the event stays with the loser
                 out.send(Address.cluster(relay.from()), relay.contribution());
             }
-        } else if (message instanceof Message.Plan<E, A> plan) {
+        } else if (message instanceof Message.Plan<E, A> || message instanceof Message.Skip<E, A>) {
             if (s.lockedOn != null) {
-                s.buffer.add(plan);
+                s.buffer.add(message); // decided by what this cluster holds after the answer
             } else {
-                s.planned.add(plan);
-                decideWhenAnswered(self, s, plan.eventId(), out);
-            }
-        } else if (message instanceof Message.Skip<E, A> skip) {
-            if (s.lockedOn != null) {
-                s.buffer.add(skip);
-            } else {
-                s.planned.add(skip);
-                decideWhenAnswered(self, s, skip.plan(), out);
+                s.planned.add(message);
+                decideWhenAnswered(
+                        self,
+                        s,
+                        message instanceof Message.Plan<E, A> plan
+                                ? plan.eventId()
+                                : ((Message.Skip<E, A>) message).plan(),
+                        out);
             }
         } else if (message instanceof Message.Propose<E, A> propose) {
             onPropose(self, s, propose, out);

@@ -3,11 +3,9 @@ package io.tessera.identity.distributed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** Where the Gather sends an event's clusters once every identifier has answered. */
@@ -80,16 +78,7 @@ class GatherActorTest {
         for (long seed = 1; seed <= 20; seed++) {
             ProtocolSimulation sim = new ProtocolSimulation(rules, seed, seed % 2 == 0);
             sim.runStepByStep(events);
-            List<String> profiles = new ArrayList<>();
-            sim.liveClusters()
-                    .values()
-                    .forEach(
-                            c ->
-                                    profiles.add(
-                                            new TreeSet<>(c.members)
-                                                    + "="
-                                                    + new TreeSet<>(c.state.events.keySet())));
-            profiles.sort(null);
+            List<String> profiles = sim.profilesWithEvents();
             assertEquals(
                     List.of(
                             "[anonymous_id:k55, user_id:u55]=[alone, login]",

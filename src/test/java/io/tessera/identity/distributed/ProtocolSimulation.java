@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The three actors of the merge protocol with their states in maps, and a scheduler that delivers
@@ -499,6 +500,21 @@ final class ProtocolSimulation {
             throw new AssertionError(id + " was never created");
         }
         return id;
+    }
+
+    /** Each live profile as its members and the events credited to it, sorted. */
+    List<String> profilesWithEvents() {
+        List<String> profiles = new ArrayList<>();
+        liveClusters()
+                .values()
+                .forEach(
+                        c ->
+                                profiles.add(
+                                        new TreeSet<>(c.members)
+                                                + "="
+                                                + new TreeSet<>(c.state.events.keySet())));
+        profiles.sort(null);
+        return profiles;
     }
 
     Map<ClusterId, ClusterState<Payload, Totals>> liveClusters() {

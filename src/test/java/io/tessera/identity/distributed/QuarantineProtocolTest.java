@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,16 +41,7 @@ class QuarantineProtocolTest {
                     sim.rejections().size(),
                     "seed " + seed + ": u2..u6 refused, then the kiosk links nothing");
             assertEquals(Map.of("device_id:kiosk", 5), sim.blame(), "seed " + seed);
-            List<String> profiles = new ArrayList<>();
-            sim.liveClusters()
-                    .values()
-                    .forEach(
-                            c ->
-                                    profiles.add(
-                                            new TreeSet<>(c.members)
-                                                    + "="
-                                                    + new TreeSet<>(c.state.events.keySet())));
-            profiles.sort(null);
+            List<String> profiles = sim.profilesWithEvents();
             assertEquals(
                     List.of(
                             "[device_id:kiosk, user_id:u1]=[alone, login1]",

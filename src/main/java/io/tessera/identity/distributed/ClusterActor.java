@@ -444,19 +444,10 @@ public final class ClusterActor<E, A> {
     }
 
     /**
-     * Refuses a planned offer as the plan decided: the loser offers itself to {@code to} instead,
-     * or stays apart when it is null.
+     * Where a plan sends an offer it does not take: the cluster to offer itself to instead (null:
+     * it stays apart), and why.
      */
-    private static <E, A> void sendElsewhere(
-            ClusterId self,
-            Message.Offer<E, A> offer,
-            ClusterId to,
-            String profile,
-            Outbox<E, A> out) {
-        out.send(
-                Address.cluster(offer.from()),
-                new Message.Reject<>(self, "plan", profile + " profile", true, to));
-    }
+    private record Elsewhere(ClusterId cluster, String why) {}
 
     /** Tells a taken loser and its members' Directories where they are now. */
     private void accept(ClusterId self, Message.Offer<E, A> offer, Outbox<E, A> out) {
@@ -519,10 +510,27 @@ public final class ClusterActor<E, A> {
         }
         s.planned.removeIf(message -> ofPlan(message, planId));
         Set<ClusterId> offered = new TreeSet<>(offers.keySet());
-        if (answered.size() == offers.size()) {
-            decide(self, s, plan, offers, out);
-        } else {
-            decideEach(self, s, plan, offers, out);
+        Map<ClusterId, Elsewhere> elsewhere =
+                answered.size() == offers.size()
+                        ? byPasses(self, s, plan, offers, out)
+                        : oneByOne(self, plan);
+        List<Message.Contribute<E, A>> credited = new ArrayList<>();
+        for (Message.PlanStep step : plan.steps()) {
+            Message.Offer<E, A> offer = offers.remove(step.cluster());
+            if (offer == null) {
+                continue; // this cluster, a skip, or an offer decided at an earlier step
+            }
+            Elsewhere to = elsewhere.get(offer.from());
+            if (to == null) {
+                takeIfItFits(self, s, offer, credited, out);
+            } else {
+                out.send(
+                        Address.cluster(offer.from()),
+                        new Message.Reject<>(self, "plan", to.why(), true, to.cluster()));
+            }
+        }
+        for (Message.Contribute<E, A> contribution : credited) {
+            credit(s, contribution); // after the merges
         }
         List<Message<E, A>> relays = new ArrayList<>();
         for (Message<E, A> message : s.planned) {
@@ -539,54 +547,36 @@ public final class ClusterActor<E, A> {
     }
 
     /**
-     * Decides a plan that a cluster skipped (it was on offer elsewhere, or merged away: events
-     * raced), whose holdings the passes would miss: each offer on its own, as links were decided
+     * Where the offers of a plan a cluster skipped go (it was on offer elsewhere, or merged away:
+     * events raced; the passes would miss its holdings): each is decided on its own, as links were
      * before plans. A cluster the event founded goes to the anchor's cluster when the anchor was
      * known before, as single mode adds a new identifier to the anchor's profile; the others are
      * taken if they fit, else refused to try the event's other older clusters.
      */
-    private void decideEach(
-            ClusterId self,
-            ClusterState<E, A> s,
-            Message.Plan<E, A> plan,
-            Map<ClusterId, Message.Offer<E, A>> offers,
-            Outbox<E, A> out) {
+    private Map<ClusterId, Elsewhere> oneByOne(ClusterId self, Message.Plan<E, A> plan) {
+        Map<ClusterId, Elsewhere> elsewhere = new TreeMap<>();
         Message.PlanStep anchor = plan.steps().get(0);
-        Set<ClusterId> founded = new TreeSet<>();
+        if (!anchor.known() || anchor.cluster().equals(self)) {
+            return elsewhere;
+        }
         for (Message.PlanStep step : plan.steps()) {
-            if (!step.known()) {
-                founded.add(step.cluster());
+            if (!step.known() && anchor.cluster().compareTo(step.cluster()) < 0) {
+                elsewhere.put(
+                        step.cluster(),
+                        new Elsewhere(
+                                anchor.cluster(), "a new identifier joins the anchor's profile"));
             }
         }
-        List<Message.Contribute<E, A>> credited = new ArrayList<>();
-        for (Message.PlanStep step : plan.steps()) {
-            Message.Offer<E, A> offer = offers.remove(step.cluster());
-            if (offer == null) {
-                continue;
-            }
-            if (anchor.known()
-                    && !anchor.cluster().equals(self)
-                    && founded.contains(offer.from())
-                    && anchor.cluster().compareTo(offer.from()) < 0) {
-                sendElsewhere(
-                        self, offer, anchor.cluster(), "a new identifier joins the anchor's", out);
-            } else {
-                takeIfItFits(self, s, offer, credited, out);
-            }
-        }
-        for (Message.Contribute<E, A> contribution : credited) {
-            credit(s, contribution);
-        }
+        return elsewhere;
     }
 
     /**
-     * Decides a plan's offers as single mode would link the event's identifiers ({@link
-     * PlanPasses}): the offers in this cluster's group are taken (each still checked, as events
-     * that raced may have changed what this cluster holds), the others refused and sent to their
-     * group's oldest cluster; each refusal of the passes is blamed as single mode blames it. The
-     * event an offer carries is credited after the merges.
+     * Where a plan's offers go as single mode would link the event's identifiers ({@link
+     * PlanPasses}): those in this cluster's group are taken (each still checked, as events that
+     * raced may have changed what this cluster holds), the others go to their group's oldest
+     * cluster; each refusal of the passes is blamed as single mode blames it.
      */
-    private void decide(
+    private Map<ClusterId, Elsewhere> byPasses(
             ClusterId self,
             ClusterState<E, A> s,
             Message.Plan<E, A> plan,
@@ -619,27 +609,18 @@ public final class ClusterActor<E, A> {
                     refused.detail());
         }
         Set<ClusterId> mine = outcome.groupOf(self);
-        List<Message.Contribute<E, A>> credited = new ArrayList<>();
-        for (Message.PlanStep step : steps) {
-            Message.Offer<E, A> offer = offers.remove(step.cluster());
-            if (offer == null) {
-                continue; // this cluster, or an offer decided at an earlier step
-            }
-            if (mine.contains(offer.from())) {
-                takeIfItFits(self, s, offer, credited, out);
-            } else {
-                ClusterId oldest = java.util.Collections.min(outcome.groupOf(offer.from()));
-                sendElsewhere(
-                        self,
-                        offer,
-                        oldest.equals(offer.from()) ? null : oldest,
-                        "single mode's passes put it in another",
-                        out);
+        Map<ClusterId, Elsewhere> elsewhere = new TreeMap<>();
+        for (ClusterId from : offers.keySet()) {
+            if (!mine.contains(from)) {
+                ClusterId oldest = java.util.Collections.min(outcome.groupOf(from));
+                elsewhere.put(
+                        from,
+                        new Elsewhere(
+                                oldest.equals(from) ? null : oldest,
+                                "single mode's passes put it in another profile"));
             }
         }
-        for (Message.Contribute<E, A> contribution : credited) {
-            credit(s, contribution);
-        }
+        return elsewhere;
     }
 
     /**

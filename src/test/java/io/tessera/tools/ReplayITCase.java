@@ -472,6 +472,66 @@ class ReplayITCase {
     }
 
     /**
+     * A cluster's wake-ups wait for every event crossing the identity loop, not for a span of the
+     * clock: with no loop allowance at all, a replay (which reads hours of event time in seconds,
+     * far faster than a merge crosses the loop) gives single mode's profiles and transitions, the
+     * rule audiences over time (windows expiring, "last active before" flips) included. Before, a
+     * cluster was woken at the watermark while an older event of its profile still crossed the
+     * loop, then credited that event: its evaluation came at the event instead of at the expiry.
+     */
+    @Test
+    @Timeout(300)
+    void wakeUpsWaitForEveryEventThatCrossedTheLoopWithNoLoopAllowance(@TempDir Path dir)
+            throws Exception {
+        Instant start = Instant.parse("2025-04-01T08:00:00Z");
+        Path events = dir.resolve("shop.jsonl");
+        List<String> lines =
+                new ArrayList<>(
+                        ShopTraffic.generate(7, 120, start, java.time.Duration.ofHours(3)).stream()
+                                .filter(r -> r.expectedReason() == null && r.messages() == 1)
+                                .map(ShopTraffic.Record::value)
+                                .toList());
+        Instant later = start.plus(java.time.Duration.ofHours(4));
+        for (int i = 0; i < 5000; i++) {
+            lines.add(
+                    "{\"type\":\"page\",\"anonymousId\":\"passer-by-"
+                            + i % 50
+                            + "\",\"messageId\":\"passer-by-"
+                            + i
+                            + "\",\"timestamp\":\""
+                            + later.plusSeconds(i)
+                            + "\"}");
+        }
+        Files.write(events, lines);
+        Path definitions = Path.of("examples/shop-definitions.json");
+        Instant until = start.plus(java.time.Duration.ofHours(6));
+
+        Map<String, JsonNode> single =
+                profilesByIdentifiers(events, dir.resolve("single"), definitions, until, "SINGLE");
+        Map<String, JsonNode> distributed =
+                profilesByIdentifiers(
+                        events,
+                        dir.resolve("distributed"),
+                        definitions,
+                        until,
+                        new String[] {
+                            "--cdp.identity.mode",
+                            "DISTRIBUTED",
+                            "--cdp.identity.loop-allowance",
+                            "PT0S"
+                        });
+
+        assertEquals(single.keySet(), distributed.keySet(), "the same partition of identifiers");
+        single.forEach(
+                (identifiers, profile) ->
+                        assertSameValues(profile, distributed.get(identifiers), identifiers));
+        assertEquals(
+                transitionCounts(dir.resolve("single")),
+                transitionCounts(dir.resolve("distributed")),
+                "the same entries and exits of each audience, rule and sequence");
+    }
+
+    /**
      * The sequence audiences wait for every event crossing the identity loop, not for a span of the
      * clock: with no loop allowance at all, a replay (which reads hours of event time in seconds,
      * far faster than a merge crosses the loop) gives the same sequence transitions in both modes.
@@ -558,13 +618,14 @@ class ReplayITCase {
     /** The final profiles, by their sorted identifiers, without their ids (which differ). */
     private static Map<String, JsonNode> profilesByIdentifiers(
             Path events, Path out, Path definitions, Instant until, String mode) throws Exception {
-        ReplayCommand.run(
-                events,
-                out,
-                definitions,
-                List.of(),
-                until,
-                new String[] {"--cdp.identity.mode", mode});
+        return profilesByIdentifiers(
+                events, out, definitions, until, new String[] {"--cdp.identity.mode", mode});
+    }
+
+    private static Map<String, JsonNode> profilesByIdentifiers(
+            Path events, Path out, Path definitions, Instant until, String[] options)
+            throws Exception {
+        ReplayCommand.run(events, out, definitions, List.of(), until, options);
         Map<String, JsonNode> profiles = new java.util.TreeMap<>();
         for (JsonNode profile : read(out.resolve("profiles.jsonl"))) {
             com.fasterxml.jackson.databind.node.ObjectNode kept =

@@ -7,5 +7,11 @@ public enum Actor {
     /** Keyed by event id: gathers the directory replies of a multi-identifier event. */
     GATHER,
     /** Keyed by cluster id: a profile, or the tombstone of one merged into another. */
-    CLUSTER
+    CLUSTER,
+    /**
+     * Not an actor: what the Cluster subtasks counted as leaving the protocol ({@link
+     * LoopProgress}), read back from the loop by {@link ClusterWatermarks}. A release before it
+     * reads no such records and ignores them.
+     */
+    PROGRESS
 }

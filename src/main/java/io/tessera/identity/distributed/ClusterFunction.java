@@ -58,6 +58,14 @@ final class ClusterFunction
      */
     static final OutputTag<Long> LEFT_UNRESOLVED = new OutputTag<>("identity-events-dropped") {};
 
+    /**
+     * What each step settled, by event time, for {@link ClusterWatermarks}: an event credited or
+     * dropped here leaves the protocol (-1); an event held for its order counts as settled while it
+     * is held here (-1 when held, +1 when it leaves the hold, credited or passed on), since this
+     * cluster's own event time releases it.
+     */
+    static final OutputTag<LoopProgress> SETTLED = new OutputTag<>("identity-events-settled") {};
+
     private final MergeRules rules;
     private final IdentityRules identityRules;
     private final LoopCodec<CustomerEvent, ProfileState> codec;
@@ -82,6 +90,7 @@ final class ClusterFunction
     private transient Counter releasedByEventTime;
     private transient Counter heldForFounder;
     private transient Map<ClusterId, String> profileIds;
+    private transient LoopProgress.Buffer settled;
 
     /** Wake-up timers a definition change asked for, by cluster, for the operator to register. */
     private transient List<Map.Entry<String, Long>> timerRequests;
@@ -106,6 +115,7 @@ final class ClusterFunction
         state = getRuntimeContext().getState(descriptor());
         ops = new ProfileStateOps(settings.horizon());
         timerRequests = new ArrayList<>();
+        settled = new LoopProgress.Buffer(false);
         actor = new ClusterActor<>(rules, ops);
         definitions = new DefinitionsInForce(settings);
         profileIds =
@@ -232,6 +242,7 @@ final class ClusterFunction
                         droppedEvents.inc();
                         if (ProgressCounters.counts(event)) {
                             ctx.output(LEFT_UNRESOLVED, event.eventTime());
+                            settled.add(event.eventTime(), -1);
                         }
                     }
 
@@ -245,6 +256,10 @@ final class ClusterFunction
                         ? List.of()
                         : computer.wakeUntil(s.state, Math.min(now, settings.horizon()));
         emit(dueBefore, ctx::output);
+        Map<Long, Integer> heldTimes = new java.util.TreeMap<>();
+        if (s != null) {
+            countHeld(s, heldTimes, 1);
+        }
         int heldBefore = s == null ? 0 : s.held.size();
         int earlyBefore = s == null ? 0 : s.early.size();
         ops.begin(computer, now, ctx.timerService().currentWatermark());
@@ -276,6 +291,19 @@ final class ClusterFunction
         // mode a later merge does not move an event already resolved.
         for (CustomerEvent event : step.credited) {
             ctx.output(RESOLVED, new ResolvedEvent(profileId, event));
+            if (ProgressCounters.counts(event)) {
+                settled.add(event.eventTime(), -1);
+            }
+        }
+        countHeld(s, heldTimes, -1);
+        heldTimes.forEach(
+                (time, delta) -> {
+                    if (delta != 0) {
+                        settled.add(time, delta);
+                    }
+                });
+        if (!settled.isEmpty()) {
+            ctx.output(SETTLED, settled.take());
         }
         if (s.tombstone || s.onOffer()) {
             // (on offer, the winner may hold the profile already: it wakes and shows it, and a
@@ -304,6 +332,16 @@ final class ClusterFunction
             }
         }
         scheduleWakeUp(s.state, ctx);
+    }
+
+    /** Adds {@code delta} at the time of each event the cluster holds for its order. */
+    private static void countHeld(
+            ClusterState<CustomerEvent, ProfileState> s, Map<Long, Integer> times, int delta) {
+        for (Message.Contribute<CustomerEvent, ProfileState> held : s.held) {
+            if (ProgressCounters.counts(held.payload())) {
+                times.merge(held.payload().eventTime(), delta, Integer::sum);
+            }
+        }
     }
 
     @Override

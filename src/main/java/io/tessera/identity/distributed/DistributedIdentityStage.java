@@ -98,22 +98,37 @@ public final class DistributedIdentityStage {
                         .process(new GatherFunction(codec))
                         .uid(GATHER_UID)
                         .name("Identity: gather");
+        TypeInformation<LoopProgress> progressType = TypeInformation.of(LoopProgress.class);
+        DataStream<LoopProgress> entered =
+                route.getSideOutput(RouteFunction.ENTERED)
+                        .transform(
+                                "Identity: events in counted",
+                                progressType,
+                                new ProgressCounters.Times(1))
+                        .uid(ENTERED_COUNTED_UID);
         SingleOutputStreamOperator<Routed> cluster =
                 DefinitionsBroadcast.process(
                                 only(directory, Actor.CLUSTER, "directory")
                                         .union(gather, only(loop, Actor.CLUSTER, "loop"))
                                         .keyBy(r -> r.key),
-                                definitions,
+                                definitions.union(clustersEventTime(entered, loop)),
                                 SingleModeIdentityFunction.DEFINITIONS,
                                 new ClusterFunction(MergeRules.of(rules), rules, codec, profile),
                                 TypeInformation.of(Routed.class),
                                 "Identity: cluster")
                         .uid(CLUSTER_UID)
                         .name("Identity: cluster");
-        DataStream<Routed> toLoop = cluster;
+        DataStream<Routed> toLoop =
+                cluster.union(
+                        cluster.getSideOutput(ClusterFunction.SETTLED)
+                                .transform(
+                                        "Identity: events settled counted",
+                                        TypeInformation.of(Routed.class),
+                                        new ProgressCounters.IntoLoop())
+                                .uid(SETTLED_COUNTED_UID));
         if (settings.loopWrites() == IdentityOptions.LoopWrites.STAMPED) {
             toLoop =
-                    cluster.transform(
+                    toLoop.transform(
                                     "Identity loop: stamps",
                                     TypeInformation.of(Routed.class),
                                     new LoopStamps())
@@ -134,7 +149,7 @@ public final class DistributedIdentityStage {
             resolved = counted;
             forSequences =
                     new IdentityStage.Resolved.ForSequences(
-                            holdForEventsInFlight(route, cluster, counted), true);
+                            holdForEventsInFlight(entered, cluster, counted), true);
         }
         return new IdentityStage.Resolved(
                 resolved,
@@ -163,25 +178,19 @@ public final class DistributedIdentityStage {
      * crossed the loop is never late for them, even when event time ran past the loop allowance.
      */
     private static DataStream<ResolvedEvent> holdForEventsInFlight(
-            SingleOutputStreamOperator<Routed> route,
+            DataStream<LoopProgress> entered,
             SingleOutputStreamOperator<Routed> cluster,
             SingleOutputStreamOperator<ResolvedEvent> counted) {
         TypeInformation<LoopProgress> progressType = TypeInformation.of(LoopProgress.class);
         DataStream<LoopProgress> progress =
-                route.getSideOutput(RouteFunction.ENTERED)
-                        .transform(
-                                "Identity: events in counted",
-                                progressType,
-                                new ProgressCounters.Times(1))
-                        .uid(ENTERED_COUNTED_UID)
-                        .union(
-                                cluster.getSideOutput(ClusterFunction.LEFT_UNRESOLVED)
-                                        .transform(
-                                                "Identity: events dropped counted",
-                                                progressType,
-                                                new ProgressCounters.Times(-1))
-                                        .uid(DROPPED_COUNTED_UID),
-                                counted.getSideOutput(ProgressCounters.Credits.LEFT));
+                entered.union(
+                        cluster.getSideOutput(ClusterFunction.LEFT_UNRESOLVED)
+                                .transform(
+                                        "Identity: events dropped counted",
+                                        progressType,
+                                        new ProgressCounters.Times(-1))
+                                .uid(DROPPED_COUNTED_UID),
+                        counted.getSideOutput(ProgressCounters.Credits.LEFT));
         // partitioned as keyBy(profileId) partitions, without making the operator keyed: the
         // sequences' CEP operators in its chain read the stream as keyed
         DataStream<ResolvedEvent> byProfile =
@@ -200,6 +209,32 @@ public final class DistributedIdentityStage {
                         counted.getType(),
                         new InFlightWatermarks(IN_FLIGHT_PATIENCE))
                 .uid(IN_FLIGHT_UID);
+    }
+
+    public static final String SETTLED_COUNTED_UID = "identity-events-settled-counted";
+    public static final String SETTLED_READ_UID = "identity-loop-to-settled";
+    public static final String CLUSTERS_EVENT_TIME_UID = "identity-clusters-event-time";
+
+    /**
+     * The Clusters' event time, held below every event still inside the protocol and not settled in
+     * a cluster ({@link ClusterWatermarks}): no records, only watermarks, for the Clusters'
+     * broadcast input. One subtask, which hears every count.
+     */
+    private static DataStream<DefinitionUpdate> clustersEventTime(
+            DataStream<LoopProgress> entered, DataStream<Routed> loop) {
+        DataStream<LoopProgress> settled =
+                only(loop, Actor.PROGRESS, "loop")
+                        .map(r -> LoopProgress.fromRecord(r.record))
+                        .returns(TypeInformation.of(LoopProgress.class))
+                        .uid(SETTLED_READ_UID)
+                        .name("Identity loop: events settled");
+        return entered.union(settled)
+                .transform(
+                        "Identity: the clusters' event time",
+                        TypeInformation.of(DefinitionUpdate.class),
+                        new ClusterWatermarks(IN_FLIGHT_PATIENCE))
+                .uid(CLUSTERS_EVENT_TIME_UID)
+                .setParallelism(1);
     }
 
     /** Uid of the operator that holds the protocol's event time back by the loop allowance. */

@@ -1,5 +1,11 @@
 package io.tessera.identity.distributed;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
@@ -27,6 +33,57 @@ public final class LoopProgress {
         this.times = times;
         this.deltas = deltas;
         this.profileHashes = profileHashes;
+    }
+
+    /** The format of {@link #toRecord()}: a leading byte, for later formats to be told apart. */
+    static final byte RECORD_FORMAT = 1;
+
+    /**
+     * As a loop record ({@link Actor#PROGRESS}): the format byte, the number of entries, then each
+     * time and delta. Profile hashes are not written: every reader counts every entry.
+     */
+    byte[] toRecord() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(5 + 12 * times.length);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(RECORD_FORMAT);
+            out.writeInt(times.length);
+            for (int i = 0; i < times.length; i++) {
+                out.writeLong(times[i]);
+                out.writeInt(deltas[i]);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Reads a loop record written by {@link #toRecord()}. */
+    static LoopProgress fromRecord(byte[] record) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(record))) {
+            byte format = in.readByte();
+            if (format != RECORD_FORMAT) {
+                throw new IllegalArgumentException(
+                        "a progress record of the identity loop in format "
+                                + format
+                                + ", newer than this release reads ("
+                                + RECORD_FORMAT
+                                + ")");
+            }
+            int size = in.readInt();
+            long[] times = new long[size];
+            int[] deltas = new int[size];
+            for (int i = 0; i < size; i++) {
+                times[i] = in.readLong();
+                deltas[i] = in.readInt();
+            }
+            return new LoopProgress(times, deltas, null);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "a progress record of the identity loop cut short ("
+                            + record.length
+                            + " bytes)",
+                    e);
+        }
     }
 
     @Override

@@ -119,6 +119,44 @@ public final class ProgressCounters {
     }
 
     /**
+     * Sends what the Cluster subtask before it counted ({@link ClusterFunction#SETTLED}) into the
+     * identity loop, for {@link ClusterWatermarks}: one record per send, keyed by the subtask, so a
+     * subtask's counts stay in their order.
+     */
+    public static final class IntoLoop extends Counter<LoopProgress, Routed> {
+        private static final long serialVersionUID = 1L;
+
+        private transient LoopProgress.Buffer buffer;
+        private transient Address to;
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            buffer = new LoopProgress.Buffer(false);
+            to =
+                    new Address(
+                            Actor.PROGRESS,
+                            "cluster-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        }
+
+        @Override
+        public void processElement(StreamRecord<LoopProgress> element) {
+            LoopProgress progress = element.getValue();
+            for (int i = 0; i < progress.times.length; i++) {
+                buffer.add(progress.times[i], progress.deltas[i]);
+            }
+            counted();
+        }
+
+        @Override
+        void send() {
+            if (!buffer.isEmpty()) {
+                output.collect(new StreamRecord<>(new Routed(to, buffer.take().toRecord())));
+            }
+        }
+    }
+
+    /**
      * Passes the resolved events on, and counts each as leaving the protocol on {@link #LEFT}, with
      * its profile: the subtask of {@link InFlightWatermarks} the event goes to counts it as it
      * arrives, so a count never overtakes its event.

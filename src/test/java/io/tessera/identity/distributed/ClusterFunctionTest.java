@@ -13,6 +13,7 @@ import io.tessera.profile.DefinitionsBroadcast;
 import io.tessera.profile.ProfileSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -57,6 +58,47 @@ class ClusterFunctionTest {
                             || harness.getSideOutput(ClusterFunction.LEFT_UNRESOLVED).isEmpty(),
                     "no event counted as leaving unresolved");
         }
+    }
+
+    /**
+     * What a cluster settles goes to the Clusters' event time ({@link ClusterWatermarks}): an event
+     * credited leaves; an event held for its order counts as settled while it waits (this cluster's
+     * own event time releases it), and when it is credited after all it is not counted twice.
+     */
+    @Test
+    void anEventHeldForItsOrderCountsAsSettledOnceWhileItWaits() throws Exception {
+        try (var harness = open()) {
+            send(harness, new Message.Init<>(email.founder(), "k", 1), 60_000);
+            send(harness, new Message.Contribute<>("login", event("login", 60_000, 1)), 60_000);
+            send(harness, new Message.Contribute<>("third", event("third", 80_000, 3)), 80_000);
+            assertEquals(List.of("login"), resolved(harness));
+            assertEquals(Map.of(60_000L, -1L, 80_000L, -1L), settled(harness), "held: settled");
+
+            send(harness, new Message.Contribute<>("second", event("second", 70_000, 2)), 70_000);
+            assertEquals(List.of("login", "second", "third"), resolved(harness));
+            assertEquals(
+                    Map.of(60_000L, -1L, 70_000L, -1L, 80_000L, -1L),
+                    settled(harness),
+                    "each event settled once");
+        }
+    }
+
+    /**
+     * The sum of what the cluster counted as settled, by event time (entries that sum to 0 too).
+     */
+    private static Map<Long, Long> settled(
+            KeyedBroadcastOperatorTestHarness<
+                            String, Routed, io.tessera.definitions.DefinitionUpdate, Routed>
+                    harness) {
+        Map<Long, Long> sums = new java.util.TreeMap<>();
+        for (StreamRecord<LoopProgress> record : harness.getSideOutput(ClusterFunction.SETTLED)) {
+            LoopProgress progress = record.getValue();
+            for (int i = 0; i < progress.times.length; i++) {
+                sums.merge(progress.times[i], (long) progress.deltas[i], Long::sum);
+            }
+        }
+        sums.values().removeIf(sum -> sum == 0);
+        return sums;
     }
 
     private static KeyedBroadcastOperatorTestHarness<
@@ -105,6 +147,13 @@ class ClusterFunctionTest {
             }
         }
         return ids;
+    }
+
+    private static CustomerEvent event(String id, long time, long orderPosition) {
+        CustomerEvent event = event(id, time);
+        event.orderKey = "k";
+        event.orderPosition = orderPosition;
+        return event;
     }
 
     private static CustomerEvent event(String id, long time) {

@@ -50,9 +50,25 @@ class DistributedIdentityITCase {
             // few loop round trips, and the acceptance table reads step by step.
             OutputTopics.sendSettling(KAFKA.broker(), config, AcceptanceA6.messages());
             OutputTopics.awaitAcceptanceA6(KAFKA.broker(), config);
+            var loop = KAFKA.broker().readAll(config.kafka().identityLoopTopic());
             assertTrue(
-                    KAFKA.broker().readAll(config.kafka().identityLoopTopic()).size() > 0,
+                    loop.stream()
+                            .anyMatch(
+                                    r ->
+                                            new String(
+                                                            r.key(),
+                                                            java.nio.charset.StandardCharsets.UTF_8)
+                                                    .startsWith("CLUSTER|")),
                     "the merges went through the loop topic");
+            assertTrue(
+                    loop.stream()
+                            .anyMatch(
+                                    r ->
+                                            new String(
+                                                            r.key(),
+                                                            java.nio.charset.StandardCharsets.UTF_8)
+                                                    .startsWith("PROGRESS|")),
+                    "and what the clusters settled, for their event time");
             // the metrics single mode reports, reported here too
             assertEquals(1, count("identity.merges"));
             assertEquals(1, count("identity.rejectedLinks"));

@@ -119,10 +119,10 @@ public final class IdentityOptions {
                             "Distributed mode: how long, of the clock, an event may take to cross"
                                     + " the identity loop (behind a merge or a claim): the"
                                     + " protocol's event time is the events' as it was that long"
-                                    + " ago, so an event the loop carries is not late, however"
-                                    + " fast a backlog is read: its profile's wake-ups (expiring"
+                                    + " ago. A floor only: a profile's wake-ups (expiring"
                                     + " windows, time flips) and the sequence audiences wait for"
-                                    + " it. Default: 2 s with a stamped loop, three checkpoint"
+                                    + " every event still crossing the loop, however long it"
+                                    + " takes. Default: 2 s with a stamped loop, three checkpoint"
                                     + " intervals with a transactional one (a merge that needs a"
                                     + " lock takes three loop trips, each committed with a"
                                     + " checkpoint).");

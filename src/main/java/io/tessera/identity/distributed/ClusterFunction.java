@@ -256,10 +256,9 @@ final class ClusterFunction
                         ? List.of()
                         : computer.wakeUntil(s.state, Math.min(now, settings.horizon()));
         emit(dueBefore, ctx::output);
-        Map<Long, Integer> heldTimes = new java.util.TreeMap<>();
-        if (s != null) {
-            countHeld(s, heldTimes, 1);
-        }
+        // what the cluster holds for its order before the step, to count what left or joined it
+        Map<Long, Integer> heldTimes =
+                s == null || s.held.isEmpty() ? null : countHeld(s, new java.util.TreeMap<>(), 1);
         int heldBefore = s == null ? 0 : s.held.size();
         int earlyBefore = s == null ? 0 : s.early.size();
         ops.begin(computer, now, ctx.timerService().currentWatermark());
@@ -295,13 +294,15 @@ final class ClusterFunction
                 settled.add(event.eventTime(), -1);
             }
         }
-        countHeld(s, heldTimes, -1);
-        heldTimes.forEach(
-                (time, delta) -> {
-                    if (delta != 0) {
-                        settled.add(time, delta);
-                    }
-                });
+        if (heldTimes != null || !s.held.isEmpty()) {
+            countHeld(s, heldTimes == null ? new java.util.TreeMap<>() : heldTimes, -1)
+                    .forEach(
+                            (time, delta) -> {
+                                if (delta != 0) {
+                                    settled.add(time, delta);
+                                }
+                            });
+        }
         if (!settled.isEmpty()) {
             ctx.output(SETTLED, settled.take());
         }
@@ -335,13 +336,14 @@ final class ClusterFunction
     }
 
     /** Adds {@code delta} at the time of each event the cluster holds for its order. */
-    private static void countHeld(
+    private static Map<Long, Integer> countHeld(
             ClusterState<CustomerEvent, ProfileState> s, Map<Long, Integer> times, int delta) {
         for (Message.Contribute<CustomerEvent, ProfileState> held : s.held) {
             if (ProgressCounters.counts(held.payload())) {
                 times.merge(held.payload().eventTime(), delta, Integer::sum);
             }
         }
+        return times;
     }
 
     @Override

@@ -59,12 +59,14 @@ final class ClusterFunction
     static final OutputTag<Long> LEFT_UNRESOLVED = new OutputTag<>("identity-events-dropped") {};
 
     /**
-     * What each step settled, by event time, for {@link ClusterWatermarks}: an event credited or
-     * dropped here leaves the protocol (-1); an event held for its order counts as settled while it
-     * is held here (-1 when held, +1 when it leaves the hold, credited or passed on), since this
-     * cluster's own event time releases it.
+     * Where each step's count of what it settled goes, in the main output ahead of the loop ({@link
+     * ProgressCounters.IntoLoop} takes it, sums a subtask's counts and sends them on): an event
+     * credited or dropped here leaves the protocol (-1); an event held for its order counts as
+     * settled while it is held here (-1 when held, +1 when it leaves the hold, credited or passed
+     * on), since this cluster's own event time releases it. In the main output rather than a side
+     * output, so the loop's stamps and writer stay chained to the Cluster.
      */
-    static final OutputTag<LoopProgress> SETTLED = new OutputTag<>("identity-events-settled") {};
+    static final Address SETTLED = new Address(Actor.PROGRESS, "step");
 
     private final MergeRules rules;
     private final IdentityRules identityRules;
@@ -304,7 +306,7 @@ final class ClusterFunction
                             });
         }
         if (!settled.isEmpty()) {
-            ctx.output(SETTLED, settled.take());
+            out.collect(new Routed(SETTLED, settled.take().toRecord()));
         }
         if (s.tombstone || s.onOffer()) {
             // (on offer, the winner may hold the profile already: it wakes and shows it, and a

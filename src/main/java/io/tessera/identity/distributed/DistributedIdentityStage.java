@@ -119,13 +119,11 @@ public final class DistributedIdentityStage {
                         .uid(CLUSTER_UID)
                         .name("Identity: cluster");
         DataStream<Routed> toLoop =
-                cluster.union(
-                        cluster.getSideOutput(ClusterFunction.SETTLED)
-                                .transform(
-                                        "Identity: events settled counted",
-                                        TypeInformation.of(Routed.class),
-                                        new ProgressCounters.IntoLoop())
-                                .uid(SETTLED_COUNTED_UID));
+                cluster.transform(
+                                "Identity: events settled counted",
+                                TypeInformation.of(Routed.class),
+                                new ProgressCounters.IntoLoop())
+                        .uid(SETTLED_COUNTED_UID);
         if (settings.loopWrites() == IdentityOptions.LoopWrites.STAMPED) {
             toLoop =
                     toLoop.transform(

@@ -119,11 +119,12 @@ public final class ProgressCounters {
     }
 
     /**
-     * Sends what the Cluster subtask before it counted ({@link ClusterFunction#SETTLED}) into the
-     * identity loop, for {@link ClusterWatermarks}: one record per send, keyed by the subtask, so a
-     * subtask's counts stay in their order.
+     * Passes the Cluster's messages on to the identity loop, and takes out the counts of what its
+     * steps settled ({@link ClusterFunction#SETTLED}): what the subtask counted goes into the loop
+     * for {@link ClusterWatermarks} as one record per send, keyed by the subtask, so a subtask's
+     * counts stay in their order. Chained to the Cluster, as the loop's writer is.
      */
-    public static final class IntoLoop extends Counter<LoopProgress, Routed> {
+    public static final class IntoLoop extends Counter<Routed, Routed> {
         private static final long serialVersionUID = 1L;
 
         private transient LoopProgress.Buffer buffer;
@@ -140,8 +141,13 @@ public final class ProgressCounters {
         }
 
         @Override
-        public void processElement(StreamRecord<LoopProgress> element) {
-            LoopProgress progress = element.getValue();
+        public void processElement(StreamRecord<Routed> element) {
+            Routed routed = element.getValue();
+            if (!routed.isFor(Actor.PROGRESS)) {
+                output.collect(element);
+                return;
+            }
+            LoopProgress progress = LoopProgress.fromRecord(routed.record);
             for (int i = 0; i < progress.times.length; i++) {
                 buffer.add(progress.times[i], progress.deltas[i]);
             }

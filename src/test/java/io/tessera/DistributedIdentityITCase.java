@@ -51,24 +51,8 @@ class DistributedIdentityITCase {
             OutputTopics.sendSettling(KAFKA.broker(), config, AcceptanceA6.messages());
             OutputTopics.awaitAcceptanceA6(KAFKA.broker(), config);
             var loop = KAFKA.broker().readAll(config.kafka().identityLoopTopic());
-            assertTrue(
-                    loop.stream()
-                            .anyMatch(
-                                    r ->
-                                            new String(
-                                                            r.key(),
-                                                            java.nio.charset.StandardCharsets.UTF_8)
-                                                    .startsWith("CLUSTER|")),
-                    "the merges went through the loop topic");
-            assertTrue(
-                    loop.stream()
-                            .anyMatch(
-                                    r ->
-                                            new String(
-                                                            r.key(),
-                                                            java.nio.charset.StandardCharsets.UTF_8)
-                                                    .startsWith("PROGRESS|")),
-                    "and what the clusters settled, for their event time");
+            assertTrue(anyTo(loop, "CLUSTER"), "the merges went through the loop topic");
+            assertTrue(anyTo(loop, "PROGRESS"), "and what the clusters settled, for their time");
             // the metrics single mode reports, reported here too
             assertEquals(1, count("identity.merges"));
             assertEquals(1, count("identity.rejectedLinks"));
@@ -76,6 +60,17 @@ class DistributedIdentityITCase {
         } finally {
             job.cancel().get();
         }
+    }
+
+    /** Whether a record of the loop goes to the actor. */
+    private static boolean anyTo(
+            java.util.List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> loop,
+            String actor) {
+        return loop.stream()
+                .anyMatch(
+                        r ->
+                                new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)
+                                        .startsWith(actor + "|"));
     }
 
     /** The sum over every subtask of a counter (the class runs one job). */

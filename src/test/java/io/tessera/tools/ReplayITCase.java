@@ -427,48 +427,7 @@ class ReplayITCase {
     @Test
     @Timeout(300)
     void computesTheSameProfilesInBothIdentityModes(@TempDir Path dir) throws Exception {
-        Instant start = Instant.parse("2025-04-01T08:00:00Z");
-        Path events = dir.resolve("shop.jsonl");
-        List<String> lines =
-                new ArrayList<>(
-                        ShopTraffic.generate(7, 120, start, java.time.Duration.ofHours(3)).stream()
-                                .filter(r -> r.expectedReason() == null && r.messages() == 1)
-                                .map(ShopTraffic.Record::value)
-                                .toList());
-        Instant later = start.plus(java.time.Duration.ofHours(4));
-        for (int i = 0; i < 5000; i++) {
-            lines.add(
-                    "{\"type\":\"page\",\"anonymousId\":\"passer-by-"
-                            + i % 50
-                            + "\",\"messageId\":\"passer-by-"
-                            + i
-                            + "\",\"timestamp\":\""
-                            + later.plusSeconds(i)
-                            + "\"}");
-        }
-        Files.write(events, lines);
-        Path definitions = Path.of("examples/shop-definitions.json");
-        Instant until = start.plus(java.time.Duration.ofHours(6));
-
-        Map<String, JsonNode> single =
-                profilesByIdentifiers(events, dir.resolve("single"), definitions, until, "SINGLE");
-        Map<String, JsonNode> distributed =
-                profilesByIdentifiers(
-                        events, dir.resolve("distributed"), definitions, until, "DISTRIBUTED");
-
-        assertEquals(single.keySet(), distributed.keySet(), "the same partition of identifiers");
-        single.forEach(
-                (identifiers, profile) ->
-                        assertSameValues(profile, distributed.get(identifiers), identifiers));
-        long withTraits =
-                single.values().stream().filter(p -> p.get("computedTraits").size() > 0).count();
-        long inAudiences =
-                single.values().stream().filter(p -> p.get("audiences").size() > 0).count();
-        assertTrue(withTraits > 50 && inAudiences > 5, withTraits + " / " + inAudiences);
-        assertEquals(
-                transitionCounts(dir.resolve("single")),
-                transitionCounts(dir.resolve("distributed")),
-                "the same entries and exits of each audience, rule and sequence");
+        assertBothModesAgree(dir, "--cdp.identity.mode", "DISTRIBUTED");
     }
 
     /**
@@ -482,6 +441,16 @@ class ReplayITCase {
     @Test
     @Timeout(300)
     void wakeUpsWaitForEveryEventThatCrossedTheLoopWithNoLoopAllowance(@TempDir Path dir)
+            throws Exception {
+        assertBothModesAgree(
+                dir, "--cdp.identity.mode", "DISTRIBUTED", "--cdp.identity.loop-allowance", "PT0S");
+    }
+
+    /**
+     * The shop traffic, then an hour of other visitors' page views, through single mode and through
+     * distributed mode with the options given: the same partition, profiles and transitions.
+     */
+    private static void assertBothModesAgree(Path dir, String... distributedOptions)
             throws Exception {
         Instant start = Instant.parse("2025-04-01T08:00:00Z");
         Path events = dir.resolve("shop.jsonl");
@@ -510,21 +479,17 @@ class ReplayITCase {
                 profilesByIdentifiers(events, dir.resolve("single"), definitions, until, "SINGLE");
         Map<String, JsonNode> distributed =
                 profilesByIdentifiers(
-                        events,
-                        dir.resolve("distributed"),
-                        definitions,
-                        until,
-                        new String[] {
-                            "--cdp.identity.mode",
-                            "DISTRIBUTED",
-                            "--cdp.identity.loop-allowance",
-                            "PT0S"
-                        });
+                        events, dir.resolve("distributed"), definitions, until, distributedOptions);
 
         assertEquals(single.keySet(), distributed.keySet(), "the same partition of identifiers");
         single.forEach(
                 (identifiers, profile) ->
                         assertSameValues(profile, distributed.get(identifiers), identifiers));
+        long withTraits =
+                single.values().stream().filter(p -> p.get("computedTraits").size() > 0).count();
+        long inAudiences =
+                single.values().stream().filter(p -> p.get("audiences").size() > 0).count();
+        assertTrue(withTraits > 50 && inAudiences > 5, withTraits + " / " + inAudiences);
         assertEquals(
                 transitionCounts(dir.resolve("single")),
                 transitionCounts(dir.resolve("distributed")),

@@ -36,7 +36,6 @@ abstract class InFlightHold<OUT> extends AbstractStreamOperator<OUT> {
     private transient ListState<long[]> counts;
     private transient long received;
     private transient long emitted;
-    private transient int index;
     private transient Counter givenUp;
 
     /**
@@ -82,7 +81,6 @@ abstract class InFlightHold<OUT> extends AbstractStreamOperator<OUT> {
         super.open();
         received = Long.MIN_VALUE;
         emitted = Long.MIN_VALUE;
-        index = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         var metrics = getRuntimeContext().getMetricGroup().addGroup("identity");
         givenUp = metrics.counter(givenUpMetric);
         metrics.gauge(timesMetric, () -> inFlight.size());
@@ -153,7 +151,7 @@ abstract class InFlightHold<OUT> extends AbstractStreamOperator<OUT> {
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         counts.clear();
-        if (index == 0) {
+        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
             counts.update(inFlight.counts());
         }
     }

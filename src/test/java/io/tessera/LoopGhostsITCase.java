@@ -66,10 +66,20 @@ class LoopGhostsITCase {
                 if (last != null) {
                     throw last;
                 }
-                Object ghosts =
-                        job.getAccumulators()
-                                .get(30, TimeUnit.SECONDS)
-                                .get(LoopLineageFilter.GHOSTS_ACCUMULATOR);
+                // a running job's accumulators arrive with the task managers' heartbeats: the
+                // restored attempt's may not have been reported yet at the first ask
+                Object ghosts = null;
+                long asked = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < asked
+                        && (ghosts == null || ((Number) ghosts).longValue() == 0)) {
+                    ghosts =
+                            job.getAccumulators()
+                                    .get(30, TimeUnit.SECONDS)
+                                    .get(LoopLineageFilter.GHOSTS_ACCUMULATOR);
+                    if (ghosts == null || ((Number) ghosts).longValue() == 0) {
+                        Thread.sleep(500);
+                    }
+                }
                 assertTrue(
                         ghosts != null && ((Number) ghosts).longValue() > 0,
                         "the failed attempt's loop records were read again and ignored: " + ghosts);

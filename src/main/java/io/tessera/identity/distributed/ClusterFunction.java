@@ -173,8 +173,7 @@ final class ClusterFunction
         ClusterId self = ClusterId.parse(ctx.getCurrentKey());
         ClusterRecord before = state.value();
         // (the record is written after the wake-ups due are caught up, below)
-        ClusterRecord.Read read = before == null ? null : before.read(codec);
-        ClusterState<CustomerEvent, ProfileState> s = read == null ? null : read.state();
+        ClusterState<CustomerEvent, ProfileState> s = before == null ? null : before.state(codec);
         int absorbedBefore = s == null ? 0 : s.absorbed.size();
         long at = ctx.timestamp() == null ? Long.MIN_VALUE : ctx.timestamp();
         // The time of the event behind the message: a loop record keeps it. The watermark may be
@@ -284,7 +283,7 @@ final class ClusterFunction
             created.inc();
         }
         ProfileStateOps.Step step = ops.end(s.tombstone ? null : s.state);
-        state.update(ClusterRecord.of(self, s, codec, read));
+        state.update(ClusterRecord.of(self, s, codec));
         emit(step.transitions, ctx::output);
         String profileId = profileId(self);
         // Every event credited here goes on under this profile, also when the step ends on offer
@@ -319,7 +318,7 @@ final class ClusterFunction
                         s.state,
                         Math.min(ctx.timerService().currentWatermark(), settings.horizon()));
         if (!due.isEmpty()) {
-            state.update(ClusterRecord.of(self, s, codec, read));
+            state.update(ClusterRecord.of(self, s, codec));
         }
         emit(due, ctx::output);
         if (!step.credited.isEmpty()

@@ -577,15 +577,16 @@ final class PipelineBench {
                         new AtomicLong(),
                         sentAt);
         producer.join();
-        Progress settled = measure(() -> simulator.calls().size(), quiet, Duration.ofSeconds(300));
+        // the run is over when the simulator has heard nothing new for a while
+        measure(() -> simulator.calls().size(), quiet, Duration.ofSeconds(300));
         List<PersonalizeSimulator.Call> calls =
                 simulator.calls().stream().filter(c -> c.at() >= since).toList();
         List<Long> latencies =
                 new ArrayList<>(DemoPersonalize.orderLatencies(calls, traffic, sentAt));
         latencies.sort(null);
         out.printf(
-                "                latency at %,.0f events/s: %s (%d orders; %.0f calls)%n",
-                rate, percentiles(latencies), latencies.size(), (double) settled.total());
+                "                latency at %,.0f events/s: %s (%d orders; %,d calls)%n",
+                rate, percentiles(latencies), latencies.size(), calls.size());
         List<Long> merges = new ArrayList<>(DemoPersonalize.mergeLatencies(calls, traffic, sentAt));
         merges.sort(null);
         out.printf(

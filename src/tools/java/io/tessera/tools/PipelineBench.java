@@ -60,7 +60,8 @@ final class PipelineBench {
             """
             Usage: ./tessera bench [--quick] [--users N] [--events E] [--parallelism P]
                                    [--duration S] [--latency-seconds L] [--checkpoint-seconds C]
-                                   [--definitions FILE] [--no-activation] [--cdp.option value ...]
+                                   [--definitions FILE] [--no-activation] [--record DIR]
+                                   [--cdp.option value ...]
 
             Generates the shop traffic of N visitors (default 100000; --quick 1200) with a fixed
             seed: page and product views, cart adds, orders, articles, logins that merge an
@@ -85,7 +86,11 @@ final class PipelineBench {
             the baseline, latency p50/p95/p99, RocksDB
             bytes per profile, the deduplication state, merges/s; writes the same as JSON and an
             SVG chart under target/bench/. The last line is a one-line summary. Job options
-            (--cdp.*) apply to both pipeline runs.
+            (--cdp.*) apply to both pipeline runs. --record DIR writes a Java Flight Recording
+            of each pipeline run's measured part (from its job's start to its figure, without
+            the warm-up and the latency phase) to DIR/single.jfr and DIR/distributed.jfr: the
+            JDK's profile settings, with each thread's CPU load (read them with `jfr summary`,
+            `jfr print --events jdk.ThreadCPULoad`, or JDK Mission Control).
             """;
 
     private static final long SEED = 20251201L;
@@ -158,7 +163,8 @@ final class PipelineBench {
                                 "duration",
                                 "latency-seconds",
                                 "checkpoint-seconds",
-                                "definitions"),
+                                "definitions",
+                                "record"),
                         Set.of("quick", "no-activation"));
         boolean quick = line.has("quick");
         Options options =
@@ -200,6 +206,7 @@ final class PipelineBench {
                 Files.write(definitions, in.readAllBytes());
             }
         }
+        Path record = line.has("record") ? Path.of(line.get("record", null)) : null;
         List<Run> runs = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 PersonalizeSimulator simulator =
@@ -233,6 +240,7 @@ final class PipelineBench {
                                 messages,
                                 runs.get(0),
                                 definitions,
+                                record == null ? null : record.resolve(mode + ".jfr"),
                                 out));
                 out.printf("                done at %d s%n", secondsSince(started));
             }
@@ -364,6 +372,7 @@ final class PipelineBench {
             long messages,
             Run baseline,
             Path definitions,
+            Path recordTo,
             PrintStream out)
             throws Exception {
         TesseraConfig config =
@@ -376,10 +385,14 @@ final class PipelineBench {
                         definitions,
                         options.jobArgs());
         TaskTimeReporter.reset();
+        RunRecording recording = recordTo == null ? null : RunRecording.start(recordTo);
         JobClient job = start(kafka, config, options, "tessera-bench-" + mode);
         try {
             Progress progress =
                     profileChanges(kafka, config, quiet(mode, config, options), options.duration());
+            if (recording != null) {
+                out.printf("                recorded the run to %s%n", recording.stop());
+            }
             double seconds = progress.seconds();
             double rate = messages / seconds;
             double bulk = progress.rateBetween(BULK_FROM, BULK_TO, messages);
@@ -436,6 +449,9 @@ final class PipelineBench {
                 ReplayCommand.deleteRecursively(savepoints);
             }
         } finally {
+            if (recording != null) {
+                recording.close(); // written once: after a failure, what was recorded until then
+            }
             job.cancel().get(30, TimeUnit.SECONDS);
         }
     }

@@ -128,6 +128,7 @@ public final class TesseraCli {
                     "--events",
                     "--updates",
                     "--out",
+                    "--record",
                     "--jar",
                     "--cdp.profile.definitions",
                     "--cdp.profile-api.store-dir");

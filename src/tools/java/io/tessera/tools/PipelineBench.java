@@ -412,7 +412,7 @@ final class PipelineBench {
                     progress.secondsTo(0.9),
                     progress.secondsTo(0.99),
                     progress.seconds());
-            printTaskTimes(out);
+            printTaskTimes(out, messages);
 
             Latencies latencies =
                     latency(
@@ -488,17 +488,25 @@ final class PipelineBench {
         }
     }
 
-    /** Where each task spent the run: busy, back-pressured, idle (ms per second, averaged). */
-    private static void printTaskTimes(PrintStream out) {
+    /**
+     * Where each task spent the run: busy, back-pressured, idle (ms per second, averaged), and the
+     * records it took in per message of the run.
+     */
+    private static void printTaskTimes(PrintStream out, long messages) {
         out.println(
                 "                task                                            busy  backpr. "
-                        + " idle");
+                        + " idle  in/msg");
+        Map<String, Long> recordsIn = TaskTimeReporter.recordsIn();
         TaskTimeReporter.means()
                 .forEach(
                         (task, t) ->
                                 out.printf(
-                                        "                %-46.46s %6.0f %7.0f %6.0f%n",
-                                        task, t[0], t[1], t[2]));
+                                        "                %-46.46s %6.0f %7.0f %6.0f %7.2f%n",
+                                        task,
+                                        t[0],
+                                        t[1],
+                                        t[2],
+                                        recordsIn.getOrDefault(task, 0L) / (double) messages));
         out.printf(
                 "                events late for a sequence audience (not matched): %,d%n",
                 TaskTimeReporter.lateForSequences());

@@ -33,6 +33,9 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
     /** The sequence operators' counters of events late for them, of the run. */
     private static final List<Counter> LATE = new CopyOnWriteArrayList<>();
 
+    /** Each task's counters of the records its subtasks took in, by task name. */
+    private static final Map<String, List<Counter>> RECORDS_IN = new ConcurrentHashMap<>();
+
     /** The reporter's factory, named in the configuration. */
     public static final class Factory implements MetricReporterFactory {
         @Override
@@ -54,6 +57,19 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
     public static void reset() {
         SUMS.clear();
         LATE.clear();
+        RECORDS_IN.clear();
+    }
+
+    /**
+     * The records each task took in so far (its subtasks summed), by task name: the work a run gave
+     * each task, which unlike its time does not vary with the machine.
+     */
+    public static Map<String, Long> recordsIn() {
+        Map<String, Long> records = new TreeMap<>();
+        RECORDS_IN.forEach(
+                (task, counters) ->
+                        records.put(task, counters.stream().mapToLong(Counter::getCount).sum()));
+        return records;
     }
 
     /** Events that reached a sequence operator behind its watermark in the run (not matched). */
@@ -87,6 +103,16 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
                 && metric instanceof Counter counter
                 && group.getMetricIdentifier(name).contains(".sequences.")) {
             LATE.add(counter);
+        }
+        Map<String, String> variables = group.getAllVariables();
+        if ("numRecordsIn".equals(name)
+                && metric instanceof Counter counter
+                && !variables.containsKey("<operator_name>")) {
+            RECORDS_IN
+                    .computeIfAbsent(
+                            variables.getOrDefault("<task_name>", "?"),
+                            t -> new CopyOnWriteArrayList<>())
+                    .add(counter);
         }
         for (int i = 0; i < TIMES.length; i++) {
             if (TIMES[i].equals(name) && metric instanceof Gauge<?> gauge) {

@@ -200,6 +200,7 @@ public final class ClusterActor<E, A> {
             s.fallbacks = new ArrayList<>();
             s.carried = null;
             s.blamed = null;
+            endFoundingMerge(self, out);
             if (blamed != null) {
                 out.send(Address.directory(blamed), new Message.Blame<>(blamed));
             }
@@ -400,7 +401,18 @@ public final class ClusterActor<E, A> {
         }
         out.send(Address.cluster(offer.from()), new Message.Reject<>(self, refusal[0], refusal[1]));
         out.rejected(offer.from(), self, refusal[0], refusal[1]);
+        endFoundingMerge(self, out);
         return true;
+    }
+
+    /**
+     * A merge of this cluster was refused: if its founding merge was under way (its founder's
+     * Directory answers that it joins the founding event's anchor, {@link Message.Reply#joining}),
+     * that merge may be the one refused, so the Directory stops saying it and later events link the
+     * cluster again. Refusals are rare: the message goes whether or not a founding merge was on.
+     */
+    private static <E, A> void endFoundingMerge(ClusterId self, Outbox<E, A> out) {
+        out.send(Address.directory(self.founder()), new Message.Repoint<>(self, /* apart= */ true));
     }
 
     /** Takes the offer in: the loser's state, members and pending losers join now. */
@@ -599,6 +611,9 @@ public final class ClusterActor<E, A> {
             }
         }
         PlanPasses.Outcome outcome = PlanPasses.run(steps, holdings, rules);
+        if (!outcome.refusals().isEmpty()) {
+            endFoundingMerge(self, out);
+        }
         for (PlanPasses.Refused refused : outcome.refusals()) {
             String blamed = PlanPasses.blamed(refused, steps, rules);
             out.send(Address.directory(blamed), new Message.Blame<>(blamed));
@@ -676,6 +691,7 @@ public final class ClusterActor<E, A> {
         if (refusal != null) {
             out.send(Address.cluster(p.from()), new Message.Reject<>(self, refusal[0], refusal[1]));
             out.rejected(p.from(), self, refusal[0], refusal[1]);
+            endFoundingMerge(self, out);
             return;
         }
         s.reserved.put(p.from(), p.own());

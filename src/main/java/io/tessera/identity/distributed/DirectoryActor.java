@@ -24,18 +24,36 @@ public final class DirectoryActor {
      *     again is created after it, so the new profile never takes the id of a cluster whose chain
      *     leads to an erased one (an event may come with the very time of the first one)
      * @param rejections refused links blamed on the identifier
+     * @param joining the anchor of the event that founded the identifier's cluster beside the
+     *     anchor's, until a repoint ends that founding merge, or null ({@link
+     *     Message.Reply#joining})
      */
-    public record Entry(ClusterId cluster, long forgottenSince, long foundAfter, int rejections) {
+    public record Entry(
+            ClusterId cluster,
+            long forgottenSince,
+            long foundAfter,
+            int rejections,
+            String joining) {
         /** The state of an identifier never seen. */
-        public static final Entry NONE = new Entry(null, Long.MAX_VALUE, Long.MIN_VALUE, 0);
+        public static final Entry NONE = new Entry(null, Long.MAX_VALUE, Long.MIN_VALUE, 0, null);
+
+        /** A state with no founding merge under way. */
+        public Entry(ClusterId cluster, long forgottenSince, long foundAfter, int rejections) {
+            this(cluster, forgottenSince, foundAfter, rejections, null);
+        }
 
         public Entry with(ClusterId cluster) {
-            return new Entry(cluster, forgottenSince, foundAfter, rejections);
+            return new Entry(cluster, forgottenSince, foundAfter, rejections, joining);
         }
 
         /** The same with the rejections blamed on the identifier. */
         public Entry withRejections(int rejections) {
-            return new Entry(cluster, forgottenSince, foundAfter, rejections);
+            return new Entry(cluster, forgottenSince, foundAfter, rejections, joining);
+        }
+
+        /** The same with the anchor whose cluster the identifier's joins (null: none). */
+        public Entry joining(String anchor) {
+            return new Entry(cluster, forgottenSince, foundAfter, rejections, anchor);
         }
     }
 
@@ -57,13 +75,25 @@ public final class DirectoryActor {
         if (message instanceof Message.Probe<E, A> probe) {
             boolean founded = cluster == null;
             if (founded) {
+                // Founded beside the event's anchor: the event's plan links the two clusters.
+                entry =
+                        entry.joining(
+                                probe.payload() == null && probe.foundingTime() != probe.time()
+                                        ? probe.anchor()
+                                        : null);
                 long created =
                         entry.foundAfter() == Long.MIN_VALUE
                                 ? probe.foundingTime()
                                 : Math.max(probe.foundingTime(), entry.foundAfter() + 1);
                 cluster = new ClusterId(created, identifier);
                 if (entry.foundAfter() != Long.MIN_VALUE) {
-                    entry = new Entry(null, entry.forgottenSince(), created, entry.rejections());
+                    entry =
+                            new Entry(
+                                    null,
+                                    entry.forgottenSince(),
+                                    created,
+                                    entry.rejections(),
+                                    entry.joining());
                 }
                 out.send(
                         Address.cluster(cluster),
@@ -82,15 +112,21 @@ public final class DirectoryActor {
                                 identifier,
                                 cluster,
                                 entry.rejections() >= quarantineAfter,
-                                founded));
+                                founded,
+                                // the founding event's own plan is the merge under way
+                                founded ? null : entry.joining()));
             }
             return entry.with(cluster);
         }
         if (message instanceof Message.Repoint<E, A> repoint) {
-            if (cluster == null || repoint.cluster().createdAt() >= entry.forgottenSince()) {
-                return entry;
+            // the founding merge is over, whichever way it went
+            Entry over = entry.joining(null);
+            if (cluster == null
+                    || repoint.apart()
+                    || repoint.cluster().createdAt() >= entry.forgottenSince()) {
+                return over;
             }
-            return entry.with(ClusterId.min(cluster, repoint.cluster()));
+            return over.with(ClusterId.min(cluster, repoint.cluster()));
         }
         if (message instanceof Message.Erase<E, A> erase) {
             if (cluster != null) {
@@ -106,7 +142,8 @@ public final class DirectoryActor {
                     member ? null : cluster,
                     Math.min(entry.forgottenSince(), erased.createdAt()),
                     Math.max(entry.foundAfter(), Math.max(erased.createdAt(), forget.foundAfter())),
-                    entry.rejections());
+                    entry.rejections(),
+                    null);
         }
         if (message instanceof Message.Blame<E, A>) {
             return entry.withRejections(entry.rejections() + 1);

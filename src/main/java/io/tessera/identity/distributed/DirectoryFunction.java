@@ -32,6 +32,8 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
 
     static final String REJECTIONS = "directory-rejections";
 
+    static final String JOINING = "directory-joining";
+
     private final LoopCodec<CustomerEvent, ProfileState> codec;
     private final IdentityRules rules;
     private final Duration expiringTtl;
@@ -43,6 +45,10 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
 
     private transient Counter unknownErases;
     private transient ValueState<Integer> rejections;
+
+    /** {@link DirectoryActor.Entry#joining}: set while the identifier's founding merge is on. */
+    private transient ValueState<String> joining;
+
     private transient Counter quarantined;
 
     DirectoryFunction(
@@ -76,6 +82,7 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
                                         PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         rejections =
                 getRuntimeContext().getState(new ValueStateDescriptor<>(REJECTIONS, Types.INT));
+        joining = getRuntimeContext().getState(new ValueStateDescriptor<>(JOINING, Types.STRING));
         quarantined =
                 getRuntimeContext().getMetricGroup().addGroup("identity").counter("quarantined");
         unknownErases =
@@ -108,10 +115,18 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
                         || (message instanceof Message.Probe<CustomerEvent, ProfileState> probe
                                 && probe.payload() == null);
         Integer blamed = readsRejections ? rejections.value() : null;
+        // A Gather's probe answers it; a founding, repoint or forget may end it.
+        boolean readsJoining =
+                message instanceof Message.Probe<CustomerEvent, ProfileState> probe
+                        ? probe.payload() == null || before == null
+                        : message instanceof Message.Repoint<CustomerEvent, ProfileState>
+                                || message instanceof Message.Forget<CustomerEvent, ProfileState>;
+        String joins = readsJoining ? joining.value() : null;
         DirectoryActor.Entry entry =
-                was == null
-                        ? DirectoryActor.Entry.NONE.with(before)
-                        : new DirectoryActor.Entry(before, was[0], was[1], 0);
+                (was == null
+                                ? DirectoryActor.Entry.NONE.with(before)
+                                : new DirectoryActor.Entry(before, was[0], was[1], 0))
+                        .joining(joins);
         DirectoryActor.Entry after =
                 DirectoryActor.handle(
                         identifier,
@@ -124,6 +139,11 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
             if (after.rejections() == rules.quarantineAfter()) {
                 quarantined.inc();
             }
+        }
+        if (after.joining() != null && !after.joining().equals(joins)) {
+            joining.update(after.joining());
+        } else if (after.joining() == null && joins != null) {
+            joining.clear();
         }
         if (after.cluster() != null) {
             state.update(after.cluster());

@@ -39,6 +39,12 @@ public final class GatherActor {
                 }
                 pending.founded.add(reply.identifier());
             }
+            if (reply.joining() != null) {
+                if (pending.joining == null) {
+                    pending.joining = new TreeMap<>();
+                }
+                pending.joining.put(reply.identifier(), reply.joining());
+            }
         } else {
             throw new IllegalArgumentException("a Gather cannot take " + message);
         }
@@ -69,7 +75,7 @@ public final class GatherActor {
         ClusterId oldest = ordered.get(0);
         ClusterId anchor = pending.replies.get(anchorId);
         Message.Contribute<E, A> contribution = new Message.Contribute<>(eventId, pending.payload);
-        if (ordered.size() == 1) {
+        if (ordered.size() == 1 || joinedAlready(pending, evidence)) {
             out.send(Address.cluster(anchor), contribution);
             return done();
         }
@@ -101,6 +107,32 @@ public final class GatherActor {
                             eventId));
         }
         return done();
+    }
+
+    /**
+     * Whether the event's clusters are one once the founding merges under way are done: each
+     * cluster other than the oldest was founded by an earlier event beside the cluster of another
+     * identifier of this event, older than it, and that event's plan links the two (should a rule
+     * refuse it, the refused cluster tells its founder's Directory, which then answers without the
+     * merge under way). Linking them again would plan a merge already planned.
+     */
+    private static boolean joinedAlready(GatherState<?> pending, List<String> evidence) {
+        if (pending.joining == null) {
+            return false;
+        }
+        Set<ClusterId> clusters = new TreeSet<>();
+        for (String identifier : evidence) {
+            ClusterId cluster = pending.replies.get(identifier);
+            String anchor = pending.joining.get(identifier);
+            if (anchor != null && evidence.contains(anchor)) {
+                ClusterId anchors = pending.replies.get(anchor);
+                if (anchors.compareTo(cluster) < 0) {
+                    cluster = anchors;
+                }
+            }
+            clusters.add(cluster);
+        }
+        return clusters.size() == 1;
     }
 
     /**

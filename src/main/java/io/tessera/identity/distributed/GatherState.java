@@ -23,5 +23,11 @@ public final class GatherState<E> implements java.io.Serializable {
      */
     public Set<String> founded = new TreeSet<>();
 
+    /**
+     * Identifiers whose cluster is on its way to join the cluster of another identifier (its
+     * founding merge), with that identifier; null when none (or in a state written before).
+     */
+    public Map<String, String> joining;
+
     public boolean done;
 }

@@ -169,6 +169,9 @@ public final class LoopCodec<E, A> implements Serializable {
             }
         } else if (message instanceof Message.Repoint<E, A> m) {
             tree(json, "cluster", id(m.cluster()));
+            if (m.apart()) {
+                json.writeBooleanField("apart", true);
+            }
         } else if (message instanceof Message.Init<E, A> m) {
             json.writeStringField("identifier", m.identifier());
             order(json, m.orderKey(), m.orderPosition());
@@ -198,6 +201,9 @@ public final class LoopCodec<E, A> implements Serializable {
             }
             if (m.founded()) {
                 json.writeBooleanField("founded", true);
+            }
+            if (m.joining() != null) {
+                json.writeStringField("joining", m.joining());
             }
         } else if (message instanceof Message.Blame<E, A> m) {
             json.writeStringField("identifier", m.identifier());
@@ -370,7 +376,10 @@ public final class LoopCodec<E, A> implements Serializable {
                                         reservations(json.path("pending")),
                                         json.path("announced").asBoolean(true),
                                         at(json));
-                        case "Repoint" -> new Message.Repoint<>(id(json.get("cluster")));
+                        case "Repoint" ->
+                                new Message.Repoint<>(
+                                        id(json.get("cluster")),
+                                        json.path("apart").asBoolean(false));
                         case "Init" ->
                                 new Message.Init<>(
                                         json.path("identifier").asText(),
@@ -398,7 +407,8 @@ public final class LoopCodec<E, A> implements Serializable {
                                         json.path("identifier").asText(),
                                         id(json.get("cluster")),
                                         json.path("quarantined").asBoolean(false),
-                                        json.path("founded").asBoolean(false));
+                                        json.path("founded").asBoolean(false),
+                                        json.path("joining").asText(null));
                         case "Blame" -> new Message.Blame<>(json.path("identifier").asText());
                         case "Erase" ->
                                 new Message.Erase<>(

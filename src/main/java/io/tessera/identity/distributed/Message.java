@@ -57,25 +57,42 @@ public sealed interface Message<E, A> extends java.io.Serializable {
 
     /**
      * The Directory's answer to a Gather: the identifier's cluster, whether it is quarantined
-     * (refused links were blamed on it too often, so it links nothing any more), and whether the
-     * probe founded the cluster (the identifier is new with the event: single mode's home is the
-     * first identifier known before it).
+     * (refused links were blamed on it too often, so it links nothing any more), whether the probe
+     * founded the cluster (the identifier is new with the event: single mode's home is the first
+     * identifier known before it), and the identifier the cluster is on its way to join (null when
+     * none).
+     *
+     * @param joining the anchor of the event that founded the identifier's cluster while the
+     *     cluster's founding merge is under way (the Directory founded it beside the anchor's: that
+     *     event's plan links the two, so a later event naming both need not link them again), or
+     *     null
      */
     record Reply<E, A>(
             String eventId,
             String identifier,
             ClusterId cluster,
             boolean quarantined,
-            boolean founded)
+            boolean founded,
+            String joining)
             implements Message<E, A> {
         /** The answer for an identifier not quarantined, known before. */
         public Reply(String eventId, String identifier, ClusterId cluster) {
-            this(eventId, identifier, cluster, false, false);
+            this(eventId, identifier, cluster, false, false, null);
         }
 
         /** The answer for an identifier known before. */
         public Reply(String eventId, String identifier, ClusterId cluster, boolean quarantined) {
-            this(eventId, identifier, cluster, quarantined, false);
+            this(eventId, identifier, cluster, quarantined, false, null);
+        }
+
+        /** The answer for an identifier whose cluster joins no other. */
+        public Reply(
+                String eventId,
+                String identifier,
+                ClusterId cluster,
+                boolean quarantined,
+                boolean founded) {
+            this(eventId, identifier, cluster, quarantined, founded, null);
         }
     }
 
@@ -300,8 +317,20 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             long at)
             implements Message<E, A> {}
 
-    /** To a Directory: its identifier now belongs to {@code cluster} (if older than its own). */
-    record Repoint<E, A>(ClusterId cluster) implements Message<E, A> {}
+    /**
+     * To a Directory: its identifier now belongs to {@code cluster} (if older than its own). Any
+     * repoint ends the identifier's founding merge ({@link Reply#joining}).
+     *
+     * @param apart from the identifier's own cluster, refused in a merge: it stays where it is, and
+     *     its founding merge is over (a release before this one reads it as a repoint to the
+     *     cluster the identifier is in, which changes nothing)
+     */
+    record Repoint<E, A>(ClusterId cluster, boolean apart) implements Message<E, A> {
+        /** The identifier belongs to {@code cluster} now. */
+        public Repoint(ClusterId cluster) {
+            this(cluster, false);
+        }
+    }
 
     /**
      * A privacy delete naming this identifier: to its Directory, which passes it to the

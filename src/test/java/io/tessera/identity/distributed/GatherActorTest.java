@@ -3,6 +3,7 @@ package io.tessera.identity.distributed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -113,24 +114,7 @@ class GatherActorTest {
         List<String> identifiers =
                 List.of("personalize_uid:pz1", "device_id:web1", "anonymous_id:a1");
         String anchor = "personalize_uid:pz1";
-        RecordingOutbox<String, String> routed = new RecordingOutbox<>();
-        EventRouter.route("e1", identifiers, anchor, T, "payload", "k", 1, routed);
-        RecordingOutbox<String, String> answers = new RecordingOutbox<>();
-        for (Message<String, String> message : routed.sent) {
-            if (message instanceof Message.Probe<String, String> probe) {
-                DirectoryActor.handle(
-                        probe.identifier(), DirectoryActor.Entry.NONE, probe, 5, answers);
-            }
-        }
-        GatherState<String> state = null;
-        for (RecordingOutbox<String, String> from : List.of(routed, answers)) {
-            for (int i = 0; i < from.sent.size(); i++) {
-                if (from.to.get(i).actor() == Actor.GATHER) {
-                    state = GatherActor.handle("e1", state, from.sent.get(i), out);
-                }
-            }
-        }
-        assertEquals(true, state.done);
+        routeAndGather("e1", identifiers, anchor, T, new HashMap<>());
 
         ClusterId founded = new ClusterId(T, anchor);
         List<Message<String, String>> toFounded = out.sentTo(founded);
@@ -146,6 +130,82 @@ class GatherActorTest {
             assertEquals(founded, link.winner());
             assertEquals(null, link.carried());
         }
+    }
+
+    @Test
+    void aVisitorsNextEventPlansNoMergeWhileItsFoundingMergeIsUnderWay() {
+        // The first event founds the anchor's cluster and, a millisecond later, the device's,
+        // and plans their merge. Until that merge repoints the device, the device's Directory
+        // answers that its cluster joins the anchor's: the next event goes to the anchor's
+        // cluster alone instead of planning the same merge again.
+        List<String> identifiers = List.of("anonymous_id:a1", "device_id:web1");
+        String anchor = "anonymous_id:a1";
+        ClusterId anchors = new ClusterId(T, anchor);
+        ClusterId devices = new ClusterId(T + 1, "device_id:web1");
+        Map<String, DirectoryActor.Entry> directory = new HashMap<>();
+
+        routeAndGather("e1", identifiers, anchor, T, directory);
+        assertTrue(out.sentTo(anchors).get(0) instanceof Message.Plan, "the founding merge");
+        assertEquals(anchors, onlyLink(devices).winner());
+
+        out.clear();
+        routeAndGather("e2", identifiers, anchor, T + 100, directory);
+        assertEquals(
+                List.of(new Message.Contribute<String, String>("e2", "payload")),
+                out.sentTo(anchors));
+        assertEquals(List.of(), out.sentTo(devices), "no second link");
+
+        // Refused (a rule kept the device apart): the device's cluster tells its Directory, and
+        // the next event links the two again, so the refusal is asked for again as single mode
+        // would.
+        RecordingOutbox<String, String> none = new RecordingOutbox<>();
+        directory.put(
+                "device_id:web1",
+                DirectoryActor.handle(
+                        "device_id:web1",
+                        directory.get("device_id:web1"),
+                        new Message.Repoint<String, String>(devices, true),
+                        5,
+                        none));
+        assertEquals(devices, directory.get("device_id:web1").cluster(), "it stays");
+        out.clear();
+        routeAndGather("e3", identifiers, anchor, T + 200, directory);
+        assertTrue(out.sentTo(anchors).get(0) instanceof Message.Plan, "planned again");
+        assertEquals(anchors, onlyLink(devices).winner());
+    }
+
+    /** Routes an event, answers its probes from {@code directory}, and gathers the answers. */
+    private void routeAndGather(
+            String eventId,
+            List<String> identifiers,
+            String anchor,
+            long time,
+            Map<String, DirectoryActor.Entry> directory) {
+        RecordingOutbox<String, String> routed = new RecordingOutbox<>();
+        EventRouter.route(eventId, identifiers, anchor, time, "payload", "k", 1, routed);
+        RecordingOutbox<String, String> answers = new RecordingOutbox<>();
+        for (Message<String, String> message : routed.sent) {
+            if (message instanceof Message.Probe<String, String> probe) {
+                directory.put(
+                        probe.identifier(),
+                        DirectoryActor.handle(
+                                probe.identifier(),
+                                directory.getOrDefault(
+                                        probe.identifier(), DirectoryActor.Entry.NONE),
+                                probe,
+                                5,
+                                answers));
+            }
+        }
+        GatherState<String> state = null;
+        for (RecordingOutbox<String, String> from : List.of(routed, answers)) {
+            for (int i = 0; i < from.sent.size(); i++) {
+                if (from.to.get(i).actor() == Actor.GATHER) {
+                    state = GatherActor.handle(eventId, state, from.sent.get(i), out);
+                }
+            }
+        }
+        assertEquals(true, state.done);
     }
 
     private void gather(List<String> identifiers, String anchor, Map<String, ClusterId> replies) {

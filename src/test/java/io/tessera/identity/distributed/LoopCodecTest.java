@@ -197,7 +197,13 @@ class LoopCodecTest {
                                 new ClusterId(1_500, "email:x@y.io"))),
                 new LoopCodec.Envelope<>(
                         Address.gather("e9"),
-                        new Message.Reply<>("e9", "anonymous_id:a9", YOUNG, false, true)));
+                        new Message.Reply<>("e9", "anonymous_id:a9", YOUNG, false, true)),
+                new LoopCodec.Envelope<>(
+                        Address.gather("e10"),
+                        new Message.Reply<>(
+                                "e10", "device_id:d9", YOUNG, false, false, "anonymous_id:a9")),
+                new LoopCodec.Envelope<>(
+                        Address.directory("device_id:d9"), new Message.Repoint<>(YOUNG, true)));
     }
 
     @Test

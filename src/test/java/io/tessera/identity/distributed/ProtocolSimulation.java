@@ -167,6 +167,7 @@ final class ProtocolSimulation {
         final Map<String, ClusterId> directory = new TreeMap<>();
         final Map<String, long[]> marks = new TreeMap<>();
         final Map<String, Integer> blame = new TreeMap<>();
+        final Map<String, String> joining = new TreeMap<>();
         final List<ClusterId> erased = new ArrayList<>();
         final Set<String> erasedEvents = new HashSet<>();
         final Map<String, Input> inputs = new HashMap<>();
@@ -432,12 +433,18 @@ final class ProtocolSimulation {
                                         world.directory.get(to.key()),
                                         world.marks.getOrDefault(to.key(), NO_MARKS)[0],
                                         world.marks.getOrDefault(to.key(), NO_MARKS)[1],
-                                        world.blame.getOrDefault(to.key(), 0)),
+                                        world.blame.getOrDefault(to.key(), 0),
+                                        world.joining.get(to.key())),
                                 message,
                                 rules.quarantineAfter(),
                                 out);
                 if (after.rejections() > 0) {
                     world.blame.put(to.key(), after.rejections());
+                }
+                if (after.joining() != null) {
+                    world.joining.put(to.key(), after.joining());
+                } else {
+                    world.joining.remove(to.key());
                 }
                 if (after.cluster() != null) {
                     world.directory.put(to.key(), after.cluster());

@@ -51,7 +51,7 @@ public final class DirectoryActor {
             return new Entry(cluster, forgottenSince, foundAfter, rejections, joining);
         }
 
-        /** The same with the anchor whose cluster the identifier's joins (null: none). */
+        /** The same with the anchor whose cluster the identifier's cluster joins (null: none). */
         public Entry joining(String anchor) {
             return new Entry(cluster, forgottenSince, foundAfter, rejections, anchor);
         }

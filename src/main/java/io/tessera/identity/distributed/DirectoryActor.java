@@ -78,7 +78,7 @@ public final class DirectoryActor {
                 // Founded beside the event's anchor: the event's plan links the two clusters.
                 entry =
                         entry.joining(
-                                !probe.credited() && probe.foundingTime() != probe.time()
+                                probe.payload() == null && probe.foundingTime() != probe.time()
                                         ? probe.anchor()
                                         : null);
                 long created =
@@ -99,7 +99,7 @@ public final class DirectoryActor {
                         Address.cluster(cluster),
                         new Message.Init<>(identifier, probe.orderKey(), probe.orderPosition()));
             }
-            if (probe.credited()) {
+            if (probe.payload() != null) {
                 // a single-identifier event: credited here, no Gather needed
                 out.send(
                         Address.cluster(cluster),
@@ -114,8 +114,7 @@ public final class DirectoryActor {
                                 entry.rejections() >= quarantineAfter,
                                 founded,
                                 // the founding event's own plan is the merge under way
-                                founded ? null : entry.joining(),
-                                probe.event()));
+                                founded ? null : entry.joining()));
             }
             return entry.with(cluster);
         }

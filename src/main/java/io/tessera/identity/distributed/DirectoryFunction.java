@@ -113,12 +113,12 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
         boolean readsRejections =
                 message instanceof Message.Blame<CustomerEvent, ProfileState>
                         || (message instanceof Message.Probe<CustomerEvent, ProfileState> probe
-                                && !probe.credited());
+                                && probe.payload() == null);
         Integer blamed = readsRejections ? rejections.value() : null;
         // A Gather's probe answers it; a founding, repoint or forget may end it.
         boolean readsJoining =
                 message instanceof Message.Probe<CustomerEvent, ProfileState> probe
-                        ? !probe.credited() || before == null
+                        ? probe.payload() == null || before == null
                         : message instanceof Message.Repoint<CustomerEvent, ProfileState>
                                 || message instanceof Message.Forget<CustomerEvent, ProfileState>;
         String joins = readsJoining ? joining.value() : null;

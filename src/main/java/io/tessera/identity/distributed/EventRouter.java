@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Where an event enters the protocol: a single-identifier event goes to its Directory, which
- * credits it directly; any other one probes each identifier's Directory at once, the anchor's probe
- * carrying the event, whose reply takes it to the event's Gather.
+ * credits it directly; any other one goes to its Gather and probes each identifier's Directory at
+ * once.
  */
 public final class EventRouter {
     private EventRouter() {}
@@ -37,20 +37,14 @@ public final class EventRouter {
                     new Message.Probe<>(eventId, anchor, time, payload, orderKey, orderPosition));
             return;
         }
-        // the anchor's probe carries the event: its reply takes it to the Gather
+        out.send(
+                Address.gather(eventId),
+                new Message.Event<>(eventId, identifiers, anchor, time, payload));
         for (String identifier : identifiers) {
-            boolean carries = identifier.equals(anchor);
             out.send(
                     Address.directory(identifier),
                     new Message.Probe<>(
-                            eventId,
-                            identifier,
-                            time,
-                            carries ? payload : null,
-                            orderKey,
-                            orderPosition,
-                            anchor,
-                            carries ? identifiers : null));
+                            eventId, identifier, time, null, orderKey, orderPosition, anchor));
         }
     }
 

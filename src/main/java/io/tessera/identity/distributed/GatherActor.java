@@ -9,7 +9,7 @@ import java.util.TreeSet;
 
 /**
  * The Gather, keyed by event id: collects the Directory's replies for every identifier of an event
- * (probed by {@link EventRouter} at the same time; the anchor's reply brings the event), then
+ * (probed by {@link EventRouter} at the same time, so replies may come before the event), then
  * credits the event to its anchor's cluster and asks every other cluster seen to link to the oldest
  * one.
  */
@@ -24,11 +24,11 @@ public final class GatherActor {
         }
         GatherState<E> pending = state != null ? state : new GatherState<>();
         if (message instanceof Message.Event<E, A> event) {
-            take(pending, event);
+            pending.identifiers = event.identifiers();
+            pending.anchor = event.anchor();
+            pending.time = event.time();
+            pending.payload = event.payload();
         } else if (message instanceof Message.Reply<E, A> reply) {
-            if (reply.event() != null) {
-                take(pending, reply.event());
-            }
             pending.replies.put(reply.identifier(), reply.cluster());
             if (reply.quarantined()) {
                 pending.quarantined.add(reply.identifier());
@@ -107,13 +107,6 @@ public final class GatherActor {
                             eventId));
         }
         return done();
-    }
-
-    private static <E, A> void take(GatherState<E> pending, Message.Event<E, A> event) {
-        pending.identifiers = event.identifiers();
-        pending.anchor = event.anchor();
-        pending.time = event.time();
-        pending.payload = event.payload();
     }
 
     /**

@@ -192,9 +192,6 @@ public final class LoopCodec<E, A> implements Serializable {
             if (m.anchor() != null) {
                 json.writeStringField("anchor", m.anchor());
             }
-            if (m.identifiers() != null) {
-                object(json, "identifiers", m.identifiers());
-            }
         } else if (message instanceof Message.Reply<E, A> m) {
             json.writeStringField("eventId", m.eventId());
             json.writeStringField("identifier", m.identifier());
@@ -207,12 +204,6 @@ public final class LoopCodec<E, A> implements Serializable {
             }
             if (m.joining() != null) {
                 json.writeStringField("joining", m.joining());
-            }
-            if (m.event() != null) {
-                // the event rides on its anchor's reply: the anchor is the identifier answered
-                object(json, "identifiers", m.event().identifiers());
-                json.writeNumberField("time", m.event().time());
-                object(json, "payload", m.event().payload());
             }
         } else if (message instanceof Message.Blame<E, A> m) {
             json.writeStringField("identifier", m.identifier());
@@ -409,11 +400,7 @@ public final class LoopCodec<E, A> implements Serializable {
                                         payload != null ? payload : null,
                                         json.path("orderKey").asText(null),
                                         json.path("orderPosition").asLong(0),
-                                        json.path("anchor").asText(null),
-                                        json.has("identifiers")
-                                                ? List.copyOf(
-                                                        strings(json.path("identifiers"), true))
-                                                : null);
+                                        json.path("anchor").asText(null));
                         case "Reply" ->
                                 new Message.Reply<>(
                                         json.path("eventId").asText(),
@@ -421,18 +408,7 @@ public final class LoopCodec<E, A> implements Serializable {
                                         id(json.get("cluster")),
                                         json.path("quarantined").asBoolean(false),
                                         json.path("founded").asBoolean(false),
-                                        json.path("joining").asText(null),
-                                        json.has("identifiers")
-                                                ? new Message.Event<>(
-                                                        json.path("eventId").asText(),
-                                                        List.copyOf(
-                                                                strings(
-                                                                        json.path("identifiers"),
-                                                                        true)),
-                                                        json.path("identifier").asText(),
-                                                        json.path("time").asLong(),
-                                                        payload)
-                                                : null);
+                                        json.path("joining").asText(null));
                         case "Blame" -> new Message.Blame<>(json.path("identifier").asText());
                         case "Erase" ->
                                 new Message.Erase<>(

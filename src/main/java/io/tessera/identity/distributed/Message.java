@@ -10,27 +10,19 @@ import java.util.Set;
  */
 public sealed interface Message<E, A> extends java.io.Serializable {
 
-    /**
-     * A multi-identifier event, to its Gather: probe every identifier. Since 2026-12-04 it rides on
-     * its anchor's probe and reply instead ({@link Probe#identifiers}, {@link Reply#event}); a
-     * Gather still takes one on its own, as a release before wrote it.
-     */
+    /** A multi-identifier event, to its Gather: probe every identifier. */
     record Event<E, A>(
             String eventId, List<String> identifiers, String anchor, long time, E payload)
             implements Message<E, A> {}
 
     /**
      * To the Directory of an identifier: which cluster is it in (created when new)? With a payload
-     * and no {@code identifiers} (a single-identifier event) the Directory credits it directly,
-     * skipping Gather.
+     * (a single-identifier event) the Directory credits it directly, skipping Gather.
      *
      * @param anchor the event's anchor, or null (a probe written before it was carried): a new
      *     identifier other than the anchor founds its cluster a millisecond after the event, so
      *     among the clusters one event founds the anchor's is the oldest, the others merge into it,
      *     and the event is credited there at once instead of crossing the loop with a link
-     * @param identifiers on the anchor's probe of a multi-identifier event, the event's
-     *     identifiers: the probe carries the event, and the Directory's reply takes it to the
-     *     Gather (one record fewer than an event of its own); null on every other probe
      */
     record Probe<E, A>(
             String eventId,
@@ -39,12 +31,11 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             E payload,
             String orderKey,
             long orderPosition,
-            String anchor,
-            List<String> identifiers)
+            String anchor)
             implements Message<E, A> {
         /** A probe for an event not numbered by its key. */
         public Probe(String eventId, String identifier, long time, E payload) {
-            this(eventId, identifier, time, payload, null, 0, null, null);
+            this(eventId, identifier, time, payload, null, 0, null);
         }
 
         /** A probe of the event's anchor, or of its only identifier. */
@@ -55,36 +46,12 @@ public sealed interface Message<E, A> extends java.io.Serializable {
                 E payload,
                 String orderKey,
                 long orderPosition) {
-            this(eventId, identifier, time, payload, orderKey, orderPosition, null, null);
-        }
-
-        /** A probe that carries no event to its Gather. */
-        public Probe(
-                String eventId,
-                String identifier,
-                long time,
-                E payload,
-                String orderKey,
-                long orderPosition,
-                String anchor) {
-            this(eventId, identifier, time, payload, orderKey, orderPosition, anchor, null);
+            this(eventId, identifier, time, payload, orderKey, orderPosition, null);
         }
 
         /** When a cluster this probe founds is created: see {@link #anchor}. */
         public long foundingTime() {
             return anchor == null || anchor.equals(identifier) ? time : time + 1;
-        }
-
-        /** Whether the Directory credits the event itself: its only identifier is this one. */
-        public boolean credited() {
-            return payload != null && identifiers == null;
-        }
-
-        /** The event it carries to its Gather, or null. */
-        public Event<E, A> event() {
-            return identifiers == null
-                    ? null
-                    : new Event<>(eventId, identifiers, identifier, time, payload);
         }
     }
 
@@ -99,7 +66,6 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      *     cluster's founding merge is under way (the Directory founded it beside the anchor's: that
      *     event's plan links the two, so a later event naming both need not link them again), or
      *     null
-     * @param event the event itself, on its anchor's reply ({@link Probe#identifiers}), else null
      */
     record Reply<E, A>(
             String eventId,
@@ -107,28 +73,16 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             ClusterId cluster,
             boolean quarantined,
             boolean founded,
-            String joining,
-            Event<E, A> event)
+            String joining)
             implements Message<E, A> {
         /** The answer for an identifier not quarantined, known before. */
         public Reply(String eventId, String identifier, ClusterId cluster) {
-            this(eventId, identifier, cluster, false, false, null, null);
+            this(eventId, identifier, cluster, false, false, null);
         }
 
         /** The answer for an identifier known before. */
         public Reply(String eventId, String identifier, ClusterId cluster, boolean quarantined) {
-            this(eventId, identifier, cluster, quarantined, false, null, null);
-        }
-
-        /** An answer that carries no event. */
-        public Reply(
-                String eventId,
-                String identifier,
-                ClusterId cluster,
-                boolean quarantined,
-                boolean founded,
-                String joining) {
-            this(eventId, identifier, cluster, quarantined, founded, joining, null);
+            this(eventId, identifier, cluster, quarantined, false, null);
         }
 
         /** The answer for an identifier whose cluster joins no other. */
@@ -138,7 +92,7 @@ public sealed interface Message<E, A> extends java.io.Serializable {
                 ClusterId cluster,
                 boolean quarantined,
                 boolean founded) {
-            this(eventId, identifier, cluster, quarantined, founded, null, null);
+            this(eventId, identifier, cluster, quarantined, founded, null);
         }
     }
 

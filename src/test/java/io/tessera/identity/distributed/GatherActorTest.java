@@ -133,32 +133,6 @@ class GatherActorTest {
     }
 
     @Test
-    void anEventOfSeveralIdentifiersRidesOnItsAnchorsProbeAndReplyToItsGather() {
-        // One record fewer per event: no message of its own to the Gather.
-        List<String> identifiers = List.of("user_id:u1", "anonymous_id:a1");
-        RecordingOutbox<String, String> routed = new RecordingOutbox<>();
-        EventRouter.route("e1", identifiers, "user_id:u1", T, "payload", "k", 1, routed);
-        assertEquals(
-                List.of(Address.directory("user_id:u1"), Address.directory("anonymous_id:a1")),
-                routed.to);
-        Message.Probe<String, String> anchors = (Message.Probe<String, String>) routed.sent.get(0);
-        Message.Probe<String, String> other = (Message.Probe<String, String>) routed.sent.get(1);
-        assertEquals(identifiers, anchors.identifiers());
-        assertEquals("payload", anchors.payload());
-        assertEquals(false, anchors.credited(), "the Gather credits it, not the Directory");
-        assertEquals(null, other.event());
-
-        RecordingOutbox<String, String> answers = new RecordingOutbox<>();
-        DirectoryActor.handle("user_id:u1", DirectoryActor.Entry.NONE, anchors, 5, answers);
-        Message.Reply<String, String> reply =
-                (Message.Reply<String, String>)
-                        answers.sent.get(answers.to.indexOf(Address.gather("e1")));
-        assertEquals(
-                new Message.Event<String, String>("e1", identifiers, "user_id:u1", T, "payload"),
-                reply.event());
-    }
-
-    @Test
     void aVisitorsNextEventPlansNoMergeWhileItsFoundingMergeIsUnderWay() {
         // The first event founds the anchor's cluster and, a millisecond later, the device's,
         // and plans their merge. Until that merge repoints the device, the device's Directory

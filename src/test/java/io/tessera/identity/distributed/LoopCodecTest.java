@@ -203,33 +203,7 @@ class LoopCodecTest {
                         new Message.Reply<>(
                                 "e10", "device_id:d9", YOUNG, false, false, "anonymous_id:a9")),
                 new LoopCodec.Envelope<>(
-                        Address.directory("device_id:d9"), new Message.Repoint<>(YOUNG, true)),
-                new LoopCodec.Envelope<>(
-                        Address.directory("user_id:u9"),
-                        new Message.Probe<>(
-                                "e11",
-                                "user_id:u9",
-                                7_000,
-                                new Payload("e11", 5),
-                                "key-9",
-                                3,
-                                "user_id:u9",
-                                List.of("user_id:u9", "anonymous_id:a9"))),
-                new LoopCodec.Envelope<>(
-                        Address.gather("e11"),
-                        new Message.Reply<>(
-                                "e11",
-                                "user_id:u9",
-                                OLD,
-                                false,
-                                false,
-                                null,
-                                new Message.Event<>(
-                                        "e11",
-                                        List.of("user_id:u9", "anonymous_id:a9"),
-                                        "user_id:u9",
-                                        7_000,
-                                        new Payload("e11", 5)))));
+                        Address.directory("device_id:d9"), new Message.Repoint<>(YOUNG, true)));
     }
 
     @Test

@@ -6,6 +6,8 @@ import io.tessera.identity.IdentitySettings;
 import io.tessera.identity.ProfileState;
 import io.tessera.model.CustomerEvent;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -55,6 +57,70 @@ class DirectoryFunctionTest {
                     probe(harness, "user_id:u1", 300),
                     "a user id never expires");
         }
+    }
+
+    @Test
+    void anIdentifierFoundedBesideTheAnchorAnswersItUntilARepointEndsTheFoundingMerge()
+            throws Exception {
+        IdentitySettings settings = IdentitySettings.from(new Configuration());
+        try (var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new DirectoryFunction(CODEC, settings.rules(), TTL)),
+                        (Routed r) -> r.key,
+                        Types.STRING)) {
+            harness.open();
+            String device = "device_id:d1";
+            String anchor = "anonymous_id:a1";
+            assertEquals(
+                    Collections.singletonList((String) null),
+                    joining(harness, device, anchor, 100),
+                    "founded");
+            assertEquals(List.of(anchor), joining(harness, device, anchor, 200));
+            assertEquals(
+                    Collections.singletonList((String) null),
+                    joining(harness, anchor, anchor, 200),
+                    "the anchor's own probe reads nothing");
+
+            Address to = Address.directory(device);
+            harness.processElement(
+                    new Routed(
+                            to,
+                            CODEC.encode(
+                                    to, new Message.Repoint<>(new ClusterId(101, device), true))),
+                    300);
+            assertEquals(
+                    Collections.singletonList((String) null),
+                    joining(harness, device, anchor, 400),
+                    "ended");
+        }
+    }
+
+    /** What the Reply to a Gather's probe says the identifier's cluster joins. */
+    private static List<String> joining(
+            KeyedOneInputStreamOperatorTestHarness<String, Routed, Routed> harness,
+            String identifier,
+            String anchor,
+            long time)
+            throws Exception {
+        harness.getOutput().clear();
+        Address to = Address.directory(identifier);
+        harness.processElement(
+                new Routed(
+                        to,
+                        CODEC.encode(
+                                to,
+                                new Message.Probe<>(
+                                        "e" + time, identifier, time, null, "k", 1, anchor))),
+                time);
+        List<String> joins = new ArrayList<>();
+        for (Routed routed : harness.extractOutputValues()) {
+            if (CODEC.decode(routed.record).message()
+                    instanceof Message.Reply<CustomerEvent, ProfileState> reply) {
+                joins.add(reply.joining());
+            }
+        }
+        return joins;
     }
 
     private static List<String> probe(

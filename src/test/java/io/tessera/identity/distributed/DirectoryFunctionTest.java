@@ -23,14 +23,7 @@ class DirectoryFunctionTest {
 
     @Test
     void anAnonymousIdUnseenForItsTtlStartsANewProfileAUserIdNever() throws Exception {
-        IdentitySettings settings = IdentitySettings.from(new Configuration());
-        try (var harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new DirectoryFunction(CODEC, settings.rules(), TTL)),
-                        (Routed r) -> r.key,
-                        Types.STRING)) {
-            harness.open();
+        try (var harness = directory()) {
             long ttl = TTL.toMillis();
 
             harness.setStateTtlProcessingTime(0);
@@ -62,14 +55,7 @@ class DirectoryFunctionTest {
     @Test
     void anIdentifierFoundedBesideTheAnchorAnswersItUntilARepointEndsTheFoundingMerge()
             throws Exception {
-        IdentitySettings settings = IdentitySettings.from(new Configuration());
-        try (var harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new DirectoryFunction(CODEC, settings.rules(), TTL)),
-                        (Routed r) -> r.key,
-                        Types.STRING)) {
-            harness.open();
+        try (var harness = directory()) {
             String device = "device_id:d1";
             String anchor = "anonymous_id:a1";
             assertEquals(
@@ -121,6 +107,20 @@ class DirectoryFunctionTest {
             }
         }
         return joins;
+    }
+
+    /** A Directory operator with the default rules, opened. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, Routed, Routed> directory()
+            throws Exception {
+        IdentitySettings settings = IdentitySettings.from(new Configuration());
+        var harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new DirectoryFunction(CODEC, settings.rules(), TTL)),
+                        (Routed r) -> r.key,
+                        Types.STRING);
+        harness.open();
+        return harness;
     }
 
     private static List<String> probe(

@@ -68,13 +68,7 @@ class DirectoryFunctionTest {
                     joining(harness, anchor, anchor, 200),
                     "the anchor's own probe reads nothing");
 
-            Address to = Address.directory(device);
-            harness.processElement(
-                    new Routed(
-                            to,
-                            CODEC.encode(
-                                    to, new Message.Repoint<>(new ClusterId(101, device), true))),
-                    300);
+            send(harness, device, new Message.Repoint<>(new ClusterId(101, device), true), 300);
             assertEquals(
                     Collections.singletonList((String) null),
                     joining(harness, device, anchor, 400),
@@ -89,18 +83,13 @@ class DirectoryFunctionTest {
             String anchor,
             long time)
             throws Exception {
-        harness.getOutput().clear();
-        Address to = Address.directory(identifier);
-        harness.processElement(
-                new Routed(
-                        to,
-                        CODEC.encode(
-                                to,
-                                new Message.Probe<>(
-                                        "e" + time, identifier, time, null, "k", 1, anchor))),
-                time);
         List<String> joins = new ArrayList<>();
-        for (Routed routed : harness.extractOutputValues()) {
+        for (Routed routed :
+                send(
+                        harness,
+                        identifier,
+                        new Message.Probe<>("e" + time, identifier, time, null, "k", 1, anchor),
+                        time)) {
             if (CODEC.decode(routed.record).message()
                     instanceof Message.Reply<CustomerEvent, ProfileState> reply) {
                 joins.add(reply.joining());
@@ -128,14 +117,27 @@ class DirectoryFunctionTest {
             String identifier,
             long time)
             throws Exception {
+        return send(
+                        harness,
+                        identifier,
+                        new Message.Probe<>("e" + time, identifier, time, null),
+                        time)
+                .stream()
+                .map(DirectoryFunctionTest::describe)
+                .toList();
+    }
+
+    /** Sends the Directory of an identifier a message; returns what it sent on. */
+    private static List<Routed> send(
+            KeyedOneInputStreamOperatorTestHarness<String, Routed, Routed> harness,
+            String identifier,
+            Message<CustomerEvent, ProfileState> message,
+            long time)
+            throws Exception {
         harness.getOutput().clear();
         Address to = Address.directory(identifier);
-        harness.processElement(
-                new Routed(
-                        to,
-                        CODEC.encode(to, new Message.Probe<>("e" + time, identifier, time, null))),
-                time);
-        return harness.extractOutputValues().stream().map(DirectoryFunctionTest::describe).toList();
+        harness.processElement(new Routed(to, CODEC.encode(to, message)), time);
+        return harness.extractOutputValues();
     }
 
     /** A message the Directory sent: an Init names its new cluster, a Reply the cluster. */

@@ -58,6 +58,19 @@ public final class DirectoryActor {
     }
 
     /**
+     * Whether a Gather's probe of a known identifier is answered with {@link Entry#joining}: only
+     * while the identifier is still in the cluster it founded and is not the event's anchor, the
+     * only case where the marker can be set and matter (so the Directory's operator reads it for no
+     * other probe).
+     */
+    public static <E, A> boolean answersJoining(
+            String identifier, ClusterId cluster, Message.Probe<E, A> probe) {
+        return probe.payload() == null
+                && cluster.founder().equals(identifier)
+                && !identifier.equals(probe.anchor());
+    }
+
+    /**
      * One step.
      *
      * @param identifier the key, {@code type:value}
@@ -114,7 +127,9 @@ public final class DirectoryActor {
                                 entry.rejections() >= quarantineAfter,
                                 founded,
                                 // the founding event's own plan is the merge under way
-                                founded ? null : entry.joining()));
+                                founded || !answersJoining(identifier, cluster, probe)
+                                        ? null
+                                        : entry.joining()));
             }
             return entry.with(cluster);
         }

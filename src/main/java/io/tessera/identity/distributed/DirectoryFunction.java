@@ -115,15 +115,11 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
                         || (message instanceof Message.Probe<CustomerEvent, ProfileState> probe
                                 && probe.payload() == null);
         Integer blamed = readsRejections ? rejections.value() : null;
-        // A founding, repoint or forget may end it. A Gather's probe answers it, but only while
-        // the identifier is still in the cluster it founded and is not the event's anchor: only
-        // then can it be set and matter, so most probes read no more state for it.
+        // A founding, repoint or forget may end it; a Gather's probe reads it only where it is
+        // answered.
         boolean readsJoining =
                 message instanceof Message.Probe<CustomerEvent, ProfileState> probe
-                        ? before == null
-                                || (probe.payload() == null
-                                        && before.founder().equals(identifier)
-                                        && !identifier.equals(probe.anchor()))
+                        ? before == null || DirectoryActor.answersJoining(identifier, before, probe)
                         : message instanceof Message.Repoint<CustomerEvent, ProfileState>
                                 || message instanceof Message.Forget<CustomerEvent, ProfileState>;
         String joins = readsJoining ? joining.value() : null;

@@ -391,6 +391,7 @@ final class PipelineBench {
         try {
             Progress progress =
                     profileChanges(kafka, config, quiet(mode, config, options), options.duration());
+            long cpu = processCpuNanos() - cpuBefore;
             if (recording != null) {
                 out.printf("                recorded the run to %s%n", recording.stop());
             }
@@ -416,7 +417,7 @@ final class PipelineBench {
             out.printf(
                     "                CPU of the bench's process (job, broker, clients): %.2f ms"
                             + " per message%n",
-                    (processCpuNanos() - cpuBefore) / 1e6 / messages);
+                    cpu / 1e6 / messages);
             printTaskTimes(out, messages);
 
             Latencies latencies =

@@ -78,10 +78,18 @@ public class Bucket {
         other.values.forEach((value, n) -> values.merge(value, n, Long::sum));
     }
 
-    /** A deep copy. */
+    /** A deep copy, field by field. */
     public Bucket copy() {
         Bucket copy = new Bucket();
-        copy.merge(this);
+        copy.count = count;
+        copy.sum = sum;
+        copy.min = min;
+        copy.max = max;
+        copy.firstTime = firstTime;
+        copy.firstValue = firstValue;
+        copy.lastTime = lastTime;
+        copy.lastValue = lastValue;
+        copy.values = new TreeMap<>(values);
         return copy;
     }
 

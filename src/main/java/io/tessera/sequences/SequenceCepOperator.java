@@ -34,8 +34,8 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Flink's {@link CepOperator}, unchanged but for two things. First, a key's event-time timers fire
- * once per watermark. CEP registers a timer for every timestamp it buffers under a key and for
+ * Flink's {@link CepOperator}, unchanged but for three things. First, a key's event-time timers
+ * fire once per watermark. CEP registers a timer for every timestamp it buffers under a key and for
  * every new partial match's window end. When the watermark passes several of them at once (a job
  * reading a backlog, a burst of one person's events), the first firing processes every buffered
  * element up to the watermark and advances the key's time to it; each later one finds nothing to
@@ -44,7 +44,10 @@ import org.apache.flink.util.OutputTag;
  * firings are skipped. No element can arrive between the timers of one watermark: they fire in one
  * step.
  *
- * <p>Second, CEP's count of events per timestamp is kept as one value per profile ({@link
+ * <p>Second, CEP stores each event in a compact form without its profile id ({@link
+ * SequenceEventSerializer}): the key carries it.
+ *
+ * <p>Third, CEP's count of events per timestamp is kept as one value per profile ({@link
  * EventsCountState}) instead of its map state, so that advancing time is a point read instead of
  * three seeks over deletions. A savepoint of Flink's layout has its counts moved over on restore;
  * every other state and the timers are CEP's own.
@@ -58,12 +61,11 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     private transient Counter skipped;
 
     SequenceCepOperator(
-            TypeSerializer<ResolvedEvent> inputSerializer,
             Pattern<ResolvedEvent, ?> pattern,
             PatternProcessFunction<ResolvedEvent, OUT> function,
             OutputTag<ResolvedEvent> lateDataOutputTag) {
         super(
-                inputSerializer,
+                SequenceEventSerializer.INSTANCE,
                 false,
                 NFACompiler.compileFactory(pattern, false),
                 null,
@@ -180,6 +182,10 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
 
     @Override
     public void open() throws Exception {
+        if (userFunction instanceof SequenceMatchFunction matches) {
+            // the events CEP hands it are read from state, where they have no profile id
+            matches.profileOf(() -> (String) getCurrentKey());
+        }
         skipped =
                 getRuntimeContext().getMetricGroup().addGroup("sequences").counter("timersSkipped");
         super.open();

@@ -87,15 +87,16 @@ final class SequenceEventProjection implements Serializable {
     }
 
     /**
-     * The event as the sequence's CEP operator keeps it: the same profile, id, type, name and time;
-     * no identifiers or tenant; a message holding only the kept paths.
+     * The event as the sequence's CEP operator keeps it: the same profile, type, name and time; no
+     * message id (nothing after CEP reads it), identifiers or tenant; a message holding only the
+     * kept paths.
      */
     ResolvedEvent project(ResolvedEvent resolved) {
         CustomerEvent event = resolved.event();
         return new ResolvedEvent(
                 resolved.profileId(),
                 new CustomerEvent(
-                        event.messageId(),
+                        null,
                         event.type(),
                         event.event(),
                         event.eventTime(),

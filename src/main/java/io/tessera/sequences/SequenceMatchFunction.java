@@ -3,6 +3,7 @@ package io.tessera.sequences;
 import io.tessera.identity.ResolvedEvent;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -12,8 +13,16 @@ final class SequenceMatchFunction extends PatternProcessFunction<ResolvedEvent, 
 
     private final SequenceDefinition sequence;
 
+    /** The profile whose events matched (the operator's key), when the events do not carry it. */
+    private transient Supplier<String> profile;
+
     SequenceMatchFunction(SequenceDefinition sequence) {
         this.sequence = sequence;
+    }
+
+    /** Takes the profile of a match from the operator's key rather than from its events. */
+    void profileOf(Supplier<String> key) {
+        this.profile = key;
     }
 
     @Override
@@ -28,6 +37,9 @@ final class SequenceMatchFunction extends PatternProcessFunction<ResolvedEvent, 
                 last = Math.max(last, event.event().eventTime());
                 profileId = event.profileId();
             }
+        }
+        if (profile != null) {
+            profileId = profile.get();
         }
         long at = last;
         if (sequence.endsWithAbsence()) {

@@ -99,10 +99,6 @@ public final class SequenceStage {
                                     "Sequence " + sequence.id(),
                                     TypeInformation.of(SequenceMatch.class),
                                     new SequenceCepOperator<>(
-                                            relevant.getType()
-                                                    .createSerializer(
-                                                            relevant.getExecutionConfig()
-                                                                    .getSerializerConfig()),
                                             PatternCompiler.compile(sequence),
                                             new SequenceMatchFunction(sequence),
                                             lateTag))

@@ -1,5 +1,6 @@
 package io.tessera.traits;
 
+import io.tessera.model.Varints;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,8 +15,8 @@ import org.apache.flink.types.StringValue;
  *
  * <p>The form, part of the savepoint format: a flags byte (bit 0: a decayed score), the score and
  * its time when present, the number of buckets, then each bucket as a mask of its non-default
- * fields followed by them in declaration order. Integers are zig-zag varints, doubles their eight
- * bytes, strings Flink's {@link StringValue} form.
+ * fields followed by them in declaration order. Integers are zig-zag varints ({@link Varints}),
+ * doubles their eight bytes, strings Flink's {@link StringValue} form.
  */
 final class TraitStateCodec {
     private static final int SCORE = 1;
@@ -152,28 +153,11 @@ final class TraitStateCodec {
         return Double.doubleToRawLongBits(value);
     }
 
-    /** A zig-zag varint: small magnitudes of either sign take few bytes. */
-    static void writeLong(long value, DataOutputView out) throws IOException {
-        long v = (value << 1) ^ (value >> 63);
-        while ((v & ~0x7FL) != 0) {
-            out.writeByte((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.writeByte((int) v);
+    private static void writeLong(long value, DataOutputView out) throws IOException {
+        Varints.writeLong(value, out);
     }
 
-    static long readLong(DataInputView in) throws IOException {
-        long v = 0;
-        for (int shift = 0; ; shift += 7) {
-            if (shift > 63) {
-                throw new IOException("a varint longer than ten bytes: the state is corrupt");
-            }
-            int b = in.readUnsignedByte();
-            v |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                break;
-            }
-        }
-        return (v >>> 1) ^ -(v & 1);
+    private static long readLong(DataInputView in) throws IOException {
+        return Varints.readLong(in);
     }
 }

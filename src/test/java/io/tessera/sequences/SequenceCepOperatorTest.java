@@ -276,10 +276,7 @@ class SequenceCepOperatorTest {
 
     private static SequenceCepOperator<SequenceMatch> sequenceCep(SequenceDefinition sequence) {
         return new SequenceCepOperator<>(
-                serializer(),
-                PatternCompiler.compile(sequence),
-                new SequenceMatchFunction(sequence),
-                LATE);
+                PatternCompiler.compile(sequence), new SequenceMatchFunction(sequence), LATE);
     }
 
     /** A timer service that only tells the watermark. */

@@ -1,0 +1,134 @@
+package io.tessera.sequences;
+
+import io.tessera.identity.ResolvedEvent;
+import io.tessera.model.CustomerEvent;
+import io.tessera.model.Varints;
+import java.io.IOException;
+import java.util.List;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+/**
+ * How a sequence's CEP operator stores an event ({@link SequenceEventProjection}'s projection):
+ * what its steps can read (type, name, time, message) and its id if it has one. Not its profile id,
+ * which the key of every entry of the operator's state already carries: an event read back has
+ * none, and {@link SequenceCepOperator} gives its match function the key instead. Not its
+ * identifiers, tenant or order either, which no step reads; projected events have none, but the
+ * events a 0.1 savepoint buffered whole do, and they are stored without them when the savepoint is
+ * migrated. Used for CEP's state only, never on an edge.
+ *
+ * <p>The form, part of the savepoint format: a flags byte (which of id, type, name and message are
+ * present), the time as a zig-zag varint, then the present strings in that order. Releases up to
+ * 0.1 stored the whole event with the POJO serializer; their savepoints restore through Flink's
+ * state migration.
+ */
+final class SequenceEventSerializer extends TypeSerializerSingleton<ResolvedEvent> {
+    private static final long serialVersionUID = 1L;
+
+    static final SequenceEventSerializer INSTANCE = new SequenceEventSerializer();
+
+    private static final int ID = 1;
+    private static final int TYPE = 1 << 1;
+    private static final int NAME = 1 << 2;
+    private static final int MESSAGE = 1 << 3;
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public ResolvedEvent createInstance() {
+        return new ResolvedEvent();
+    }
+
+    @Override
+    public ResolvedEvent copy(ResolvedEvent from) {
+        CustomerEvent e = from.event();
+        return new ResolvedEvent(from.profileId(), e.numbered(e.orderKey, e.orderPosition));
+    }
+
+    @Override
+    public ResolvedEvent copy(ResolvedEvent from, ResolvedEvent reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(ResolvedEvent record, DataOutputView out) throws IOException {
+        CustomerEvent e = record.event();
+        int flags =
+                (e.messageId() != null ? ID : 0)
+                        | (e.type() != null ? TYPE : 0)
+                        | (e.event() != null ? NAME : 0)
+                        | (e.message() != null ? MESSAGE : 0);
+        out.writeByte(flags);
+        Varints.writeLong(e.eventTime(), out);
+        if ((flags & ID) != 0) {
+            StringValue.writeString(e.messageId(), out);
+        }
+        if ((flags & TYPE) != 0) {
+            StringValue.writeString(e.type(), out);
+        }
+        if ((flags & NAME) != 0) {
+            StringValue.writeString(e.event(), out);
+        }
+        if ((flags & MESSAGE) != 0) {
+            StringValue.writeString(e.message(), out);
+        }
+    }
+
+    @Override
+    public ResolvedEvent deserialize(DataInputView in) throws IOException {
+        int flags = in.readUnsignedByte();
+        long time = Varints.readLong(in);
+        String id = (flags & ID) != 0 ? StringValue.readString(in) : null;
+        String type = (flags & TYPE) != 0 ? StringValue.readString(in) : null;
+        String name = (flags & NAME) != 0 ? StringValue.readString(in) : null;
+        String message = (flags & MESSAGE) != 0 ? StringValue.readString(in) : null;
+        return new ResolvedEvent(
+                null, new CustomerEvent(id, type, name, time, List.of(), null, message, null));
+    }
+
+    @Override
+    public ResolvedEvent deserialize(ResolvedEvent reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView source, DataOutputView target) throws IOException {
+        serialize(deserialize(source), target);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<ResolvedEvent> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** The serializer's snapshot; it has no configuration. Part of the savepoint format. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<ResolvedEvent> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<ResolvedEvent> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<ResolvedEvent> oldSerializerSnapshot) {
+            if (oldSerializerSnapshot instanceof PojoSerializerSnapshot) {
+                // a savepoint of 0.1: read with the restored POJO serializer, written anew
+                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+            }
+            return super.resolveSchemaCompatibility(oldSerializerSnapshot);
+        }
+    }
+}

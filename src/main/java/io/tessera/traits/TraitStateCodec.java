@@ -11,7 +11,7 @@ import org.apache.flink.types.StringValue;
 /**
  * The compact binary form of a {@link TraitState}: only the fields that differ from their defaults,
  * behind a bit mask, with variable-length integers. A counter's lifetime bucket takes four bytes
- * instead of the sixty the POJO form writes (every field, a null flag each, eight bytes per long).
+ * instead of the 80 the POJO form writes (every field, a null flag each, eight bytes per long).
  *
  * <p>The form, part of the savepoint format: a flags byte (bit 0: a decayed score), the score and
  * its time when present, the number of buckets, then each bucket as a mask of its non-default

@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.smile.SmileFactory;
-import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -25,40 +23,25 @@ import java.util.TreeSet;
 
 /**
  * The records of the identity loop topic ({@code cdp.identity.loop}): one protocol message and its
- * target as a versioned object, in Smile, Jackson's binary JSON, since version 5 and in JSON text
- * before (the job's own edges between the actors carry the same bytes). A release reads every
- * version up to its own, so records an earlier release left in the topic are read after an upgrade;
- * fields it does not know are ignored, so a later release may add some. {@code E} and {@code A} (an
- * event's contribution, a profile's state) are written with Jackson as the given classes.
+ * target as versioned JSON (the job's own edges between the actors carry the same bytes). A release
+ * reads every version up to its own, so records an earlier release left in the topic are read after
+ * an upgrade; fields it does not know are ignored, so a later release may add some. {@code E} and
+ * {@code A} (an event's contribution, a profile's state) are written with Jackson as the given
+ * classes.
  */
 public final class LoopCodec<E, A> implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The version this release writes. */
-    public static final int VERSION = 5;
+    public static final int VERSION = 4;
 
-    /** Versions 1 to 4 were JSON text; they are still read. */
-    private static final ObjectMapper JSON = mapper(new ObjectMapper());
-
-    /** Version 5 on: Smile, Jackson's binary JSON (strings as bytes, no escaping). */
-    private static final ObjectMapper SMILE = mapper(new ObjectMapper(new SmileFactory()));
-
-    /**
-     * Fields, not getters: the job's POJOs keep their state in fields (some private). Blackbird
-     * reads and writes them through generated accessors instead of reflection.
-     */
-    private static ObjectMapper mapper(ObjectMapper mapper) {
-        return mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-                .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
-                .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
-                .setVisibility(PropertyAccessor.CREATOR, JsonAutoDetect.Visibility.ANY)
-                .registerModule(new BlackbirdModule());
-    }
-
-    /** Whether a record is Smile (its header) rather than JSON text. */
-    private static boolean isSmile(byte[] value) {
-        return value.length >= 3 && value[0] == ':' && value[1] == ')' && value[2] == '\n';
-    }
+    /** Fields, not getters: the job's POJOs keep their state in fields (some private). */
+    private static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                    .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+                    .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+                    .setVisibility(PropertyAccessor.CREATOR, JsonAutoDetect.Visibility.ANY);
 
     private final Class<E> payloadType;
     private final Class<A> stateType;
@@ -83,7 +66,7 @@ public final class LoopCodec<E, A> implements Serializable {
      */
     public byte[] encode(Address to, Message<E, A> message) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (JsonGenerator json = SMILE.getFactory().createGenerator(bytes)) {
+        try (JsonGenerator json = JSON.getFactory().createGenerator(bytes)) {
             json.writeStartObject();
             json.writeNumberField("v", VERSION);
             json.writeStringField("actor", to.actor().name());
@@ -252,7 +235,7 @@ public final class LoopCodec<E, A> implements Serializable {
 
     private static void object(JsonGenerator json, String field, Object value) throws IOException {
         json.writeFieldName(field);
-        SMILE.writeValue(json, value);
+        JSON.writeValue(json, value);
     }
 
     private static void tree(JsonGenerator json, String field, JsonNode value) throws IOException {
@@ -269,25 +252,24 @@ public final class LoopCodec<E, A> implements Serializable {
     public Envelope<E, A> decode(byte[] value) {
         // One pass: the event and state objects are read straight into their classes; the small
         // fields are kept as a tree.
-        ObjectMapper format = isSmile(value) ? SMILE : JSON;
         ObjectNode json = JSON.createObjectNode();
         E payload = null;
         A state = null;
         Reservation own = null;
         JsonProcessingException malformed = null;
-        try (JsonParser parser = format.getFactory().createParser(value)) {
+        try (JsonParser parser = JSON.getFactory().createParser(value)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException("a loop record is not an object");
+                throw new IllegalArgumentException("a loop record is not a JSON object");
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 parser.nextToken();
                 try {
                     switch (field) {
-                        case "payload" -> payload = format.readValue(parser, payloadType);
-                        case "state" -> state = format.readValue(parser, stateType);
-                        case "own" -> own = format.readValue(parser, Reservation.class);
-                        default -> json.set(field, format.readTree(parser));
+                        case "payload" -> payload = JSON.readValue(parser, payloadType);
+                        case "state" -> state = JSON.readValue(parser, stateType);
+                        case "own" -> own = JSON.readValue(parser, Reservation.class);
+                        default -> json.set(field, JSON.readTree(parser));
                     }
                 } catch (JsonProcessingException e) {
                     if (!(e instanceof JsonParseException)
@@ -301,7 +283,7 @@ public final class LoopCodec<E, A> implements Serializable {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("a loop record is neither Smile nor JSON", e);
+            throw new IllegalArgumentException("a loop record is not JSON", e);
         }
         int version = json.path("v").asInt(-1);
         if (version < 1 || version > VERSION) {

@@ -15,6 +15,7 @@ import io.tessera.traits.EventFields;
 import io.tessera.traits.TraitDefinition;
 import io.tessera.traits.TraitEngine;
 import io.tessera.traits.TraitState;
+import io.tessera.traits.TraitText;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -204,7 +205,7 @@ public final class ProfileComputer implements Serializable {
                     };
             if (value != null) {
                 values.put(trait.id(), value);
-                profile.traitValues.put(trait.id(), value.toString());
+                profile.traitValues.put(trait.id(), TraitText.of(value));
                 if (value.isNumber()) {
                     numbers.put(trait.id(), value.doubleValue());
                 }

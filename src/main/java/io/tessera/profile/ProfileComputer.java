@@ -15,7 +15,6 @@ import io.tessera.traits.EventFields;
 import io.tessera.traits.TraitDefinition;
 import io.tessera.traits.TraitEngine;
 import io.tessera.traits.TraitState;
-import io.tessera.traits.TraitText;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -205,7 +204,7 @@ public final class ProfileComputer implements Serializable {
                     };
             if (value != null) {
                 values.put(trait.id(), value);
-                profile.traitValues.put(trait.id(), TraitText.of(value));
+                profile.traitValues.put(trait.id(), value.toString());
                 if (value.isNumber()) {
                     numbers.put(trait.id(), value.doubleValue());
                 }

@@ -1,14 +1,12 @@
 package io.tessera.sequences;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tessera.definitions.Predicate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.model.CustomerEvent;
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,50 +110,35 @@ final class SequenceEventProjection implements Serializable {
         if (paths.isEmpty()) {
             return "{}";
         }
-        // Streamed: only the kept paths' values become nodes; the rest of the message (most of
-        // it) is skipped token by token, never built into a tree.
-        ObjectNode kept;
-        try (JsonParser parser = MAPPER.getFactory().createParser(message)) {
-            kept =
-                    parser.nextToken() == JsonToken.START_OBJECT
-                            ? kept(parser, paths, 0)
-                            : MAPPER.createObjectNode(); // no object, no paths in it
-        } catch (IOException e) {
+        JsonNode whole;
+        try {
+            whole = MAPPER.readTree(message);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("accepted event holds invalid JSON", e);
+        }
+        ObjectNode kept = MAPPER.createObjectNode();
+        for (String[] names : paths) {
+            JsonNode node = whole;
+            ObjectNode into = kept;
+            for (int i = 0; i < names.length && node != null; i++) {
+                node = node.get(names[i]);
+                if (node == null) {
+                    break;
+                }
+                if (i == names.length - 1) {
+                    into.set(names[i], node);
+                } else if (node.isObject()) {
+                    JsonNode existing = into.get(names[i]);
+                    into = existing instanceof ObjectNode o ? o : into.putObject(names[i]);
+                } else {
+                    break; // the path goes through a value that is not an object: nothing there
+                }
+            }
         }
         try {
             return MAPPER.writeValueAsString(kept);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a projected event", e);
         }
-    }
-
-    /**
-     * The kept parts of the object the parser is at (its start read): a field on a kept path whose
-     * last name it is, whole; a field a kept path goes through, its kept parts if it is an object.
-     */
-    private static ObjectNode kept(JsonParser parser, List<String[]> paths, int depth)
-            throws IOException {
-        ObjectNode kept = MAPPER.createObjectNode();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken value = parser.nextToken();
-            List<String[]> through = new ArrayList<>(0);
-            boolean whole = false;
-            for (String[] path : paths) {
-                if (path[depth].equals(name)) {
-                    whole |= path.length == depth + 1;
-                    through.add(path);
-                }
-            }
-            if (whole) {
-                kept.set(name, MAPPER.readTree(parser));
-            } else if (!through.isEmpty() && value == JsonToken.START_OBJECT) {
-                kept.set(name, kept(parser, through, depth + 1));
-            } else {
-                parser.skipChildren();
-            }
-        }
-        return kept;
     }
 }

@@ -23,7 +23,7 @@ class PackageDependenciesTest {
             Pattern.compile("^import (?:static )?io\\.tessera\\.([a-z]+)\\.", Pattern.MULTILINE);
 
     @ParameterizedTest(name = "{0} is a leaf")
-    @ValueSource(strings = {"config", "model"})
+    @ValueSource(strings = {"config", "model", "state"})
     void sharedPackagesImportNoOtherPackageOfTheJob(String leaf) throws IOException {
         Set<String> imported = new TreeSet<>();
         try (Stream<Path> files = Files.list(SOURCES.resolve(leaf))) {

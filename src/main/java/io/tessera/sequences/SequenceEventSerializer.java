@@ -2,14 +2,12 @@ package io.tessera.sequences;
 
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.model.CustomerEvent;
-import io.tessera.model.Varints;
+import io.tessera.state.MigratesFromPojo;
+import io.tessera.state.Varints;
 import java.io.IOException;
 import java.util.List;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
-import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -116,19 +114,9 @@ final class SequenceEventSerializer extends TypeSerializerSingleton<ResolvedEven
     }
 
     /** The serializer's snapshot; it has no configuration. Part of the savepoint format. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<ResolvedEvent> {
+    public static final class Snapshot extends MigratesFromPojo<ResolvedEvent> {
         public Snapshot() {
             super(() -> INSTANCE);
-        }
-
-        @Override
-        public TypeSerializerSchemaCompatibility<ResolvedEvent> resolveSchemaCompatibility(
-                TypeSerializerSnapshot<ResolvedEvent> oldSerializerSnapshot) {
-            if (oldSerializerSnapshot instanceof PojoSerializerSnapshot) {
-                // a savepoint of 0.1: read with the restored POJO serializer, written anew
-                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
-            }
-            return super.resolveSchemaCompatibility(oldSerializerSnapshot);
         }
     }
 }

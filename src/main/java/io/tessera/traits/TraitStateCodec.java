@@ -1,6 +1,6 @@
 package io.tessera.traits;
 
-import io.tessera.model.Varints;
+import io.tessera.state.Varints;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,9 +39,9 @@ final class TraitStateCodec {
         out.writeByte(scored ? SCORE : 0);
         if (scored) {
             out.writeDouble(state.score);
-            writeLong(state.scoreTime, out);
+            Varints.writeLong(state.scoreTime, out);
         }
-        writeLong(state.buckets.size(), out);
+        Varints.writeLong(state.buckets.size(), out);
         for (Map.Entry<Long, Bucket> entry : state.buckets.entrySet()) {
             writeBucket(entry.getKey(), entry.getValue(), out);
         }
@@ -52,9 +52,9 @@ final class TraitStateCodec {
         int flags = in.readUnsignedByte();
         if ((flags & SCORE) != 0) {
             state.score = in.readDouble();
-            state.scoreTime = readLong(in);
+            state.scoreTime = Varints.readLong(in);
         }
-        long buckets = readLong(in);
+        long buckets = Varints.readLong(in);
         for (long i = 0; i < buckets; i++) {
             readBucket(state.buckets, in);
         }
@@ -73,12 +73,12 @@ final class TraitStateCodec {
                         | (b.lastValue != null ? LAST_VALUE : 0)
                         | (!b.values.isEmpty() ? VALUES : 0)
                         | (key != TraitState.LIFETIME ? KEYED : 0);
-        writeLong(mask, out);
+        Varints.writeLong(mask, out);
         if ((mask & KEYED) != 0) {
-            writeLong(key, out);
+            Varints.writeLong(key, out);
         }
         if ((mask & COUNT) != 0) {
-            writeLong(b.count, out);
+            Varints.writeLong(b.count, out);
         }
         if ((mask & SUM) != 0) {
             out.writeDouble(b.sum);
@@ -90,32 +90,32 @@ final class TraitStateCodec {
             out.writeDouble(b.max);
         }
         if ((mask & FIRST_TIME) != 0) {
-            writeLong(b.firstTime, out);
+            Varints.writeLong(b.firstTime, out);
         }
         if ((mask & FIRST_VALUE) != 0) {
             StringValue.writeString(b.firstValue, out);
         }
         if ((mask & LAST_TIME) != 0) {
-            writeLong(b.lastTime, out);
+            Varints.writeLong(b.lastTime, out);
         }
         if ((mask & LAST_VALUE) != 0) {
             StringValue.writeString(b.lastValue, out);
         }
         if ((mask & VALUES) != 0) {
-            writeLong(b.values.size(), out);
+            Varints.writeLong(b.values.size(), out);
             for (Map.Entry<String, Long> value : b.values.entrySet()) {
                 StringValue.writeString(value.getKey(), out);
-                writeLong(value.getValue(), out);
+                Varints.writeLong(value.getValue(), out);
             }
         }
     }
 
     private static void readBucket(Map<Long, Bucket> buckets, DataInputView in) throws IOException {
-        int mask = (int) readLong(in);
-        long key = (mask & KEYED) != 0 ? readLong(in) : TraitState.LIFETIME;
+        int mask = (int) Varints.readLong(in);
+        long key = (mask & KEYED) != 0 ? Varints.readLong(in) : TraitState.LIFETIME;
         Bucket b = new Bucket();
         if ((mask & COUNT) != 0) {
-            b.count = readLong(in);
+            b.count = Varints.readLong(in);
         }
         if ((mask & SUM) != 0) {
             b.sum = in.readDouble();
@@ -127,22 +127,22 @@ final class TraitStateCodec {
             b.max = in.readDouble();
         }
         if ((mask & FIRST_TIME) != 0) {
-            b.firstTime = readLong(in);
+            b.firstTime = Varints.readLong(in);
         }
         if ((mask & FIRST_VALUE) != 0) {
             b.firstValue = StringValue.readString(in);
         }
         if ((mask & LAST_TIME) != 0) {
-            b.lastTime = readLong(in);
+            b.lastTime = Varints.readLong(in);
         }
         if ((mask & LAST_VALUE) != 0) {
             b.lastValue = StringValue.readString(in);
         }
         if ((mask & VALUES) != 0) {
             Map<String, Long> values = new TreeMap<>();
-            long n = readLong(in);
+            long n = Varints.readLong(in);
             for (long i = 0; i < n; i++) {
-                values.put(StringValue.readString(in), readLong(in));
+                values.put(StringValue.readString(in), Varints.readLong(in));
             }
             b.values = values;
         }
@@ -151,13 +151,5 @@ final class TraitStateCodec {
 
     private static long bits(double value) {
         return Double.doubleToRawLongBits(value);
-    }
-
-    private static void writeLong(long value, DataOutputView out) throws IOException {
-        Varints.writeLong(value, out);
-    }
-
-    private static long readLong(DataInputView in) throws IOException {
-        return Varints.readLong(in);
     }
 }

@@ -1,11 +1,9 @@
 package io.tessera.traits;
 
+import io.tessera.state.MigratesFromPojo;
 import java.io.IOException;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
-import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -71,19 +69,9 @@ public final class TraitStateSerializer extends TypeSerializerSingleton<TraitSta
     }
 
     /** The serializer's snapshot; it has no configuration. Part of the savepoint format. */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<TraitState> {
+    public static final class Snapshot extends MigratesFromPojo<TraitState> {
         public Snapshot() {
             super(() -> INSTANCE);
-        }
-
-        @Override
-        public TypeSerializerSchemaCompatibility<TraitState> resolveSchemaCompatibility(
-                TypeSerializerSnapshot<TraitState> oldSerializerSnapshot) {
-            if (oldSerializerSnapshot instanceof PojoSerializerSnapshot) {
-                // a savepoint of 0.1: read with the restored POJO serializer, written anew
-                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
-            }
-            return super.resolveSchemaCompatibility(oldSerializerSnapshot);
         }
     }
 }

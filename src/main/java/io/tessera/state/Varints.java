@@ -1,4 +1,4 @@
-package io.tessera.model;
+package io.tessera.state;
 
 import java.io.DataInput;
 import java.io.DataOutput;

@@ -6,14 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * Everything a profile has accumulated: its identifiers, when it was seen, event counts and
- * identify traits. A mutable POJO (Flink serializes it with the POJO serializer, which evolves when
- * fields are added). Two profiles merge by fixed, order-independent rules ({@link #absorb}): counts
- * add, first/last seen take min/max, traits are last-writer-wins by event time, identifier sets
- * union.
+ * identify traits. Mutable; Flink stores it and sends it in {@link ProfileStateSerializer}'s
+ * compact form (a field added here is added to that form too, in a new format). Two profiles merge
+ * by fixed, order-independent rules ({@link #absorb}): counts add, first/last seen take min/max,
+ * traits are last-writer-wins by event time, identifier sets union.
  */
+@TypeInfo(ProfileStateSerializer.TypeFactory.class)
 public class ProfileState {
     /** The profile id, as emitted. */
     public String id;
@@ -232,6 +234,45 @@ public class ProfileState {
         copy.consent = consent;
         copy.wakeAt = wakeAt;
         return copy;
+    }
+
+    /**
+     * A copy of everything, trait states and order places included, sharing nothing mutable with
+     * this one: what Flink takes when it hands a profile on (between chained operators, on the heap
+     * state backend).
+     */
+    public ProfileState deepCopy() {
+        ProfileState copy = new ProfileState();
+        copy.id = id;
+        copy.createdAt = createdAt;
+        copy.founder = founder;
+        copy.identifiers = identifiers == null ? null : new ArrayList<>(identifiers);
+        copy.firstSeen = firstSeen;
+        copy.lastSeen = lastSeen;
+        copy.eventCount = eventCount;
+        copy.countsByType = tree(countsByType);
+        copy.countsByEvent = tree(countsByEvent);
+        copy.traits = null;
+        if (traits != null) {
+            copy.traits = new TreeMap<>();
+            traits.forEach((name, v) -> copy.traits.put(name, v == null ? null : v.copy()));
+        }
+        copy.traitStates = null;
+        if (traitStates != null) {
+            copy.traitStates = new TreeMap<>();
+            traitStates.forEach((id, t) -> copy.traitStates.put(id, t == null ? null : t.copy()));
+        }
+        copy.traitValues = tree(traitValues);
+        copy.audiences = tree(audiences);
+        copy.consent = consent == null ? null : consent.copy();
+        copy.wakeAt = wakeAt;
+        copy.orderPositions = tree(orderPositions);
+        copy.orderFloors = tree(orderFloors);
+        return copy;
+    }
+
+    private static <V> Map<String, V> tree(Map<String, V> map) {
+        return map == null ? null : new TreeMap<>(map);
     }
 
     @Override

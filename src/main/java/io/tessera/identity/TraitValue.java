@@ -26,6 +26,11 @@ public class TraitValue {
         this.messageId = messageId;
     }
 
+    /** A copy of this value. */
+    public TraitValue copy() {
+        return new TraitValue(json, eventTime, messageId);
+    }
+
     /** True when this value was written after the other, by (event time, messageId). */
     public boolean isNewerThan(TraitValue other) {
         if (eventTime != other.eventTime) {

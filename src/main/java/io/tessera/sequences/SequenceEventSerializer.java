@@ -2,12 +2,12 @@ package io.tessera.sequences;
 
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.model.CustomerEvent;
+import io.tessera.state.CompactSerializer;
 import io.tessera.state.MigratesFromPojo;
 import io.tessera.state.Varints;
 import java.io.IOException;
 import java.util.List;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -26,7 +26,7 @@ import org.apache.flink.types.StringValue;
  * 0.1 stored the whole event with the POJO serializer; their savepoints restore through Flink's
  * state migration.
  */
-final class SequenceEventSerializer extends TypeSerializerSingleton<ResolvedEvent> {
+final class SequenceEventSerializer extends CompactSerializer<ResolvedEvent> {
     private static final long serialVersionUID = 1L;
 
     static final SequenceEventSerializer INSTANCE = new SequenceEventSerializer();
@@ -37,33 +37,18 @@ final class SequenceEventSerializer extends TypeSerializerSingleton<ResolvedEven
     private static final int MESSAGE = 1 << 3;
 
     @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
     public ResolvedEvent createInstance() {
         return new ResolvedEvent();
     }
 
     @Override
-    public ResolvedEvent copy(ResolvedEvent from) {
+    protected ResolvedEvent copyOf(ResolvedEvent from) {
         CustomerEvent e = from.event();
         return new ResolvedEvent(from.profileId(), e.numbered(e.orderKey, e.orderPosition));
     }
 
     @Override
-    public ResolvedEvent copy(ResolvedEvent from, ResolvedEvent reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public void serialize(ResolvedEvent record, DataOutputView out) throws IOException {
+    protected void write(ResolvedEvent record, DataOutputView out) throws IOException {
         CustomerEvent e = record.event();
         int flags =
                 (e.messageId() != null ? ID : 0)
@@ -87,7 +72,7 @@ final class SequenceEventSerializer extends TypeSerializerSingleton<ResolvedEven
     }
 
     @Override
-    public ResolvedEvent deserialize(DataInputView in) throws IOException {
+    protected ResolvedEvent read(DataInputView in) throws IOException {
         int flags = in.readUnsignedByte();
         long time = Varints.readLong(in);
         String id = (flags & ID) != 0 ? StringValue.readString(in) : null;
@@ -96,16 +81,6 @@ final class SequenceEventSerializer extends TypeSerializerSingleton<ResolvedEven
         String message = (flags & MESSAGE) != 0 ? StringValue.readString(in) : null;
         return new ResolvedEvent(
                 null, new CustomerEvent(id, type, name, time, List.of(), null, message, null));
-    }
-
-    @Override
-    public ResolvedEvent deserialize(ResolvedEvent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
     }
 
     @Override

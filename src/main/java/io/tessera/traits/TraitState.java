@@ -9,7 +9,7 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * one bucket, at {@link #LIFETIME}), and the running value of a decayed score. Flink stores it in
  * {@link TraitStateCodec}'s compact form.
  */
-@TypeInfo(TraitStateTypeInfo.Factory.class)
+@TypeInfo(TraitStateSerializer.TypeFactory.class)
 public class TraitState {
     /** The bucket key of a lifetime trait. */
     public static final long LIFETIME = Long.MIN_VALUE;

@@ -1,9 +1,14 @@
 package io.tessera.traits;
 
+import io.tessera.state.CompactSerializer;
+import io.tessera.state.CompactTypeInfo;
 import io.tessera.state.MigratesFromPojo;
 import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -13,15 +18,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * state migration (the snapshot below answers "compatible after migration" to a POJO snapshot of
  * the class, and RocksDB rewrites each profile in the new form as it restores).
  */
-public final class TraitStateSerializer extends TypeSerializerSingleton<TraitState> {
+public final class TraitStateSerializer extends CompactSerializer<TraitState> {
     private static final long serialVersionUID = 1L;
 
     public static final TraitStateSerializer INSTANCE = new TraitStateSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public TraitState createInstance() {
@@ -29,38 +29,18 @@ public final class TraitStateSerializer extends TypeSerializerSingleton<TraitSta
     }
 
     @Override
-    public TraitState copy(TraitState from) {
+    protected TraitState copyOf(TraitState from) {
         return from.copy();
     }
 
     @Override
-    public TraitState copy(TraitState from, TraitState reuse) {
-        return from.copy();
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public void serialize(TraitState record, DataOutputView target) throws IOException {
+    protected void write(TraitState record, DataOutputView target) throws IOException {
         TraitStateCodec.write(record, target);
     }
 
     @Override
-    public TraitState deserialize(DataInputView source) throws IOException {
+    protected TraitState read(DataInputView source) throws IOException {
         return TraitStateCodec.read(source);
-    }
-
-    @Override
-    public TraitState deserialize(TraitState reuse, DataInputView source) throws IOException {
-        return TraitStateCodec.read(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        TraitStateCodec.write(TraitStateCodec.read(source), target);
     }
 
     @Override
@@ -72,6 +52,18 @@ public final class TraitStateSerializer extends TypeSerializerSingleton<TraitSta
     public static final class Snapshot extends MigratesFromPojo<TraitState> {
         public Snapshot() {
             super(() -> INSTANCE);
+        }
+    }
+
+    /**
+     * The factory the annotation on {@link TraitState} names: wherever the type appears (a
+     * profile's {@code traitStates} map, in both identity modes), Flink uses this serializer.
+     */
+    public static final class TypeFactory extends TypeInfoFactory<TraitState> {
+        @Override
+        public TypeInformation<TraitState> createTypeInfo(
+                Type type, Map<String, TypeInformation<?>> genericParameters) {
+            return new CompactTypeInfo<>(TraitState.class, INSTANCE);
         }
     }
 }

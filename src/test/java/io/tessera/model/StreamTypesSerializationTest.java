@@ -9,7 +9,6 @@ import io.tessera.activation.EdgeOutcome;
 import io.tessera.activation.EdgeRequest;
 import io.tessera.identity.DirectoryEntry;
 import io.tessera.identity.ProfileMerged;
-import io.tessera.identity.ProfileState;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.RejectedLink;
 import io.tessera.identity.ResolvedEvent;
@@ -60,7 +59,6 @@ class StreamTypesSerializationTest {
                 DeadLetter.class,
                 IngestRecord.class,
                 SourcedEvent.class,
-                ProfileState.class,
                 DirectoryEntry.class,
                 TraitValue.class,
                 ResolvedEvent.class,

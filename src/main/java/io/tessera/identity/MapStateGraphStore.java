@@ -56,7 +56,7 @@ final class MapStateGraphStore implements GraphStore {
 
     @Override
     public void putProfile(ProfileState profile) {
-        write(() -> profiles.put(profile.id, profile));
+        write(() -> profile.storedWithoutValues(() -> profiles.put(profile.id, profile)));
     }
 
     @Override

@@ -31,7 +31,8 @@ import org.apache.flink.types.StringValue;
  * <ol>
  *   <li>a format byte ({@value #FORMAT}), so a later release can read this one as it is;
  *   <li>a flags byte: which of the optional parts follow (events seen, a wake-up, consent, order
- *       positions, order floors);
+ *       positions, order floors, when the trait values were computed) and whether the id is
+ *       derived;
  *   <li>the creation time; the id: when it has the form {@link IdentityKeys#profileId} gives for
  *       that time (a flag says so), only its digest's eight bytes, else the text;
  *   <li>the identifiers: their number, then each as a type number (a built-in type's place in
@@ -67,6 +68,7 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
     private static final int POSITIONS = 1 << 3;
     private static final int FLOORS = 1 << 4;
     private static final int DERIVED_ID = 1 << 5;
+    private static final int VALUES_AT = 1 << 6;
 
     private static final HexFormat HEX = HexFormat.of();
 
@@ -99,7 +101,8 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
                         | (p.wakeAt != Long.MAX_VALUE ? WAKE : 0)
                         | (p.consent != null ? CONSENT : 0)
                         | (p.orderPositions != null ? POSITIONS : 0)
-                        | (p.orderFloors != null ? FLOORS : 0);
+                        | (p.orderFloors != null ? FLOORS : 0)
+                        | (p.valuesAt != Long.MIN_VALUE ? VALUES_AT : 0);
         byte[] digest = digestOf(p.id, p.createdAt);
         flags |= digest != null ? DERIVED_ID : 0;
         out.writeByte(FORMAT);
@@ -142,6 +145,9 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
         }
         if (p.orderFloors != null) {
             writeMap(p.orderFloors, Varints::writeLong, out);
+        }
+        if (p.valuesAt != Long.MIN_VALUE) {
+            Varints.writeLong(p.valuesAt, out);
         }
     }
 
@@ -199,6 +205,9 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
         }
         if ((flags & FLOORS) != 0) {
             p.orderFloors = readMap(Varints::readLong, in);
+        }
+        if ((flags & VALUES_AT) != 0) {
+            p.valuesAt = Varints.readLong(in);
         }
         return p;
     }

@@ -238,7 +238,8 @@ public final class SingleModeIdentityFunction
         profilesCreated.inc(resolution.created().size());
         for (ProfileState profile : resolution.updated()) {
             ctx.output(
-                    IdentityOutputs.PROFILES, new ProfileUpdate(profile.id, profile.copy(), null));
+                    IdentityOutputs.PROFILES,
+                    new ProfileUpdate(profile.id, computer.snapshot(profile), null));
             // Every profile read may have moved its wake-up (caught up to the event first).
             scheduleWakeUp(profile, armed.get(profile.id));
         }
@@ -275,7 +276,7 @@ public final class SingleModeIdentityFunction
             for (ProfileState profile : all) {
                 long before = profile.wakeAt;
                 List<AudienceTransition> changes = computer.onDefinitionChange(profile, timestamp);
-                updated(profile, changes, ctx, before);
+                updated(profile, changes, computer, ctx, before);
             }
         }
         // The profiles due now as a savepoint of 0.1 listed them.
@@ -297,7 +298,7 @@ public final class SingleModeIdentityFunction
         if (profile == null || profile.wakeAt != timestamp) {
             return;
         }
-        updated(profile, computer.onWake(profile, timestamp), ctx, null);
+        updated(profile, computer.onWake(profile, timestamp), computer, ctx, null);
     }
 
     /**
@@ -306,10 +307,16 @@ public final class SingleModeIdentityFunction
      * @param armed the wake-up armed before the change, or null when none is (it just fired)
      */
     private void updated(
-            ProfileState profile, List<AudienceTransition> changes, ReadOnlyContext ctx, Long armed)
+            ProfileState profile,
+            List<AudienceTransition> changes,
+            ProfileComputer computer,
+            ReadOnlyContext ctx,
+            Long armed)
             throws Exception {
         store.putProfile(profile);
-        ctx.output(IdentityOutputs.PROFILES, new ProfileUpdate(profile.id, profile.copy(), null));
+        ctx.output(
+                IdentityOutputs.PROFILES,
+                new ProfileUpdate(profile.id, computer.snapshot(profile), null));
         emit(changes, ctx);
         scheduleWakeUp(profile, armed);
     }
@@ -339,7 +346,7 @@ public final class SingleModeIdentityFunction
                         long now = Math.max(watermark, profile.lastSeen);
                         long before = profile.wakeAt;
                         List<AudienceTransition> changes = changed.onDefinitionChange(profile, now);
-                        profiles.put(profile.id, profile);
+                        profile.storedWithoutValues(() -> profiles.put(profile.id, profile));
                         // (a wake-up armed before and no longer due finds the profile moved on)
                         if (profile.wakeAt != before && wakes(profile.wakeAt)) {
                             wakeUpRequests.add(
@@ -348,7 +355,7 @@ public final class SingleModeIdentityFunction
                         }
                         ctx.output(
                                 IdentityOutputs.PROFILES,
-                                new ProfileUpdate(profile.id, profile.copy(), null));
+                                new ProfileUpdate(profile.id, changed.snapshot(profile), null));
                         changes.forEach(
                                 change -> {
                                     transitions.inc();

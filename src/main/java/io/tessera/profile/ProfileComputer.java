@@ -181,39 +181,84 @@ public final class ProfileComputer implements Serializable {
         return transitions;
     }
 
+    /**
+     * The profile as a snapshot to emit: a copy without the trait states, with the trait values. A
+     * profile read back from state has no values ({@link ProfileState#storedWithoutValues}); if
+     * this step did not evaluate it, they are computed again at the time they were last computed,
+     * from trait states that have not changed since: the same values.
+     */
+    public ProfileState snapshot(ProfileState profile) {
+        if (profile.traitValues.isEmpty() && profile.valuesAt != Long.MIN_VALUE) {
+            Map<String, Double> numbers = new HashMap<>();
+            for (TraitDefinition trait : definitions.traits()) {
+                TraitState state = profile.traitStates.get(trait.id());
+                JsonNode value =
+                        value(
+                                profile,
+                                trait,
+                                state == null ? new TraitState() : state,
+                                numbers,
+                                profile.valuesAt);
+                record(profile, trait, value, numbers, null);
+            }
+        }
+        return profile.copy();
+    }
+
     /** Expires buckets and computes every trait at {@code now}, derived ones last. */
     private Map<String, JsonNode> computeTraits(ProfileState profile, long now) {
         Map<String, JsonNode> values = new HashMap<>();
         Map<String, Double> numbers = new HashMap<>();
         profile.traitValues.clear();
+        profile.valuesAt = now;
         for (TraitDefinition trait : definitions.traits()) {
-            JsonNode value =
-                    switch (trait.type()) {
-                        case "identify_trait" -> identifyTrait(profile, trait.identifyPath());
-                        case "derived" -> {
-                            Double result = trait.expression().evaluate(numbers);
-                            yield result == null
-                                    ? null
-                                    : MAPPER.getNodeFactory().numberNode(result);
-                        }
-                        default -> {
-                            TraitState state = state(profile, trait);
-                            TraitEngine.expire(trait, state, now);
-                            yield TraitEngine.value(trait, state, now);
-                        }
-                    };
-            if (value != null) {
-                values.put(trait.id(), value);
-                profile.traitValues.put(trait.id(), value.toString());
-                if (value.isNumber()) {
-                    numbers.put(trait.id(), value.doubleValue());
-                }
+            TraitState state = null;
+            if (!NON_EVENT_TRAITS.contains(trait.type())) {
+                state = state(profile, trait);
+                TraitEngine.expire(trait, state, now);
             }
+            record(profile, trait, value(profile, trait, state, numbers, now), numbers, values);
         }
         profile.traitStates
                 .values()
                 .removeIf(state -> state.buckets.isEmpty() && state.scoreTime == Long.MIN_VALUE);
         return values;
+    }
+
+    /** One trait's value at {@code now}; derived traits read the numbers computed before them. */
+    private static JsonNode value(
+            ProfileState profile,
+            TraitDefinition trait,
+            TraitState state,
+            Map<String, Double> numbers,
+            long now) {
+        return switch (trait.type()) {
+            case "identify_trait" -> identifyTrait(profile, trait.identifyPath());
+            case "derived" -> {
+                Double result = trait.expression().evaluate(numbers);
+                yield result == null ? null : MAPPER.getNodeFactory().numberNode(result);
+            }
+            default -> TraitEngine.value(trait, state, now);
+        };
+    }
+
+    /** Keeps a computed value: as the profile's JSON text, as a number, and in {@code values}. */
+    private static void record(
+            ProfileState profile,
+            TraitDefinition trait,
+            JsonNode value,
+            Map<String, Double> numbers,
+            Map<String, JsonNode> values) {
+        if (value == null) {
+            return;
+        }
+        if (values != null) {
+            values.put(trait.id(), value);
+        }
+        profile.traitValues.put(trait.id(), value.toString());
+        if (value.isNumber()) {
+            numbers.put(trait.id(), value.doubleValue());
+        }
     }
 
     private static JsonNode field(

@@ -226,6 +226,7 @@ class ProfileStateSerializerTest {
                             p.lastSeen = t.get(1);
                             p.eventCount = t.get(2);
                             p.wakeAt = t.get(3);
+                            p.valuesAt = t.get(0);
                             p.countsByType.putAll(cast(f.get(4)));
                             p.countsByEvent.putAll(cast(f.get(4)));
                             p.traits.putAll(cast(f.get(5)));
@@ -279,6 +280,7 @@ class ProfileStateSerializerTest {
         assertEquals(expected.audiences, actual.audiences);
         assertEquals(expected.consent, actual.consent);
         assertEquals(expected.wakeAt, actual.wakeAt);
+        assertEquals(expected.valuesAt, actual.valuesAt);
         assertEquals(expected.orderPositions, actual.orderPositions);
         assertEquals(expected.orderFloors, actual.orderFloors);
     }

@@ -283,7 +283,7 @@ final class ClusterFunction
             created.inc();
         }
         ProfileStateOps.Step step = ops.end(s.tombstone ? null : s.state);
-        state.update(ClusterRecord.of(self, s, codec));
+        store(state, ClusterRecord.of(self, s, codec));
         emit(step.transitions, ctx::output);
         String profileId = profileId(self);
         // Every event credited here goes on under this profile, also when the step ends on offer
@@ -318,7 +318,7 @@ final class ClusterFunction
                         s.state,
                         Math.min(ctx.timerService().currentWatermark(), settings.horizon()));
         if (!due.isEmpty()) {
-            state.update(ClusterRecord.of(self, s, codec));
+            store(state, ClusterRecord.of(self, s, codec));
         }
         emit(due, ctx::output);
         if (!step.credited.isEmpty()
@@ -326,7 +326,7 @@ final class ClusterFunction
                 || !step.transitions.isEmpty()
                 || !dueBefore.isEmpty()
                 || !due.isEmpty()) {
-            emitSnapshot(profileId, s.state, s.members, ctx::output);
+            emitSnapshot(profileId, s.state, s.members, computer, ctx::output);
         }
         if (before == null) {
             // Scheduled updates re-evaluate every profile when their time comes.
@@ -391,8 +391,8 @@ final class ClusterFunction
         } else {
             return; // the profile has moved on since the timer was set
         }
-        state.update(record);
-        emitSnapshot(p.id, p, record.members, ctx::output);
+        store(state, record);
+        emitSnapshot(p.id, p, record.members, computer, ctx::output);
         emit(changes, ctx::output);
         scheduleWakeUp(p, ctx);
     }
@@ -423,8 +423,8 @@ final class ClusterFunction
                     ProfileState p = record.state;
                     List<AudienceTransition> changes =
                             changed.onDefinitionChange(p, Math.max(watermark, p.lastSeen));
-                    clusterState.update(record);
-                    emitSnapshot(p.id, p, record.members, ctx::output);
+                    store(clusterState, record);
+                    emitSnapshot(p.id, p, record.members, changed, ctx::output);
                     emit(changes, ctx::output);
                     if (p.wakeAt != Long.MAX_VALUE && p.wakeAt <= settings.horizon()) {
                         timerRequests.add(Map.entry(cluster, p.wakeAt));
@@ -445,13 +445,24 @@ final class ClusterFunction
         <X> void output(OutputTag<X> tag, X value);
     }
 
+    /** Writes a cluster's record, its profile without the trait values (they are derived). */
+    private static void store(ValueState<ClusterRecord> state, ClusterRecord record)
+            throws Exception {
+        if (record.state == null) {
+            state.update(record);
+        } else {
+            record.state.storedWithoutValues(() -> state.update(record));
+        }
+    }
+
     /** The profile as it is now, with the cluster's members as its identifiers. */
     private static void emitSnapshot(
             String profileId,
             ProfileState profile,
             java.util.Collection<String> members,
+            ProfileComputer computer,
             Side ctx) {
-        ProfileState snapshot = profile.copy();
+        ProfileState snapshot = computer.snapshot(profile);
         snapshot.identifiers = new ArrayList<>();
         members.forEach(member -> snapshot.identifiers.add(TenantKeys.plain(member)));
         ctx.output(IdentityOutputs.PROFILES, new ProfileUpdate(profileId, snapshot, null));

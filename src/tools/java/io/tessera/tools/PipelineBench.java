@@ -387,11 +387,16 @@ final class PipelineBench {
         TaskTimeReporter.reset();
         RunRecording recording = recordTo == null ? null : RunRecording.start(recordTo);
         long cpuBefore = processCpuNanos();
+        ThreadCpu.Reading threadsBefore = ThreadCpu.available() ? ThreadCpu.read() : null;
         JobClient job = start(kafka, config, options, "tessera-bench-" + mode);
         try {
             Progress progress =
                     profileChanges(kafka, config, quiet(mode, config, options), options.duration());
             long cpu = processCpuNanos() - cpuBefore;
+            Map<String, Double> threads =
+                    threadsBefore == null
+                            ? Map.of()
+                            : ThreadCpu.between(threadsBefore, ThreadCpu.read());
             if (recording != null) {
                 out.printf("                recorded the run to %s%n", recording.stop());
             }
@@ -418,6 +423,7 @@ final class PipelineBench {
                     "                CPU of the bench's process (job, broker, clients): %.2f ms"
                             + " per message%n",
                     cpu / 1e6 / messages);
+            printThreadTimes(out, threads, cpu / 1e9, messages);
             printTaskTimes(out, messages);
 
             Latencies latencies =
@@ -509,6 +515,31 @@ final class PipelineBench {
      * Where each task spent the run: busy, back-pressured, idle (ms per second, averaged), and the
      * records it took in per message of the run.
      */
+    /**
+     * The run's CPU by kind of thread (the kernel's names, digits folded), in ms per message: where
+     * the process's CPU per message goes, the JIT, the collector and RocksDB's own threads
+     * included.
+     */
+    private static void printThreadTimes(
+            PrintStream out, Map<String, Double> threads, double cpuSeconds, long messages) {
+        if (threads.isEmpty()) {
+            return;
+        }
+        out.println("                CPU by thread (ms per message)");
+        double counted = 0;
+        for (Map.Entry<String, Double> kind : ThreadCpu.top(threads, 14).entrySet()) {
+            out.printf(
+                    "                  %-22s %6.3f%n",
+                    kind.getKey(), kind.getValue() * 1e3 / messages);
+            counted += kind.getValue();
+        }
+        if (cpuSeconds - counted > 0.005 * cpuSeconds) {
+            out.printf(
+                    "                  %-22s %6.3f%n",
+                    "(threads that ended)", (cpuSeconds - counted) * 1e3 / messages);
+        }
+    }
+
     private static void printTaskTimes(PrintStream out, long messages) {
         out.println(
                 "                task                                            busy  backpr. "

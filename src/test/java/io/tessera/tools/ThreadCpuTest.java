@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Where a bench run's CPU goes, by kind of thread, from the kernel's per-thread counters. */
@@ -87,5 +88,35 @@ class ThreadCpuTest {
 
         Map<String, Double> used = ThreadCpu.between(before, after);
         assertTrue(used.getOrDefault("spinner-for-tes", 0.0) > 0.05, used.toString());
+    }
+
+    @Test
+    void threadsEndingWhileTheyAreReadAreLeftToTheTotal() throws Exception {
+        assumeTrue(ThreadCpu.available(), "Linux only");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread churn =
+                new Thread(
+                        () -> {
+                            while (!stop.get()) {
+                                Thread brief = new Thread(() -> {}, "brief");
+                                brief.start();
+                                try {
+                                    brief.join();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                    return;
+                                }
+                            }
+                        },
+                        "churn");
+        churn.start();
+        try {
+            for (int i = 0; i < 200; i++) {
+                assertTrue(ThreadCpu.read().threads().size() > 1);
+            }
+        } finally {
+            stop.set(true);
+            churn.join();
+        }
     }
 }

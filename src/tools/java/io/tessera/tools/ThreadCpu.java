@@ -2,8 +2,8 @@ package io.tessera.tools;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,8 +47,13 @@ final class ThreadCpu {
                     String name = Files.readString(task.resolve("comm")).strip();
                     double seconds = seconds(Files.readString(task.resolve("stat")));
                     threads.put(task.getFileName().toString(), new Sample(name, seconds));
-                } catch (NoSuchFileException ended) {
-                    // the thread ended while it was read: the process's total counts it
+                } catch (FileSystemException ended) {
+                    // the thread ended before it was read: the process's total counts it
+                } catch (IOException e) {
+                    // or while its files were open: reading them fails with ESRCH
+                    if (Files.exists(task) && !"No such process".equals(e.getMessage())) {
+                        throw e;
+                    }
                 }
             }
         } catch (IOException e) {

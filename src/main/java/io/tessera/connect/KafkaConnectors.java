@@ -100,8 +100,9 @@ public final class KafkaConnectors {
                     .setKafkaProducerConfig(clientProperties(kafka))
                     .setRecordSerializer(records)
                     .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                    // a loop crossing is on the path of a login's merge: no batching delay
-                    .setProperty("linger.ms", "0")
+                    // a loop crossing is on the path of a login's merge: a batching delay of
+                    // 2 ms at most, so a produce request carries the records of that time
+                    .setProperty("linger.ms", "2")
                     .setProperty("enable.idempotence", "true")
                     .setProperty("acks", "all")
                     .build();

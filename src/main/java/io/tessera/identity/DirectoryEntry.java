@@ -1,9 +1,12 @@
 package io.tessera.identity;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * What the directory knows of one identifier: the profile it was last resolved to (possibly since
  * merged: follow the forward pointers), and how often it caused a rejected link.
  */
+@TypeInfo(DirectoryEntrySerializer.TypeFactory.class)
 public class DirectoryEntry {
     /** The profile id, possibly of a profile merged since. */
     public String profileId;

@@ -9,7 +9,6 @@ import io.tessera.traits.TraitStateSerializer;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -59,9 +58,6 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
 
     static final int FORMAT = 1;
 
-    private static final String ID_PREFIX = "p_";
-    private static final int DIGEST = 8;
-
     private static final int SEEN = 1;
     private static final int WAKE = 1 << 1;
     private static final int CONSENT = 1 << 2;
@@ -69,8 +65,6 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
     private static final int FLOORS = 1 << 4;
     private static final int DERIVED_ID = 1 << 5;
     private static final int VALUES_AT = 1 << 6;
-
-    private static final HexFormat HEX = HexFormat.of();
 
     /** Writes one kind of map value. */
     private interface Writer<V> {
@@ -103,7 +97,7 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
                         | (p.orderPositions != null ? POSITIONS : 0)
                         | (p.orderFloors != null ? FLOORS : 0)
                         | (p.valuesAt != Long.MIN_VALUE ? VALUES_AT : 0);
-        byte[] digest = digestOf(p.id, p.createdAt);
+        byte[] digest = ProfileIdForm.digestOf(p.id, p.createdAt);
         flags |= digest != null ? DERIVED_ID : 0;
         out.writeByte(FORMAT);
         out.writeByte(flags);
@@ -166,9 +160,9 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
         ProfileState p = new ProfileState();
         p.createdAt = Varints.readLong(in);
         if ((flags & DERIVED_ID) != 0) {
-            byte[] digest = new byte[DIGEST];
+            byte[] digest = new byte[ProfileIdForm.DIGEST];
             in.readFully(digest);
-            p.id = ID_PREFIX + p.createdAt + "_" + HEX.formatHex(digest);
+            p.id = ProfileIdForm.id(p.createdAt, digest);
         } else {
             p.id = StringValue.readString(in);
         }
@@ -253,24 +247,6 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
             throw new IOException("a stored profile's map repeats a key: the state is corrupt");
         }
         return map;
-    }
-
-    /**
-     * The digest part of a profile id of the form {@link IdentityKeys#profileId} gives, when the id
-     * has it for this creation time (then the id is written as its eight bytes); else null.
-     */
-    private static byte[] digestOf(String id, long createdAt) {
-        String prefix = ID_PREFIX + createdAt + "_";
-        if (id == null || id.length() != prefix.length() + 2 * DIGEST || !id.startsWith(prefix)) {
-            return null;
-        }
-        String hex = id.substring(prefix.length());
-        for (int i = 0; i < hex.length(); i++) {
-            if (Character.digit(hex.charAt(i), 16) < 0 || Character.isUpperCase(hex.charAt(i))) {
-                return null;
-            }
-        }
-        return HEX.parseHex(hex);
     }
 
     /** A {@code type:value} key, a built-in type as its number in {@link IdentifierTypes}. */

@@ -7,7 +7,6 @@ import io.tessera.activation.ActivationState;
 import io.tessera.activation.ActivationTarget;
 import io.tessera.activation.EdgeOutcome;
 import io.tessera.activation.EdgeRequest;
-import io.tessera.identity.DirectoryEntry;
 import io.tessera.identity.ProfileMerged;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.RejectedLink;
@@ -59,7 +58,6 @@ class StreamTypesSerializationTest {
                 DeadLetter.class,
                 IngestRecord.class,
                 SourcedEvent.class,
-                DirectoryEntry.class,
                 TraitValue.class,
                 ResolvedEvent.class,
                 ProfileUpdate.class,

@@ -1,0 +1,54 @@
+package io.tessera.identity;
+
+import java.util.HexFormat;
+
+/**
+ * The form of the profile ids the identity stage gives ({@link IdentityKeys#profileId}): {@code
+ * p_<creation time>_<16 hex digits of a digest>}. A compact state form writes such an id as its
+ * creation time and the digest's eight bytes, and any other id as its text.
+ */
+final class ProfileIdForm {
+    static final int DIGEST = 8;
+
+    private static final String PREFIX = "p_";
+    private static final HexFormat HEX = HexFormat.of();
+
+    private ProfileIdForm() {}
+
+    /** The digest of an id of the form for that creation time; null for any other id. */
+    static byte[] digestOf(String id, long createdAt) {
+        String prefix = PREFIX + createdAt + "_";
+        if (id == null || id.length() != prefix.length() + 2 * DIGEST || !id.startsWith(prefix)) {
+            return null;
+        }
+        String hex = id.substring(prefix.length());
+        for (int i = 0; i < hex.length(); i++) {
+            if (Character.digit(hex.charAt(i), 16) < 0 || Character.isUpperCase(hex.charAt(i))) {
+                return null;
+            }
+        }
+        return HEX.parseHex(hex);
+    }
+
+    /** The creation time an id of the form names; null for any other id. */
+    static Long createdAtOf(String id) {
+        if (id == null || !id.startsWith(PREFIX)) {
+            return null;
+        }
+        int end = id.length() - 2 * DIGEST - 1;
+        if (end <= PREFIX.length() || id.charAt(end) != '_') {
+            return null;
+        }
+        try {
+            long createdAt = Long.parseLong(id, PREFIX.length(), end, 10);
+            return digestOf(id, createdAt) == null ? null : createdAt;
+        } catch (NumberFormatException e) {
+            return null; // not an id of the form: written as its text
+        }
+    }
+
+    /** The id of the form for a creation time and a digest. */
+    static String id(long createdAt, byte[] digest) {
+        return PREFIX + createdAt + "_" + HEX.formatHex(digest);
+    }
+}

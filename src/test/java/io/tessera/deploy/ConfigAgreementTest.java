@@ -93,6 +93,23 @@ class ConfigAgreementTest {
     }
 
     /**
+     * The task managers' JVMs give the common fork-join pool two threads at least: with one (two
+     * cores or fewer), CompletableFuture runs each stage it would give the pool on a new thread,
+     * and the JDK's HTTP client hands every Edge API response there.
+     */
+    @Test
+    void taskManagersHaveACommonPoolOfTwoThreadsAtLeast() {
+        Configuration conf = GlobalConfiguration.loadConfiguration("flink-conf");
+        String opts = conf.toMap().getOrDefault("env.java.opts.all", "");
+        java.util.regex.Matcher flag =
+                java.util.regex.Pattern.compile(
+                                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=(\\d+)")
+                        .matcher(opts);
+        assertTrue(flag.find(), "env.java.opts.all sets the common pool's parallelism");
+        assertTrue(Integer.parseInt(flag.group(1)) >= 2, flag.group());
+    }
+
+    /**
      * The compose file, read as plain YAML: without anchors and merge keys, which compose
      * implementations resolve differently (a service merged from an alias that itself merges is
      * refused by some).

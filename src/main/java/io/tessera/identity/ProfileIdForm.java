@@ -23,8 +23,9 @@ final class ProfileIdForm {
         }
         String hex = id.substring(prefix.length());
         for (int i = 0; i < hex.length(); i++) {
-            if (Character.digit(hex.charAt(i), 16) < 0 || Character.isUpperCase(hex.charAt(i))) {
-                return null;
+            char c = hex.charAt(i);
+            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+                return null; // (only what HexFormat writes: lower-case ASCII)
             }
         }
         return HEX.parseHex(hex);

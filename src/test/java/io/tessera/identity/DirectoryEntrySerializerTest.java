@@ -93,6 +93,7 @@ class DirectoryEntrySerializerTest {
         assertNull(ProfileIdForm.createdAtOf("p__0123456789abcdef"));
         assertNull(ProfileIdForm.createdAtOf("p_x_0123456789abcdef"));
         assertNull(ProfileIdForm.createdAtOf("legacy-42"));
+        assertNull(ProfileIdForm.createdAtOf("p_1_0123456789abcde\u0663"), "a non-ASCII digit");
         assertNull(ProfileIdForm.createdAtOf(null));
     }
 

@@ -233,15 +233,15 @@ public class ProfileState {
         copy.id = id;
         copy.createdAt = createdAt;
         copy.founder = founder;
-        copy.identifiers = new ArrayList<>(identifiers);
+        copy.identifiers = identifiers == null ? null : new ArrayList<>(identifiers);
         copy.firstSeen = firstSeen;
         copy.lastSeen = lastSeen;
         copy.eventCount = eventCount;
-        copy.countsByType = new TreeMap<>(countsByType);
-        copy.countsByEvent = new TreeMap<>(countsByEvent);
-        copy.traits = new TreeMap<>(traits);
-        copy.traitValues = new TreeMap<>(traitValues);
-        copy.audiences = new TreeMap<>(audiences);
+        copy.countsByType = tree(countsByType);
+        copy.countsByEvent = tree(countsByEvent);
+        copy.traits = tree(traits);
+        copy.traitValues = tree(traitValues);
+        copy.audiences = tree(audiences);
         copy.consent = consent;
         copy.wakeAt = wakeAt;
         copy.valuesAt = valuesAt;
@@ -270,31 +270,16 @@ public class ProfileState {
      * state backend).
      */
     public ProfileState deepCopy() {
-        ProfileState copy = new ProfileState();
-        copy.id = id;
-        copy.createdAt = createdAt;
-        copy.founder = founder;
-        copy.identifiers = identifiers == null ? null : new ArrayList<>(identifiers);
-        copy.firstSeen = firstSeen;
-        copy.lastSeen = lastSeen;
-        copy.eventCount = eventCount;
-        copy.countsByType = tree(countsByType);
-        copy.countsByEvent = tree(countsByEvent);
-        copy.traits = null;
+        ProfileState copy = copy();
         if (traits != null) {
-            copy.traits = new TreeMap<>();
             traits.forEach((name, v) -> copy.traits.put(name, v == null ? null : v.copy()));
         }
+        copy.consent = consent == null ? null : consent.copy();
         copy.traitStates = null;
         if (traitStates != null) {
             copy.traitStates = new TreeMap<>();
             traitStates.forEach((id, t) -> copy.traitStates.put(id, t == null ? null : t.copy()));
         }
-        copy.traitValues = tree(traitValues);
-        copy.audiences = tree(audiences);
-        copy.consent = consent == null ? null : consent.copy();
-        copy.wakeAt = wakeAt;
-        copy.valuesAt = valuesAt;
         copy.orderPositions = tree(orderPositions);
         copy.orderFloors = tree(orderFloors);
         return copy;

@@ -63,39 +63,13 @@ public final class KafkaConnectors {
      * checkpointed offsets; a start without state reads the topic from its beginning.
      */
     public static KafkaSource<Routed> identityLoopSource(KafkaSettings kafka) {
-        return KafkaSource.<Routed>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setTopics(kafka.identityLoopTopic())
-                .setGroupId(kafka.groupId() + "-identity-loop")
-                .setClientIdPrefix(kafka.groupId() + "-identity-loop-" + kafka.identityLoopTopic())
-                .setStartingOffsets(
-                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new LoopRecordDeserializationSchema())
-                .setProperties(loopConsumerProperties(kafka))
-                .setProperty("isolation.level", "read_committed")
-                .build();
-    }
-
-    /**
-     * How long a loop fetch waits for more records, at most: as long as a loop write batches
-     * ({@link #LOOP_LINGER_MS}). With Kafka's defaults a fetch returned as soon as one record was
-     * there, so the loop's consumers sent the broker about one fetch per batch written.
-     */
-    static final String LOOP_FETCH_WAIT_MS = "5";
-
-    /** What a loop fetch waits for, at most {@link #LOOP_FETCH_WAIT_MS}: 64 KB. */
-    static final String LOOP_FETCH_MIN_BYTES = "65536";
-
-    /** How long a stamped loop write batches, at most. */
-    static final String LOOP_LINGER_MS = "5";
-
-    /** The loop source's consumer settings: batched fetches, then the client properties. */
-    static Properties loopConsumerProperties(KafkaSettings kafka) {
-        Properties properties = new Properties();
-        properties.setProperty("fetch.max.wait.ms", LOOP_FETCH_WAIT_MS);
-        properties.setProperty("fetch.min.bytes", LOOP_FETCH_MIN_BYTES);
-        properties.putAll(kafka.clientProperties());
-        return properties;
+        return source(
+                kafka,
+                kafka.identityLoopTopic(),
+                kafka.groupId() + "-identity-loop",
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
+                new LoopRecordDeserializationSchema(),
+                false);
     }
 
     /**
@@ -127,8 +101,8 @@ public final class KafkaConnectors {
                     .setRecordSerializer(records)
                     .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                     // a loop crossing is on the path of a login's merge: a batching delay of
-                    // 5 ms at most, so a produce request carries the records of that time
-                    .setProperty("linger.ms", LOOP_LINGER_MS)
+                    // 2 ms at most, so a produce request carries the records of that time
+                    .setProperty("linger.ms", "2")
                     .setProperty("enable.idempotence", "true")
                     .setProperty("acks", "all")
                     .build();

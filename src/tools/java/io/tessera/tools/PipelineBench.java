@@ -51,9 +51,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * {@code ./tessera bench}: the whole pipeline against a pass-through baseline, side by side in one
- * run on one pre-loaded topic (quality.md). Throughput is counted on the job's own outputs as they
- * are written (read uncommitted, so the checkpoint interval does not blur it); latency is measured
- * at the Personalize simulator, from an order produced to Kafka to its event at the edge.
+ * run over one pre-loaded traffic (quality.md), a topic of it per pipeline run. Throughput is
+ * counted on the job's own outputs as they are written (read uncommitted, so the checkpoint
+ * interval does not blur it); latency is measured at the Personalize simulator, from an order
+ * produced to Kafka to its event at the edge.
  */
 final class PipelineBench {
     static final String USAGE =
@@ -67,7 +68,7 @@ final class PipelineBench {
             seed: page and product views, cart adds, orders, articles, logins that merge an
             anonymous visitor into a known one, second devices, a shared kiosk, a few bad records
             and redeliveries; keeps the first E Kafka records if given. Pre-loads it on an
-            in-process broker, then runs, one after the other on the same topic:
+            in-process broker (a topic of it per pipeline run), then runs, one after the other:
               baseline      Kafka source + JSON parse -> discarding sink (run twice: the
                             first warms the JIT up and is not counted)
               single        the whole job, identity mode single
@@ -95,6 +96,17 @@ final class PipelineBench {
 
     private static final long SEED = 20251201L;
     private static final String EVENTS_TOPIC = "bench.events";
+
+    /**
+     * The topic a pipeline run reads: the same pre-loaded traffic, a topic per mode. A run's
+     * latency phase writes its traffic to the topic the running job reads; a run after it on the
+     * same topic read that traffic too, from the earliest offset, and its events/s, counted for the
+     * pre-loaded messages only, came out lower by as much (distributed mode's, after single mode's
+     * phase at half single mode's rate).
+     */
+    private static String eventsTopic(String mode) {
+        return "single".equals(mode) ? EVENTS_TOPIC : EVENTS_TOPIC + "." + mode;
+    }
 
     /**
      * The warm-up traffic's topic: as many visitors as the measured traffic, of their own, so the
@@ -216,7 +228,11 @@ final class PipelineBench {
                                 0)) {
             kafka.createTopics(2 * options.parallelism(), EVENTS_TOPIC);
             preload(kafka, EVENTS_TOPIC, traffic);
-            out.printf("  pre-loaded %s at %d s%n", EVENTS_TOPIC, secondsSince(started));
+            kafka.createTopics(2 * options.parallelism(), eventsTopic("distributed"));
+            preload(kafka, eventsTopic("distributed"), traffic);
+            out.printf(
+                    "  pre-loaded %s and %s at %d s%n",
+                    EVENTS_TOPIC, eventsTopic("distributed"), secondsSince(started));
             // the first pass-through warms the JIT up and is not counted: the baseline is short
             baseline(kafka, options, messages, "warm-up", out);
             runs.add(baseline(kafka, options, messages, "baseline", out));
@@ -379,7 +395,7 @@ final class PipelineBench {
                 config(
                         kafka,
                         mode,
-                        EVENTS_TOPIC,
+                        eventsTopic(mode),
                         mode.toUpperCase(),
                         options.activation() ? simulator : null,
                         definitions,
@@ -429,6 +445,7 @@ final class PipelineBench {
             Latencies latencies =
                     latency(
                             kafka,
+                            eventsTopic(mode),
                             simulator,
                             rate / 2,
                             options.latencySeconds(),
@@ -612,6 +629,7 @@ final class PipelineBench {
 
     private static Latencies latency(
             EmbeddedKafka kafka,
+            String topic,
             PersonalizeSimulator simulator,
             double rate,
             int seconds,
@@ -643,7 +661,7 @@ final class PipelineBench {
         Thread producer =
                 DemoCommand.startProducer(
                         kafka,
-                        EVENTS_TOPIC,
+                        topic,
                         traffic,
                         (int) Math.max(1, Math.round(messages / Math.max(1.0, rate))),
                         new AtomicLong(),

@@ -240,6 +240,9 @@ final class PipelineBench {
             List<ShopTraffic.Record> warmUp =
                     ShopTraffic.generate(
                             SEED + 1, WARM_UP_FIRST_VISITOR, options.users(), START, SPAN);
+            if (warmUp.size() > options.events()) {
+                warmUp = warmUp.subList(0, options.events()); // no longer than the measured run
+            }
             kafka.createTopics(2 * options.parallelism(), WARM_UP_TOPIC);
             preload(kafka, WARM_UP_TOPIC, warmUp);
             for (String mode : List.of("single", "distributed")) {

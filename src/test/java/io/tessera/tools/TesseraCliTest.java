@@ -53,6 +53,20 @@ class TesseraCliTest {
     }
 
     @Test
+    void aBenchsEventCountIsNotAPath() {
+        assertArrayEquals(
+                new String[] {"--events", "2000", "--definitions", "/home/ann/shop/d.json"},
+                TesseraCli.fromCaller(
+                        "bench",
+                        new String[] {"--events", "2000", "--definitions", "d.json"},
+                        CALLER));
+        assertArrayEquals(
+                new String[] {"identity", "--events", "5000"},
+                TesseraCli.fromCaller(
+                        "bench", new String[] {"identity", "--events", "5000"}, CALLER));
+    }
+
+    @Test
     void optionDescriptionsArePlainText() {
         assertEquals(
                 "keyed <kind>/<id> & read \"from the start\"",

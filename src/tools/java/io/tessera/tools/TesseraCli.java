@@ -136,7 +136,8 @@ public final class TesseraCli {
     /**
      * The arguments with every relative path the person gave made absolute from the directory the
      * launcher was called in (it runs the tools from the project's root): the values of {@link
-     * #PATH_FLAGS} and the files of {@code definitions validate|publish}.
+     * #PATH_FLAGS} and the files of {@code definitions validate|publish}. (The benches' {@code
+     * --events} is a count, not the file of {@code demo} and {@code replay}.)
      */
     static String[] fromCaller(String command, String[] args, java.nio.file.Path callerDir) {
         if (callerDir == null) {
@@ -144,7 +145,10 @@ public final class TesseraCli {
         }
         String[] resolved = args.clone();
         for (int i = 0; i < resolved.length; i++) {
-            boolean pathValue = i > 0 && PATH_FLAGS.contains(resolved[i - 1]);
+            boolean pathValue =
+                    i > 0
+                            && PATH_FLAGS.contains(resolved[i - 1])
+                            && !(command.equals("bench") && resolved[i - 1].equals("--events"));
             boolean file =
                     command.equals("definitions")
                             && i > 0

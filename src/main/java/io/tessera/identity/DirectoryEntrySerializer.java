@@ -12,7 +12,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 /**
  * Flink's serializer of a {@link DirectoryEntry} (single mode's directory: one per identifier), in
@@ -48,10 +47,11 @@ public final class DirectoryEntrySerializer extends CompactSerializer<DirectoryE
         out.writeByte((entry.quarantined ? QUARANTINED : 0) | (createdAt != null ? DERIVED_ID : 0));
         if (createdAt != null) {
             Varints.writeLong(createdAt, out);
-            out.write(ProfileIdForm.digestOf(entry.profileId, createdAt));
-        } else {
-            StringValue.writeString(entry.profileId, out);
         }
+        ProfileIdForm.write(
+                entry.profileId,
+                createdAt == null ? null : ProfileIdForm.digestOf(entry.profileId, createdAt),
+                out);
         Varints.writeLong(entry.rejections, out);
     }
 
@@ -59,14 +59,8 @@ public final class DirectoryEntrySerializer extends CompactSerializer<DirectoryE
     protected DirectoryEntry read(DataInputView in) throws IOException {
         int flags = in.readUnsignedByte();
         DirectoryEntry entry = new DirectoryEntry();
-        if ((flags & DERIVED_ID) != 0) {
-            long createdAt = Varints.readLong(in);
-            byte[] digest = new byte[ProfileIdForm.DIGEST];
-            in.readFully(digest);
-            entry.profileId = ProfileIdForm.id(createdAt, digest);
-        } else {
-            entry.profileId = StringValue.readString(in);
-        }
+        boolean derived = (flags & DERIVED_ID) != 0;
+        entry.profileId = ProfileIdForm.read(derived, derived ? Varints.readLong(in) : 0, in);
         long rejections = Varints.readLong(in);
         if (rejections < Integer.MIN_VALUE || rejections > Integer.MAX_VALUE) {
             throw new IOException(

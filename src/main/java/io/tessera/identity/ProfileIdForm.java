@@ -1,6 +1,10 @@
 package io.tessera.identity;
 
+import java.io.IOException;
 import java.util.HexFormat;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
 
 /**
  * The form of the profile ids the identity stage gives ({@link IdentityKeys#profileId}): {@code
@@ -51,5 +55,27 @@ final class ProfileIdForm {
     /** The id of the form for a creation time and a digest. */
     static String id(long createdAt, byte[] digest) {
         return PREFIX + createdAt + "_" + HEX.formatHex(digest);
+    }
+
+    /**
+     * Writes an id whose creation time is written apart: the digest's eight bytes when it has the
+     * form ({@code digest} from {@link #digestOf}, which a flag beside it records), else its text.
+     */
+    static void write(String id, byte[] digest, DataOutputView out) throws IOException {
+        if (digest != null) {
+            out.write(digest);
+        } else {
+            StringValue.writeString(id, out);
+        }
+    }
+
+    /** Reads what {@link #write} wrote, {@code derived} being whether it had the form. */
+    static String read(boolean derived, long createdAt, DataInputView in) throws IOException {
+        if (!derived) {
+            return StringValue.readString(in);
+        }
+        byte[] digest = new byte[DIGEST];
+        in.readFully(digest);
+        return id(createdAt, digest);
     }
 }

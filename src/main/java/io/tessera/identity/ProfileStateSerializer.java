@@ -102,11 +102,7 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
         out.writeByte(FORMAT);
         out.writeByte(flags);
         Varints.writeLong(p.createdAt, out);
-        if (digest != null) {
-            out.write(digest);
-        } else {
-            StringValue.writeString(p.id, out);
-        }
+        ProfileIdForm.write(p.id, digest, out);
         List<String> identifiers = p.identifiers == null ? List.of() : p.identifiers;
         Varints.writeLong(identifiers.size(), out);
         for (String identifier : identifiers) {
@@ -159,13 +155,7 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
         int flags = in.readUnsignedByte();
         ProfileState p = new ProfileState();
         p.createdAt = Varints.readLong(in);
-        if ((flags & DERIVED_ID) != 0) {
-            byte[] digest = new byte[ProfileIdForm.DIGEST];
-            in.readFully(digest);
-            p.id = ProfileIdForm.id(p.createdAt, digest);
-        } else {
-            p.id = StringValue.readString(in);
-        }
+        p.id = ProfileIdForm.read((flags & DERIVED_ID) != 0, p.createdAt, in);
         int identifiers = size(in);
         p.identifiers = new ArrayList<>(identifiers);
         for (int i = 0; i < identifiers; i++) {

@@ -120,12 +120,11 @@ public final class TesseraCli {
         System.exit(status);
     }
 
-    /** The flags whose value is a file or directory the person names. */
+    /** The flags whose value is a file or directory the person names, in every command. */
     private static final java.util.Set<String> PATH_FLAGS =
             java.util.Set.of(
                     "--config",
                     "--definitions",
-                    "--events",
                     "--updates",
                     "--out",
                     "--record",
@@ -136,19 +135,25 @@ public final class TesseraCli {
     /**
      * The arguments with every relative path the person gave made absolute from the directory the
      * launcher was called in (it runs the tools from the project's root): the values of {@link
-     * #PATH_FLAGS} and the files of {@code definitions validate|publish}. (The benches' {@code
-     * --events} is a count, not the file of {@code demo} and {@code replay}.)
+     * #PATH_FLAGS}, {@code --events} where it names a file ({@link #EVENT_FILE_COMMANDS}; the
+     * benches' is a count) and the files of {@code definitions validate|publish}.
      */
+    /** The commands whose {@code --events} is a file of Segment messages. */
+    private static final java.util.Set<String> EVENT_FILE_COMMANDS =
+            java.util.Set.of("demo", "replay");
+
+    private static boolean isPathFlag(String command, String flag) {
+        return PATH_FLAGS.contains(flag)
+                || (flag.equals("--events") && EVENT_FILE_COMMANDS.contains(command));
+    }
+
     static String[] fromCaller(String command, String[] args, java.nio.file.Path callerDir) {
         if (callerDir == null) {
             return args;
         }
         String[] resolved = args.clone();
         for (int i = 0; i < resolved.length; i++) {
-            boolean pathValue =
-                    i > 0
-                            && PATH_FLAGS.contains(resolved[i - 1])
-                            && !(command.equals("bench") && resolved[i - 1].equals("--events"));
+            boolean pathValue = i > 0 && isPathFlag(command, resolved[i - 1]);
             boolean file =
                     command.equals("definitions")
                             && i > 0

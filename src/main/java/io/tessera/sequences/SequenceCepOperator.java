@@ -1,6 +1,7 @@
 package io.tessera.sequences;
 
 import io.tessera.identity.ResolvedEvent;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.OperatorStateStore;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.common.typeutils.base.IntSerializer;
-import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
@@ -47,16 +46,26 @@ import org.apache.flink.util.OutputTag;
  * <p>Second, CEP stores each event in a compact form without its profile id ({@link
  * SequenceEventSerializer}): the key carries it.
  *
- * <p>Third, CEP's count of events per timestamp is kept as one value per profile ({@link
- * EventsCountState}) instead of its map state, so that advancing time is a point read instead of
- * three seeks over deletions. A savepoint of Flink's layout has its counts moved over on restore;
- * every other state and the timers are CEP's own.
+ * <p>Third, CEP's two map states keyed by timestamp, its buffer of events waiting for the watermark
+ * and its count of events per timestamp, are each kept as one value per profile ({@link
+ * OneValueMapState}) instead of a map state, so that listing the buffer's timestamps and advancing
+ * time are point reads instead of seeks over deletions. A savepoint of Flink's layout has both
+ * moved over on restore; every other state and the timers are CEP's own.
  */
 final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, OUT> {
     private static final long serialVersionUID = 1L;
 
     /** CEP's own name for its events count (its shared buffer's map state). */
     static final String CEP_EVENTS_COUNT = "sharedBuffer-events-count";
+
+    /** CEP's own name for its buffer of events waiting for the watermark. */
+    static final String CEP_EVENT_QUEUE = "eventQueuesStateName";
+
+    /** CEP's map states kept as one value each, and the value states that keep them. */
+    private static final Map<String, String> KEPT_AS_ONE_VALUE =
+            Map.of(
+                    CEP_EVENTS_COUNT, OneValueMapState.EVENTS_COUNT,
+                    CEP_EVENT_QUEUE, OneValueMapState.EVENT_QUEUE);
 
     private transient Counter skipped;
 
@@ -74,58 +83,76 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                 lateDataOutputTag);
     }
 
-    private transient boolean countReplaced;
+    /** CEP's map states it asked for, as {@link OneValueMapState}s. */
+    private transient Map<String, MapStateDescriptor<?, ?>> replaced;
 
     /** How many profiles' counts a restore moved from Flink's layout (for tests). */
     transient int countsMoved;
 
+    /** How many profiles' buffered events a restore moved from Flink's layout (for tests). */
+    transient int queuesMoved;
+
     /**
-     * CEP's state, with its events count kept as {@link EventsCountState}; a savepoint of Flink's
-     * layout has its counts moved over when it is restored.
+     * CEP's state, with its events count and its buffer of events kept as {@link
+     * OneValueMapState}s; a savepoint of Flink's layout has them moved over when it is restored.
      */
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         KeyedStateStore store = context.getKeyedStateStore();
-        super.initializeState(new CountReplacing(context));
-        if (!countReplaced) {
+        replaced = new HashMap<>();
+        super.initializeState(new MapsReplacing(context));
+        if (!replaced.keySet().equals(KEPT_AS_ONE_VALUE.keySet())) {
             throw new IllegalStateException(
-                    "Flink CEP no longer asks for its map state " + CEP_EVENTS_COUNT);
+                    "Flink CEP no longer asks for its map states "
+                            + KEPT_AS_ONE_VALUE.keySet()
+                            + ", only for "
+                            + replaced.keySet());
         }
         if (context.isRestored()) {
-            moveCountsOfFlinksLayout(store);
+            countsMoved = moveFlinksLayout(store, replaced.get(CEP_EVENTS_COUNT));
+            queuesMoved = moveFlinksLayout(store, replaced.get(CEP_EVENT_QUEUE));
         }
     }
 
-    /** The counts a savepoint kept in CEP's map state, moved to the value each profile keeps. */
-    private void moveCountsOfFlinksLayout(KeyedStateStore store) throws Exception {
-        MapStateDescriptor<Long, Integer> old =
+    /**
+     * The entries a savepoint kept in one of CEP's map states, moved to the value each profile
+     * keeps.
+     *
+     * @return how many profiles had entries
+     */
+    private <K, V> int moveFlinksLayout(KeyedStateStore store, MapStateDescriptor<K, V> cepMap)
+            throws Exception {
+        MapStateDescriptor<K, V> old =
                 new MapStateDescriptor<>(
-                        CEP_EVENTS_COUNT, LongSerializer.INSTANCE, IntSerializer.INSTANCE);
+                        cepMap.getName(), cepMap.getKeySerializer(), cepMap.getValueSerializer());
         KeyedStateBackend<String> backend = getKeyedStateBackend();
-        MapState<Long, Integer> oldCounts =
+        MapState<K, V> oldEntries =
                 backend.getPartitionedState(
                         VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, old);
         List<String> keys;
-        try (Stream<String> stream = backend.getKeys(CEP_EVENTS_COUNT, VoidNamespace.INSTANCE)) {
+        try (Stream<String> stream = backend.getKeys(old.getName(), VoidNamespace.INSTANCE)) {
             keys = stream.toList();
         }
-        EventsCountState counts =
-                new EventsCountState(store.getState(EventsCountState.descriptor()));
+        OneValueMapState<K, V> kept =
+                new OneValueMapState<>(
+                        store.getState(
+                                OneValueMapState.descriptor(
+                                        KEPT_AS_ONE_VALUE.get(old.getName()), cepMap)));
         for (String key : keys) {
             backend.setCurrentKey(key);
-            for (Map.Entry<Long, Integer> entry : oldCounts.entries()) {
-                counts.put(entry.getKey(), entry.getValue());
+            for (Map.Entry<K, V> entry : oldEntries.entries()) {
+                kept.put(entry.getKey(), entry.getValue());
             }
-            oldCounts.clear();
-            countsMoved++;
+            oldEntries.clear();
         }
+        return keys.size();
     }
 
-    /** The initialization context, with CEP's events count replaced. */
-    private final class CountReplacing implements StateInitializationContext {
+    /** The initialization context, with CEP's map states keyed by timestamp replaced. */
+    private final class MapsReplacing implements StateInitializationContext {
         private final StateInitializationContext context;
 
-        CountReplacing(StateInitializationContext context) {
+        MapsReplacing(StateInitializationContext context) {
             this.context = context;
         }
 
@@ -156,15 +183,15 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                         }
                     }) {
                 @Override
-                @SuppressWarnings("unchecked")
                 public <UK, UV> MapState<UK, UV> getMapState(
                         MapStateDescriptor<UK, UV> descriptor) {
-                    if (!CEP_EVENTS_COUNT.equals(descriptor.getName())) {
+                    String kept = KEPT_AS_ONE_VALUE.get(descriptor.getName());
+                    if (kept == null) {
                         return super.getMapState(descriptor);
                     }
-                    countReplaced = true;
-                    return (MapState<UK, UV>)
-                            new EventsCountState(getState(EventsCountState.descriptor()));
+                    replaced.put(descriptor.getName(), descriptor);
+                    return new OneValueMapState<>(
+                            getState(OneValueMapState.descriptor(kept, descriptor)));
                 }
             };
         }

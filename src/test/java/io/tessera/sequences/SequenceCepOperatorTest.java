@@ -75,6 +75,7 @@ class SequenceCepOperatorTest {
                 benchSequences().get(2); // repeat_viewer: a day of partial matches
         assertEquals("repeat_viewer", views.id());
         int countsMoved = 0;
+        int queuesMoved = 0;
         for (boolean rocksDb : new boolean[] {false, true}) {
             for (int seed = 0; seed < 8; seed++) {
                 List<Object> input = stream(new Random(seed), new SequenceEvents(views));
@@ -107,6 +108,7 @@ class SequenceCepOperatorTest {
                 try (var harness = harness(operator, rocksDb)) {
                     harness.initializeState(savepoint);
                     countsMoved += operator.countsMoved;
+                    queuesMoved += operator.queuesMoved;
                     harness.open();
                     feed(harness, input.subList(half, input.size()));
                     ours = outputs(harness);
@@ -116,6 +118,7 @@ class SequenceCepOperatorTest {
             }
         }
         assertTrue(countsMoved > 0, "no savepoint held a count of Flink's layout");
+        assertTrue(queuesMoved > 0, "no savepoint held buffered events in Flink's layout");
     }
 
     @Test

@@ -1,0 +1,157 @@
+package io.tessera.sequences;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.MapSerializer;
+
+/**
+ * A map state of Flink CEP's kept as one small value per profile instead of one RocksDB entry per
+ * map key. Two of CEP's map states are keyed by timestamp and hold only the timestamps not yet
+ * behind the watermark: its buffer of events waiting for the watermark ({@code
+ * eventQueuesStateName}) and its shared buffer's count of events per timestamp ({@code
+ * sharedBuffer-events-count}). CEP adds an entry for each event it takes and removes it at the next
+ * timer; as a map state in RocksDB that is a put and a delete per event, and at every timer seeks
+ * (listing the buffer's timestamps; iterating, testing and clearing the counts) that walk over
+ * every deletion not compacted yet: CEP's largest cost. As one value (an entry or two at a time)
+ * each of those is a point read, and a write when it changes.
+ *
+ * @param <K> the map's keys (CEP's timestamps)
+ * @param <V> its values
+ */
+final class OneValueMapState<K, V> implements MapState<K, V> {
+    /** The value state of CEP's events count; its name is part of the savepoint format. */
+    static final String EVENTS_COUNT = "tessera-events-count";
+
+    /** The value state of CEP's buffer of events; its name is part of the savepoint format. */
+    static final String EVENT_QUEUE = "tessera-event-queue";
+
+    /** The value state that keeps CEP's map state of the given descriptor. */
+    static <K, V> ValueStateDescriptor<Map<K, V>> descriptor(
+            String name, MapStateDescriptor<K, V> cepMap) {
+        return new ValueStateDescriptor<>(
+                name, new MapSerializer<>(cepMap.getKeySerializer(), cepMap.getValueSerializer()));
+    }
+
+    private final ValueState<Map<K, V>> state;
+
+    OneValueMapState(ValueState<Map<K, V>> state) {
+        this.state = state;
+    }
+
+    private Map<K, V> read() throws Exception {
+        Map<K, V> map = state.value();
+        return map == null ? new HashMap<>() : map;
+    }
+
+    private void write(Map<K, V> map) throws Exception {
+        if (map.isEmpty()) {
+            state.clear();
+        } else {
+            state.update(map);
+        }
+    }
+
+    @Override
+    public V get(K key) throws Exception {
+        Map<K, V> map = state.value();
+        return map == null ? null : map.get(key);
+    }
+
+    @Override
+    public void put(K key, V value) throws Exception {
+        Map<K, V> map = read();
+        map.put(key, value);
+        write(map);
+    }
+
+    @Override
+    public void putAll(Map<K, V> entries) throws Exception {
+        Map<K, V> map = read();
+        map.putAll(entries);
+        write(map);
+    }
+
+    @Override
+    public void remove(K key) throws Exception {
+        Map<K, V> map = read();
+        if (map.remove(key) != null) {
+            write(map);
+        }
+    }
+
+    @Override
+    public boolean contains(K key) throws Exception {
+        return get(key) != null;
+    }
+
+    @Override
+    public Iterable<Map.Entry<K, V>> entries() throws Exception {
+        return List.copyOf(read().entrySet());
+    }
+
+    @Override
+    public Iterable<K> keys() throws Exception {
+        Map<K, V> map = read();
+        List<K> keys = new ArrayList<>(map.keySet());
+        // CEP removes through the iterator: the map read once, written back at each removal
+        return () ->
+                new Iterator<>() {
+                    private int next;
+
+                    @Override
+                    public boolean hasNext() {
+                        return next < keys.size();
+                    }
+
+                    @Override
+                    public K next() {
+                        if (!hasNext()) {
+                            throw new NoSuchElementException();
+                        }
+                        return keys.get(next++);
+                    }
+
+                    @Override
+                    public void remove() {
+                        if (next == 0) {
+                            throw new IllegalStateException("remove before next");
+                        }
+                        map.remove(keys.get(next - 1));
+                        try {
+                            write(map);
+                        } catch (Exception e) {
+                            throw new IllegalStateException("CEP's map state cannot be written", e);
+                        }
+                    }
+                };
+    }
+
+    @Override
+    public Iterable<V> values() throws Exception {
+        return List.copyOf(read().values());
+    }
+
+    @Override
+    public Iterator<Map.Entry<K, V>> iterator() throws Exception {
+        return entries().iterator();
+    }
+
+    @Override
+    public boolean isEmpty() throws Exception {
+        Map<K, V> map = state.value();
+        return map == null || map.isEmpty();
+    }
+
+    @Override
+    public void clear() {
+        state.clear();
+    }
+}

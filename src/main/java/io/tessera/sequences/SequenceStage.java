@@ -28,6 +28,9 @@ public final class SequenceStage {
 
     public static final String MEMBERSHIP_UID = "sequence-membership";
 
+    /** Uid of the one partitioning by profile of the events for every sequence. */
+    public static final String EVENTS_BY_PROFILE_UID = "sequence-events-by-profile";
+
     public static final String PROFILE_VIEW_UID = "sequence-profile-view";
 
     private SequenceStage() {}
@@ -87,13 +90,14 @@ public final class SequenceStage {
         if (sequences.isEmpty()) {
             return null;
         }
+        DataStream<ResolvedEvent> byProfile =
+                feed.byProfile() ? events : eventsByProfile(events, sequences);
         DataStream<SequenceMatch> matches = null;
         Map<String, SequenceDefinition> byId = new LinkedHashMap<>();
         for (SequenceDefinition sequence : sequences) {
             byId.put(sequence.id(), sequence);
             OutputTag<ResolvedEvent> lateTag = new OutputTag<>("late-" + sequence.id()) {};
-            KeyedStream<ResolvedEvent, String> relevant =
-                    relevantEvents(events, feed.byProfile(), sequence);
+            KeyedStream<ResolvedEvent, String> relevant = relevantEvents(byProfile, sequence);
             SingleOutputStreamOperator<SequenceMatch> matched =
                     relevant.transform(
                                     "Sequence " + sequence.id(),
@@ -135,20 +139,33 @@ public final class SequenceStage {
     }
 
     /**
+     * The events some sequence can use, partitioned by profile once for all the sequences: each
+     * sequence's CEP operator then takes its own in the same task ({@link #relevantEvents}),
+     * instead of an exchange of its own per sequence.
+     */
+    private static DataStream<ResolvedEvent> eventsByProfile(
+            DataStream<ResolvedEvent> events, List<SequenceDefinition> sequences) {
+        List<SequenceEvents> all = sequences.stream().map(SequenceEvents::new).toList();
+        return events.keyBy(ResolvedEvent::profileId)
+                .filter(event -> all.stream().anyMatch(s -> s.relevant(event)))
+                .uid(EVENTS_BY_PROFILE_UID)
+                .name("Events for sequences");
+    }
+
+    /**
      * The events of each profile the sequence can use, as its CEP operator keeps them: the others
      * are dropped before it, which would skip them anyway but pay for buffering them in state
-     * first, and of the rest it keeps only what its steps read ({@link SequenceEvents}). Events
-     * partitioned by profile already stay where they are, and the CEP operator in their chain.
+     * first, and of the rest it keeps only what its steps read ({@link SequenceEvents}). The events
+     * come partitioned by profile, and the CEP operator stays in their chain.
      */
     private static KeyedStream<ResolvedEvent, String> relevantEvents(
-            DataStream<ResolvedEvent> events, boolean byProfile, SequenceDefinition sequence) {
+            DataStream<ResolvedEvent> byProfile, SequenceDefinition sequence) {
         DataStream<ResolvedEvent> relevant =
-                events.flatMap(new SequenceEvents(sequence))
+                byProfile
+                        .flatMap(new SequenceEvents(sequence))
                         .uid(CEP_UID_PREFIX + sequence.id() + "-relevant")
                         .name("Events for " + sequence.id());
-        return byProfile
-                ? DataStreamUtils.reinterpretAsKeyedStream(
-                        relevant, ResolvedEvent::profileId, Types.STRING)
-                : relevant.keyBy(ResolvedEvent::profileId);
+        return DataStreamUtils.reinterpretAsKeyedStream(
+                relevant, ResolvedEvent::profileId, Types.STRING);
     }
 }

@@ -36,18 +36,11 @@ final class SequenceEventProjection implements Serializable {
 
     /** The projection of the events one sequence reads. */
     static SequenceEventProjection of(SequenceDefinition sequence) {
-        return of(List.of(sequence));
-    }
-
-    /** The projection of the events any of the sequences reads: what each keeps, together. */
-    static SequenceEventProjection of(List<SequenceDefinition> sequences) {
         Set<String> read = new TreeSet<>();
-        for (SequenceDefinition sequence : sequences) {
-            for (SequenceDefinition.Step step : sequence.steps()) {
-                collect(step.match(), read);
-                if (step.until() != null) {
-                    collect(step.until(), read);
-                }
+        for (SequenceDefinition.Step step : sequence.steps()) {
+            collect(step.match(), read);
+            if (step.until() != null) {
+                collect(step.until(), read);
             }
         }
         List<String[]> paths = new ArrayList<>();

@@ -8,7 +8,6 @@ import io.tessera.profile.AudienceTransition;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -28,9 +27,6 @@ public final class SequenceStage {
     public static final String CEP_UID_PREFIX = "sequence-cep-";
 
     public static final String MEMBERSHIP_UID = "sequence-membership";
-
-    /** Uid of the choice of the events for the sequences, before they are partitioned. */
-    public static final String EVENTS_UID = "sequence-events";
 
     /** Uid of the one partitioning by profile of the events for every sequence. */
     public static final String EVENTS_BY_PROFILE_UID = "sequence-events-by-profile";
@@ -143,33 +139,17 @@ public final class SequenceStage {
     }
 
     /**
-     * The events some sequence can use, with what any of them reads ({@link SequenceEvents}),
-     * partitioned by profile once for all the sequences: each sequence's CEP operator then takes
-     * its own in the same task ({@link #relevantEvents}), instead of an exchange of its own per
-     * sequence.
+     * The events some sequence can use, partitioned by profile once for all the sequences: each
+     * sequence's CEP operator then takes its own in the same task ({@link #relevantEvents}),
+     * instead of an exchange of its own per sequence.
      */
     private static DataStream<ResolvedEvent> eventsByProfile(
             DataStream<ResolvedEvent> events, List<SequenceDefinition> sequences) {
-        return events.flatMap(new SequenceEvents(sequences))
-                .uid(EVENTS_UID)
-                .name("Events for sequences")
-                .keyBy(ResolvedEvent::profileId)
-                .map(new ByProfile())
+        List<SequenceEvents> all = sequences.stream().map(SequenceEvents::new).toList();
+        return events.keyBy(ResolvedEvent::profileId)
+                .filter(event -> all.stream().anyMatch(s -> s.relevant(event)))
                 .uid(EVENTS_BY_PROFILE_UID)
-                .name("Events for sequences by profile");
-    }
-
-    /**
-     * Where the events partitioned for the sequences arrive; it passes them on unchanged to each
-     * sequence's operator in its chain (a partitioning needs an operator to arrive at).
-     */
-    private static final class ByProfile implements MapFunction<ResolvedEvent, ResolvedEvent> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public ResolvedEvent map(ResolvedEvent event) {
-            return event;
-        }
+                .name("Events for sequences");
     }
 
     /**

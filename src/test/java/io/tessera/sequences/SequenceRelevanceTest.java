@@ -141,43 +141,6 @@ class SequenceRelevanceTest {
         assertEquals("{}", out.get(0).event().message());
     }
 
-    /**
-     * In front of the one partitioning for every sequence: an event one of them can use, with what
-     * any of them reads; and each sequence's own filter then gives what it gives alone.
-     */
-    @Test
-    void overSeveralSequencesKeepsWhatAnyOfThemUses() throws Exception {
-        SequenceDefinition cart = sequence(CART_ABANDONER);
-        SequenceDefinition repeat =
-                sequence(
-                        """
-                        [{"name":"first","match":{"field":"event.name","op":"eq","value":"Product Viewed"}},
-                         {"name":"again","match":{"all":[
-                           {"field":"event.name","op":"eq","value":"Product Viewed"},
-                           {"field":"event.properties.product_id","op":"eq",
-                            "ref":"step:first.properties.product_id"}]}}]\
-                        """);
-        SequenceEvents both = new SequenceEvents(List.of(cart, repeat));
-
-        assertTrue(both.relevant(event("Product Added", "{}")));
-        assertTrue(both.relevant(event("Product Viewed", "{}")));
-        assertEquals(false, both.relevant(event("Signed Up", "{}")));
-
-        ResolvedEvent view = event("Product Viewed", "{\"product_id\":\"p1\",\"price\":9}");
-        List<ResolvedEvent> kept = new ArrayList<>();
-        both.flatMap(view, new ListCollector<>(kept));
-        assertEquals(
-                JSON.readTree("{\"properties\":{\"product_id\":\"p1\"}}"),
-                JSON.readTree(kept.get(0).event().message()));
-        for (SequenceDefinition sequence : List.of(cart, repeat)) {
-            List<ResolvedEvent> alone = new ArrayList<>();
-            new SequenceEvents(sequence).flatMap(view, new ListCollector<>(alone));
-            List<ResolvedEvent> after = new ArrayList<>();
-            new SequenceEvents(sequence).flatMap(kept.get(0), new ListCollector<>(after));
-            assertEquals(alone, after, sequence.steps().get(0).name());
-        }
-    }
-
     private static SequenceDefinition sequence(String steps) throws Exception {
         return SequenceDefinition.of(
                 JSON.readTree(

@@ -6,11 +6,16 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.MapSerializer;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 
 /**
  * A map state of Flink CEP's kept as one small value per profile instead of one RocksDB entry per
@@ -38,6 +43,42 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
             String name, MapStateDescriptor<K, V> cepMap) {
         return new ValueStateDescriptor<>(
                 name, new MapSerializer<>(cepMap.getKeySerializer(), cepMap.getValueSerializer()));
+    }
+
+    /**
+     * Moves what a savepoint kept in a map state of the old layout into the value each key keeps,
+     * and clears the map state.
+     *
+     * @param old the map state as it was written
+     * @param kept the name of the value state that keeps it now
+     * @return how many keys had entries
+     */
+    static <K, V> int moveFromMapState(
+            KeyedStateBackend<String> backend,
+            KeyedStateStore store,
+            MapStateDescriptor<K, V> old,
+            String kept)
+            throws Exception {
+        MapStateDescriptor<K, V> written =
+                new MapStateDescriptor<>(
+                        old.getName(), old.getKeySerializer(), old.getValueSerializer());
+        MapState<K, V> entries =
+                backend.getPartitionedState(
+                        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, written);
+        List<String> keys;
+        try (Stream<String> stream = backend.getKeys(old.getName(), VoidNamespace.INSTANCE)) {
+            keys = stream.toList();
+        }
+        OneValueMapState<K, V> value =
+                new OneValueMapState<>(store.getState(descriptor(kept, old)));
+        for (String key : keys) {
+            backend.setCurrentKey(key);
+            for (Map.Entry<K, V> entry : entries.entries()) {
+                value.put(entry.getKey(), entry.getValue());
+            }
+            entries.clear();
+        }
+        return keys.size();
     }
 
     private final ValueState<Map<K, V>> state;

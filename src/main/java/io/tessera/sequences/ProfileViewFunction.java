@@ -10,15 +10,20 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.util.Collector;
 
 /**
  * The profile snapshot as {@code cdp.profiles} shows it: the identity stage's snapshot (traits,
  * rule audiences) with the profile's sequence audience memberships added, keyed by profile id.
  * Downstream of both stages, so no loop is needed: it keeps the latest snapshot and the sequence
- * memberships of each profile and re-emits the combination when either changes.
+ * memberships of each profile and re-emits the combination when either changes. The memberships are
+ * one small value per profile ({@link OneValueMapState}): each snapshot reads them, and as a map
+ * state that read was a seek over the deletions of the memberships that ended.
  */
 final class ProfileViewFunction
         extends KeyedCoProcessFunction<String, ProfileUpdate, AudienceTransition, ProfileUpdate> {
@@ -27,7 +32,15 @@ final class ProfileViewFunction
     /** State names; part of the savepoint format. */
     static final String SNAPSHOT = "profile-view-snapshot";
 
-    static final String SEQUENCE_MEMBERSHIPS = "profile-view-sequence-memberships";
+    /** The memberships as a map state (release 0.1's layout), moved on restore. */
+    static final MapStateDescriptor<String, Long> MEMBERSHIPS_AS_MAP =
+            new MapStateDescriptor<>(
+                    "profile-view-sequence-memberships",
+                    StringSerializer.INSTANCE,
+                    LongSerializer.INSTANCE);
+
+    /** The memberships, audience id to the time the profile entered. */
+    static final String MEMBERSHIPS = "profile-view-memberships";
 
     private transient ValueState<ProfileState> snapshot;
     private transient MapState<String, Long> memberships;
@@ -40,10 +53,11 @@ final class ProfileViewFunction
                                 new ValueStateDescriptor<>(
                                         SNAPSHOT, TypeInformation.of(ProfileState.class)));
         memberships =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        SEQUENCE_MEMBERSHIPS, Types.STRING, Types.LONG));
+                new OneValueMapState<>(
+                        getRuntimeContext()
+                                .getState(
+                                        OneValueMapState.descriptor(
+                                                MEMBERSHIPS, MEMBERSHIPS_AS_MAP)));
     }
 
     @Override
@@ -75,10 +89,43 @@ final class ProfileViewFunction
     }
 
     private ProfileUpdate combined(ProfileState profile) throws Exception {
+        if (memberships.isEmpty()) {
+            return new ProfileUpdate(profile.id, profile, null);
+        }
         ProfileState view = profile.copy();
         for (Map.Entry<String, Long> membership : memberships.entries()) {
             view.audiences.put(membership.getKey(), membership.getValue());
         }
         return new ProfileUpdate(view.id, view, null);
+    }
+
+    /**
+     * The view's operator: on a restore of the layout before, the memberships kept as a map state
+     * are moved into the value each profile keeps.
+     */
+    static final class Operator
+            extends KeyedCoProcessOperator<
+                    String, ProfileUpdate, AudienceTransition, ProfileUpdate> {
+        private static final long serialVersionUID = 1L;
+
+        /** How many profiles' memberships a restore moved from the layout before (for tests). */
+        transient int moved;
+
+        Operator() {
+            super(new ProfileViewFunction());
+        }
+
+        @Override
+        public void initializeState(StateInitializationContext context) throws Exception {
+            super.initializeState(context);
+            if (context.isRestored()) {
+                moved =
+                        OneValueMapState.moveFromMapState(
+                                getKeyedStateBackend(),
+                                context.getKeyedStateStore(),
+                                MEMBERSHIPS_AS_MAP,
+                                MEMBERSHIPS);
+            }
+        }
     }
 }

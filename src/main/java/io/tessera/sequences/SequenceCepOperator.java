@@ -3,11 +3,9 @@ package io.tessera.sequences;
 import io.tessera.identity.ResolvedEvent;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.SerializerFactory;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
@@ -22,11 +20,8 @@ import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.DefaultKeyedStateStore;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
-import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StatePartitionStreamProvider;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.Triggerable;
@@ -109,43 +104,15 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                             + replaced.keySet());
         }
         if (context.isRestored()) {
-            countsMoved = moveFlinksLayout(store, replaced.get(CEP_EVENTS_COUNT));
-            queuesMoved = moveFlinksLayout(store, replaced.get(CEP_EVENT_QUEUE));
+            countsMoved = moveFlinksLayout(store, CEP_EVENTS_COUNT);
+            queuesMoved = moveFlinksLayout(store, CEP_EVENT_QUEUE);
         }
     }
 
-    /**
-     * The entries a savepoint kept in one of CEP's map states, moved to the value each profile
-     * keeps.
-     *
-     * @return how many profiles had entries
-     */
-    private <K, V> int moveFlinksLayout(KeyedStateStore store, MapStateDescriptor<K, V> cepMap)
-            throws Exception {
-        MapStateDescriptor<K, V> old =
-                new MapStateDescriptor<>(
-                        cepMap.getName(), cepMap.getKeySerializer(), cepMap.getValueSerializer());
-        KeyedStateBackend<String> backend = getKeyedStateBackend();
-        MapState<K, V> oldEntries =
-                backend.getPartitionedState(
-                        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, old);
-        List<String> keys;
-        try (Stream<String> stream = backend.getKeys(old.getName(), VoidNamespace.INSTANCE)) {
-            keys = stream.toList();
-        }
-        OneValueMapState<K, V> kept =
-                new OneValueMapState<>(
-                        store.getState(
-                                OneValueMapState.descriptor(
-                                        KEPT_AS_ONE_VALUE.get(old.getName()), cepMap)));
-        for (String key : keys) {
-            backend.setCurrentKey(key);
-            for (Map.Entry<K, V> entry : oldEntries.entries()) {
-                kept.put(entry.getKey(), entry.getValue());
-            }
-            oldEntries.clear();
-        }
-        return keys.size();
+    /** The entries a savepoint kept in one of CEP's map states, moved to the value it keeps. */
+    private int moveFlinksLayout(KeyedStateStore store, String name) throws Exception {
+        return OneValueMapState.moveFromMapState(
+                getKeyedStateBackend(), store, replaced.get(name), KEPT_AS_ONE_VALUE.get(name));
     }
 
     /** The initialization context, with CEP's map states keyed by timestamp replaced. */

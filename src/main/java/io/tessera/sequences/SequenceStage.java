@@ -49,7 +49,10 @@ public final class SequenceStage {
         }
         return profiles.keyBy(ProfileUpdate::profileId)
                 .connect(sequenceTransitions.keyBy(AudienceTransition::profileId))
-                .process(new ProfileViewFunction())
+                .transform(
+                        "Profiles with sequence memberships",
+                        profiles.getType(),
+                        new ProfileViewFunction.Operator())
                 .uid(PROFILE_VIEW_UID)
                 .name("Profiles with sequence memberships");
     }

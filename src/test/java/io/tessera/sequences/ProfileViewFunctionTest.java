@@ -1,0 +1,172 @@
+package io.tessera.sequences;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tessera.identity.ProfileState;
+import io.tessera.identity.ProfileUpdate;
+import io.tessera.model.Identifier;
+import io.tessera.profile.AudienceTransition;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The profile view adds a profile's sequence memberships to each of its snapshots and re-emits the
+ * last snapshot when they change; a savepoint of the layout before (the memberships as a map state)
+ * restores with its memberships.
+ */
+class ProfileViewFunctionTest {
+
+    @ParameterizedTest(name = "RocksDB {0}")
+    @ValueSource(booleans = {false, true})
+    void addsTheMembershipsToEachSnapshotAndReEmitsWhenTheyChange(boolean rocksDb)
+            throws Exception {
+        try (var harness = harness(new ProfileViewFunction.Operator(), rocksDb)) {
+            harness.open();
+            ProfileState alice = profile("p-alice", "alice");
+            harness.processElement1(new StreamRecord<>(new ProfileUpdate("p-alice", alice, null)));
+            assertEquals(Map.of(), audiences(output(harness).get(0)));
+
+            harness.processElement2(new StreamRecord<>(transition("p-alice", true, 500)));
+            harness.processElement2(new StreamRecord<>(transition("p-bob", true, 600)));
+            ProfileState again = profile("p-alice", "alice");
+            harness.processElement1(new StreamRecord<>(new ProfileUpdate("p-alice", again, null)));
+            harness.processElement2(new StreamRecord<>(transition("p-alice", false, 900)));
+
+            List<Object> out = output(harness);
+            assertEquals(4, out.size(), "bob has no snapshot to re-emit: " + out);
+            assertEquals(Map.of("repeat_viewer", 500L), audiences(out.get(1)));
+            assertEquals(Map.of("repeat_viewer", 500L), audiences(out.get(2)));
+            assertEquals(Map.of(), audiences(out.get(3)));
+            assertEquals(Map.of(), again.audiences, "the identity stage's snapshot is not changed");
+        }
+    }
+
+    @ParameterizedTest(name = "RocksDB {0}")
+    @ValueSource(booleans = {false, true})
+    void restoresTheMembershipsOfTheLayoutBefore(boolean rocksDb) throws Exception {
+        OperatorSubtaskState savepoint;
+        try (var harness = harness(new KeyedCoProcessOperator<>(new LayoutBefore()), rocksDb)) {
+            harness.open();
+            harness.processElement1(
+                    new StreamRecord<>(
+                            new ProfileUpdate("p-alice", profile("p-alice", "alice"), null)));
+            harness.processElement2(new StreamRecord<>(transition("p-alice", true, 500)));
+            harness.processElement2(new StreamRecord<>(transition("p-carol", true, 700)));
+            savepoint = harness.snapshot(1, 1);
+        }
+        ProfileViewFunction.Operator view = new ProfileViewFunction.Operator();
+        try (var harness = harness(view, rocksDb)) {
+            harness.initializeState(savepoint);
+            harness.open();
+            assertEquals(2, view.moved, "alice's and carol's memberships");
+            harness.processElement1(
+                    new StreamRecord<>(
+                            new ProfileUpdate("p-carol", profile("p-carol", "carol"), null)));
+            harness.processElement2(new StreamRecord<>(transition("p-alice", false, 900)));
+
+            List<Object> out = output(harness);
+            assertEquals(2, out.size());
+            assertEquals(Map.of("repeat_viewer", 700L), audiences(out.get(0)));
+            ProfileUpdate alice = (ProfileUpdate) out.get(1);
+            assertEquals("p-alice", alice.profileId(), "the restored snapshot is re-emitted");
+            assertEquals(Map.of(), alice.snapshot().audiences);
+        }
+    }
+
+    /** The view as it was written before: the memberships as a map state. */
+    private static final class LayoutBefore
+            extends KeyedCoProcessFunction<
+                    String, ProfileUpdate, AudienceTransition, ProfileUpdate> {
+        private transient ValueState<ProfileState> snapshot;
+        private transient MapState<String, Long> memberships;
+
+        @Override
+        public void open(OpenContext openContext) {
+            snapshot =
+                    getRuntimeContext()
+                            .getState(
+                                    new ValueStateDescriptor<>(
+                                            ProfileViewFunction.SNAPSHOT,
+                                            TypeInformation.of(ProfileState.class)));
+            memberships =
+                    getRuntimeContext()
+                            .getMapState(
+                                    new MapStateDescriptor<>(
+                                            "profile-view-sequence-memberships",
+                                            Types.STRING,
+                                            Types.LONG));
+        }
+
+        @Override
+        public void processElement1(ProfileUpdate update, Context ctx, Collector<ProfileUpdate> out)
+                throws Exception {
+            snapshot.update(update.snapshot());
+        }
+
+        @Override
+        public void processElement2(
+                AudienceTransition transition, Context ctx, Collector<ProfileUpdate> out)
+                throws Exception {
+            memberships.put(transition.audienceId(), transition.at());
+        }
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, ProfileUpdate, AudienceTransition, ProfileUpdate>
+            harness(
+                    TwoInputStreamOperator<ProfileUpdate, AudienceTransition, ProfileUpdate>
+                            operator,
+                    boolean rocksDb)
+                    throws Exception {
+        var harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        operator,
+                        ProfileUpdate::profileId,
+                        AudienceTransition::profileId,
+                        Types.STRING);
+        if (rocksDb) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
+        return harness;
+    }
+
+    private static ProfileState profile(String id, String user) {
+        return ProfileState.found(id, 100, new Identifier("user_id", user));
+    }
+
+    private static AudienceTransition transition(String profile, boolean entered, long at) {
+        return new AudienceTransition(
+                profile, "repeat_viewer", "Repeat viewers", 1, entered, "event", at);
+    }
+
+    private static List<Object> output(
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, ProfileUpdate, AudienceTransition, ProfileUpdate>
+                    harness) {
+        return harness.getOutput().stream()
+                .map(o -> ((StreamRecord<?>) o).getValue())
+                .map(Object.class::cast)
+                .toList();
+    }
+
+    private static Map<String, Long> audiences(Object update) {
+        return ((ProfileUpdate) update).snapshot().audiences;
+    }
+}

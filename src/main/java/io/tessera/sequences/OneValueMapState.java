@@ -18,15 +18,16 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 
 /**
- * A map state of Flink CEP's kept as one small value per profile instead of one RocksDB entry per
- * map key. Two of CEP's map states are keyed by timestamp and hold only the timestamps not yet
- * behind the watermark: its buffer of events waiting for the watermark ({@code
- * eventQueuesStateName}) and its shared buffer's count of events per timestamp ({@code
- * sharedBuffer-events-count}). CEP adds an entry for each event it takes and removes it at the next
- * timer; as a map state in RocksDB that is a put and a delete per event, and at every timer seeks
- * (listing the buffer's timestamps; iterating, testing and clearing the counts) that walk over
- * every deletion not compacted yet: CEP's largest cost. As one value (an entry or two at a time)
- * each of those is a point read, and a write when it changes.
+ * A map state kept as one small value per key instead of one RocksDB entry per map key, for maps
+ * that hold an entry or two at a time and are read whole or emptied often. Two of Flink CEP's map
+ * states are keyed by timestamp and hold only the timestamps not yet behind the watermark: its
+ * buffer of events waiting for the watermark ({@code eventQueuesStateName}) and its shared buffer's
+ * count of events per timestamp ({@code sharedBuffer-events-count}). CEP adds an entry for each
+ * event it takes and removes it at the next timer; as a map state in RocksDB that is a put and a
+ * delete per event, and at every timer seeks (listing the buffer's timestamps; iterating, testing
+ * and clearing the counts) that walk over every deletion not compacted yet: CEP's largest cost. As
+ * one value each of those is a point read, and a write when it changes. The profile view keeps a
+ * profile's sequence memberships the same way ({@link ProfileViewFunction}).
  *
  * @param <K> the map's keys (CEP's timestamps)
  * @param <V> its values
@@ -38,11 +39,11 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
     /** The value state of CEP's buffer of events; its name is part of the savepoint format. */
     static final String EVENT_QUEUE = "tessera-event-queue";
 
-    /** The value state that keeps CEP's map state of the given descriptor. */
+    /** The value state that keeps the map state of the given descriptor. */
     static <K, V> ValueStateDescriptor<Map<K, V>> descriptor(
-            String name, MapStateDescriptor<K, V> cepMap) {
+            String name, MapStateDescriptor<K, V> map) {
         return new ValueStateDescriptor<>(
-                name, new MapSerializer<>(cepMap.getKeySerializer(), cepMap.getValueSerializer()));
+                name, new MapSerializer<>(map.getKeySerializer(), map.getValueSerializer()));
     }
 
     /**

@@ -29,7 +29,7 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
  * one value each of those is a point read, and a write when it changes. The profile view keeps a
  * profile's sequence memberships the same way ({@link ProfileViewFunction}).
  *
- * @param <K> the map's keys (CEP's timestamps)
+ * @param <K> the map's keys
  * @param <V> its values
  */
 final class OneValueMapState<K, V> implements MapState<K, V> {

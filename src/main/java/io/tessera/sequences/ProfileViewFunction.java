@@ -42,16 +42,17 @@ final class ProfileViewFunction
     /** The memberships, audience id to the time the profile entered. */
     static final String MEMBERSHIPS = "profile-view-memberships";
 
+    /** The last snapshot of the identity stage. */
+    static ValueStateDescriptor<ProfileState> snapshotDescriptor() {
+        return new ValueStateDescriptor<>(SNAPSHOT, TypeInformation.of(ProfileState.class));
+    }
+
     private transient ValueState<ProfileState> snapshot;
     private transient MapState<String, Long> memberships;
 
     @Override
     public void open(OpenContext openContext) {
-        snapshot =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        SNAPSHOT, TypeInformation.of(ProfileState.class)));
+        snapshot = getRuntimeContext().getState(snapshotDescriptor());
         memberships =
                 new OneValueMapState<>(
                         getRuntimeContext()

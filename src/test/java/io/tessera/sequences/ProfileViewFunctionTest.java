@@ -10,10 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -99,19 +96,8 @@ class ProfileViewFunctionTest {
 
         @Override
         public void open(OpenContext openContext) {
-            snapshot =
-                    getRuntimeContext()
-                            .getState(
-                                    new ValueStateDescriptor<>(
-                                            ProfileViewFunction.SNAPSHOT,
-                                            TypeInformation.of(ProfileState.class)));
-            memberships =
-                    getRuntimeContext()
-                            .getMapState(
-                                    new MapStateDescriptor<>(
-                                            "profile-view-sequence-memberships",
-                                            Types.STRING,
-                                            Types.LONG));
+            snapshot = getRuntimeContext().getState(ProfileViewFunction.snapshotDescriptor());
+            memberships = getRuntimeContext().getMapState(ProfileViewFunction.MEMBERSHIPS_AS_MAP);
         }
 
         @Override

@@ -8,6 +8,7 @@ import io.tessera.profile.AudienceTransition;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -27,6 +28,9 @@ public final class SequenceStage {
     public static final String CEP_UID_PREFIX = "sequence-cep-";
 
     public static final String MEMBERSHIP_UID = "sequence-membership";
+
+    /** Uid of the choice of the events some sequence can use, before they are partitioned. */
+    public static final String EVENTS_UID = "sequence-events";
 
     /** Uid of the one partitioning by profile of the events for every sequence. */
     public static final String EVENTS_BY_PROFILE_UID = "sequence-events-by-profile";
@@ -144,15 +148,32 @@ public final class SequenceStage {
     /**
      * The events some sequence can use, partitioned by profile once for all the sequences: each
      * sequence's CEP operator then takes its own in the same task ({@link #relevantEvents}),
-     * instead of an exchange of its own per sequence.
+     * instead of an exchange of its own per sequence. The choice is made before the exchange, in
+     * the task that resolved the event, so an event no sequence reads never crosses it.
      */
     private static DataStream<ResolvedEvent> eventsByProfile(
             DataStream<ResolvedEvent> events, List<SequenceDefinition> sequences) {
         List<SequenceEvents> all = sequences.stream().map(SequenceEvents::new).toList();
-        return events.keyBy(ResolvedEvent::profileId)
-                .filter(event -> all.stream().anyMatch(s -> s.relevant(event)))
+        return events.filter(event -> all.stream().anyMatch(s -> s.relevant(event)))
+                .uid(EVENTS_UID)
+                .name("Events for sequences")
+                .keyBy(ResolvedEvent::profileId)
+                .map(new ByProfile())
                 .uid(EVENTS_BY_PROFILE_UID)
-                .name("Events for sequences");
+                .name("Events for sequences by profile");
+    }
+
+    /**
+     * Where the events partitioned for the sequences arrive: it passes them on unchanged to each
+     * sequence's operator in its chain (a partitioning needs an operator to arrive at).
+     */
+    private static final class ByProfile implements MapFunction<ResolvedEvent, ResolvedEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ResolvedEvent map(ResolvedEvent event) {
+            return event;
+        }
     }
 
     /**

@@ -13,6 +13,8 @@ import io.tessera.model.CustomerEvent;
 import io.tessera.profile.DefinitionsBroadcast;
 import io.tessera.profile.ProfileSettings;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -25,10 +27,12 @@ import org.apache.flink.streaming.runtime.partitioner.KeyGroupStreamPartitioner;
 
 /**
  * Stage 2 in distributed mode: the merge protocol on three keyed operators (Directory by
- * identifier, Gather by event id, Cluster by profile), their merge messages carried through the
- * identity loop topic, written exactly-once and read {@code read_committed}. Ordinary events never
- * enter the loop. The Cluster runs the profile stage (traits, rule audiences) as single mode does,
- * so the later stages do not change.
+ * identifier, Gather by event id, Cluster by profile), what a Cluster sends carried through the
+ * identity loop topic ({@code cdp.identity.loop-writes}: stamped by default, or transactional and
+ * read {@code read_committed}). An event enters the loop only with a merge (carried by a link, an
+ * offer or a relay) or when a Cluster routes it again (it reached a profile erased before it). The
+ * Cluster runs the profile stage (traits, rule audiences) as single mode does, so the later stages
+ * do not change.
  */
 public final class DistributedIdentityStage {
     public static final String ROUTE_UID = "identity-route";
@@ -86,14 +90,18 @@ public final class DistributedIdentityStage {
 
         SingleOutputStreamOperator<Routed> directory =
                 only(routed, Actor.DIRECTORY, "route")
-                        .union(only(loop, Actor.DIRECTORY, "loop"))
+                        .union(fromLoop(loop, Actor.DIRECTORY))
                         .keyBy(r -> r.key)
                         .process(new DirectoryFunction(codec, rules, settings.expiringTtl()))
                         .uid(DIRECTORY_UID)
                         .name("Identity: directory");
         SingleOutputStreamOperator<Routed> gather =
                 only(routed, Actor.GATHER, "route")
-                        .union(only(directory, Actor.GATHER, "directory"))
+                        .union(
+                                only(directory, Actor.GATHER, "directory"),
+                                // an event a cluster sends through the protocol again (it
+                                // reached a profile erased before it)
+                                fromLoop(loop, Actor.GATHER))
                         .keyBy(r -> r.key)
                         .process(new GatherFunction(codec))
                         .uid(GATHER_UID)
@@ -109,7 +117,7 @@ public final class DistributedIdentityStage {
         SingleOutputStreamOperator<Routed> cluster =
                 DefinitionsBroadcast.process(
                                 only(directory, Actor.CLUSTER, "directory")
-                                        .union(gather, only(loop, Actor.CLUSTER, "loop"))
+                                        .union(gather, fromLoop(loop, Actor.CLUSTER))
                                         .keyBy(r -> r.key),
                                 definitions.union(clustersEventTime(entered, loop)),
                                 SingleModeIdentityFunction.DEFINITIONS,
@@ -221,7 +229,7 @@ public final class DistributedIdentityStage {
     private static DataStream<DefinitionUpdate> clustersEventTime(
             DataStream<LoopProgress> entered, DataStream<Routed> loop) {
         DataStream<LoopProgress> settled =
-                only(loop, Actor.PROGRESS, "loop")
+                fromLoop(loop, Actor.PROGRESS)
                         .map(r -> LoopProgress.fromRecord(r.record))
                         .returns(TypeInformation.of(LoopProgress.class))
                         .uid(SETTLED_READ_UID)
@@ -254,6 +262,22 @@ public final class DistributedIdentityStage {
                         routed.getType(),
                         new DelayedWatermarks<Routed>(allowance))
                 .uid(HOLD_BACK_UID);
+    }
+
+    /**
+     * The actors whose operators read the loop topic: a Cluster may send to any of them (a merge's
+     * messages, repoints, the counts of what it settled, and the messages of an event it routes
+     * again), and a loop record for any other would be lost.
+     */
+    static final Set<Actor> READ_FROM_LOOP =
+            EnumSet.of(Actor.DIRECTORY, Actor.GATHER, Actor.CLUSTER, Actor.PROGRESS);
+
+    /** The loop's records for one actor. */
+    private static DataStream<Routed> fromLoop(DataStream<Routed> loop, Actor actor) {
+        if (!READ_FROM_LOOP.contains(actor)) {
+            throw new IllegalArgumentException(actor + " is not listed as reading the loop");
+        }
+        return only(loop, actor, "loop");
     }
 
     private static DataStream<Routed> only(DataStream<Routed> stream, Actor actor, String from) {

@@ -327,6 +327,16 @@ final class ProtocolSimulation {
     private void send(Address from, Address to, Message<Payload, Totals> message) {
         LoopLineage.Stamp stamp = null;
         if (from.actor() == Actor.CLUSTER) {
+            if (!DistributedIdentityStage.READ_FROM_LOOP.contains(to.actor())) {
+                throw new AssertionError(
+                        from
+                                + " sent "
+                                + message
+                                + " to "
+                                + to
+                                + ", whose operator does not read"
+                                + " the loop: the job would lose it");
+            }
             // what a Cluster sends goes through the loop topic: as its records, written and read
             message = LOOP.decode(LOOP.encode(to, message)).message();
             if (loop != Loop.TRANSACTIONAL) {

@@ -122,6 +122,79 @@ class DeduplicateFunctionTest {
                 numbered());
     }
 
+    @Test
+    void marksAnEventWhoseIdentifiersItsKeyNamedBeforeAcrossARestore() throws Exception {
+        harness = open(new DeduplicateFunction(WINDOW, true), null);
+        harness.processElement(new SourcedEvent("person-1", named("m1", "a1", "d1")), EVENT_TIME);
+        harness.processElement(new SourcedEvent("person-1", named("m2", "d1", "a1")), EVENT_TIME);
+        harness.processElement(new SourcedEvent("person-1", named("m3", "a1", "u1")), EVENT_TIME);
+        harness.processElement(new SourcedEvent("person-2", named("m4", "a1", "d1")), EVENT_TIME);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+        harness.close();
+        harness = open(new DeduplicateFunction(WINDOW, true), snapshot);
+        harness.processElement(new SourcedEvent("person-1", named("m5", "u1", "d1")), EVENT_TIME);
+
+        List<String> marks =
+                harness.extractOutputValues().stream()
+                        .map(event -> event.messageId() + "=" + event.identifiersNamed)
+                        .toList();
+        assertEquals(List.of("m5=true"), marks, "after the restore: every one named before");
+    }
+
+    @Test
+    void marksOnlyWhatTheSameKeyNamed() throws Exception {
+        harness = open(new DeduplicateFunction(WINDOW, true), null);
+        harness.processElement(new SourcedEvent("person-1", named("m1", "a1", "d1")), EVENT_TIME);
+        harness.processElement(new SourcedEvent("person-1", named("m2", "d1", "a1")), EVENT_TIME);
+        harness.processElement(new SourcedEvent("person-1", named("m3", "a1", "u1")), EVENT_TIME);
+        harness.processElement(new SourcedEvent("person-2", named("m4", "a1", "d1")), EVENT_TIME);
+        harness.processElement(new SourcedEvent("person-1", named("m5", "u1")), EVENT_TIME);
+
+        List<String> marks =
+                harness.extractOutputValues().stream()
+                        .map(event -> event.messageId() + "=" + event.identifiersNamed)
+                        .toList();
+        assertEquals(
+                List.of("m1=false", "m2=true", "m3=false", "m4=false", "m5=true"),
+                marks,
+                "the first sighting, the same pair again, a new user id, another key, then the"
+                        + " user id alone");
+    }
+
+    @Test
+    void marksNothingUnlessNumbered() throws Exception {
+        harness = open(WINDOW, null);
+        harness.processElement(new SourcedEvent("person-1", named("m1", "a1", "d1")), EVENT_TIME);
+        harness.processElement(new SourcedEvent("person-1", named("m2", "a1", "d1")), EVENT_TIME);
+
+        assertEquals(
+                List.of(false, false),
+                harness.extractOutputValues().stream().map(e -> e.identifiersNamed).toList());
+    }
+
+    /** An event of an anonymous id and, by the first letter of each other, a device or user id. */
+    private static CustomerEvent named(String messageId, String... ids) {
+        List<Identifier> identifiers = new ArrayList<>();
+        for (String id : ids) {
+            String type =
+                    switch (id.charAt(0)) {
+                        case 'a' -> "anonymous_id";
+                        case 'd' -> "device_id";
+                        default -> "user_id";
+                    };
+            identifiers.add(new Identifier(type, id));
+        }
+        return new CustomerEvent(
+                messageId,
+                "track",
+                "Product Viewed",
+                EVENT_TIME,
+                identifiers,
+                null,
+                "{}",
+                CustomerEvent.DEFAULT_TENANT);
+    }
+
     private List<String> numbered() {
         List<String> numbered = new ArrayList<>();
         for (CustomerEvent event : harness.extractOutputValues()) {

@@ -132,17 +132,11 @@ public final class DeduplicateFunction
             }
             seen.put(event.messageId(), event.eventTime());
         }
-        out.collect(
-                numbered
-                        ? numbered(
-                                event,
-                                ctx.getCurrentKey(),
-                                ctx.timerService().currentProcessingTime())
-                        : event);
+        out.collect(numbered ? numbered(event, ctx.getCurrentKey()) : event);
     }
 
     /** The event with its place among its key's events from its device. */
-    private CustomerEvent numbered(CustomerEvent event, String key, long now) throws Exception {
+    private CustomerEvent numbered(CustomerEvent event, String key) throws Exception {
         String device = DedupKey.deviceOf(event);
         Long last = positions.get(device);
         long next = last == null ? 1 : last + 1;
@@ -150,10 +144,9 @@ public final class DeduplicateFunction
         CustomerEvent numbered =
                 event.numbered(device.equals(key) ? key : key + '\u001F' + device, next);
         long[] before = named.value();
-        numbered.identifiersNamed = NamedIdentifiers.allNamed(before, event.identifiers(), now);
-        long[] after = NamedIdentifiers.after(before, event.identifiers(), now);
-        if (after != before) {
-            named.update(after);
+        numbered.identifiersNamed = NamedIdentifiers.allNamed(before, event.identifiers());
+        if (!numbered.identifiersNamed) {
+            named.update(NamedIdentifiers.after(before, event.identifiers()));
         }
         return numbered;
     }

@@ -7,9 +7,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -46,9 +43,6 @@ public final class DeduplicateFunction
     /** State name; part of the savepoint format. */
     static final String POSITION_STATE = "device-positions";
 
-    /** State name; part of the savepoint format. */
-    static final String NAMED_STATE = "key-named-identifiers";
-
     /** How long a key's last position is remembered after its last event. */
     public static final Duration POSITION_MEMORY = Duration.ofDays(30);
 
@@ -56,7 +50,6 @@ public final class DeduplicateFunction
     private final boolean numbered;
     private transient MapState<String, Long> seen;
     private transient MapState<String, Long> positions;
-    private transient ValueState<long[]> named;
     private transient Counter duplicates;
     private transient LongCounter duplicatesInJob;
 
@@ -102,17 +95,6 @@ public final class DeduplicateFunction
                             .cleanupInRocksdbCompactFilter(1000)
                             .build());
             positions = getRuntimeContext().getMapState(numbers);
-            ValueStateDescriptor<long[]> identifiers =
-                    new ValueStateDescriptor<>(
-                            NAMED_STATE, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
-            identifiers.enableTimeToLive(
-                    StateTtlConfig.newBuilder(POSITION_MEMORY)
-                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                            .cleanupFullSnapshot()
-                            .cleanupInRocksdbCompactFilter(1000)
-                            .build());
-            named = getRuntimeContext().getState(identifiers);
         }
         duplicates = getRuntimeContext().getMetricGroup().addGroup("ingest").counter("duplicates");
         duplicatesInJob = new LongCounter();
@@ -141,13 +123,6 @@ public final class DeduplicateFunction
         Long last = positions.get(device);
         long next = last == null ? 1 : last + 1;
         positions.put(device, next);
-        CustomerEvent numbered =
-                event.numbered(device.equals(key) ? key : key + '\u001F' + device, next);
-        long[] before = named.value();
-        numbered.identifiersNamed = NamedIdentifiers.allNamed(before, event.identifiers());
-        if (!numbered.identifiersNamed) {
-            named.update(NamedIdentifiers.after(before, event.identifiers()));
-        }
-        return numbered;
+        return event.numbered(device.equals(key) ? key : key + '\u001F' + device, next);
     }
 }

@@ -141,11 +141,6 @@ public final class ClusterActor<E, A> {
             if (offered) {
                 // the winner may hold the state already: it credits the event, or sends it back
                 out.send(Address.cluster(s.lockedOn), new Message.Relay<>(self, contribute));
-            } else if (contribute.requires() != null
-                    && !s.members.containsAll(contribute.requires())) {
-                // sent straight here, but an identifier of it is elsewhere (a refusal parted
-                // them, a merge is under way, or it expired): its Gather decides, as for any event
-                out.resend(EventRouter.resent(contribute.eventId()), contribute.payload());
             } else {
                 credit(s, contribute);
             }

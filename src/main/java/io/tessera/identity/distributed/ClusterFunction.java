@@ -91,7 +91,6 @@ final class ClusterFunction
     private transient Counter heldForOrder;
     private transient Counter releasedByEventTime;
     private transient Counter heldForFounder;
-    private transient Counter routedAgain;
     private transient Map<ClusterId, String> profileIds;
     private transient LoopProgress.Buffer settled;
 
@@ -148,7 +147,6 @@ final class ClusterFunction
         heldForOrder = identity.counter("eventsHeldForOrder");
         releasedByEventTime = identity.counter("eventsReleasedByEventTime");
         heldForFounder = identity.counter("heldForFoundingEvent");
-        routedAgain = identity.counter("eventsRoutedAgain");
     }
 
     @Override
@@ -252,9 +250,7 @@ final class ClusterFunction
 
                     @Override
                     public void resend(String eventId, CustomerEvent event) {
-                        routedAgain.inc();
-                        // through a Gather this time: it decides where the event goes
-                        RouteFunction.route(eventId, event, identityRules, false, this);
+                        RouteFunction.route(eventId, event, identityRules, this);
                     }
                 };
         List<AudienceTransition> dueBefore =

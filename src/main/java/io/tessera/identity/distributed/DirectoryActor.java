@@ -113,12 +113,10 @@ public final class DirectoryActor {
                         new Message.Init<>(identifier, probe.orderKey(), probe.orderPosition()));
             }
             if (probe.payload() != null) {
-                // an event of one identifier, or one whose identifiers its key named before: no
-                // Gather needed (the cluster checks it holds every identifier of the latter)
+                // a single-identifier event: credited here, no Gather needed
                 out.send(
                         Address.cluster(cluster),
-                        new Message.Contribute<>(
-                                probe.eventId(), probe.payload(), probe.requires()));
+                        new Message.Contribute<>(probe.eventId(), probe.payload()));
             } else {
                 out.send(
                         Address.gather(probe.eventId()),

@@ -33,7 +33,7 @@ public final class LoopCodec<E, A> implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The version this release writes. */
-    public static final int VERSION = 5;
+    public static final int VERSION = 4;
 
     /** Fields, not getters: the job's POJOs keep their state in fields (some private). */
     private static final ObjectMapper JSON =
@@ -84,7 +84,6 @@ public final class LoopCodec<E, A> implements Serializable {
         if (message instanceof Message.Contribute<E, A> m) {
             json.writeStringField("eventId", m.eventId());
             object(json, "payload", m.payload());
-            requires(json, m.requires());
         } else if (message instanceof Message.Link<E, A> m) {
             tree(json, "winner", id(m.winner()));
             tree(json, "fallbacks", ids(m.fallbacks()));
@@ -137,7 +136,6 @@ public final class LoopCodec<E, A> implements Serializable {
             tree(json, "from", id(m.from()));
             json.writeStringField("eventId", m.contribution().eventId());
             object(json, "payload", m.contribution().payload());
-            requires(json, m.contribution().requires());
         } else if (message instanceof Message.Propose<E, A> m) {
             tree(json, "from", id(m.from()));
             object(json, "own", m.own());
@@ -194,7 +192,6 @@ public final class LoopCodec<E, A> implements Serializable {
             if (m.anchor() != null) {
                 json.writeStringField("anchor", m.anchor());
             }
-            requires(json, m.requires());
         } else if (message instanceof Message.Reply<E, A> m) {
             json.writeStringField("eventId", m.eventId());
             json.writeStringField("identifier", m.identifier());
@@ -226,22 +223,6 @@ public final class LoopCodec<E, A> implements Serializable {
         } else {
             throw new IllegalArgumentException("an unknown message " + message);
         }
-    }
-
-    /**
-     * The identifiers a cluster must hold to credit an event sent straight to it, when there are
-     * (added in version 5, optional).
-     */
-    private static void requires(JsonGenerator json, List<String> identifiers) throws IOException {
-        if (identifiers != null) {
-            object(json, "requires", identifiers);
-        }
-    }
-
-    /** The identifiers a cluster must hold, or null. */
-    private static List<String> requires(JsonNode json) {
-        JsonNode identifiers = json.get("requires");
-        return identifiers == null ? null : List.copyOf(strings(identifiers, true));
     }
 
     /** An event's order key and place, when it has them (added in version 3, optional). */
@@ -324,8 +305,7 @@ public final class LoopCodec<E, A> implements Serializable {
             Message<E, A> message =
                     switch (kind) {
                         case "Contribute" ->
-                                new Message.Contribute<>(
-                                        json.path("eventId").asText(), payload, requires(json));
+                                new Message.Contribute<>(json.path("eventId").asText(), payload);
                         case "Link" ->
                                 new Message.Link<>(
                                         id(json.get("winner")),
@@ -371,9 +351,7 @@ public final class LoopCodec<E, A> implements Serializable {
                                 new Message.Relay<>(
                                         id(json.get("from")),
                                         new Message.Contribute<>(
-                                                json.path("eventId").asText(),
-                                                payload,
-                                                requires(json)));
+                                                json.path("eventId").asText(), payload));
                         case "Accept" ->
                                 new Message.Accept<>(
                                         id(json.get("winner")),
@@ -422,8 +400,7 @@ public final class LoopCodec<E, A> implements Serializable {
                                         payload != null ? payload : null,
                                         json.path("orderKey").asText(null),
                                         json.path("orderPosition").asLong(0),
-                                        json.path("anchor").asText(null),
-                                        requires(json));
+                                        json.path("anchor").asText(null));
                         case "Reply" ->
                                 new Message.Reply<>(
                                         json.path("eventId").asText(),

@@ -23,9 +23,6 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      *     identifier other than the anchor founds its cluster a millisecond after the event, so
      *     among the clusters one event founds the anchor's is the oldest, the others merge into it,
      *     and the event is credited there at once instead of crossing the loop with a link
-     * @param requires for an event of several identifiers sent straight to its anchor's Directory
-     *     (every identifier was named before by its key's events), all its identifiers: the credit
-     *     carries them, and the cluster credits it only if it holds them all; else null
      */
     record Probe<E, A>(
             String eventId,
@@ -34,24 +31,11 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             E payload,
             String orderKey,
             long orderPosition,
-            String anchor,
-            List<String> requires)
+            String anchor)
             implements Message<E, A> {
         /** A probe for an event not numbered by its key. */
         public Probe(String eventId, String identifier, long time, E payload) {
-            this(eventId, identifier, time, payload, null, 0, null, null);
-        }
-
-        /** A probe of a Gather, or of an event of one identifier. */
-        public Probe(
-                String eventId,
-                String identifier,
-                long time,
-                E payload,
-                String orderKey,
-                long orderPosition,
-                String anchor) {
-            this(eventId, identifier, time, payload, orderKey, orderPosition, anchor, null);
+            this(eventId, identifier, time, payload, null, 0, null);
         }
 
         /** A probe of the event's anchor, or of its only identifier. */
@@ -62,7 +46,7 @@ public sealed interface Message<E, A> extends java.io.Serializable {
                 E payload,
                 String orderKey,
                 long orderPosition) {
-            this(eventId, identifier, time, payload, orderKey, orderPosition, null, null);
+            this(eventId, identifier, time, payload, orderKey, orderPosition, null);
         }
 
         /** When a cluster this probe founds is created: see {@link #anchor}. */
@@ -125,20 +109,8 @@ public sealed interface Message<E, A> extends java.io.Serializable {
         }
     }
 
-    /**
-     * An event credited to the cluster.
-     *
-     * @param requires the identifiers the cluster must hold to credit the event (an event sent
-     *     straight to its anchor's cluster, {@link Probe#requires}): if it lacks one, it routes the
-     *     event again through a Gather; null for an event whose Gather decided where it goes
-     */
-    record Contribute<E, A>(String eventId, E payload, List<String> requires)
-            implements Message<E, A> {
-        /** An event whose Gather (or the Directory of its only identifier) decided its cluster. */
-        public Contribute(String eventId, E payload) {
-            this(eventId, payload, null);
-        }
-    }
+    /** An event credited to the cluster. */
+    record Contribute<E, A>(String eventId, E payload) implements Message<E, A> {}
 
     /**
      * The {@code at} of a message written before messages carried their time (loop versions 1 and

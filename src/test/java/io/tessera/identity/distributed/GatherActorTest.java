@@ -182,7 +182,7 @@ class GatherActorTest {
             long time,
             Map<String, DirectoryActor.Entry> directory) {
         RecordingOutbox<String, String> routed = new RecordingOutbox<>();
-        EventRouter.route(eventId, identifiers, anchor, time, "payload", "k", 1, false, routed);
+        EventRouter.route(eventId, identifiers, anchor, time, "payload", "k", 1, routed);
         RecordingOutbox<String, String> answers = new RecordingOutbox<>();
         for (Message<String, String> message : routed.sent) {
             if (message instanceof Message.Probe<String, String> probe) {

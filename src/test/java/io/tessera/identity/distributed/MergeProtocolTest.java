@@ -42,39 +42,6 @@ class MergeProtocolTest {
         }
     }
 
-    /**
-     * Events marked as naming only identifiers their key named before go straight to their anchor's
-     * cluster, which credits them only if it holds every identifier, and otherwise routes them
-     * again through a Gather. Marked at random here (a mark only chooses a path): the invariants
-     * hold, and both outcomes happen.
-     */
-    @Test
-    void eventsSentStraightToTheirAnchorAreCreditedThereOrRoutedAgain() {
-        long straight = 0;
-        long again = 0;
-        for (long seed = 3001; seed <= 3000 + Long.getLong("trials", 150); seed++) {
-            List<Input> inputs = workload(new Random(seed));
-            ProtocolSimulation sim =
-                    new ProtocolSimulation(
-                            seed % 2 == 0 ? UNIQUE_USER : MergeRules.none(),
-                            seed,
-                            seed % 3 == 0,
-                            ProtocolSimulation.Loop.STAMPED);
-            sim.run(inputs, -1);
-            check(sim, inputs);
-            straight += sim.routedStraight;
-            again += sim.routedAgain;
-        }
-        System.out.println(
-                "events sent straight to their anchor: "
-                        + straight
-                        + ", events routed again (of those, and after deletes): "
-                        + again);
-        assertTrue(straight > 0, "events went straight to their anchor");
-        assertTrue(again > 0, "and some of them had to be routed again");
-        assertTrue(again < straight, again + " routed again of " + straight);
-    }
-
     @Test
     void aFailureRestoredFromAConsistentCutChangesNothing() {
         for (long seed = 2001; seed <= 2000 + Long.getLong("trials", 100); seed++) {

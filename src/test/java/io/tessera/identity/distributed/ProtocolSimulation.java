@@ -168,7 +168,6 @@ final class ProtocolSimulation {
         final Map<String, long[]> marks = new TreeMap<>();
         final Map<String, Integer> blame = new TreeMap<>();
         final Map<String, String> joining = new TreeMap<>();
-        final Map<String, Set<String>> named = new TreeMap<>();
         final List<ClusterId> erased = new ArrayList<>();
         final Set<String> erasedEvents = new HashSet<>();
         final Map<String, Input> inputs = new HashMap<>();
@@ -199,13 +198,6 @@ final class ProtocolSimulation {
             new ArrayList<>();
     long delivered;
     long ghostsRead;
-
-    /** Events of several identifiers sent straight to their anchor's cluster. */
-    long routedStraight;
-
-    /** Events a cluster routed again through a Gather (not all its identifiers, or erased). */
-    long routedAgain;
-
     long ghostsIgnored;
 
     ProtocolSimulation(MergeRules rules, long seed, boolean fifo) {
@@ -312,35 +304,11 @@ final class ProtocolSimulation {
                         input.position()),
                 input.key(),
                 input.position(),
-                named(input),
                 outbox(source));
-    }
-
-    /**
-     * Whether deduplication would mark the event's identifiers as named by its key before (then it
-     * goes straight to its anchor's cluster). An event of no key is marked one time in four, named
-     * or not: the mark only chooses a path, and a wrong one must cost a detour, never a profile.
-     */
-    private boolean named(Input input) {
-        if (input.key() == null) {
-            boolean marked = (input.eventId().hashCode() & 3) == 0;
-            if (marked && input.identifiers().size() > 1) {
-                routedStraight++;
-            }
-            return marked;
-        }
-        Set<String> named = world.named.computeIfAbsent(input.key(), k -> new TreeSet<>());
-        boolean all = named.containsAll(input.identifiers());
-        named.addAll(input.identifiers());
-        if (all && input.identifiers().size() > 1) {
-            routedStraight++;
-        }
-        return all;
     }
 
     /** An event routed again from where it reached an erased cluster (the same channels). */
     private void resend(Address from, String eventId, Payload event) {
-        routedAgain++;
         Input input = world.inputs.get(event.eventId());
         EventRouter.route(
                 eventId,
@@ -350,7 +318,6 @@ final class ProtocolSimulation {
                 event,
                 input.key(),
                 input.position(),
-                false, // through a Gather: it decides where the event goes
                 outbox(from));
     }
 

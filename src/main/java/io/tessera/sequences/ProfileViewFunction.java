@@ -3,6 +3,7 @@ package io.tessera.sequences;
 import io.tessera.identity.ProfileState;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.profile.AudienceTransition;
+import java.util.Iterator;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -90,13 +91,14 @@ final class ProfileViewFunction
     }
 
     private ProfileUpdate combined(ProfileState profile) throws Exception {
-        if (memberships.isEmpty()) {
+        // one read of the memberships: a profile without any is passed on as it is
+        Iterator<Map.Entry<String, Long>> entries = memberships.entries().iterator();
+        if (!entries.hasNext()) {
             return new ProfileUpdate(profile.id, profile, null);
         }
         ProfileState view = profile.copy();
-        for (Map.Entry<String, Long> membership : memberships.entries()) {
-            view.audiences.put(membership.getKey(), membership.getValue());
-        }
+        entries.forEachRemaining(
+                membership -> view.audiences.put(membership.getKey(), membership.getValue()));
         return new ProfileUpdate(view.id, view, null);
     }
 

@@ -27,9 +27,16 @@ final class SequenceEvents implements FlatMapFunction<ResolvedEvent, ResolvedEve
 
     /** True when the sequence can use the event. */
     boolean relevant(ResolvedEvent value) {
+        return relevant(new EventFields(value.event()));
+    }
+
+    /**
+     * True when the sequence can use the event whose fields these are (one reading of the event
+     * shared by several sequences: its message is parsed once, if a condition reads it).
+     */
+    boolean relevant(EventFields fields) {
         return relevant == null
-                || PredicateEvaluator.test(
-                        relevant, new EventFields(value.event())::get, value.event().eventTime());
+                || PredicateEvaluator.test(relevant, fields::get, fields.event().eventTime());
     }
 
     @Override

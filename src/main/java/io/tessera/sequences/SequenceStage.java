@@ -5,6 +5,7 @@ import io.tessera.identity.IdentityStage;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.profile.AudienceTransition;
+import io.tessera.traits.EventFields;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,7 +155,11 @@ public final class SequenceStage {
     private static DataStream<ResolvedEvent> eventsByProfile(
             DataStream<ResolvedEvent> events, List<SequenceDefinition> sequences) {
         List<SequenceEvents> all = sequences.stream().map(SequenceEvents::new).toList();
-        return events.filter(event -> all.stream().anyMatch(s -> s.relevant(event)))
+        return events.filter(
+                        event -> {
+                            EventFields fields = new EventFields(event.event());
+                            return all.stream().anyMatch(s -> s.relevant(fields));
+                        })
                 .uid(EVENTS_UID)
                 .name("Events for sequences")
                 .keyBy(ResolvedEvent::profileId)

@@ -4,12 +4,7 @@ import io.tessera.identity.ResolvedEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.util.ListCollector;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.cep.nfa.compiler.NFACompiler;
-import org.apache.flink.cep.operator.CepOperator;
-import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -23,15 +18,9 @@ public final class SequenceOperatorHarness {
     /** An opened harness of the sequence's CEP operator, keyed by profile id, in event time. */
     public static KeyedOneInputStreamOperatorTestHarness<String, ResolvedEvent, SequenceMatch> open(
             SequenceDefinition sequence, StateBackend backend) throws Exception {
-        Pattern<ResolvedEvent, ResolvedEvent> pattern = PatternCompiler.compile(sequence);
         var operator =
-                new CepOperator<>(
-                        TypeInformation.of(ResolvedEvent.class)
-                                .createSerializer(new SerializerConfigImpl()),
-                        false,
-                        NFACompiler.compileFactory(pattern, false),
-                        null,
-                        pattern.getAfterMatchSkipStrategy(),
+                new SequenceCepOperator<>(
+                        PatternCompiler.compile(sequence),
                         new SequenceMatchFunction(sequence),
                         null);
         var harness =

@@ -1,11 +1,13 @@
 package io.tessera.sequences;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
@@ -38,6 +40,14 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
 
     /** The value state of CEP's buffer of events; its name is part of the savepoint format. */
     static final String EVENT_QUEUE = "tessera-event-queue";
+
+    /**
+     * The value state of CEP's shared buffer's events; its name is part of the savepoint format.
+     */
+    static final String SHARED_EVENTS = "tessera-shared-buffer-events";
+
+    /** The value state of CEP's shared buffer's nodes; its name is part of the savepoint format. */
+    static final String SHARED_NODES = "tessera-shared-buffer-nodes";
 
     /** The value state that keeps the map state of the given descriptor. */
     static <K, V> ValueStateDescriptor<Map<K, V>> descriptor(
@@ -84,11 +94,48 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
 
     private final ValueState<Map<K, V>> state;
 
+    /** The key whose map this state may keep decoded, or null to read the state every time. */
+    private final Supplier<Object> currentKey;
+
+    /** The key of the map kept decoded, and that map, as last read or written; none when null. */
+    private Object cachedKey;
+
+    private Map<K, V> cached;
+
     OneValueMapState(ValueState<Map<K, V>> state) {
+        this(state, null);
+    }
+
+    /**
+     * A map state that keeps the last key's map decoded between accesses: CEP reads its shared
+     * buffer's nodes and events one at a time, and each read of the whole value would decode every
+     * partial match of the profile again. Every write goes through this object, so the map kept is
+     * the one stored; the operator calls {@link #forget} when it takes a snapshot, after which a
+     * heap backend may share the stored map with the snapshot.
+     *
+     * @param currentKey the operator's current key
+     */
+    OneValueMapState(ValueState<Map<K, V>> state, Supplier<Object> currentKey) {
         this.state = state;
+        this.currentKey = currentKey;
+    }
+
+    /** Drops the map kept decoded; the next access reads the state. */
+    void forget() {
+        cachedKey = null;
+        cached = null;
     }
 
     private Map<K, V> read() throws Exception {
+        if (currentKey != null) {
+            Object key = currentKey.get();
+            if (cached == null || !key.equals(cachedKey)) {
+                Map<K, V> map = state.value();
+                cached = map == null ? new HashMap<>() : map;
+                cachedKey = key;
+            }
+            return cached;
+        }
         Map<K, V> map = state.value();
         return map == null ? new HashMap<>() : map;
     }
@@ -103,6 +150,9 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
 
     @Override
     public V get(K key) throws Exception {
+        if (currentKey != null) {
+            return read().get(key);
+        }
         Map<K, V> map = state.value();
         return map == null ? null : map.get(key);
     }
@@ -136,7 +186,10 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
 
     @Override
     public Iterable<Map.Entry<K, V>> entries() throws Exception {
-        return List.copyOf(read().entrySet());
+        // pairs of their own: a map's entries change with it, and the map may be kept
+        return read().entrySet().stream()
+                .<Map.Entry<K, V>>map(e -> new AbstractMap.SimpleImmutableEntry<>(e))
+                .toList();
     }
 
     @Override
@@ -188,6 +241,9 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
 
     @Override
     public boolean isEmpty() throws Exception {
+        if (currentKey != null) {
+            return read().isEmpty();
+        }
         Map<K, V> map = state.value();
         return map == null || map.isEmpty();
     }
@@ -195,5 +251,6 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
     @Override
     public void clear() {
         state.clear();
+        forget();
     }
 }

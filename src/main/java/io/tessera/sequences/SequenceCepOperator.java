@@ -1,8 +1,10 @@
 package io.tessera.sequences;
 
 import io.tessera.identity.ResolvedEvent;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -22,6 +24,7 @@ import org.apache.flink.runtime.state.DefaultKeyedStateStore;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StatePartitionStreamProvider;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.Triggerable;
@@ -41,11 +44,15 @@ import org.apache.flink.util.OutputTag;
  * <p>Second, CEP stores each event in a compact form without its profile id ({@link
  * SequenceEventSerializer}): the key carries it.
  *
- * <p>Third, CEP's two map states keyed by timestamp, its buffer of events waiting for the watermark
- * and its count of events per timestamp, are each kept as one value per profile ({@link
- * OneValueMapState}) instead of a map state, so that listing the buffer's timestamps and advancing
- * time are point reads instead of seeks over deletions. A savepoint of Flink's layout has both
- * moved over on restore; every other state and the timers are CEP's own.
+ * <p>Third, CEP's four map states are each kept as one value per profile ({@link OneValueMapState})
+ * instead of a map state: the two keyed by timestamp (its buffer of events waiting for the
+ * watermark and its count of events per timestamp), so that listing the buffer's timestamps and
+ * advancing time are point reads instead of seeks over deletions; and its shared buffer's events
+ * and nodes, which hold a profile's open partial matches. As map states each event a partial match
+ * keeps was two RocksDB entries, each carrying the profile id in its key; as one value a profile's
+ * partial matches are read once and written once per event. Their size grows with a profile's open
+ * partial matches, as CEP's own NFA state (one value per profile) already does. A savepoint of
+ * Flink's layout has all four moved over on restore; the NFA state and the timers are CEP's own.
  */
 final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, OUT> {
     private static final long serialVersionUID = 1L;
@@ -56,11 +63,19 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     /** CEP's own name for its buffer of events waiting for the watermark. */
     static final String CEP_EVENT_QUEUE = "eventQueuesStateName";
 
+    /** CEP's own name for its shared buffer's events (those its partial matches hold). */
+    static final String CEP_EVENTS = "sharedBuffer-events";
+
+    /** CEP's own name for its shared buffer's nodes (the partial matches' paths). */
+    static final String CEP_NODES = "sharedBuffer-entries-with-lockable-edges";
+
     /** CEP's map states kept as one value each, and the value states that keep them. */
-    private static final Map<String, String> KEPT_AS_ONE_VALUE =
+    static final Map<String, String> KEPT_AS_ONE_VALUE =
             Map.of(
                     CEP_EVENTS_COUNT, OneValueMapState.EVENTS_COUNT,
-                    CEP_EVENT_QUEUE, OneValueMapState.EVENT_QUEUE);
+                    CEP_EVENT_QUEUE, OneValueMapState.EVENT_QUEUE,
+                    CEP_EVENTS, OneValueMapState.SHARED_EVENTS,
+                    CEP_NODES, OneValueMapState.SHARED_NODES);
 
     private transient Counter skipped;
 
@@ -81,11 +96,14 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     /** CEP's map states it asked for, as {@link OneValueMapState}s. */
     private transient Map<String, MapStateDescriptor<?, ?>> replaced;
 
-    /** How many profiles' counts a restore moved from Flink's layout (for tests). */
-    transient int countsMoved;
+    /** The states that keep them, each with the last profile's map decoded. */
+    private transient List<OneValueMapState<?, ?>> keptAsOneValue;
 
-    /** How many profiles' buffered events a restore moved from Flink's layout (for tests). */
-    transient int queuesMoved;
+    /**
+     * For each of CEP's map states kept as one value, how many profiles' entries a restore moved
+     * from Flink's layout (for tests).
+     */
+    transient Map<String, Integer> moved;
 
     /**
      * CEP's state, with its events count and its buffer of events kept as {@link
@@ -95,6 +113,7 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     public void initializeState(StateInitializationContext context) throws Exception {
         KeyedStateStore store = context.getKeyedStateStore();
         replaced = new HashMap<>();
+        keptAsOneValue = new ArrayList<>();
         super.initializeState(new MapsReplacing(context));
         if (!replaced.keySet().equals(KEPT_AS_ONE_VALUE.keySet())) {
             throw new IllegalStateException(
@@ -103,9 +122,11 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                             + ", only for "
                             + replaced.keySet());
         }
+        moved = new HashMap<>();
         if (context.isRestored()) {
-            countsMoved = moveFlinksLayout(store, CEP_EVENTS_COUNT);
-            queuesMoved = moveFlinksLayout(store, CEP_EVENT_QUEUE);
+            for (String name : KEPT_AS_ONE_VALUE.keySet()) {
+                moved.put(name, moveFlinksLayout(store, name));
+            }
         }
     }
 
@@ -157,8 +178,12 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                         return super.getMapState(descriptor);
                     }
                     replaced.put(descriptor.getName(), descriptor);
-                    return new OneValueMapState<>(
-                            getState(OneValueMapState.descriptor(kept, descriptor)));
+                    OneValueMapState<UK, UV> state =
+                            new OneValueMapState<>(
+                                    getState(OneValueMapState.descriptor(kept, descriptor)),
+                                    () -> getKeyedStateBackend().getCurrentKey());
+                    keptAsOneValue.add(state);
+                    return state;
                 }
             };
         }
@@ -172,6 +197,16 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
         public Iterable<KeyGroupStatePartitionStreamProvider> getRawKeyedStateInputs() {
             return context.getRawKeyedStateInputs();
         }
+    }
+
+    /**
+     * Drops the maps kept decoded: from the snapshot on, a heap backend may share a stored map with
+     * it, and a map changed in place would change the snapshot.
+     */
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        keptAsOneValue.forEach(OneValueMapState::forget);
+        super.snapshotState(context);
     }
 
     @Override

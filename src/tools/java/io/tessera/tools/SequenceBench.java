@@ -25,14 +25,15 @@ import java.util.Set;
 final class SequenceBench {
     static final String USAGE =
             """
-            Usage: ./tessera bench sequences [--events N] [--users U]
+            Usage: ./tessera bench sequences [--events N] [--users U] [--operators-only]
 
             Replays N generated shop events (default 100000) of U users (default 10000) through
             the job (local MiniCluster, RocksDB, parallelism 1) twice: without definitions (the
             baseline) and with three sequence audiences (cart abandonment, three views without
             an add, a repeated product view), and prints events/s of each (job start included).
             Then runs each sequence's CEP operator alone on RocksDB over the same events and prints
-            its events/s and its state bytes per active profile.
+            its events/s and its state bytes per active profile; --operators-only runs only this
+            part.
             """;
 
     private static final String[] NAMES = {
@@ -42,7 +43,8 @@ final class SequenceBench {
     private SequenceBench() {}
 
     static void main(String[] args, PrintStream out) throws Exception {
-        CommandLine line = CommandLine.parse(args, Set.of("events", "users"), Set.of());
+        CommandLine line =
+                CommandLine.parse(args, Set.of("events", "users"), Set.of("operators-only"));
         int events = line.getInt("events", 100_000);
         int users = line.getInt("users", 10_000);
         Path dir = Files.createTempDirectory("tessera-bench");
@@ -52,6 +54,10 @@ final class SequenceBench {
         Path definitions = dir.resolve("sequences.json");
         try (var in = SequenceBench.class.getResourceAsStream("/bench-sequences.json")) {
             Files.write(definitions, in.readAllBytes());
+        }
+        if (line.has("operators-only")) {
+            measureState(workload, sequences(definitions), out);
+            return;
         }
         out.printf(
                 "Job with three sequence audiences, RocksDB, parallelism 1: %d events of %d"

@@ -1,6 +1,9 @@
 package io.tessera.ingest;
 
 import io.tessera.model.CustomerEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -20,6 +23,13 @@ import org.apache.flink.util.Collector;
  * so state stays bounded by the ids seen in one window. RocksDB drops expired entries in
  * compaction; heap state on snapshots and incrementally.
  *
+ * <p>An entry holds a 64-bit digest of the messageId (the first eight bytes of its SHA-256), not
+ * its text: a UUID's 37 bytes become 8, and the entry's value is a byte, not the event time no one
+ * read. Two ids of one key share a digest with odds of about n<sup>2</sup>/2<sup>65</sup> for n ids
+ * in a window: never, in practice. Builds before 2026-12-04 kept the ids' text ({@link
+ * #SEEN_TEXT_STATE}); after an upgrade those are still read, never written, and expire by their
+ * TTL, so a redelivery of a message seen before the upgrade is still dropped.
+ *
  * <p>Numbered, it also gives each event its place among the events of its key from the same device
  * ({@link CustomerEvent#orderPosition}: a key written by two devices of a person holds two
  * sequences, as their events reach two profiles until something links them), so that distributed
@@ -38,7 +48,10 @@ public final class DeduplicateFunction
      * State name; part of the savepoint format. (Before 0.2 the state was {@code first-seen}, one
      * value keyed by messageId: left unread after an upgrade, it expires by its TTL.)
      */
-    static final String SEEN_STATE = "seen-message-ids";
+    static final String SEEN_TEXT_STATE = "seen-message-ids";
+
+    /** State name; part of the savepoint format. */
+    static final String SEEN_STATE = "seen-message-digests";
 
     /** State name; part of the savepoint format. */
     static final String POSITION_STATE = "device-positions";
@@ -48,7 +61,9 @@ public final class DeduplicateFunction
 
     private final Duration window;
     private final boolean numbered;
-    private transient MapState<String, Long> seen;
+    private transient MapState<Long, Boolean> seen;
+    private transient MapState<String, Long> seenAsText;
+    private transient MessageDigest sha;
     private transient MapState<String, Long> positions;
     private transient Counter duplicates;
     private transient LongCounter duplicatesInJob;
@@ -69,21 +84,31 @@ public final class DeduplicateFunction
 
     @Override
     public void open(OpenContext openContext) {
-        MapStateDescriptor<String, Long> descriptor =
-                new MapStateDescriptor<>(SEEN_STATE, Types.STRING, Types.LONG);
+        MapStateDescriptor<Long, Boolean> descriptor =
+                new MapStateDescriptor<>(SEEN_STATE, Types.LONG, Types.BOOLEAN);
+        MapStateDescriptor<String, Long> asText =
+                new MapStateDescriptor<>(SEEN_TEXT_STATE, Types.STRING, Types.LONG);
         if (!window.isZero()) {
             // Written once per messageId and never refreshed by reads: the window counts from
             // the first sighting, as Segment's own deduplication does.
-            descriptor.enableTimeToLive(
+            StateTtlConfig ttl =
                     StateTtlConfig.newBuilder(window)
                             .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                             .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                             .cleanupFullSnapshot()
                             .cleanupIncrementally(10, false)
                             .cleanupInRocksdbCompactFilter(1000)
-                            .build());
+                            .build();
+            descriptor.enableTimeToLive(ttl);
+            asText.enableTimeToLive(ttl);
+            seen = getRuntimeContext().getMapState(descriptor);
+            seenAsText = getRuntimeContext().getMapState(asText);
+            try {
+                sha = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JVM has SHA-256", e);
+            }
         }
-        seen = getRuntimeContext().getMapState(descriptor);
         if (numbered) {
             MapStateDescriptor<String, Long> numbers =
                     new MapStateDescriptor<>(POSITION_STATE, Types.STRING, Types.LONG);
@@ -107,14 +132,25 @@ public final class DeduplicateFunction
         CustomerEvent event = sourced.event();
         if (!window.isZero() && event.messageId() != null) {
             // (nothing identifies a redelivery of a message without an id)
-            if (seen.contains(event.messageId())) {
+            long digest = digestOf(event.messageId());
+            if (seen.contains(digest) || seenAsText.contains(event.messageId())) {
                 duplicates.inc();
                 duplicatesInJob.add(1);
                 return;
             }
-            seen.put(event.messageId(), event.eventTime());
+            seen.put(digest, Boolean.TRUE);
         }
         out.collect(numbered ? numbered(event, ctx.getCurrentKey()) : event);
+    }
+
+    /** The first eight bytes of the SHA-256 of a messageId. */
+    private long digestOf(String messageId) {
+        byte[] bytes = sha.digest(messageId.getBytes(StandardCharsets.UTF_8));
+        long digest = 0;
+        for (int i = 0; i < Long.BYTES; i++) {
+            digest = (digest << 8) | (bytes[i] & 0xFF);
+        }
+        return digest;
     }
 
     /** The event with its place among its key's events from its device. */

@@ -7,10 +7,16 @@ import io.tessera.model.Identifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +97,71 @@ class DeduplicateFunctionTest {
         harness.processElement(event("recent", "a1"), EVENT_TIME);
         harness.processElement(event("old", "a1"), EVENT_TIME);
         assertEquals(List.of("old"), outputIds());
+    }
+
+    /**
+     * A savepoint of a build that kept the ids' text: a redelivery of a message seen before the
+     * upgrade is still dropped within the window, and the text is never written again.
+     */
+    @Test
+    void dropsARedeliveryOfAMessageSeenBeforeTheIdsWereKeptAsDigests() throws Exception {
+        StateTtlConfig ttl =
+                StateTtlConfig.newBuilder(WINDOW)
+                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                        .cleanupFullSnapshot()
+                        .cleanupIncrementally(10, false)
+                        .cleanupInRocksdbCompactFilter(1000)
+                        .build();
+        OperatorSubtaskState before;
+        var asText =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new IdsAsText(ttl)),
+                        new DedupKey(),
+                        Types.STRING);
+        try (asText) {
+            asText.open();
+            asText.setStateTtlProcessingTime(T0);
+            asText.processElement(event("m1", "a1"), EVENT_TIME);
+            before = asText.snapshot(1L, T0);
+        }
+
+        harness = open(WINDOW, before);
+        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis() - 1);
+        harness.processElement(event("m1", "a1"), EVENT_TIME);
+        harness.processElement(event("m2", "a1"), EVENT_TIME);
+        harness.processElement(event("m2", "a1"), EVENT_TIME);
+        assertEquals(List.of("m2"), outputIds(), "m1 was seen before the upgrade");
+
+        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis());
+        harness.processElement(event("m1", "a1"), EVENT_TIME);
+        assertEquals(List.of("m2", "m1"), outputIds(), "once its window has passed, m1 is new");
+    }
+
+    /** How builds before 2026-12-04 kept the ids a key had seen: their text, with event time. */
+    private static final class IdsAsText
+            extends KeyedProcessFunction<String, SourcedEvent, CustomerEvent> {
+        private final StateTtlConfig ttl;
+        private transient MapState<String, Long> seen;
+
+        IdsAsText(StateTtlConfig ttl) {
+            this.ttl = ttl;
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            MapStateDescriptor<String, Long> descriptor =
+                    new MapStateDescriptor<>(
+                            DeduplicateFunction.SEEN_TEXT_STATE, Types.STRING, Types.LONG);
+            descriptor.enableTimeToLive(ttl);
+            seen = getRuntimeContext().getMapState(descriptor);
+        }
+
+        @Override
+        public void processElement(SourcedEvent sourced, Context ctx, Collector<CustomerEvent> out)
+                throws Exception {
+            seen.put(sourced.event().messageId(), sourced.event().eventTime());
+        }
     }
 
     @Test

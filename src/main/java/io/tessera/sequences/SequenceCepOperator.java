@@ -1,6 +1,8 @@
 package io.tessera.sequences;
 
 import io.tessera.identity.ResolvedEvent;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,9 +15,13 @@ import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.OperatorStateStore;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.cep.nfa.ComputationState;
+import org.apache.flink.cep.nfa.NFAState;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
@@ -29,6 +35,7 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.function.BiConsumerWithException;
 
 /**
  * Flink's {@link CepOperator}, unchanged but for three things. First, a key's event-time timers
@@ -91,6 +98,76 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                 pattern.getAfterMatchSkipStrategy(),
                 function,
                 lateDataOutputTag);
+        this.window = windowOf(pattern);
+    }
+
+    /** The NFA's window in ms, as CEP's compiler takes it (the least of the pattern's), or 0. */
+    private static long windowOf(Pattern<ResolvedEvent, ?> pattern) {
+        long window = Long.MAX_VALUE;
+        for (Pattern<ResolvedEvent, ?> p = pattern; p != null; p = p.getPrevious()) {
+            window =
+                    Math.min(
+                            window,
+                            p.getWindowSize().map(Duration::toMillis).orElse(Long.MAX_VALUE));
+        }
+        return window == Long.MAX_VALUE ? 0 : window;
+    }
+
+    /** CEP's own name for its NFA state (a profile's partial matches). */
+    static final String CEP_NFA_STATE = "nfaStateName";
+
+    /** The pattern's window in ms, or 0 when it has none. */
+    private final long window;
+
+    /** CEP's NFA state, as it read or wrote it last: the partial matches after a timer. */
+    private transient SeenNfaState nfaStates;
+
+    /** CEP's NFA state, remembering the value CEP last read, wrote or cleared. */
+    private static final class SeenNfaState implements ValueState<NFAState> {
+        private final ValueState<NFAState> state;
+
+        /** Whether CEP read, wrote or cleared the state since {@link #unseen}. */
+        private boolean seen;
+
+        /** What it saw then: the value read or written, or null when cleared. */
+        private NFAState last;
+
+        SeenNfaState(ValueState<NFAState> state) {
+            this.state = state;
+        }
+
+        /** Forgets what was seen: the next {@link #lastSeen} reads the state. */
+        void unseen() {
+            seen = false;
+            last = null;
+        }
+
+        /** The value CEP last read, wrote or cleared since {@link #unseen}, else the stored one. */
+        NFAState lastSeen() throws IOException {
+            return seen ? last : state.value();
+        }
+
+        @Override
+        public NFAState value() throws IOException {
+            NFAState value = state.value();
+            seen = true;
+            last = value;
+            return value;
+        }
+
+        @Override
+        public void update(NFAState value) throws IOException {
+            state.update(value);
+            seen = true;
+            last = value;
+        }
+
+        @Override
+        public void clear() {
+            state.clear();
+            seen = true;
+            last = null;
+        }
     }
 
     /** CEP's map states it asked for, as {@link OneValueMapState}s. */
@@ -171,6 +248,17 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                         }
                     }) {
                 @Override
+                @SuppressWarnings("unchecked")
+                public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
+                    ValueState<T> state = super.getState(descriptor);
+                    if (!CEP_NFA_STATE.equals(descriptor.getName())) {
+                        return state;
+                    }
+                    nfaStates = new SeenNfaState((ValueState<NFAState>) state);
+                    return (ValueState<T>) nfaStates;
+                }
+
+                @Override
                 public <UK, UV> MapState<UK, UV> getMapState(
                         MapStateDescriptor<UK, UV> descriptor) {
                     String kept = KEPT_AS_ONE_VALUE.get(descriptor.getName());
@@ -223,11 +311,125 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     @Override
     public <K, N> InternalTimerService<N> getInternalTimerService(
             String name, TypeSerializer<N> namespaceSerializer, Triggerable<K, N> triggerable) {
-        OncePerWatermark<K, N> once = new OncePerWatermark<>(triggerable, () -> skipped.inc());
+        if (window == 0) {
+            OncePerWatermark<K, N> once = new OncePerWatermark<>(triggerable, () -> skipped.inc());
+            InternalTimerService<N> service =
+                    super.getInternalTimerService(name, namespaceSerializer, once);
+            once.service = service;
+            return service;
+        }
+        OneWindowTimer<K, N> windows = new OneWindowTimer<>(triggerable);
+        OncePerWatermark<K, N> once = new OncePerWatermark<>(windows, () -> skipped.inc());
         InternalTimerService<N> service =
                 super.getInternalTimerService(name, namespaceSerializer, once);
         once.service = service;
-        return service;
+        windows.service = service;
+        return windows.asService();
+    }
+
+    /**
+     * A profile's timers for the ends of its partial matches' window, one at a time. CEP registers
+     * a timer at the window's end for every partial match it starts (each product viewed opens one
+     * for a day), and keeps each in state until it fires, though most partial matches end sooner.
+     * At that timer it only advances the profile's time, which times out every partial match whose
+     * window has ended. So only the first end among the profile's open partial matches needs a
+     * timer: the registrations CEP makes while it handles a timer (the window ends of the partial
+     * matches it starts) are held back, and once it is done, the first window end among the partial
+     * matches its NFA state keeps is registered. A timer of a partial match that ended sooner still
+     * fires; the time advances as it would have anyway. The timers for buffered events (registered
+     * as an event arrives) pass as they are.
+     */
+    final class OneWindowTimer<K, N> implements Triggerable<K, N> {
+        private final Triggerable<K, N> target;
+        private boolean handling;
+        InternalTimerService<N> service;
+
+        OneWindowTimer(Triggerable<K, N> target) {
+            this.target = target;
+        }
+
+        @Override
+        public void onEventTime(InternalTimer<K, N> timer) throws Exception {
+            handling = true;
+            nfaStates.unseen();
+            try {
+                target.onEventTime(timer);
+            } finally {
+                handling = false;
+            }
+            NFAState state = nfaStates.lastSeen();
+            if (state == null) {
+                return;
+            }
+            long first = Long.MAX_VALUE;
+            for (ComputationState partial : state.getPartialMatches()) {
+                if (partial.getStartEventID() != null) { // (not the NFA's start state)
+                    first = Math.min(first, partial.getStartTimestamp() + window);
+                }
+            }
+            if (first != Long.MAX_VALUE && first > service.currentWatermark()) {
+                service.registerEventTimeTimer(timer.getNamespace(), first);
+            }
+        }
+
+        @Override
+        public void onProcessingTime(InternalTimer<K, N> timer) throws Exception {
+            target.onProcessingTime(timer);
+        }
+
+        /** The timer service CEP is given: window ends registered in a timer are held back. */
+        InternalTimerService<N> asService() {
+            return new InternalTimerService<>() {
+                @Override
+                public long currentProcessingTime() {
+                    return service.currentProcessingTime();
+                }
+
+                @Override
+                public long currentWatermark() {
+                    return service.currentWatermark();
+                }
+
+                @Override
+                public void initializeWatermark(long watermark) {
+                    service.initializeWatermark(watermark);
+                }
+
+                @Override
+                public void registerProcessingTimeTimer(N namespace, long time) {
+                    service.registerProcessingTimeTimer(namespace, time);
+                }
+
+                @Override
+                public void deleteProcessingTimeTimer(N namespace, long time) {
+                    service.deleteProcessingTimeTimer(namespace, time);
+                }
+
+                @Override
+                public void registerEventTimeTimer(N namespace, long time) {
+                    if (!handling) {
+                        service.registerEventTimeTimer(namespace, time);
+                    }
+                }
+
+                @Override
+                public void deleteEventTimeTimer(N namespace, long time) {
+                    service.deleteEventTimeTimer(namespace, time);
+                }
+
+                @Override
+                public void forEachEventTimeTimer(
+                        BiConsumerWithException<N, Long, Exception> consumer) throws Exception {
+                    service.forEachEventTimeTimer(consumer);
+                }
+
+                @Override
+                public void forEachProcessingTimeTimer(
+                        BiConsumerWithException<N, Long, Exception> consumer) throws Exception {
+                    service.forEachProcessingTimeTimer(consumer);
+                }
+            };
+        }
     }
 
     /** Passes a key's first event-time timer of each watermark on, and skips the others. */

@@ -38,8 +38,8 @@ import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.BiConsumerWithException;
 
 /**
- * Flink's {@link CepOperator}, unchanged but for three things. First, a key's event-time timers
- * fire once per watermark. CEP registers a timer for every timestamp it buffers under a key and for
+ * Flink's {@link CepOperator}, unchanged but for four things. First, a key's event-time timers fire
+ * once per watermark. CEP registers a timer for every timestamp it buffers under a key and for
  * every new partial match's window end. When the watermark passes several of them at once (a job
  * reading a backlog, a burst of one person's events), the first firing processes every buffered
  * element up to the watermark and advances the key's time to it; each later one finds nothing to
@@ -60,6 +60,9 @@ import org.apache.flink.util.function.BiConsumerWithException;
  * partial matches are read once and written once per event. Their size grows with a profile's open
  * partial matches, as CEP's own NFA state (one value per profile) already does. A savepoint of
  * Flink's layout has all four moved over on restore; the NFA state and the timers are CEP's own.
+ *
+ * <p>Fourth, a profile keeps one timer for the ends of its partial matches' window, the first of
+ * them, where CEP keeps one per partial match it started ({@link OneWindowTimer}).
  */
 final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, OUT> {
     private static final long serialVersionUID = 1L;

@@ -89,16 +89,7 @@ public final class DeduplicateFunction
         MapStateDescriptor<String, Long> asText =
                 new MapStateDescriptor<>(SEEN_TEXT_STATE, Types.STRING, Types.LONG);
         if (!window.isZero()) {
-            // Written once per messageId and never refreshed by reads: the window counts from
-            // the first sighting, as Segment's own deduplication does.
-            StateTtlConfig ttl =
-                    StateTtlConfig.newBuilder(window)
-                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                            .cleanupFullSnapshot()
-                            .cleanupIncrementally(10, false)
-                            .cleanupInRocksdbCompactFilter(1000)
-                            .build();
+            StateTtlConfig ttl = seenTtl(window);
             descriptor.enableTimeToLive(ttl);
             asText.enableTimeToLive(ttl);
             seen = getRuntimeContext().getMapState(descriptor);
@@ -141,6 +132,21 @@ public final class DeduplicateFunction
             seen.put(digest, Boolean.TRUE);
         }
         out.collect(numbered ? numbered(event, ctx.getCurrentKey()) : event);
+    }
+
+    /**
+     * How long a key's memory of a messageId lasts: written once and never refreshed by reads, so
+     * the window counts from the first sighting, as Segment's own deduplication does. Part of the
+     * savepoint format (Flink refuses another TTL setting on restore).
+     */
+    static StateTtlConfig seenTtl(Duration window) {
+        return StateTtlConfig.newBuilder(window)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupFullSnapshot()
+                .cleanupIncrementally(10, false)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build();
     }
 
     /** The first eight bytes of the SHA-256 of a messageId. */

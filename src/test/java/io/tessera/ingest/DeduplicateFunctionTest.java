@@ -105,14 +105,7 @@ class DeduplicateFunctionTest {
      */
     @Test
     void dropsARedeliveryOfAMessageSeenBeforeTheIdsWereKeptAsDigests() throws Exception {
-        StateTtlConfig ttl =
-                StateTtlConfig.newBuilder(WINDOW)
-                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                        .cleanupFullSnapshot()
-                        .cleanupIncrementally(10, false)
-                        .cleanupInRocksdbCompactFilter(1000)
-                        .build();
+        StateTtlConfig ttl = DeduplicateFunction.seenTtl(WINDOW);
         OperatorSubtaskState before;
         var asText =
                 new KeyedOneInputStreamOperatorTestHarness<>(

@@ -28,8 +28,11 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
  * event it takes and removes it at the next timer; as a map state in RocksDB that is a put and a
  * delete per event, and at every timer seeks (listing the buffer's timestamps; iterating, testing
  * and clearing the counts) that walk over every deletion not compacted yet: CEP's largest cost. As
- * one value each of those is a point read, and a write when it changes. The profile view keeps a
- * profile's sequence memberships the same way ({@link ProfileViewFunction}).
+ * one value each of those is a point read, and a write when it changes. CEP's shared buffer, the
+ * events and nodes of a profile's open partial matches, is kept the same way: a map the size of the
+ * profile's partial matches, which CEP's NFA state already is, instead of two RocksDB entries per
+ * event held ({@link SequenceCepOperator}). The profile view keeps a profile's sequence memberships
+ * the same way ({@link ProfileViewFunction}).
  *
  * @param <K> the map's keys
  * @param <V> its values

@@ -84,11 +84,11 @@ public final class DeduplicateFunction
 
     @Override
     public void open(OpenContext openContext) {
-        MapStateDescriptor<Long, Boolean> descriptor =
-                new MapStateDescriptor<>(SEEN_STATE, Types.LONG, Types.BOOLEAN);
-        MapStateDescriptor<String, Long> asText =
-                new MapStateDescriptor<>(SEEN_TEXT_STATE, Types.STRING, Types.LONG);
         if (!window.isZero()) {
+            MapStateDescriptor<Long, Boolean> descriptor =
+                    new MapStateDescriptor<>(SEEN_STATE, Types.LONG, Types.BOOLEAN);
+            MapStateDescriptor<String, Long> asText =
+                    new MapStateDescriptor<>(SEEN_TEXT_STATE, Types.STRING, Types.LONG);
             StateTtlConfig ttl = seenTtl(window);
             descriptor.enableTimeToLive(ttl);
             asText.enableTimeToLive(ttl);

@@ -153,11 +153,7 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
 
     @Override
     public V get(K key) throws Exception {
-        if (currentKey != null) {
-            return read().get(key);
-        }
-        Map<K, V> map = state.value();
-        return map == null ? null : map.get(key);
+        return read().get(key);
     }
 
     @Override
@@ -244,11 +240,7 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
 
     @Override
     public boolean isEmpty() throws Exception {
-        if (currentKey != null) {
-            return read().isEmpty();
-        }
-        Map<K, V> map = state.value();
-        return map == null || map.isEmpty();
+        return read().isEmpty();
     }
 
     @Override

@@ -186,8 +186,8 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     transient Map<String, Integer> moved;
 
     /**
-     * CEP's state, with its events count and its buffer of events kept as {@link
-     * OneValueMapState}s; a savepoint of Flink's layout has them moved over when it is restored.
+     * CEP's state, with its four map states kept as {@link OneValueMapState}s and its NFA state
+     * watched; a savepoint of Flink's layout has the maps moved over when it is restored.
      */
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
@@ -216,7 +216,10 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                 getKeyedStateBackend(), store, replaced.get(name), KEPT_AS_ONE_VALUE.get(name));
     }
 
-    /** The initialization context, with CEP's map states keyed by timestamp replaced. */
+    /**
+     * The initialization context, with CEP's map states replaced by {@link OneValueMapState}s and
+     * its NFA state by a {@link SeenNfaState}.
+     */
     private final class MapsReplacing implements StateInitializationContext {
         private final StateInitializationContext context;
 
@@ -314,18 +317,16 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     @Override
     public <K, N> InternalTimerService<N> getInternalTimerService(
             String name, TypeSerializer<N> namespaceSerializer, Triggerable<K, N> triggerable) {
-        if (window == 0) {
-            OncePerWatermark<K, N> once = new OncePerWatermark<>(triggerable, () -> skipped.inc());
-            InternalTimerService<N> service =
-                    super.getInternalTimerService(name, namespaceSerializer, once);
-            once.service = service;
-            return service;
-        }
-        OneWindowTimer<K, N> windows = new OneWindowTimer<>(triggerable);
-        OncePerWatermark<K, N> once = new OncePerWatermark<>(windows, () -> skipped.inc());
+        OneWindowTimer<K, N> windows = window == 0 ? null : new OneWindowTimer<>(triggerable);
+        OncePerWatermark<K, N> once =
+                new OncePerWatermark<>(
+                        windows == null ? triggerable : windows, () -> skipped.inc());
         InternalTimerService<N> service =
                 super.getInternalTimerService(name, namespaceSerializer, once);
         once.service = service;
+        if (windows == null) {
+            return service;
+        }
         windows.service = service;
         return windows.asService();
     }

@@ -88,6 +88,9 @@ public final class ClusterActor<E, A> {
         if (message instanceof Message.Plan<E, A> plan) {
             return plan.at();
         }
+        if (message instanceof Message.Admit<E, A> admit) {
+            return ops.time(admit.contribution().payload());
+        }
         return NO_TIME;
     }
 
@@ -120,6 +123,10 @@ public final class ClusterActor<E, A> {
             ClusterId self, ClusterState<E, A> s, Message<E, A> message, Outbox<E, A> out) {
         boolean offered = s.onOffer();
         if (message instanceof Message.Init<E, A> init) {
+            if (init.tellsDirectory() && init.identifier().equals(self.founder())) {
+                // founded by an event's Gather: the Directory held the identifier unplaced
+                out.send(Address.directory(init.identifier()), Message.Repoint.placing(self));
+            }
             if (init.orderKey() != null && init.identifier().equals(self.founder())) {
                 // founded by that event: its key's earlier events went elsewhere (on offer too:
                 // should the winner refuse, the event comes back here and must not wait)
@@ -143,6 +150,13 @@ public final class ClusterActor<E, A> {
                 out.send(Address.cluster(s.lockedOn), new Message.Relay<>(self, contribute));
             } else {
                 credit(s, contribute);
+            }
+        } else if (message instanceof Message.Admit<E, A> admit) {
+            if (s.lockedOn != null) {
+                // decided by what this cluster holds after the answer (here, or at the winner)
+                s.buffer.add(admit);
+            } else {
+                admit(self, s, admit, out);
             }
         } else if (message instanceof Message.Link<E, A> link) {
             onLink(self, s, link, out);
@@ -255,6 +269,50 @@ public final class ClusterActor<E, A> {
         if (!s.tombstone && !s.onOffer()) {
             drain(s); // a merge or a member may have brought what a held event waited for
         }
+    }
+
+    /**
+     * An event whose new identifiers no Directory placed: taken in as members when they all keep
+     * the rules (no cluster of their own, no merge), each Directory told, and the event credited.
+     * Else they found their clusters and the event's merges are planned, as its Gather would have
+     * done with them founded: the plan's passes decide which of them this profile takes.
+     */
+    private void admit(
+            ClusterId self, ClusterState<E, A> s, Message.Admit<E, A> admit, Outbox<E, A> out) {
+        List<Reservation> arriving = new ArrayList<>();
+        for (Message.Init<E, A> init : admit.unsent()) {
+            arriving.add(alone(init.identifier()));
+        }
+        if (refusal(s, unique(s), arriving) == null) {
+            for (Message.Init<E, A> init : admit.unsent()) {
+                if (s.members.add(init.identifier())) {
+                    ops.admit(s.state, init.identifier());
+                }
+                out.send(Address.directory(init.identifier()), Message.Repoint.placing(self));
+            }
+            credit(s, admit.contribution());
+            return;
+        }
+        Map<String, ClusterId> founds = new TreeMap<>();
+        for (Message.PlanStep step : admit.steps()) {
+            founds.put(step.identifier(), step.cluster());
+        }
+        for (Message.Init<E, A> init : admit.unsent()) {
+            out.send(Address.cluster(founds.get(init.identifier())), init.tellingDirectory());
+        }
+        GatherActor.plan(
+                admit.eventId(), admit.steps(), self, admit.at(), admit.contribution(), out);
+    }
+
+    /** What one identifier holds, as a loser's reservation. */
+    private Reservation alone(String identifier) {
+        String type = MergeRules.typeOf(identifier);
+        return new Reservation(
+                rules.uniqueTypes().contains(type)
+                        ? Map.of(type, identifier.substring(type.length() + 1))
+                        : Map.of(),
+                Map.of(type, 1),
+                1);
     }
 
     /**
@@ -914,6 +972,15 @@ public final class ClusterActor<E, A> {
             // its loser was accepted here to be erased (an offer to an erased cluster is)
             Message.Contribute<E, A> contribute = relay.contribution();
             dropOrResend(s, contribute.eventId(), contribute.payload(), out);
+        } else if (message instanceof Message.Admit<E, A> admit) {
+            // the event's new identifiers would have joined the erased person: they are forgotten
+            for (Message.Init<E, A> init : admit.unsent()) {
+                out.send(
+                        Address.directory(init.identifier()),
+                        new Message.Forget<>(self, foundedBy(admit, init.identifier())));
+            }
+            Message.Contribute<E, A> contribute = admit.contribution();
+            dropOrResend(s, contribute.eventId(), contribute.payload(), out);
         } else if (message instanceof Message.Link<E, A> link && link.carried() != null) {
             skip(self, link, out);
             E event = link.carried().payload();
@@ -927,7 +994,18 @@ public final class ClusterActor<E, A> {
         } else if (message instanceof Message.Link<E, A> link) {
             skip(self, link, out);
         }
-        // Init (its founder was a member when it was erased), an Erase, a Skip: nothing to do
+        // Init (its founder was a member when it was erased, and forgot it then, also one an event
+        // placed here: its link overtook it), an Erase, a Skip: nothing to do
+    }
+
+    /** When the cluster an unplaced identifier of the event would found was created. */
+    private static long foundedBy(Message.Admit<?, ?> admit, String identifier) {
+        for (Message.PlanStep step : admit.steps()) {
+            if (step.identifier().equals(identifier)) {
+                return step.cluster().createdAt();
+            }
+        }
+        throw new IllegalStateException(identifier + " is not a step of " + admit);
     }
 
     /** An event before the delete goes with the erased person; one after it starts anew. */
@@ -968,9 +1046,16 @@ public final class ClusterActor<E, A> {
         if (message instanceof Message.Plan<E, A> plan) {
             // the cluster it merged into holds what this one held: it decides the plan
             out.send(Address.cluster(to), plan.movedTo(self, to));
+        } else if (message instanceof Message.Admit<E, A> admit) {
+            out.send(Address.cluster(to), admit.movedTo(self, to));
         } else if (message instanceof Message.Init<E, A> init) {
-            // its identifier belongs to the winner now (the absorb carried it as a member)
-            out.send(Address.directory(init.identifier()), new Message.Repoint<>(to));
+            // its identifier belongs to the winner now (the absorb carried it as a member); one an
+            // event placed here learns so only now (its link overtook this)
+            out.send(
+                    Address.directory(init.identifier()),
+                    init.tellsDirectory()
+                            ? Message.Repoint.placing(to)
+                            : new Message.Repoint<>(to));
         } else if (message instanceof Message.Link<E, A> link) {
             skip(self, link, out);
             if (link.carried() != null) {

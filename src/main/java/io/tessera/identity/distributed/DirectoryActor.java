@@ -1,5 +1,8 @@
 package io.tessera.identity.distributed;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The Directory, keyed by identifier: the cluster it belongs to. It founds a cluster for an
  * identifier seen for the first time, answers probes, takes repoints to older clusters only
@@ -33,7 +36,9 @@ public final class DirectoryActor {
             long forgottenSince,
             long foundAfter,
             int rejections,
-            String joining) {
+            String joining,
+            ClusterId unplaced,
+            List<Message<?, ?>> held) {
         /** The state of an identifier never seen. */
         public static final Entry NONE = new Entry(null, Long.MAX_VALUE, Long.MIN_VALUE, 0, null);
 
@@ -42,19 +47,66 @@ public final class DirectoryActor {
             this(cluster, forgottenSince, foundAfter, rejections, null);
         }
 
+        /** A state with the identifier placed (or never seen). */
+        public Entry(
+                ClusterId cluster,
+                long forgottenSince,
+                long foundAfter,
+                int rejections,
+                String joining) {
+            this(cluster, forgottenSince, foundAfter, rejections, joining, null, List.of());
+        }
+
         public Entry with(ClusterId cluster) {
-            return new Entry(cluster, forgottenSince, foundAfter, rejections, joining);
+            return new Entry(
+                    cluster, forgottenSince, foundAfter, rejections, joining, unplaced, held);
         }
 
         /** The same with the rejections blamed on the identifier. */
         public Entry withRejections(int rejections) {
-            return new Entry(cluster, forgottenSince, foundAfter, rejections, joining);
+            return new Entry(
+                    cluster, forgottenSince, foundAfter, rejections, joining, unplaced, held);
         }
 
         /** The same with the anchor whose cluster the identifier's cluster joins (null: none). */
         public Entry joining(String anchor) {
-            return new Entry(cluster, forgottenSince, foundAfter, rejections, anchor);
+            return new Entry(
+                    cluster, forgottenSince, foundAfter, rejections, anchor, unplaced, held);
         }
+
+        /**
+         * The same, unplaced: new with an event beside its anchor, {@code wouldFound} the cluster
+         * it would have founded, until a repoint or a forget places it ({@link
+         * Message.Reply#unsent}); {@code held} what reached it meanwhile, in its order.
+         */
+        public Entry unplaced(ClusterId wouldFound, List<Message<?, ?>> held) {
+            return new Entry(
+                    cluster, forgottenSince, foundAfter, rejections, joining, wouldFound, held);
+        }
+    }
+
+    /**
+     * Whether the message waits in the Directory's state: an identifier not placed yet holds the
+     * probes and deletes that reach it until it is placed (then they are handled in their order).
+     */
+    public static boolean holds(Entry entry, Message<?, ?> message) {
+        return entry.unplaced() != null
+                && (message instanceof Message.Probe<?, ?>
+                        || message instanceof Message.Erase<?, ?>
+                        || (message instanceof Message.Repoint<?, ?> repoint && !repoint.places()));
+    }
+
+    /**
+     * Whether a probe finds the identifier new beside the event's anchor, so that the event places
+     * it: the Directory founds no cluster and sends no Init, and answers what it would have founded
+     * ({@link Message.Reply#unsent}). A quarantined identifier is founded as before (it takes no
+     * part in the event's plan, so nothing else would place it).
+     */
+    private static boolean placedByEvent(
+            Entry entry, Message.Probe<?, ?> probe, int quarantineAfter) {
+        return probe.payload() == null
+                && probe.foundingTime() != probe.time()
+                && entry.rejections() < quarantineAfter;
     }
 
     /**
@@ -84,7 +136,47 @@ public final class DirectoryActor {
             Message<E, A> message,
             int quarantineAfter,
             Outbox<E, A> out) {
+        return handle(identifier, entry, message, quarantineAfter, true, out);
+    }
+
+    /**
+     * One step.
+     *
+     * @param mayWait whether a probe may leave a new identifier unplaced: not for a probe held
+     *     while it was (its event was answered so already, and may have gone on without it)
+     */
+    private static <E, A> Entry handle(
+            String identifier,
+            Entry entry,
+            Message<E, A> message,
+            int quarantineAfter,
+            boolean mayWait,
+            Outbox<E, A> out) {
         ClusterId cluster = entry.cluster();
+        if (holds(entry, message)) {
+            if (message instanceof Message.Probe<E, A> probe && probe.payload() == null) {
+                // answered at once, and again once placed
+                out.send(
+                        Address.gather(probe.eventId()),
+                        new Message.Reply<>(
+                                probe.eventId(),
+                                identifier,
+                                entry.unplaced(),
+                                false,
+                                false,
+                                entry.joining(),
+                                null,
+                                true));
+            }
+            List<Message<?, ?>> held = new ArrayList<>(entry.held());
+            held.add(message);
+            return entry.unplaced(entry.unplaced(), List.copyOf(held));
+        }
+        if (entry.unplaced() != null
+                && (message instanceof Message.Repoint<E, A>
+                        || message instanceof Message.Forget<E, A>)) {
+            return place(identifier, entry, message, quarantineAfter, out);
+        }
         if (message instanceof Message.Probe<E, A> probe) {
             boolean founded = cluster == null;
             if (founded) {
@@ -99,6 +191,31 @@ public final class DirectoryActor {
                                 ? probe.foundingTime()
                                 : Math.max(probe.foundingTime(), entry.foundAfter() + 1);
                 cluster = new ClusterId(created, identifier);
+                if (mayWait && placedByEvent(entry, probe, quarantineAfter)) {
+                    Message.Init<E, A> unsent =
+                            new Message.Init<>(identifier, probe.orderKey(), probe.orderPosition());
+                    out.send(
+                            Address.gather(probe.eventId()),
+                            new Message.Reply<>(
+                                    probe.eventId(),
+                                    identifier,
+                                    cluster,
+                                    false,
+                                    true,
+                                    null,
+                                    unsent,
+                                    false));
+                    Entry unplaced =
+                            entry.foundAfter() == Long.MIN_VALUE
+                                    ? entry
+                                    : new Entry(
+                                            null,
+                                            entry.forgottenSince(),
+                                            created,
+                                            entry.rejections(),
+                                            null);
+                    return unplaced.joining(probe.anchor()).unplaced(cluster, List.of());
+                }
                 if (entry.foundAfter() != Long.MIN_VALUE) {
                     entry =
                             new Entry(
@@ -164,5 +281,38 @@ public final class DirectoryActor {
             return entry.withRejections(entry.rejections() + 1);
         }
         throw new IllegalArgumentException("a Directory cannot take " + message);
+    }
+
+    /**
+     * An unplaced identifier learns where its event put it: a repoint names the cluster it joined
+     * (or the one founded for it), a forget says that cluster was erased. What it held is handled
+     * now, in its order.
+     */
+    @SuppressWarnings("unchecked")
+    private static <E, A> Entry place(
+            String identifier,
+            Entry entry,
+            Message<E, A> message,
+            int quarantineAfter,
+            Outbox<E, A> out) {
+        List<Message<?, ?>> held = entry.held();
+        Entry placed = entry.unplaced(null, List.of());
+        if (message instanceof Message.Repoint<E, A> repoint) {
+            // where this placement put it (a repoint into an erased tree never places)
+            placed = placed.joining(null).with(repoint.cluster());
+        } else {
+            placed = handle(identifier, placed, message, quarantineAfter, out);
+        }
+        for (Message<?, ?> waiting : held) {
+            placed =
+                    handle(
+                            identifier,
+                            placed,
+                            (Message<E, A>) waiting,
+                            quarantineAfter,
+                            false,
+                            out);
+        }
+        return placed;
     }
 }

@@ -4,7 +4,11 @@ import io.tessera.identity.IdentityRules;
 import io.tessera.identity.ProfileState;
 import io.tessera.model.CustomerEvent;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -34,6 +38,10 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
 
     static final String JOINING = "directory-joining";
 
+    static final String UNPLACED = "directory-unplaced";
+
+    static final String HELD = "directory-held";
+
     private final LoopCodec<CustomerEvent, ProfileState> codec;
     private final IdentityRules rules;
     private final Duration expiringTtl;
@@ -50,6 +58,17 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
     private transient ValueState<String> joining;
 
     private transient Counter quarantined;
+
+    /**
+     * {@link DirectoryActor.Entry#unplaced}: set while an event places its new identifier; read
+     * only when the identifier has no cluster.
+     */
+    private transient ValueState<ClusterId> unplaced;
+
+    /** What reached an unplaced identifier, as the records it came in, in its order. */
+    private transient ListState<byte[]> held;
+
+    private transient Counter heldMessages;
 
     DirectoryFunction(
             LoopCodec<CustomerEvent, ProfileState> codec,
@@ -85,6 +104,22 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
         joining = getRuntimeContext().getState(new ValueStateDescriptor<>(JOINING, Types.STRING));
         quarantined =
                 getRuntimeContext().getMetricGroup().addGroup("identity").counter("quarantined");
+        unplaced =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        UNPLACED, TypeInformation.of(ClusterId.class)));
+        held =
+                getRuntimeContext()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        HELD,
+                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        heldMessages =
+                getRuntimeContext()
+                        .getMetricGroup()
+                        .addGroup("identity")
+                        .counter("heldForPlacement");
         unknownErases =
                 getRuntimeContext()
                         .getMetricGroup()
@@ -99,9 +134,34 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
                 rules.type(MergeRules.typeOf(identifier)).expiring() ? expiringCluster : cluster;
         Message<CustomerEvent, ProfileState> message = codec.decode(routed.record).message();
         ClusterId before = state.value();
+        // An identifier with a cluster is placed: only one without reads whether it waits.
+        ClusterId waiting = before == null ? unplaced.value() : null;
+        DirectoryActor.Entry unplacedEntry =
+                waiting == null ? null : DirectoryActor.Entry.NONE.unplaced(waiting, List.of());
+        if (unplacedEntry != null && DirectoryActor.holds(unplacedEntry, message)) {
+            // a Gather's probe is answered at once that the identifier is being placed
+            boolean answers =
+                    message instanceof Message.Probe<CustomerEvent, ProfileState> probe
+                            && probe.payload() == null;
+            DirectoryActor.handle(
+                    identifier,
+                    answers ? unplacedEntry.joining(joining.value()) : unplacedEntry,
+                    message,
+                    rules.quarantineAfter(),
+                    new CollectingOutbox<>(codec, out));
+            held.add(routed.record);
+            heldMessages.inc();
+            return;
+        }
+        // Placing the identifier handles what it held: every part of its state is read.
+        boolean places =
+                waiting != null
+                        && (message instanceof Message.Repoint<CustomerEvent, ProfileState>
+                                || message instanceof Message.Forget<CustomerEvent, ProfileState>);
         // Only repoints, forgets and foundings read the marks (no state read more per probe).
         boolean readsMarks =
-                message instanceof Message.Repoint<CustomerEvent, ProfileState>
+                places
+                        || message instanceof Message.Repoint<CustomerEvent, ProfileState>
                         || message instanceof Message.Forget<CustomerEvent, ProfileState>
                         || (before == null
                                 && message instanceof Message.Probe<CustomerEvent, ProfileState>);
@@ -111,7 +171,8 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
         }
         // Only a Gather's probe (an event that links) and a blame read the rejections.
         boolean readsRejections =
-                message instanceof Message.Blame<CustomerEvent, ProfileState>
+                places
+                        || message instanceof Message.Blame<CustomerEvent, ProfileState>
                         || (message instanceof Message.Probe<CustomerEvent, ProfileState> probe
                                 && probe.payload() == null);
         Integer blamed = readsRejections ? rejections.value() : null;
@@ -128,6 +189,15 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
                                 ? DirectoryActor.Entry.NONE.with(before)
                                 : new DirectoryActor.Entry(before, was[0], was[1], 0))
                         .joining(joins);
+        if (waiting != null) {
+            List<Message<?, ?>> waited = new ArrayList<>();
+            if (places) {
+                for (byte[] record : held.get()) {
+                    waited.add(codec.decode(record).message());
+                }
+            }
+            entry = entry.unplaced(waiting, List.copyOf(waited));
+        }
         DirectoryActor.Entry after =
                 DirectoryActor.handle(
                         identifier,
@@ -135,6 +205,21 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
                         message,
                         rules.quarantineAfter(),
                         new CollectingOutbox<>(codec, out));
+        if (places) {
+            held.clear();
+        }
+        if (after.unplaced() == null) {
+            if (waiting != null) {
+                unplaced.clear();
+            }
+        } else if (!after.unplaced().equals(waiting) || places) {
+            // unplaced by this probe, or again by a probe it held
+            unplaced.update(after.unplaced());
+            Address here = Address.directory(identifier);
+            for (Message<?, ?> waited : after.held()) {
+                held.add(codec.encode(here, cast(waited)));
+            }
+        }
         if (message instanceof Message.Blame<CustomerEvent, ProfileState>) {
             rejections.update(after.rejections());
             if (after.rejections() == rules.quarantineAfter()) {
@@ -158,5 +243,10 @@ final class DirectoryFunction extends KeyedProcessFunction<String, Routed, Route
                         || was[1] != after.foundAfter())) {
             marks.update(new long[] {after.forgottenSince(), after.foundAfter()});
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Message<CustomerEvent, ProfileState> cast(Message<?, ?> message) {
+        return (Message<CustomerEvent, ProfileState>) message;
     }
 }

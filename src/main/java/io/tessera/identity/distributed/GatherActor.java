@@ -29,6 +29,18 @@ public final class GatherActor {
             pending.time = event.time();
             pending.payload = event.payload();
         } else if (message instanceof Message.Reply<E, A> reply) {
+            String identifier = reply.identifier();
+            if (reply.provisional()) {
+                if (pending.replies.containsKey(identifier)) {
+                    return pending; // overtaken by the answer that it is placed
+                }
+                if (pending.provisional == null) {
+                    pending.provisional = new TreeSet<>();
+                }
+                pending.provisional.add(identifier);
+            } else if (pending.provisional != null && pending.provisional.remove(identifier)) {
+                pending.joining.remove(identifier); // placed now
+            }
             pending.replies.put(reply.identifier(), reply.cluster());
             if (reply.quarantined()) {
                 pending.quarantined.add(reply.identifier());
@@ -38,6 +50,12 @@ public final class GatherActor {
                     pending.founded = new TreeSet<>();
                 }
                 pending.founded.add(reply.identifier());
+            }
+            if (reply.unsent() != null) {
+                if (pending.unsent == null) {
+                    pending.unsent = new TreeMap<>();
+                }
+                pending.unsent.put(reply.identifier(), reply.unsent());
             }
             if (reply.joining() != null) {
                 if (pending.joining == null) {
@@ -60,39 +78,126 @@ public final class GatherActor {
             }
         }
         if (evidence.isEmpty()) {
+            foundUnsent(pending, pending.identifiers, out);
             out.send(
                     Address.cluster(pending.replies.get(pending.anchor)),
                     new Message.Contribute<>(eventId, pending.payload));
             return done();
         }
-        String anchorId = evidence.contains(pending.anchor) ? pending.anchor : evidence.get(0);
-        Map<ClusterId, String> strongest = new TreeMap<>();
-        for (String identifier : evidence) {
-            strongest.putIfAbsent(pending.replies.get(identifier), identifier);
+        if (pending.provisional != null && !pending.provisional.isEmpty()) {
+            // Some identifiers are being placed by other events. Those joining an identifier of
+            // this event are where this event goes; else it waits for where they are placed, and
+            // places its own new identifiers first, so two such events never wait for each other.
+            boolean own = pending.unsent != null && !pending.unsent.isEmpty();
+            String anchorId = evidence.contains(pending.anchor) ? pending.anchor : evidence.get(0);
+            if (!own
+                    && !pending.provisional.contains(anchorId)
+                    && joinedCluster(pending, evidence) != null) {
+                out.send(
+                        Address.cluster(pending.replies.get(anchorId)),
+                        new Message.Contribute<>(eventId, pending.payload));
+                return done();
+            }
+            foundUnsent(pending, pending.identifiers, out);
+            pending.unsent = null;
+            return pending;
         }
-        Set<ClusterId> clusters = new TreeSet<>(strongest.keySet());
-        List<ClusterId> ordered = new ArrayList<>(clusters);
-        ClusterId oldest = ordered.get(0);
+        String anchorId = evidence.contains(pending.anchor) ? pending.anchor : evidence.get(0);
         ClusterId anchor = pending.replies.get(anchorId);
         Message.Contribute<E, A> contribution = new Message.Contribute<>(eventId, pending.payload);
-        if (ordered.size() == 1 || joinedAlready(pending, evidence)) {
-            out.send(Address.cluster(anchor), contribution);
-            return done();
-        }
-        // The oldest cluster decides every offer of the event together, as single mode links the
-        // identifiers one by one: the plan lists them in priority order with their clusters.
         List<Message.PlanStep> steps = new ArrayList<>();
         for (String identifier : evidence) {
             ClusterId cluster = pending.replies.get(identifier);
             boolean known = pending.founded == null || !pending.founded.contains(identifier);
             steps.add(new Message.PlanStep(identifier, cluster, known));
         }
-        out.send(
-                Address.cluster(oldest),
-                new Message.Plan<>(eventId, List.copyOf(steps), pending.time));
+        if (pending.unsent != null) {
+            ClusterId home = homeOfUnsent(pending, evidence, anchorId);
+            if (home != null) {
+                // The event's known identifiers are in one cluster, older than any the new ones
+                // would found: it takes them in, with no cluster of their own and no merge.
+                List<Message.Init<E, A>> unsent = new ArrayList<>();
+                for (String identifier : evidence) {
+                    if (pending.unsent.containsKey(identifier)) {
+                        unsent.add(GatherActor.<E, A>unsent(pending, identifier));
+                    }
+                }
+                out.send(
+                        Address.cluster(home),
+                        new Message.Admit<>(
+                                eventId,
+                                List.copyOf(steps),
+                                pending.time,
+                                contribution,
+                                List.copyOf(unsent)));
+                return done();
+            }
+            foundUnsent(pending, pending.identifiers, out);
+        }
+        if (clustersOf(steps).size() == 1 || joinedAlready(pending, evidence)) {
+            out.send(Address.cluster(anchor), contribution);
+            return done();
+        }
+        plan(eventId, steps, anchor, pending.time, contribution, out);
+        return done();
+    }
+
+    /**
+     * The one cluster the event's identifiers are in once the placements and founding merges under
+     * way are done, or null: each identifier another event is placing counts in the cluster of that
+     * event's anchor, which must be one of this event's placed identifiers (its cluster is where
+     * the placement puts it, or links it to), and each founded beside an anchor of this event in
+     * the anchor's ({@link #joinedAlready}).
+     */
+    private static ClusterId joinedCluster(GatherState<?> pending, List<String> evidence) {
+        Set<ClusterId> clusters = new TreeSet<>();
+        for (String identifier : evidence) {
+            ClusterId cluster = pending.replies.get(identifier);
+            String anchor = pending.joining == null ? null : pending.joining.get(identifier);
+            boolean placing = pending.provisional.contains(identifier);
+            if (placing
+                    && (anchor == null
+                            || !evidence.contains(anchor)
+                            || pending.provisional.contains(anchor))) {
+                return null;
+            }
+            if (anchor != null && evidence.contains(anchor)) {
+                ClusterId anchors = pending.replies.get(anchor);
+                if (placing || anchors.compareTo(cluster) < 0) {
+                    cluster = anchors;
+                }
+            }
+            clusters.add(cluster);
+        }
+        return clusters.size() == 1 ? clusters.iterator().next() : null;
+    }
+
+    /**
+     * Sends an event's plan: the oldest of its clusters decides every offer of the event together,
+     * as single mode links the identifiers one by one (the steps list them in priority order with
+     * their clusters), and every other cluster is asked to offer itself to it, the anchor's
+     * carrying the event. Also what a cluster does with an {@link Message.Admit} it cannot take
+     * whole.
+     */
+    static <E, A> void plan(
+            String eventId,
+            List<Message.PlanStep> steps,
+            ClusterId anchor,
+            long time,
+            Message.Contribute<E, A> contribution,
+            Outbox<E, A> out) {
+        List<ClusterId> ordered = clustersOf(steps);
+        ClusterId oldest = ordered.get(0);
+        out.send(Address.cluster(oldest), new Message.Plan<>(eventId, List.copyOf(steps), time));
         if (anchor.equals(oldest)) {
             // credited at once: the plan's merges bring the event nowhere else
             out.send(Address.cluster(oldest), contribution);
+        }
+        Map<ClusterId, String> strongest = new TreeMap<>();
+        List<String> order = new ArrayList<>();
+        for (Message.PlanStep step : steps) {
+            strongest.putIfAbsent(step.cluster(), step.identifier());
+            order.add(step.identifier());
         }
         for (int i = 1; i < ordered.size(); i++) {
             ClusterId cluster = ordered.get(i);
@@ -102,11 +207,80 @@ public final class GatherActor {
                             oldest,
                             List.copyOf(ordered.subList(1, i)),
                             cluster.equals(anchor) ? contribution : null,
-                            weaker(pending, strongest.get(cluster), strongest.get(oldest)),
-                            pending.time,
+                            weaker(order, strongest.get(cluster), strongest.get(oldest)),
+                            time,
                             eventId));
         }
-        return done();
+    }
+
+    /** The clusters a plan's steps name, oldest first. */
+    private static List<ClusterId> clustersOf(List<Message.PlanStep> steps) {
+        Set<ClusterId> clusters = new TreeSet<>();
+        for (Message.PlanStep step : steps) {
+            clusters.add(step.cluster());
+        }
+        return new ArrayList<>(clusters);
+    }
+
+    /**
+     * The one cluster that takes the event's unplaced identifiers in, or null: every other
+     * identifier of the event is in it (or joining it, {@link #joinedAlready}), the anchor among
+     * them, and it is older than any cluster the unplaced ones would found, so that their own plan
+     * would merge them into it too.
+     */
+    private static ClusterId homeOfUnsent(
+            GatherState<?> pending, List<String> evidence, String anchorId) {
+        if (pending.unsent.containsKey(anchorId)) {
+            return null;
+        }
+        Set<ClusterId> placed = new TreeSet<>();
+        for (String identifier : evidence) {
+            ClusterId cluster = pending.replies.get(identifier);
+            if (pending.unsent.containsKey(identifier)) {
+                continue;
+            }
+            String anchor = pending.joining == null ? null : pending.joining.get(identifier);
+            if (anchor != null && evidence.contains(anchor)) {
+                ClusterId anchors = pending.replies.get(anchor);
+                if (anchors.compareTo(cluster) < 0) {
+                    cluster = anchors;
+                }
+            }
+            placed.add(cluster);
+        }
+        if (placed.size() != 1) {
+            return null;
+        }
+        ClusterId home = placed.iterator().next();
+        for (String identifier : evidence) {
+            if (pending.unsent.containsKey(identifier)
+                    && home.compareTo(pending.replies.get(identifier)) >= 0) {
+                return null;
+            }
+        }
+        return home;
+    }
+
+    /**
+     * Founds the clusters the event's unplaced identifiers would found, as their Directory would.
+     */
+    private static <E, A> void foundUnsent(
+            GatherState<E> pending, List<String> identifiers, Outbox<E, A> out) {
+        if (pending.unsent == null) {
+            return;
+        }
+        for (String identifier : identifiers) {
+            if (pending.unsent.containsKey(identifier)) {
+                out.send(
+                        Address.cluster(pending.replies.get(identifier)),
+                        GatherActor.<E, A>unsent(pending, identifier).tellingDirectory());
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E, A> Message.Init<E, A> unsent(GatherState<?> pending, String identifier) {
+        return (Message.Init<E, A>) pending.unsent.get(identifier);
     }
 
     /**
@@ -139,8 +313,8 @@ public final class GatherActor {
      * The identifier a refusal of the link between two clusters is blamed on: the weaker of the
      * event's identifiers in each (the event lists its identifiers highest priority first).
      */
-    private static String weaker(GatherState<?> event, String one, String other) {
-        return event.identifiers.indexOf(one) >= event.identifiers.indexOf(other) ? one : other;
+    private static String weaker(List<String> identifiers, String one, String other) {
+        return identifiers.indexOf(one) >= identifiers.indexOf(other) ? one : other;
     }
 
     private static <E> GatherState<E> done() {

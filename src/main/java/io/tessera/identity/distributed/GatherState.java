@@ -29,5 +29,17 @@ public final class GatherState<E> implements java.io.Serializable {
      */
     public Map<String, String> joining;
 
+    /**
+     * Identifiers new with the event beside its anchor that no Directory founded a cluster for,
+     * with the Init of the cluster each would found ({@link Message.Reply#unsent}); null when none.
+     */
+    public Map<String, Message.Init<?, ?>> unsent;
+
+    /**
+     * Identifiers whose answer so far says another event is placing them ({@link
+     * Message.Reply#provisional}); null when none.
+     */
+    public Set<String> provisional;
+
     public boolean done;
 }

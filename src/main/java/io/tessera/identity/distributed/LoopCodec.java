@@ -102,14 +102,7 @@ public final class LoopCodec<E, A> implements Serializable {
             }
         } else if (message instanceof Message.Plan<E, A> m) {
             json.writeStringField("plan", m.eventId());
-            var steps = JSON.createArrayNode();
-            for (Message.PlanStep step : m.steps()) {
-                ObjectNode node = steps.addObject();
-                node.put("identifier", step.identifier());
-                node.set("cluster", id(step.cluster()));
-                node.put("known", step.known());
-            }
-            tree(json, "steps", steps);
+            tree(json, "steps", steps(m.steps()));
             json.writeNumberField("at", m.at());
         } else if (message instanceof Message.Skip<E, A> m) {
             json.writeStringField("plan", m.plan());
@@ -172,9 +165,31 @@ public final class LoopCodec<E, A> implements Serializable {
             if (m.apart()) {
                 json.writeBooleanField("apart", true);
             }
+            if (m.places()) {
+                json.writeBooleanField("places", true);
+            }
         } else if (message instanceof Message.Init<E, A> m) {
             json.writeStringField("identifier", m.identifier());
             order(json, m.orderKey(), m.orderPosition());
+            if (m.tellsDirectory()) {
+                json.writeBooleanField("tellsDirectory", true);
+            }
+        } else if (message instanceof Message.Admit<E, A> m) {
+            json.writeStringField("plan", m.eventId());
+            tree(json, "steps", steps(m.steps()));
+            json.writeNumberField("at", m.at());
+            json.writeStringField("eventId", m.contribution().eventId());
+            object(json, "payload", m.contribution().payload());
+            var unsent = JSON.createArrayNode();
+            for (Message.Init<E, A> init : m.unsent()) {
+                ObjectNode node = unsent.addObject();
+                node.put("identifier", init.identifier());
+                if (init.orderKey() != null) {
+                    node.put("orderKey", init.orderKey());
+                    node.put("orderPosition", init.orderPosition());
+                }
+            }
+            tree(json, "unsent", unsent);
         } else if (message instanceof Message.Event<E, A> m) {
             json.writeStringField("eventId", m.eventId());
             object(json, "identifiers", m.identifiers());
@@ -204,6 +219,13 @@ public final class LoopCodec<E, A> implements Serializable {
             }
             if (m.joining() != null) {
                 json.writeStringField("joining", m.joining());
+            }
+            if (m.unsent() != null) {
+                json.writeBooleanField("unsent", true);
+                order(json, m.unsent().orderKey(), m.unsent().orderPosition());
+            }
+            if (m.provisional()) {
+                json.writeBooleanField("provisional", true);
             }
         } else if (message instanceof Message.Blame<E, A> m) {
             json.writeStringField("identifier", m.identifier());
@@ -379,12 +401,22 @@ public final class LoopCodec<E, A> implements Serializable {
                         case "Repoint" ->
                                 new Message.Repoint<>(
                                         id(json.get("cluster")),
-                                        json.path("apart").asBoolean(false));
+                                        json.path("apart").asBoolean(false),
+                                        json.path("places").asBoolean(false));
                         case "Init" ->
                                 new Message.Init<>(
                                         json.path("identifier").asText(),
                                         json.path("orderKey").asText(null),
-                                        json.path("orderPosition").asLong(0));
+                                        json.path("orderPosition").asLong(0),
+                                        json.path("tellsDirectory").asBoolean(false));
+                        case "Admit" ->
+                                new Message.Admit<>(
+                                        json.path("plan").asText(),
+                                        steps(json.path("steps")),
+                                        json.path("at").asLong(),
+                                        new Message.Contribute<>(
+                                                json.path("eventId").asText(), payload),
+                                        inits(json.path("unsent")));
                         case "Event" ->
                                 new Message.Event<>(
                                         json.path("eventId").asText(),
@@ -408,7 +440,14 @@ public final class LoopCodec<E, A> implements Serializable {
                                         id(json.get("cluster")),
                                         json.path("quarantined").asBoolean(false),
                                         json.path("founded").asBoolean(false),
-                                        json.path("joining").asText(null));
+                                        json.path("joining").asText(null),
+                                        json.path("unsent").asBoolean(false)
+                                                ? new Message.Init<>(
+                                                        json.path("identifier").asText(),
+                                                        json.path("orderKey").asText(null),
+                                                        json.path("orderPosition").asLong(0))
+                                                : null,
+                                        json.path("provisional").asBoolean(false));
                         case "Blame" -> new Message.Blame<>(json.path("identifier").asText());
                         case "Erase" ->
                                 new Message.Erase<>(
@@ -471,6 +510,29 @@ public final class LoopCodec<E, A> implements Serializable {
     }
 
     /** A plan's steps (added in version 4). */
+    private static JsonNode steps(List<Message.PlanStep> steps) {
+        var array = JSON.createArrayNode();
+        for (Message.PlanStep step : steps) {
+            ObjectNode node = array.addObject();
+            node.put("identifier", step.identifier());
+            node.set("cluster", id(step.cluster()));
+            node.put("known", step.known());
+        }
+        return array;
+    }
+
+    private static <E, A> List<Message.Init<E, A>> inits(JsonNode array) {
+        List<Message.Init<E, A>> inits = new ArrayList<>();
+        for (JsonNode node : array) {
+            inits.add(
+                    new Message.Init<>(
+                            node.path("identifier").asText(),
+                            node.path("orderKey").asText(null),
+                            node.path("orderPosition").asLong(0)));
+        }
+        return List.copyOf(inits);
+    }
+
     private static List<Message.PlanStep> steps(JsonNode array) {
         List<Message.PlanStep> steps = new ArrayList<>();
         for (JsonNode step : array) {

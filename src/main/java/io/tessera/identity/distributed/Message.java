@@ -66,6 +66,16 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      *     cluster's founding merge is under way (the Directory founded it beside the anchor's: that
      *     event's plan links the two, so a later event naming both need not link them again), or
      *     null
+     * @param unsent for an identifier new with the event beside its anchor: the {@link Init} the
+     *     Directory did not send, {@code cluster} the cluster it would found. The identifier is
+     *     placed by the event (it joins the anchor's cluster, {@link Admit}, or the Gather founds
+     *     it), and its Directory holds what reaches it until a {@link Repoint} says where it went.
+     *     Null otherwise.
+     * @param provisional the identifier is being placed by another event (whose anchor is {@code
+     *     joining}; {@code cluster} is the one it would found): this answer comes at once, so that
+     *     two events placing each other's identifiers never wait for each other, and the answer
+     *     with its cluster follows once it is placed. A Gather that cannot decide without it waits
+     *     for that one.
      */
     record Reply<E, A>(
             String eventId,
@@ -73,8 +83,21 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             ClusterId cluster,
             boolean quarantined,
             boolean founded,
-            String joining)
+            String joining,
+            Init<E, A> unsent,
+            boolean provisional)
             implements Message<E, A> {
+        /** The answer for an identifier the Directory placed. */
+        public Reply(
+                String eventId,
+                String identifier,
+                ClusterId cluster,
+                boolean quarantined,
+                boolean founded,
+                String joining) {
+            this(eventId, identifier, cluster, quarantined, founded, joining, null, false);
+        }
+
         /** The answer for an identifier not quarantined, known before. */
         public Reply(String eventId, String identifier, ClusterId cluster) {
             this(eventId, identifier, cluster, false, false, null);
@@ -101,11 +124,26 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      * the Directory that founded it, with the order key and place of the event that did: the events
      * of that key before it are not the new profile's to wait for.
      */
-    record Init<E, A>(String identifier, String orderKey, long orderPosition)
+    record Init<E, A>(
+            String identifier, String orderKey, long orderPosition, boolean tellsDirectory)
             implements Message<E, A> {
         /** A member, with no event behind it. */
         public Init(String identifier) {
-            this(identifier, null, 0);
+            this(identifier, null, 0, false);
+        }
+
+        /** From the Directory that founded the cluster. */
+        public Init(String identifier, String orderKey, long orderPosition) {
+            this(identifier, orderKey, orderPosition, false);
+        }
+
+        /**
+         * The same sent by the event's Gather (or the cluster the event went to) for a Directory
+         * that held its identifier unplaced ({@link Reply#unsent}): the new cluster tells that
+         * Directory it is placed.
+         */
+        public Init<E, A> tellingDirectory() {
+            return new Init<>(identifier, orderKey, orderPosition, true);
         }
     }
 
@@ -244,6 +282,32 @@ public sealed interface Message<E, A> extends java.io.Serializable {
     }
 
     /**
+     * From an event's Gather to the one cluster its known identifiers are in: the event, and its
+     * identifiers new with it beside its anchor ({@link Reply#unsent}, in priority order), which no
+     * Directory founded a cluster for. The cluster takes them in as members when they all keep its
+     * rules, tells their Directories, and credits the event: no founding merge. Else it does what
+     * the Gather would have done with clusters of their own: founds them, and plans the event's
+     * merges ({@code steps} as a {@link Plan}'s, each new identifier with the cluster it founds).
+     */
+    record Admit<E, A>(
+            String eventId,
+            List<PlanStep> steps,
+            long at,
+            Contribute<E, A> contribution,
+            List<Init<E, A>> unsent)
+            implements Message<E, A> {
+        /** The same as the cluster a merged one went to takes it (see {@link Plan#movedTo}). */
+        public Admit<E, A> movedTo(ClusterId merged, ClusterId winner) {
+            return new Admit<>(
+                    eventId,
+                    new Plan<E, A>(eventId, steps, at).movedTo(merged, winner).steps(),
+                    at,
+                    contribution,
+                    unsent);
+        }
+    }
+
+    /**
      * To a plan's cluster from one it named: it will not offer itself for this plan (it was on
      * offer elsewhere, merged away, or erased), so the plan is decided without it; its link is
      * handled on its own.
@@ -325,10 +389,24 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      *     its founding merge is over (a release before this one reads it as a repoint to the
      *     cluster the identifier is in, which changes nothing)
      */
-    record Repoint<E, A>(ClusterId cluster, boolean apart) implements Message<E, A> {
+    record Repoint<E, A>(ClusterId cluster, boolean apart, boolean places)
+            implements Message<E, A> {
         /** The identifier belongs to {@code cluster} now. */
         public Repoint(ClusterId cluster) {
-            this(cluster, false);
+            this(cluster, false, false);
+        }
+
+        public Repoint(ClusterId cluster, boolean apart) {
+            this(cluster, apart, false);
+        }
+
+        /**
+         * The identifier an event placed is in {@code cluster}: from the cluster that took it in,
+         * or the one founded for it ({@link Reply#unsent}). Only this repoint places it; another
+         * reaching it before waits for it.
+         */
+        public static <E, A> Repoint<E, A> placing(ClusterId cluster) {
+            return new Repoint<>(cluster, false, true);
         }
     }
 

@@ -168,6 +168,9 @@ final class ProtocolSimulation {
         final Map<String, long[]> marks = new TreeMap<>();
         final Map<String, Integer> blame = new TreeMap<>();
         final Map<String, String> joining = new TreeMap<>();
+        // identifiers an event is placing, and what reached each meanwhile
+        final Map<String, ClusterId> unplaced = new TreeMap<>();
+        final Map<String, ArrayList<Message<?, ?>>> held = new TreeMap<>();
         final List<ClusterId> erased = new ArrayList<>();
         final Set<String> erasedEvents = new HashSet<>();
         final Map<String, Input> inputs = new HashMap<>();
@@ -192,6 +195,8 @@ final class ProtocolSimulation {
     private final Loop loop;
     private World world = new World();
     private boolean stepByStep;
+    // an identifier or event whose messages are printed (-Dtrace=..., -DtraceSeed=...)
+    private final String traced;
     private int attempt;
     // what the loop topic received since the last checkpoint, by channel, in order
     private final List<Map.Entry<List<Address>, Envelope>> writtenSinceCheckpoint =
@@ -208,6 +213,7 @@ final class ProtocolSimulation {
         this.rules = rules;
         this.clusterActor = new ClusterActor<>(rules, OPS);
         this.random = new Random(seed);
+        this.traced = seed == Long.getLong("traceSeed", -1) ? System.getProperty("trace") : null;
         this.fifo = fifo;
         this.loop = loop;
     }
@@ -434,20 +440,35 @@ final class ProtocolSimulation {
 
     private void deliverTo(
             Address to, Message<Payload, Totals> message, Outbox<Payload, Totals> out) {
+        if (traced != null && (to.key().contains(traced) || message.toString().contains(traced))) {
+            System.out.println("TRACE " + to + " <- " + message);
+        }
         switch (to.actor()) {
             case DIRECTORY -> {
                 DirectoryActor.Entry after =
                         DirectoryActor.handle(
                                 to.key(),
                                 new DirectoryActor.Entry(
-                                        world.directory.get(to.key()),
-                                        world.marks.getOrDefault(to.key(), NO_MARKS)[0],
-                                        world.marks.getOrDefault(to.key(), NO_MARKS)[1],
-                                        world.blame.getOrDefault(to.key(), 0),
-                                        world.joining.get(to.key())),
+                                                world.directory.get(to.key()),
+                                                world.marks.getOrDefault(to.key(), NO_MARKS)[0],
+                                                world.marks.getOrDefault(to.key(), NO_MARKS)[1],
+                                                world.blame.getOrDefault(to.key(), 0),
+                                                world.joining.get(to.key()))
+                                        .unplaced(
+                                                world.unplaced.get(to.key()),
+                                                List.copyOf(
+                                                        world.held.getOrDefault(
+                                                                to.key(), new ArrayList<>()))),
                                 message,
                                 rules.quarantineAfter(),
                                 out);
+                if (after.unplaced() != null) {
+                    world.unplaced.put(to.key(), after.unplaced());
+                    world.held.put(to.key(), new ArrayList<>(after.held()));
+                } else {
+                    world.unplaced.remove(to.key());
+                    world.held.remove(to.key());
+                }
                 if (after.rejections() > 0) {
                     world.blame.put(to.key(), after.rejections());
                 }
@@ -601,6 +622,7 @@ final class ProtocolSimulation {
 
     boolean quiescent() {
         return world.inFlight == 0
+                && world.unplaced.isEmpty()
                 && world.clusters.values().stream()
                         .allMatch(
                                 s ->
@@ -614,6 +636,14 @@ final class ProtocolSimulation {
     /** The clusters not settled, for a failure message. */
     String unsettled() {
         StringBuilder text = new StringBuilder("in flight " + world.inFlight);
+        world.unplaced.forEach(
+                (identifier, wouldFound) ->
+                        text.append("; unplaced ")
+                                .append(identifier)
+                                .append(" (would found ")
+                                .append(wouldFound)
+                                .append(") holding ")
+                                .append(world.held.get(identifier)));
         world.clusters.forEach(
                 (id, s) -> {
                     if (s.lockedOn != null

@@ -125,7 +125,7 @@ public final class ClusterActor<E, A> {
         if (message instanceof Message.Init<E, A> init) {
             if (init.tellsDirectory() && init.identifier().equals(self.founder())) {
                 // founded by an event's Gather: the Directory held the identifier unplaced
-                out.send(Address.directory(init.identifier()), Message.Repoint.placing(self));
+                out.send(Address.directory(init.identifier()), Message.Repoint.placing(self, self));
             }
             if (init.orderKey() != null && init.identifier().equals(self.founder())) {
                 // founded by that event: its key's earlier events went elsewhere (on offer too:
@@ -283,19 +283,21 @@ public final class ClusterActor<E, A> {
         for (Message.Init<E, A> init : admit.unsent()) {
             arriving.add(alone(init.identifier()));
         }
+        Map<String, ClusterId> founds = new TreeMap<>();
+        for (Message.PlanStep step : admit.steps()) {
+            founds.put(step.identifier(), step.cluster());
+        }
         if (refusal(s, unique(s), arriving) == null) {
             for (Message.Init<E, A> init : admit.unsent()) {
                 if (s.members.add(init.identifier())) {
                     ops.admit(s.state, init.identifier());
                 }
-                out.send(Address.directory(init.identifier()), Message.Repoint.placing(self));
+                out.send(
+                        Address.directory(init.identifier()),
+                        Message.Repoint.placing(self, founds.get(init.identifier())));
             }
             credit(s, admit.contribution());
             return;
-        }
-        Map<String, ClusterId> founds = new TreeMap<>();
-        for (Message.PlanStep step : admit.steps()) {
-            founds.put(step.identifier(), step.cluster());
         }
         for (Message.Init<E, A> init : admit.unsent()) {
             out.send(Address.cluster(founds.get(init.identifier())), init.tellingDirectory());
@@ -1054,7 +1056,7 @@ public final class ClusterActor<E, A> {
             out.send(
                     Address.directory(init.identifier()),
                     init.tellsDirectory()
-                            ? Message.Repoint.placing(to)
+                            ? Message.Repoint.placing(to, self)
                             : new Message.Repoint<>(to));
         } else if (message instanceof Message.Link<E, A> link) {
             skip(self, link, out);

@@ -93,7 +93,8 @@ public final class DirectoryActor {
         return entry.unplaced() != null
                 && (message instanceof Message.Probe<?, ?>
                         || message instanceof Message.Erase<?, ?>
-                        || (message instanceof Message.Repoint<?, ?> repoint && !repoint.places()));
+                        || (message instanceof Message.Repoint<?, ?> repoint
+                                && !entry.unplaced().equals(repoint.placement())));
     }
 
     /**

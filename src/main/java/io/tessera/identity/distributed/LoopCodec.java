@@ -165,8 +165,8 @@ public final class LoopCodec<E, A> implements Serializable {
             if (m.apart()) {
                 json.writeBooleanField("apart", true);
             }
-            if (m.places()) {
-                json.writeBooleanField("places", true);
+            if (m.placement() != null) {
+                tree(json, "placement", id(m.placement()));
             }
         } else if (message instanceof Message.Init<E, A> m) {
             json.writeStringField("identifier", m.identifier());
@@ -402,7 +402,9 @@ public final class LoopCodec<E, A> implements Serializable {
                                 new Message.Repoint<>(
                                         id(json.get("cluster")),
                                         json.path("apart").asBoolean(false),
-                                        json.path("places").asBoolean(false));
+                                        json.hasNonNull("placement")
+                                                ? id(json.get("placement"))
+                                                : null);
                         case "Init" ->
                                 new Message.Init<>(
                                         json.path("identifier").asText(),

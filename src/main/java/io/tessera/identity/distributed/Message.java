@@ -389,24 +389,30 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      *     its founding merge is over (a release before this one reads it as a repoint to the
      *     cluster the identifier is in, which changes nothing)
      */
-    record Repoint<E, A>(ClusterId cluster, boolean apart, boolean places)
+    record Repoint<E, A>(ClusterId cluster, boolean apart, ClusterId placement)
             implements Message<E, A> {
         /** The identifier belongs to {@code cluster} now. */
         public Repoint(ClusterId cluster) {
-            this(cluster, false, false);
+            this(cluster, false, null);
         }
 
         public Repoint(ClusterId cluster, boolean apart) {
-            this(cluster, apart, false);
+            this(cluster, apart, null);
         }
 
         /**
          * The identifier an event placed is in {@code cluster}: from the cluster that took it in,
-         * or the one founded for it ({@link Reply#unsent}). Only this repoint places it; another
-         * reaching it before waits for it.
+         * or the one founded for it ({@link Reply#unsent}); {@code placement} is the cluster the
+         * Directory said it would found, which names the placement this answers. Only this repoint
+         * places it; another reaching it before waits for it.
          */
-        public static <E, A> Repoint<E, A> placing(ClusterId cluster) {
-            return new Repoint<>(cluster, false, true);
+        public static <E, A> Repoint<E, A> placing(ClusterId cluster, ClusterId placement) {
+            return new Repoint<>(cluster, false, placement);
+        }
+
+        /** Whether it answers a placement ({@link #placing}). */
+        public boolean places() {
+            return placement != null;
         }
     }
 

@@ -7,10 +7,10 @@ import io.tessera.identity.ProfileState;
 import io.tessera.model.CustomerEvent;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -53,27 +53,59 @@ class DirectoryFunctionTest {
     }
 
     @Test
-    void anIdentifierFoundedBesideTheAnchorAnswersItUntilARepointEndsTheFoundingMerge()
-            throws Exception {
+    void anIdentifierNewBesideTheAnchorWaitsForItsEventToPlaceIt() throws Exception {
+        String device = "device_id:d1";
+        String anchor = "anonymous_id:a1";
+        ClusterId anchors = new ClusterId(100, anchor);
+        OperatorSubtaskState snapshot;
         try (var harness = directory()) {
-            String device = "device_id:d1";
-            String anchor = "anonymous_id:a1";
             assertEquals(
-                    Collections.singletonList((String) null),
-                    joining(harness, device, anchor, 100),
-                    "founded");
-            assertEquals(List.of(anchor), joining(harness, device, anchor, 200));
+                    List.of("Reply 101/device_id:d1 unsent"),
+                    describe(probe(harness, device, anchor, 100, null)),
+                    "no cluster founded: the event places it");
             assertEquals(
-                    Collections.singletonList((String) null),
-                    joining(harness, anchor, anchor, 200),
-                    "the anchor's own probe reads nothing");
-
-            send(harness, device, new Message.Repoint<>(new ClusterId(101, device), true), 300);
+                    List.of("Reply 101/device_id:d1 provisional joining " + anchor),
+                    describe(probe(harness, device, anchor, 200, null)),
+                    "another event hears at once that it is being placed");
             assertEquals(
-                    Collections.singletonList((String) null),
-                    joining(harness, device, anchor, 400),
-                    "ended");
+                    List.of(),
+                    describe(probe(harness, device, device, 250, new CustomerEvent())),
+                    "an event of its own waits for it");
+            snapshot = harness.snapshot(1, 300);
         }
+        try (var restored = directory(snapshot)) {
+            assertEquals(
+                    List.of("Reply " + anchors, "Contribute " + anchors.toString()),
+                    describe(
+                            send(
+                                    restored,
+                                    device,
+                                    Message.Repoint.placing(anchors, new ClusterId(101, device)),
+                                    300)),
+                    "placed: what it held is answered, in its order");
+            assertEquals(
+                    List.of("Reply " + anchors),
+                    describe(probe(restored, device, anchor, 400, null)));
+        }
+    }
+
+    /** A probe of one event, and what the Directory sent on. */
+    private static List<Routed> probe(
+            KeyedOneInputStreamOperatorTestHarness<String, Routed, Routed> harness,
+            String identifier,
+            String anchor,
+            long time,
+            CustomerEvent payload)
+            throws Exception {
+        return send(
+                harness,
+                identifier,
+                new Message.Probe<>("e" + time, identifier, time, payload, "k", 1, anchor),
+                time);
+    }
+
+    private static List<String> describe(List<Routed> sent) {
+        return sent.stream().map(DirectoryFunctionTest::describe).toList();
     }
 
     /** What the Reply to a Gather's probe says the identifier's cluster joins. */
@@ -101,6 +133,12 @@ class DirectoryFunctionTest {
     /** A Directory operator with the default rules, opened. */
     private static KeyedOneInputStreamOperatorTestHarness<String, Routed, Routed> directory()
             throws Exception {
+        return directory(null);
+    }
+
+    /** A Directory operator with the default rules, restored from a snapshot (null: none). */
+    private static KeyedOneInputStreamOperatorTestHarness<String, Routed, Routed> directory(
+            OperatorSubtaskState snapshot) throws Exception {
         IdentitySettings settings = IdentitySettings.from(new Configuration());
         var harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
@@ -108,6 +146,9 @@ class DirectoryFunctionTest {
                                 new DirectoryFunction(CODEC, settings.rules(), TTL)),
                         (Routed r) -> r.key,
                         Types.STRING);
+        if (snapshot != null) {
+            harness.initializeState(snapshot);
+        }
         harness.open();
         return harness;
     }
@@ -144,7 +185,10 @@ class DirectoryFunctionTest {
     private static String describe(Routed routed) {
         Message<CustomerEvent, ProfileState> message = CODEC.decode(routed.record).message();
         if (message instanceof Message.Reply<CustomerEvent, ProfileState> reply) {
-            return "Reply " + reply.cluster();
+            return "Reply "
+                    + reply.cluster()
+                    + (reply.unsent() != null ? " unsent" : "")
+                    + (reply.provisional() ? " provisional joining " + reply.joining() : "");
         }
         return message.getClass().getSimpleName() + " " + routed.key;
     }

@@ -107,71 +107,141 @@ class GatherActorTest {
     }
 
     @Test
-    void aNewVisitorsFirstEventIsCreditedWhereItsAnchorFoundedAClusterWithoutALink() {
-        // A visitor's first event brings three new identifiers, each founding a cluster. The
-        // anchor's is created at the event's time, the others a millisecond later: it is the
-        // oldest, the event goes to it at once, and the others merge into it carrying nothing.
+    void aNewVisitorsFirstEventTakesItsNewIdentifiersIntoItsAnchorsClusterWithoutAMerge() {
+        // A visitor's first event brings three new identifiers. Only the anchor founds a
+        // cluster: the others are left unplaced by their Directories, and the anchor's cluster
+        // takes them in with the event. No cluster of their own, no link, no merge.
         List<String> identifiers =
                 List.of("personalize_uid:pz1", "device_id:web1", "anonymous_id:a1");
         String anchor = "personalize_uid:pz1";
-        routeAndGather("e1", identifiers, anchor, T, new HashMap<>());
+        Map<String, DirectoryActor.Entry> directory = new HashMap<>();
+        routeAndGather("e1", identifiers, anchor, T, directory);
 
         ClusterId founded = new ClusterId(T, anchor);
         List<Message<String, String>> toFounded = out.sentTo(founded);
-        assertEquals(2, toFounded.size(), toFounded.toString());
-        Message.Plan<String, String> plan = (Message.Plan<String, String>) toFounded.get(0);
-        assertTrue(plan.steps().stream().noneMatch(Message.PlanStep::known), "all new");
+        assertEquals(1, toFounded.size(), toFounded.toString());
+        Message.Admit<String, String> admit = (Message.Admit<String, String>) toFounded.get(0);
+        assertEquals(new Message.Contribute<String, String>("e1", "payload"), admit.contribution());
         assertEquals(
-                new Message.Contribute<String, String>("e1", "payload"),
-                toFounded.get(1),
-                "credited at once, no link to cross the loop with");
+                List.of("device_id:web1", "anonymous_id:a1"),
+                admit.unsent().stream().map(Message.Init::identifier).toList(),
+                "in priority order");
         for (String other : identifiers.subList(1, 3)) {
-            Message.Link<String, String> link = onlyLink(new ClusterId(T + 1, other));
-            assertEquals(founded, link.winner());
-            assertEquals(null, link.carried());
+            assertEquals(List.of(), out.sentTo(new ClusterId(T + 1, other)), other);
+            assertEquals(null, directory.get(other).cluster(), other + " is not placed yet");
+            assertEquals(new ClusterId(T + 1, other), directory.get(other).unplaced());
         }
     }
 
     @Test
-    void aVisitorsNextEventPlansNoMergeWhileItsFoundingMergeIsUnderWay() {
-        // The first event founds the anchor's cluster and, a millisecond later, the device's,
-        // and plans their merge. Until that merge repoints the device, the device's Directory
-        // answers that its cluster joins the anchor's: the next event goes to the anchor's
-        // cluster alone instead of planning the same merge again.
+    void aVisitorsNextEventGoesToItsAnchorsClusterWhileItsFirstEventPlacesItsIdentifiers() {
+        // Until the anchor's cluster has taken the device in, the device's Directory answers at
+        // once that the first event is placing it beside the anchor: the next event goes to the
+        // anchor's cluster without a plan, and the Directory answers again once it is placed.
         List<String> identifiers = List.of("anonymous_id:a1", "device_id:web1");
         String anchor = "anonymous_id:a1";
         ClusterId anchors = new ClusterId(T, anchor);
-        ClusterId devices = new ClusterId(T + 1, "device_id:web1");
         Map<String, DirectoryActor.Entry> directory = new HashMap<>();
 
         routeAndGather("e1", identifiers, anchor, T, directory);
-        assertTrue(out.sentTo(anchors).get(0) instanceof Message.Plan, "the founding merge");
-        assertEquals(anchors, onlyLink(devices).winner());
+        assertTrue(out.sentTo(anchors).get(0) instanceof Message.Admit, "placed by the event");
 
         out.clear();
         routeAndGather("e2", identifiers, anchor, T + 100, directory);
         assertEquals(
                 List.of(new Message.Contribute<String, String>("e2", "payload")),
                 out.sentTo(anchors));
-        assertEquals(List.of(), out.sentTo(devices), "no second link");
+        DirectoryActor.Entry device = directory.get("device_id:web1");
+        assertEquals(1, device.held().size(), "the probe waits for the answer with its cluster");
 
-        // Refused (a rule kept the device apart): the device's cluster tells its Directory, and
-        // the next event links the two again, so the refusal is asked for again as single mode
-        // would.
-        RecordingOutbox<String, String> none = new RecordingOutbox<>();
-        directory.put(
-                "device_id:web1",
+        // The anchor's cluster took the device in: the Directory is placed, and answers the
+        // probe it held.
+        RecordingOutbox<String, String> placed = new RecordingOutbox<>();
+        device =
                 DirectoryActor.handle(
                         "device_id:web1",
-                        directory.get("device_id:web1"),
-                        new Message.Repoint<String, String>(devices, true),
+                        device,
+                        Message.Repoint.<String, String>placing(
+                                anchors, new ClusterId(T + 1, "device_id:web1")),
                         5,
-                        none));
-        assertEquals(devices, directory.get("device_id:web1").cluster(), "it stays");
-        out.clear();
-        routeAndGather("e3", identifiers, anchor, T + 200, directory);
-        assertTrue(out.sentTo(anchors).get(0) instanceof Message.Plan, "planned again");
-        assertEquals(anchors, onlyLink(devices).winner());
+                        placed);
+        assertEquals(anchors, device.cluster());
+        assertEquals(null, device.unplaced());
+        assertEquals(
+                List.of(new Message.Reply<String, String>("e2", "device_id:web1", anchors)),
+                placed.sent);
+    }
+
+    @Test
+    void twoEventsPlacingEachOthersIdentifiersDoNotWaitForEachOther() {
+        // Each event is the first to name one of the two new identifiers, and names the other
+        // too. Each Directory answers the other event at once, so both Gathers go on: each founds
+        // the identifier it places and waits only for where the other one goes.
+        ClusterId first = new ClusterId(T - 9_000, "email:a@x.io");
+        ClusterId second = new ClusterId(T - 8_000, "email:b@x.io");
+        DirectoryActor.Entry x = DirectoryActor.Entry.NONE;
+        DirectoryActor.Entry y = DirectoryActor.Entry.NONE;
+        RecordingOutbox<String, String> replies = new RecordingOutbox<>();
+        x = probe("device_id:x", x, "eA", "email:a@x.io", replies);
+        y = probe("device_id:y", y, "eB", "email:b@x.io", replies);
+        x = probe("device_id:x", x, "eB", "email:b@x.io", replies);
+        y = probe("device_id:y", y, "eA", "email:a@x.io", replies);
+
+        Map<String, GatherState<String>> gathers = new HashMap<>();
+        gathers.put("eA", event("eA", List.of("email:a@x.io", "device_id:x", "device_id:y")));
+        gathers.put("eB", event("eB", List.of("email:b@x.io", "device_id:y", "device_id:x")));
+        for (int i = 0; i < replies.sent.size(); i++) {
+            String eventId = replies.to.get(i).key();
+            gathers.put(
+                    eventId,
+                    GatherActor.handle(eventId, gathers.get(eventId), replies.sent.get(i), out));
+        }
+        gathers.put(
+                "eA",
+                GatherActor.handle(
+                        "eA",
+                        gathers.get("eA"),
+                        new Message.Reply<String, String>("eA", "email:a@x.io", first),
+                        out));
+        gathers.put(
+                "eB",
+                GatherActor.handle(
+                        "eB",
+                        gathers.get("eB"),
+                        new Message.Reply<String, String>("eB", "email:b@x.io", second),
+                        out));
+
+        assertEquals(
+                List.of(
+                        new Message.Init<String, String>("device_id:x", null, 0, true),
+                        new Message.Init<String, String>("device_id:y", null, 0, true)),
+                out.sent,
+                "each founds the identifier it places, neither waits");
+        assertEquals(false, gathers.get("eA").done, "eA waits for where y goes");
+        assertEquals(false, gathers.get("eB").done, "eB waits for where x goes");
+    }
+
+    private static DirectoryActor.Entry probe(
+            String identifier,
+            DirectoryActor.Entry entry,
+            String eventId,
+            String anchor,
+            RecordingOutbox<String, String> replies) {
+        return DirectoryActor.handle(
+                identifier,
+                entry,
+                new Message.Probe<String, String>(eventId, identifier, T, null, null, 0, anchor),
+                5,
+                replies);
+    }
+
+    private GatherState<String> event(String eventId, List<String> identifiers) {
+        return GatherActor.handle(
+                eventId,
+                null,
+                new Message.Event<String, String>(
+                        eventId, identifiers, identifiers.get(0), T, "payload"),
+                out);
     }
 
     /** Routes an event, answers its probes from {@code directory}, and gathers the answers. */

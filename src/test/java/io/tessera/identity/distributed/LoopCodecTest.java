@@ -203,7 +203,45 @@ class LoopCodecTest {
                         new Message.Reply<>(
                                 "e10", "device_id:d9", YOUNG, false, false, "anonymous_id:a9")),
                 new LoopCodec.Envelope<>(
-                        Address.directory("device_id:d9"), new Message.Repoint<>(YOUNG, true)));
+                        Address.directory("device_id:d9"), new Message.Repoint<>(YOUNG, true)),
+                new LoopCodec.Envelope<>(
+                        Address.gather("e11"),
+                        new Message.Reply<>(
+                                "e11",
+                                "device_id:d9",
+                                YOUNG,
+                                false,
+                                true,
+                                null,
+                                new Message.Init<>("device_id:d9", "k", 3),
+                                false)),
+                new LoopCodec.Envelope<>(
+                        Address.gather("e12"),
+                        new Message.Reply<>(
+                                "e12",
+                                "device_id:d9",
+                                YOUNG,
+                                false,
+                                false,
+                                "anonymous_id:a9",
+                                null,
+                                true)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(OLD),
+                        new Message.Admit<>(
+                                "e11",
+                                List.of(
+                                        new Message.PlanStep("anonymous_id:a9", OLD, true),
+                                        new Message.PlanStep("device_id:d9", YOUNG, false)),
+                                1_000,
+                                new Message.Contribute<>("e11", new Payload("e11", 4)),
+                                List.of(new Message.Init<>("device_id:d9", "k", 3)))),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(YOUNG),
+                        new Message.Init<Payload, Totals>("device_id:d9", "k", 3)
+                                .tellingDirectory()),
+                new LoopCodec.Envelope<>(
+                        Address.directory("device_id:d9"), Message.Repoint.placing(OLD, YOUNG)));
     }
 
     @Test

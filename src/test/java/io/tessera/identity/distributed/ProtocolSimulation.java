@@ -519,7 +519,11 @@ final class ProtocolSimulation {
         if (id == null) {
             throw new AssertionError(identifier + " has no directory entry");
         }
-        return live(id);
+        try {
+            return live(id);
+        } catch (AssertionError e) {
+            throw new AssertionError(identifier + ": " + e.getMessage(), e);
+        }
     }
 
     ClusterId live(ClusterId id) {

@@ -54,8 +54,12 @@ public final class GatherActor {
             if (reply.unsent() != null) {
                 if (pending.unsent == null) {
                     pending.unsent = new TreeMap<>();
+                    pending.unsentKeys = new TreeMap<>();
                 }
-                pending.unsent.put(reply.identifier(), reply.unsent());
+                pending.unsent.put(identifier, reply.unsent().orderPosition());
+                if (reply.unsent().orderKey() != null) {
+                    pending.unsentKeys.put(identifier, reply.unsent().orderKey());
+                }
             }
             if (reply.joining() != null) {
                 if (pending.joining == null) {
@@ -100,6 +104,7 @@ public final class GatherActor {
             }
             foundUnsent(pending, pending.identifiers, out);
             pending.unsent = null;
+            pending.unsentKeys = null;
             return pending;
         }
         String anchorId = evidence.contains(pending.anchor) ? pending.anchor : evidence.get(0);
@@ -278,9 +283,9 @@ public final class GatherActor {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static <E, A> Message.Init<E, A> unsent(GatherState<?> pending, String identifier) {
-        return (Message.Init<E, A>) pending.unsent.get(identifier);
+        return new Message.Init<>(
+                identifier, pending.unsentKeys.get(identifier), pending.unsent.get(identifier));
     }
 
     /**

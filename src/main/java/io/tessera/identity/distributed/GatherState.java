@@ -30,10 +30,14 @@ public final class GatherState<E> implements java.io.Serializable {
     public Map<String, String> joining;
 
     /**
-     * Identifiers new with the event beside its anchor that no Directory founded a cluster for,
-     * with the Init of the cluster each would found ({@link Message.Reply#unsent}); null when none.
+     * Identifiers new with the event beside its anchor that no Directory founded a cluster for
+     * ({@link Message.Reply#unsent}), with the place of the event in its order key (the Init of the
+     * cluster each would found); null when none.
      */
-    public Map<String, Message.Init<?, ?>> unsent;
+    public Map<String, Long> unsent;
+
+    /** The event's order key, for the identifiers in {@link #unsent} (absent: none). */
+    public Map<String, String> unsentKeys;
 
     /**
      * Identifiers whose answer so far says another event is placing them ({@link

@@ -31,10 +31,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -312,7 +315,7 @@ final class PipelineBench {
         JobClient job = start(kafka, config, options, "tessera-bench-warm-up-" + mode);
         try {
             Progress progress =
-                    profileChanges(kafka, config, Duration.ofSeconds(3), options.duration());
+                    profileChanges(kafka, config, Duration.ofSeconds(3), options.duration(), job);
             out.printf(
                     "  %-12s  warmed up over %,d profile changes in %d s (not counted)%n",
                     mode, progress.total(), secondsSince(started));
@@ -410,7 +413,8 @@ final class PipelineBench {
         JobClient job = start(kafka, config, options, "tessera-bench-" + mode);
         try {
             Progress progress =
-                    profileChanges(kafka, config, quiet(mode, config, options), options.duration());
+                    profileChanges(
+                            kafka, config, quiet(mode, config, options), options.duration(), job);
             long cpu = processCpuNanos() - cpuBefore;
             Map<String, Double> threads =
                     threadsBefore == null
@@ -516,14 +520,19 @@ final class PipelineBench {
 
     /** How the job's profile changes grew, read uncommitted, until quiet or the cap. */
     private static Progress profileChanges(
-            EmbeddedKafka kafka, TesseraConfig config, Duration quiet, Duration cap)
+            EmbeddedKafka kafka, TesseraConfig config, Duration quiet, Duration cap, JobClient job)
             throws InterruptedException {
+        Instant[] lastLook = {Instant.now()};
         try (KafkaConsumer<byte[], byte[]> profiles =
                 kafka.uncommittedReader(config.kafka().profilesTopic())) {
             AtomicLong written = new AtomicLong();
             return measure(
                     () -> {
                         written.addAndGet(profiles.poll(Duration.ofMillis(50)).count());
+                        if (Duration.between(lastLook[0], Instant.now()).toSeconds() >= 1) {
+                            lastLook[0] = Instant.now();
+                            requireRunning(job);
+                        }
                         return written.get();
                     },
                     quiet,
@@ -600,6 +609,24 @@ final class PipelineBench {
      * Polls a growing count until it has not grown for a while (the quiet window) or the cap
      * passed, and returns how it grew.
      */
+    /** Stops the bench with the job's failure, instead of waiting for outputs that never come. */
+    private static void requireRunning(JobClient job) {
+        try {
+            JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+            if (status.isGloballyTerminalState()) {
+                job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+                throw new IllegalStateException("the job ended (" + status + ") during the run");
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the job failed during the run", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the job's status", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the job's status did not come in 10 s", e);
+        }
+    }
+
     private static Progress measure(LongSupplier count, Duration quiet, Duration cap)
             throws InterruptedException {
         Progress progress = new Progress();

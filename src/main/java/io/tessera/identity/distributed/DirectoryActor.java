@@ -181,42 +181,11 @@ public final class DirectoryActor {
         if (message instanceof Message.Probe<E, A> probe) {
             boolean founded = cluster == null;
             if (founded) {
-                // Founded beside the event's anchor: the event's plan links the two clusters.
-                entry =
-                        entry.joining(
-                                probe.payload() == null && probe.foundingTime() != probe.time()
-                                        ? probe.anchor()
-                                        : null);
                 long created =
                         entry.foundAfter() == Long.MIN_VALUE
                                 ? probe.foundingTime()
                                 : Math.max(probe.foundingTime(), entry.foundAfter() + 1);
                 cluster = new ClusterId(created, identifier);
-                if (mayWait && placedByEvent(entry, probe, quarantineAfter)) {
-                    Message.Init<E, A> unsent =
-                            new Message.Init<>(identifier, probe.orderKey(), probe.orderPosition());
-                    out.send(
-                            Address.gather(probe.eventId()),
-                            new Message.Reply<>(
-                                    probe.eventId(),
-                                    identifier,
-                                    cluster,
-                                    false,
-                                    true,
-                                    null,
-                                    unsent,
-                                    false));
-                    Entry unplaced =
-                            entry.foundAfter() == Long.MIN_VALUE
-                                    ? entry
-                                    : new Entry(
-                                            null,
-                                            entry.forgottenSince(),
-                                            created,
-                                            entry.rejections(),
-                                            null);
-                    return unplaced.joining(probe.anchor()).unplaced(cluster, List.of());
-                }
                 if (entry.foundAfter() != Long.MIN_VALUE) {
                     entry =
                             new Entry(
@@ -226,9 +195,30 @@ public final class DirectoryActor {
                                     entry.rejections(),
                                     entry.joining());
                 }
-                out.send(
-                        Address.cluster(cluster),
-                        new Message.Init<>(identifier, probe.orderKey(), probe.orderPosition()));
+                Message.Init<E, A> init =
+                        new Message.Init<>(identifier, probe.orderKey(), probe.orderPosition());
+                if (mayWait && placedByEvent(entry, probe, quarantineAfter)) {
+                    // the event places it: no cluster of its own
+                    out.send(
+                            Address.gather(probe.eventId()),
+                            new Message.Reply<>(
+                                    probe.eventId(),
+                                    identifier,
+                                    cluster,
+                                    false,
+                                    true,
+                                    null,
+                                    init,
+                                    false));
+                    return entry.joining(probe.anchor()).unplaced(cluster, List.of());
+                }
+                // Founded beside the event's anchor: the event's plan links the two clusters.
+                entry =
+                        entry.joining(
+                                probe.payload() == null && probe.foundingTime() != probe.time()
+                                        ? probe.anchor()
+                                        : null);
+                out.send(Address.cluster(cluster), init);
             }
             if (probe.payload() != null) {
                 // a single-identifier event: credited here, no Gather needed

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.smile.SmileFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -37,26 +36,12 @@ public final class LoopCodec<E, A> implements Serializable {
     public static final int VERSION = 4;
 
     /** Fields, not getters: the job's POJOs keep their state in fields (some private). */
-    private static final ObjectMapper JSON = configured(new ObjectMapper());
-
-    /**
-     * What records are written in since 2026-12-04: Smile, Jackson's binary JSON. The same fields
-     * and trees as the text form, which is still read (records and states written before); an
-     * event's raw message goes in as it is, where the text form escaped it on every hop.
-     */
-    private static final ObjectMapper SMILE = configured(new ObjectMapper(new SmileFactory()));
-
-    private static ObjectMapper configured(ObjectMapper mapper) {
-        return mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-                .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
-                .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
-                .setVisibility(PropertyAccessor.CREATOR, JsonAutoDetect.Visibility.ANY);
-    }
-
-    /** Whether a record is in Smile (its header, {@code :)\n}) rather than JSON text. */
-    private static boolean smile(byte[] value) {
-        return value.length >= 3 && value[0] == ':' && value[1] == ')' && value[2] == '\n';
-    }
+    private static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+                    .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+                    .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+                    .setVisibility(PropertyAccessor.CREATOR, JsonAutoDetect.Visibility.ANY);
 
     private final Class<E> payloadType;
     private final Class<A> stateType;
@@ -81,7 +66,7 @@ public final class LoopCodec<E, A> implements Serializable {
      */
     public byte[] encode(Address to, Message<E, A> message) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (JsonGenerator json = SMILE.getFactory().createGenerator(bytes)) {
+        try (JsonGenerator json = JSON.getFactory().createGenerator(bytes)) {
             json.writeStartObject();
             json.writeNumberField("v", VERSION);
             json.writeStringField("actor", to.actor().name());
@@ -272,7 +257,7 @@ public final class LoopCodec<E, A> implements Serializable {
 
     private static void object(JsonGenerator json, String field, Object value) throws IOException {
         json.writeFieldName(field);
-        SMILE.writeValue(json, value);
+        JSON.writeValue(json, value);
     }
 
     private static void tree(JsonGenerator json, String field, JsonNode value) throws IOException {
@@ -294,8 +279,7 @@ public final class LoopCodec<E, A> implements Serializable {
         A state = null;
         Reservation own = null;
         JsonProcessingException malformed = null;
-        ObjectMapper format = smile(value) ? SMILE : JSON;
-        try (JsonParser parser = format.getFactory().createParser(value)) {
+        try (JsonParser parser = JSON.getFactory().createParser(value)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("a loop record is not a JSON object");
             }
@@ -304,10 +288,10 @@ public final class LoopCodec<E, A> implements Serializable {
                 parser.nextToken();
                 try {
                     switch (field) {
-                        case "payload" -> payload = format.readValue(parser, payloadType);
-                        case "state" -> state = format.readValue(parser, stateType);
-                        case "own" -> own = format.readValue(parser, Reservation.class);
-                        default -> json.set(field, format.readTree(parser));
+                        case "payload" -> payload = JSON.readValue(parser, payloadType);
+                        case "state" -> state = JSON.readValue(parser, stateType);
+                        case "own" -> own = JSON.readValue(parser, Reservation.class);
+                        default -> json.set(field, JSON.readTree(parser));
                     }
                 } catch (JsonProcessingException e) {
                     if (!(e instanceof JsonParseException)

@@ -245,28 +245,6 @@ class LoopCodecTest {
     }
 
     @Test
-    void anEventsRawMessageCrossesInBinaryAsItIs() {
-        LoopCodec<io.tessera.model.CustomerEvent, io.tessera.identity.ProfileState> codec =
-                new LoopCodec<>(
-                        io.tessera.model.CustomerEvent.class,
-                        io.tessera.identity.ProfileState.class);
-        io.tessera.model.CustomerEvent event = new io.tessera.model.CustomerEvent();
-        event.messageId = "m1";
-        event.message = "{\"type\":\"track\",\"event\":\"Order \\\"Completed\\\"\"}";
-        byte[] written = codec.encode(Address.cluster(OLD), new Message.Contribute<>("e1", event));
-
-        assertEquals(":)\n", new String(written, 0, 3, StandardCharsets.UTF_8), "Smile's header");
-        assertTrue(
-                new String(written, StandardCharsets.UTF_8).contains(event.message),
-                "the raw message as it is, not escaped");
-        Message.Contribute<io.tessera.model.CustomerEvent, io.tessera.identity.ProfileState> read =
-                (Message.Contribute<
-                                io.tessera.model.CustomerEvent, io.tessera.identity.ProfileState>)
-                        codec.decode(written).message();
-        assertEquals(event.message, read.payload().message);
-    }
-
-    @Test
     void everyKindReadsBackAsWritten() {
         for (LoopCodec.Envelope<Payload, Totals> sample : samples()) {
             byte[] written = CODEC.encode(sample.to(), sample.message());

@@ -19,33 +19,15 @@ public final class GatherActor {
     /** One step; returns the state after it (a done marker once the event went on). */
     public static <E, A> GatherState<E> handle(
             String eventId, GatherState<E> state, Message<E, A> message, Outbox<E, A> out) {
-        return handle(eventId, state, message, out, null);
-    }
-
-    /**
-     * One step, the event's payload read from {@code payloadSource} when the state does not keep it
-     * (null: the state keeps it).
-     */
-    public static <E, A> GatherState<E> handle(
-            String eventId,
-            GatherState<E> state,
-            Message<E, A> message,
-            Outbox<E, A> out,
-            java.util.function.Supplier<E> payloadSource) {
         if (state != null && state.done) {
             return state; // a redelivered event, or a late reply of one: gathered already
         }
         GatherState<E> pending = state != null ? state : new GatherState<>();
-        if (payloadSource != null) {
-            pending.payloadSource = payloadSource;
-        }
         if (message instanceof Message.Event<E, A> event) {
             pending.identifiers = event.identifiers();
             pending.anchor = event.anchor();
             pending.time = event.time();
-            if (event.payload() != null) {
-                pending.payload = event.payload();
-            }
+            pending.payload = event.payload();
         } else if (message instanceof Message.Reply<E, A> reply) {
             String identifier = reply.identifier();
             if (reply.provisional()) {
@@ -103,7 +85,7 @@ public final class GatherActor {
             foundUnsent(pending, pending.identifiers, out);
             out.send(
                     Address.cluster(pending.replies.get(pending.anchor)),
-                    new Message.Contribute<>(eventId, pending.payload()));
+                    new Message.Contribute<>(eventId, pending.payload));
             return done();
         }
         if (pending.provisional != null && !pending.provisional.isEmpty()) {
@@ -117,7 +99,7 @@ public final class GatherActor {
                     && joinedCluster(pending, evidence) != null) {
                 out.send(
                         Address.cluster(pending.replies.get(anchorId)),
-                        new Message.Contribute<>(eventId, pending.payload()));
+                        new Message.Contribute<>(eventId, pending.payload));
                 return done();
             }
             foundUnsent(pending, pending.identifiers, out);
@@ -127,8 +109,7 @@ public final class GatherActor {
         }
         String anchorId = evidence.contains(pending.anchor) ? pending.anchor : evidence.get(0);
         ClusterId anchor = pending.replies.get(anchorId);
-        Message.Contribute<E, A> contribution =
-                new Message.Contribute<>(eventId, pending.payload());
+        Message.Contribute<E, A> contribution = new Message.Contribute<>(eventId, pending.payload);
         List<Message.PlanStep> steps = new ArrayList<>();
         for (String identifier : evidence) {
             ClusterId cluster = pending.replies.get(identifier);

@@ -12,13 +12,6 @@ public final class GatherState<E> implements java.io.Serializable {
     public String anchor;
     public long time;
     public E payload;
-
-    /**
-     * Where the payload is read from when it is not kept in this state (the Gather's operator keeps
-     * the event's record apart, read once when the event goes on); not part of the state.
-     */
-    public transient java.util.function.Supplier<E> payloadSource;
-
     public Map<String, ClusterId> replies = new TreeMap<>();
 
     /** Identifiers the Directory answered are quarantined: they take no part in linking. */
@@ -53,9 +46,4 @@ public final class GatherState<E> implements java.io.Serializable {
     public Set<String> provisional;
 
     public boolean done;
-
-    /** The event's payload, from this state or from where it is kept apart. */
-    public E payload() {
-        return payload != null || payloadSource == null ? payload : payloadSource.get();
-    }
 }

@@ -42,16 +42,10 @@ final class GatherFunction extends KeyedProcessFunction<String, Routed, Routed> 
 
     @Override
     public void processElement(Routed routed, Context ctx, Collector<Routed> out) throws Exception {
-        GatherState<CustomerEvent> state = pending.value();
-        if (state != null && state.done) {
-            // gathered already: a redelivered event, or the answer that follows an answer
-            // saying another event was placing the identifier; not even read
-            return;
-        }
         pending.update(
                 GatherActor.handle(
                         ctx.getCurrentKey(),
-                        state,
+                        pending.value(),
                         codec.decode(routed.record).message(),
                         new CollectingOutbox<>(codec, out)));
     }

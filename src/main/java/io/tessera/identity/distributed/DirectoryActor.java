@@ -159,15 +159,8 @@ public final class DirectoryActor {
                 // answered at once, and again once placed
                 out.send(
                         Address.gather(probe.eventId()),
-                        new Message.Reply<>(
-                                probe.eventId(),
-                                identifier,
-                                entry.unplaced(),
-                                false,
-                                false,
-                                entry.joining(),
-                                null,
-                                true));
+                        Message.Reply.<E, A>beingPlaced(
+                                probe.eventId(), identifier, entry.unplaced(), entry.joining()));
             }
             List<Message<?, ?>> held = new ArrayList<>(entry.held());
             held.add(message);
@@ -201,15 +194,8 @@ public final class DirectoryActor {
                     // the event places it: no cluster of its own
                     out.send(
                             Address.gather(probe.eventId()),
-                            new Message.Reply<>(
-                                    probe.eventId(),
-                                    identifier,
-                                    cluster,
-                                    false,
-                                    true,
-                                    null,
-                                    init,
-                                    false));
+                            Message.Reply.placedByTheEvent(
+                                    probe.eventId(), identifier, cluster, init));
                     return entry.joining(probe.anchor()).unplaced(cluster, List.of());
                 }
                 // Founded beside the event's anchor: the event's plan links the two clusters.

@@ -98,6 +98,18 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             this(eventId, identifier, cluster, quarantined, founded, joining, null, false);
         }
 
+        /** The answer for an identifier new beside the anchor, which the event places. */
+        public static <E, A> Reply<E, A> placedByTheEvent(
+                String eventId, String identifier, ClusterId wouldFound, Init<E, A> unsent) {
+            return new Reply<>(eventId, identifier, wouldFound, false, true, null, unsent, false);
+        }
+
+        /** The answer at once for an identifier another event is placing beside its anchor. */
+        public static <E, A> Reply<E, A> beingPlaced(
+                String eventId, String identifier, ClusterId wouldFound, String anchor) {
+            return new Reply<>(eventId, identifier, wouldFound, false, false, anchor, null, true);
+        }
+
         /** The answer for an identifier not quarantined, known before. */
         public Reply(String eventId, String identifier, ClusterId cluster) {
             this(eventId, identifier, cluster, false, false, null);

@@ -89,19 +89,10 @@ public final class GatherActor {
             return done();
         }
         if (pending.provisional != null && !pending.provisional.isEmpty()) {
-            // Some identifiers are being placed by other events. Those joining an identifier of
-            // this event are where this event goes; else it waits for where they are placed, and
-            // places its own new identifiers first, so two such events never wait for each other.
-            boolean own = pending.unsent != null && !pending.unsent.isEmpty();
-            String anchorId = evidence.contains(pending.anchor) ? pending.anchor : evidence.get(0);
-            if (!own
-                    && !pending.provisional.contains(anchorId)
-                    && joinedCluster(pending, evidence) != null) {
-                out.send(
-                        Address.cluster(pending.replies.get(anchorId)),
-                        new Message.Contribute<>(eventId, pending.payload));
-                return done();
-            }
+            // Some identifiers are being placed by other events: the event waits for where they
+            // are placed, and places its own new identifiers first, so two such events never wait
+            // for each other. (Crediting it at once to its anchor's cluster when the others were
+            // joining it there let the sequence audiences see some events late: ReplayITCase.)
             foundUnsent(pending, pending.identifiers, out);
             pending.unsent = null;
             pending.unsentKeys = null;
@@ -145,36 +136,6 @@ public final class GatherActor {
         }
         plan(eventId, steps, anchor, pending.time, contribution, out);
         return done();
-    }
-
-    /**
-     * The one cluster the event's identifiers are in once the placements and founding merges under
-     * way are done, or null: each identifier another event is placing counts in the cluster of that
-     * event's anchor, which must be one of this event's placed identifiers (its cluster is where
-     * the placement puts it, or links it to), and each founded beside an anchor of this event in
-     * the anchor's ({@link #joinedAlready}).
-     */
-    private static ClusterId joinedCluster(GatherState<?> pending, List<String> evidence) {
-        Set<ClusterId> clusters = new TreeSet<>();
-        for (String identifier : evidence) {
-            ClusterId cluster = pending.replies.get(identifier);
-            String anchor = pending.joining == null ? null : pending.joining.get(identifier);
-            boolean placing = pending.provisional.contains(identifier);
-            if (placing
-                    && (anchor == null
-                            || !evidence.contains(anchor)
-                            || pending.provisional.contains(anchor))) {
-                return null;
-            }
-            if (anchor != null && evidence.contains(anchor)) {
-                ClusterId anchors = pending.replies.get(anchor);
-                if (placing || anchors.compareTo(cluster) < 0) {
-                    cluster = anchors;
-                }
-            }
-            clusters.add(cluster);
-        }
-        return clusters.size() == 1 ? clusters.iterator().next() : null;
     }
 
     /**

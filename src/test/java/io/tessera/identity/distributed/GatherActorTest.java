@@ -134,10 +134,10 @@ class GatherActorTest {
     }
 
     @Test
-    void aVisitorsNextEventGoesToItsAnchorsClusterWhileItsFirstEventPlacesItsIdentifiers() {
+    void aVisitorsNextEventWaitsForWhereItsFirstEventPlacedItsIdentifiers() {
         // Until the anchor's cluster has taken the device in, the device's Directory answers at
-        // once that the first event is placing it beside the anchor: the next event goes to the
-        // anchor's cluster without a plan, and the Directory answers again once it is placed.
+        // once that the first event is placing it: the next event waits for the answer with the
+        // cluster, which the Directory sends once it is placed.
         List<String> identifiers = List.of("anonymous_id:a1", "device_id:web1");
         String anchor = "anonymous_id:a1";
         ClusterId anchors = new ClusterId(T, anchor);
@@ -147,15 +147,14 @@ class GatherActorTest {
         assertTrue(out.sentTo(anchors).get(0) instanceof Message.Admit, "placed by the event");
 
         out.clear();
-        routeAndGather("e2", identifiers, anchor, T + 100, directory);
-        assertEquals(
-                List.of(new Message.Contribute<String, String>("e2", "payload")),
-                out.sentTo(anchors));
+        GatherState<String> waiting =
+                routeAndGather("e2", identifiers, anchor, T + 100, directory, false);
+        assertEquals(List.of(), out.sent, "nothing planned or credited yet");
         DirectoryActor.Entry device = directory.get("device_id:web1");
         assertEquals(1, device.held().size(), "the probe waits for the answer with its cluster");
 
         // The anchor's cluster took the device in: the Directory is placed, and answers the
-        // probe it held.
+        // probe it held; the event goes to the anchor's cluster with no plan.
         RecordingOutbox<String, String> placed = new RecordingOutbox<>();
         device =
                 DirectoryActor.handle(
@@ -170,6 +169,11 @@ class GatherActorTest {
         assertEquals(
                 List.of(new Message.Reply<String, String>("e2", "device_id:web1", anchors)),
                 placed.sent);
+        waiting = GatherActor.handle("e2", waiting, placed.sent.get(0), out);
+        assertTrue(waiting.done);
+        assertEquals(
+                List.of(new Message.Contribute<String, String>("e2", "payload")),
+                out.sentTo(anchors));
     }
 
     @Test
@@ -251,6 +255,17 @@ class GatherActorTest {
             String anchor,
             long time,
             Map<String, DirectoryActor.Entry> directory) {
+        routeAndGather(eventId, identifiers, anchor, time, directory, true);
+    }
+
+    /** The same; returns the Gather's state, done or not as {@code done} says. */
+    private GatherState<String> routeAndGather(
+            String eventId,
+            List<String> identifiers,
+            String anchor,
+            long time,
+            Map<String, DirectoryActor.Entry> directory,
+            boolean done) {
         RecordingOutbox<String, String> routed = new RecordingOutbox<>();
         EventRouter.route(eventId, identifiers, anchor, time, "payload", "k", 1, routed);
         RecordingOutbox<String, String> answers = new RecordingOutbox<>();
@@ -275,7 +290,8 @@ class GatherActorTest {
                 }
             }
         }
-        assertEquals(true, state.done);
+        assertEquals(done, state.done);
+        return state;
     }
 
     private void gather(List<String> identifiers, String anchor, Map<String, ClusterId> replies) {

@@ -38,7 +38,9 @@ public final class GatherActor {
                     pending.provisional = new TreeSet<>();
                 }
                 pending.provisional.add(identifier);
-            } else if (pending.provisional != null && pending.provisional.remove(identifier)) {
+            } else if (pending.provisional != null
+                    && pending.provisional.remove(identifier)
+                    && pending.joining != null) {
                 pending.joining.remove(identifier); // placed now
             }
             pending.replies.put(reply.identifier(), reply.cluster());

@@ -283,10 +283,6 @@ public final class ClusterActor<E, A> {
         for (Message.Init<E, A> init : admit.unsent()) {
             arriving.add(alone(init.identifier()));
         }
-        Map<String, ClusterId> founds = new TreeMap<>();
-        for (Message.PlanStep step : admit.steps()) {
-            founds.put(step.identifier(), step.cluster());
-        }
         if (refusal(s, unique(s), arriving) == null) {
             for (Message.Init<E, A> init : admit.unsent()) {
                 if (s.members.add(init.identifier())) {
@@ -294,13 +290,13 @@ public final class ClusterActor<E, A> {
                 }
                 out.send(
                         Address.directory(init.identifier()),
-                        Message.Repoint.placing(self, founds.get(init.identifier())));
+                        Message.Repoint.placing(self, admit.clusterOf(init.identifier())));
             }
             credit(s, admit.contribution());
             return;
         }
         for (Message.Init<E, A> init : admit.unsent()) {
-            out.send(Address.cluster(founds.get(init.identifier())), init.tellingDirectory());
+            out.send(Address.cluster(admit.clusterOf(init.identifier())), init.tellingDirectory());
         }
         GatherActor.plan(
                 admit.eventId(), admit.steps(), self, admit.at(), admit.contribution(), out);
@@ -979,7 +975,7 @@ public final class ClusterActor<E, A> {
             for (Message.Init<E, A> init : admit.unsent()) {
                 out.send(
                         Address.directory(init.identifier()),
-                        new Message.Forget<>(self, foundedBy(admit, init.identifier())));
+                        new Message.Forget<>(self, admit.clusterOf(init.identifier()).createdAt()));
             }
             Message.Contribute<E, A> contribute = admit.contribution();
             dropOrResend(s, contribute.eventId(), contribute.payload(), out);
@@ -998,16 +994,6 @@ public final class ClusterActor<E, A> {
         }
         // Init (its founder was a member when it was erased, and forgot it then, also one an event
         // placed here: its link overtook it), an Erase, a Skip: nothing to do
-    }
-
-    /** When the cluster an unplaced identifier of the event would found was created. */
-    private static long foundedBy(Message.Admit<?, ?> admit, String identifier) {
-        for (Message.PlanStep step : admit.steps()) {
-            if (step.identifier().equals(identifier)) {
-                return step.cluster().createdAt();
-            }
-        }
-        throw new IllegalStateException(identifier + " is not a step of " + admit);
     }
 
     /** An event before the delete goes with the erased person; one after it starts anew. */

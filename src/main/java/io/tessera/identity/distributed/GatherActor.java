@@ -28,30 +28,31 @@ public final class GatherActor {
             pending.anchor = event.anchor();
             pending.time = event.time();
             pending.payload = event.payload();
+        } else if (message instanceof Message.Reply<E, A> reply && reply.provisional()) {
+            // being placed by another event: it counts as answered, and the event waits for the
+            // answer with its cluster
+            if (pending.replies.containsKey(reply.identifier())) {
+                return pending; // overtaken by that answer
+            }
+            if (pending.provisional == null) {
+                pending.provisional = new TreeSet<>();
+            }
+            pending.provisional.add(reply.identifier());
+            pending.replies.put(reply.identifier(), reply.cluster());
         } else if (message instanceof Message.Reply<E, A> reply) {
             String identifier = reply.identifier();
-            if (reply.provisional()) {
-                if (pending.replies.containsKey(identifier)) {
-                    return pending; // overtaken by the answer that it is placed
-                }
-                if (pending.provisional == null) {
-                    pending.provisional = new TreeSet<>();
-                }
-                pending.provisional.add(identifier);
-            } else if (pending.provisional != null
-                    && pending.provisional.remove(identifier)
-                    && pending.joining != null) {
-                pending.joining.remove(identifier); // placed now
+            if (pending.provisional != null) {
+                pending.provisional.remove(identifier); // placed now
             }
-            pending.replies.put(reply.identifier(), reply.cluster());
+            pending.replies.put(identifier, reply.cluster());
             if (reply.quarantined()) {
-                pending.quarantined.add(reply.identifier());
+                pending.quarantined.add(identifier);
             }
             if (reply.founded()) {
                 if (pending.founded == null) {
                     pending.founded = new TreeSet<>();
                 }
-                pending.founded.add(reply.identifier());
+                pending.founded.add(identifier);
             }
             if (reply.unsent() != null) {
                 if (pending.unsent == null) {
@@ -67,7 +68,7 @@ public final class GatherActor {
                 if (pending.joining == null) {
                     pending.joining = new TreeMap<>();
                 }
-                pending.joining.put(reply.identifier(), reply.joining());
+                pending.joining.put(identifier, reply.joining());
             }
         } else {
             throw new IllegalArgumentException("a Gather cannot take " + message);
@@ -203,18 +204,10 @@ public final class GatherActor {
         }
         Set<ClusterId> placed = new TreeSet<>();
         for (String identifier : evidence) {
-            ClusterId cluster = pending.replies.get(identifier);
             if (pending.unsent.containsKey(identifier)) {
                 continue;
             }
-            String anchor = pending.joining == null ? null : pending.joining.get(identifier);
-            if (anchor != null && evidence.contains(anchor)) {
-                ClusterId anchors = pending.replies.get(anchor);
-                if (anchors.compareTo(cluster) < 0) {
-                    cluster = anchors;
-                }
-            }
-            placed.add(cluster);
+            placed.add(joinedCluster(pending, evidence, identifier));
         }
         if (placed.size() != 1) {
             return null;
@@ -264,17 +257,27 @@ public final class GatherActor {
         }
         Set<ClusterId> clusters = new TreeSet<>();
         for (String identifier : evidence) {
-            ClusterId cluster = pending.replies.get(identifier);
-            String anchor = pending.joining.get(identifier);
-            if (anchor != null && evidence.contains(anchor)) {
-                ClusterId anchors = pending.replies.get(anchor);
-                if (anchors.compareTo(cluster) < 0) {
-                    cluster = anchors;
-                }
-            }
-            clusters.add(cluster);
+            clusters.add(joinedCluster(pending, evidence, identifier));
         }
         return clusters.size() == 1;
+    }
+
+    /**
+     * The identifier's cluster once the founding merge under way is done: the cluster of the anchor
+     * it was founded beside, when that anchor is an identifier of this event with an older cluster;
+     * else its own.
+     */
+    private static ClusterId joinedCluster(
+            GatherState<?> pending, List<String> evidence, String identifier) {
+        ClusterId cluster = pending.replies.get(identifier);
+        String anchor = pending.joining == null ? null : pending.joining.get(identifier);
+        if (anchor != null && evidence.contains(anchor)) {
+            ClusterId anchors = pending.replies.get(anchor);
+            if (anchors.compareTo(cluster) < 0) {
+                return anchors;
+            }
+        }
+        return cluster;
     }
 
     /**

@@ -74,8 +74,7 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      * @param provisional the identifier is being placed by another event (whose anchor is {@code
      *     joining}; {@code cluster} is the one it would found): this answer comes at once, so that
      *     two events placing each other's identifiers never wait for each other, and the answer
-     *     with its cluster follows once it is placed. A Gather that cannot decide without it waits
-     *     for that one.
+     *     with its cluster follows once it is placed; the Gather waits for that one.
      */
     record Reply<E, A>(
             String eventId,
@@ -308,6 +307,16 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             Contribute<E, A> contribution,
             List<Init<E, A>> unsent)
             implements Message<E, A> {
+        /** The cluster a step names for an identifier of the event (for a new one: would found). */
+        public ClusterId clusterOf(String identifier) {
+            for (PlanStep step : steps) {
+                if (step.identifier().equals(identifier)) {
+                    return step.cluster();
+                }
+            }
+            throw new IllegalStateException(identifier + " is not a step of " + this);
+        }
+
         /** The same as the cluster a merged one went to takes it (see {@link Plan#movedTo}). */
         public Admit<E, A> movedTo(ClusterId merged, ClusterId winner) {
             return new Admit<>(

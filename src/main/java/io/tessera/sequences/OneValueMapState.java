@@ -105,16 +105,21 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
 
     private Map<K, V> cached;
 
+    /** Whether {@link #cached} changed since it was read or written back. */
+    private boolean dirty;
+
     OneValueMapState(ValueState<Map<K, V>> state) {
         this(state, null);
     }
 
     /**
-     * A map state that keeps the last key's map decoded between accesses: CEP reads its shared
+     * A map state that keeps the last key's map decoded between accesses and writes it back once,
+     * when the operator is done with the key ({@link #flush}): CEP reads and writes its shared
      * buffer's nodes and events one at a time, and each read of the whole value would decode every
-     * partial match of the profile again. Every write goes through this object, so the map kept is
-     * the one stored; the operator calls {@link #forget} when it takes a snapshot, after which a
-     * heap backend may share the stored map with the snapshot.
+     * partial match of the profile again, each write encode them all again. Every write goes
+     * through this object, so the map kept is the one stored once flushed; the operator flushes at
+     * the end of each element and each timer, and calls {@link #forget} when it takes a snapshot,
+     * after which a heap backend may share the stored map with the snapshot.
      *
      * @param currentKey the operator's current key
      */
@@ -123,16 +128,52 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
         this.currentKey = currentKey;
     }
 
-    /** Drops the map kept decoded; the next access reads the state. */
+    /**
+     * Drops the map kept decoded; the next access reads the state.
+     *
+     * @throws IllegalStateException when a change was not written back: it would be lost
+     */
     void forget() {
+        if (dirty) {
+            throw new IllegalStateException(
+                    "a change of " + cachedKey + "'s map was not written back before a snapshot");
+        }
         cachedKey = null;
         cached = null;
+    }
+
+    /** Writes the map kept decoded back to the state if it changed; the key must be current. */
+    void flush() throws Exception {
+        if (!dirty) {
+            return;
+        }
+        if (!cachedKey.equals(currentKey.get())) {
+            throw new IllegalStateException(
+                    "the map of "
+                            + cachedKey
+                            + " changed but the current key is now "
+                            + currentKey.get());
+        }
+        dirty = false;
+        if (cached.isEmpty()) {
+            state.clear();
+        } else {
+            state.update(cached);
+        }
     }
 
     private Map<K, V> read() throws Exception {
         if (currentKey != null) {
             Object key = currentKey.get();
             if (cached == null || !key.equals(cachedKey)) {
+                if (dirty) {
+                    throw new IllegalStateException(
+                            "the map of "
+                                    + cachedKey
+                                    + " changed and was not written back before "
+                                    + key
+                                    + "'s was read");
+                }
                 Map<K, V> map = state.value();
                 cached = map == null ? new HashMap<>() : map;
                 cachedKey = key;
@@ -144,6 +185,10 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
     }
 
     private void write(Map<K, V> map) throws Exception {
+        if (currentKey != null) {
+            dirty = true; // written back by flush, once the operator is done with the key
+            return;
+        }
         if (map.isEmpty()) {
             state.clear();
         } else {
@@ -245,7 +290,12 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
 
     @Override
     public void clear() {
+        if (dirty && !cachedKey.equals(currentKey.get())) {
+            throw new IllegalStateException(
+                    "the map of " + cachedKey + " changed and was not written back before a clear");
+        }
         state.clear();
+        dirty = false;
         forget();
     }
 }

@@ -19,6 +19,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.cep.configuration.CEPCacheOptions;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.ComputationState;
 import org.apache.flink.cep.nfa.NFAState;
@@ -31,14 +32,19 @@ import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StatePartitionStreamProvider;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.graph.StreamConfig;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.StreamTask;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.BiConsumerWithException;
+import org.apache.flink.util.function.ThrowingRunnable;
 
 /**
- * Flink's {@link CepOperator}, unchanged but for four things. First, a key's event-time timers fire
+ * Flink's {@link CepOperator}, unchanged but for five things. First, a key's event-time timers fire
  * once per watermark. CEP registers a timer for every timestamp it buffers under a key and for
  * every new partial match's window end. When the watermark passes several of them at once (a job
  * reading a backlog, a burst of one person's events), the first firing processes every buffered
@@ -62,7 +68,10 @@ import org.apache.flink.util.function.BiConsumerWithException;
  * Flink's layout has all four moved over on restore; the NFA state and the timers are CEP's own.
  *
  * <p>Fourth, a profile keeps one timer for the ends of its partial matches' window, the first of
- * them, where CEP keeps one per partial match it started ({@link OneWindowTimer}).
+ * them, where CEP keeps one per partial match it started ({@link OneWindowTimer}). *
+ *
+ * <p>Fifth, the four maps kept as one value are written back once per element and per timer, and
+ * CEP's shared buffer puts nothing in the Guava cache it keeps in front of them ({@link #setup}).
  */
 final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, OUT> {
     private static final long serialVersionUID = 1L;
@@ -314,6 +323,36 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
         super.open();
     }
 
+    /**
+     * CEP's shared buffer without the cache Flink CEP puts in front of its map states: they are
+     * kept as one value per profile, decoded once and written back once per element and timer
+     * ({@link OneValueMapState}), which the cache did again at the cost of a Guava cache's
+     * bookkeeping, filled and emptied at every access (a quarter of the sequences' CPU). With no
+     * slots, each entry the shared buffer puts in the cache goes straight to its state.
+     */
+    @Override
+    protected void setup(
+            StreamTask<?, ?> containingTask,
+            StreamConfig config,
+            Output<StreamRecord<OUT>> output) {
+        config.getConfiguration().set(CEPCacheOptions.CEP_SHARED_BUFFER_EVENT_CACHE_SLOTS, 0);
+        config.getConfiguration().set(CEPCacheOptions.CEP_SHARED_BUFFER_ENTRY_CACHE_SLOTS, 0);
+        super.setup(containingTask, config, output);
+    }
+
+    @Override
+    public void processElement(StreamRecord<ResolvedEvent> element) throws Exception {
+        super.processElement(element);
+        writeBack();
+    }
+
+    /** Writes the maps kept as one value back, once CEP is done with a profile. */
+    private void writeBack() throws Exception {
+        for (OneValueMapState<?, ?> state : keptAsOneValue) {
+            state.flush();
+        }
+    }
+
     @Override
     public <K, N> InternalTimerService<N> getInternalTimerService(
             String name, TypeSerializer<N> namespaceSerializer, Triggerable<K, N> triggerable) {
@@ -321,6 +360,7 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
         OncePerWatermark<K, N> once =
                 new OncePerWatermark<>(
                         windows == null ? triggerable : windows, () -> skipped.inc());
+        once.afterFiring = this::writeBack;
         InternalTimerService<N> service =
                 super.getInternalTimerService(name, namespaceSerializer, once);
         once.service = service;
@@ -444,6 +484,9 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
         private long firedAt = Long.MIN_VALUE;
         InternalTimerService<N> service;
 
+        /** Run after each timer passed on (the operator writes its maps back). */
+        ThrowingRunnable<Exception> afterFiring = () -> {};
+
         OncePerWatermark(Triggerable<K, N> target, Runnable onSkip) {
             this.target = target;
             this.onSkip = onSkip;
@@ -458,6 +501,7 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
             }
             if (fired.add(timer.getKey())) {
                 target.onEventTime(timer);
+                afterFiring.run();
             } else {
                 onSkip.run();
             }
@@ -466,6 +510,7 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
         @Override
         public void onProcessingTime(InternalTimer<K, N> timer) throws Exception {
             target.onProcessingTime(timer);
+            afterFiring.run();
         }
     }
 }

@@ -28,30 +28,16 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
  * event it takes and removes it at the next timer; as a map state in RocksDB that is a put and a
  * delete per event, and at every timer seeks (listing the buffer's timestamps; iterating, testing
  * and clearing the counts) that walk over every deletion not compacted yet: CEP's largest cost. As
- * one value each of those is a point read, and a write when it changes. CEP's shared buffer, the
+ * parts of one value those are point reads, and a write when they change. CEP's shared buffer, the
  * events and nodes of a profile's open partial matches, is kept the same way: a map the size of the
  * profile's partial matches, which CEP's NFA state already is, instead of two RocksDB entries per
- * event held ({@link SequenceCepOperator}). The profile view keeps a profile's sequence memberships
- * the same way ({@link ProfileViewFunction}).
+ * event held ({@link SequenceCepOperator}, {@link CepProfileState}). The profile view keeps a
+ * profile's sequence memberships the same way ({@link ProfileViewFunction}).
  *
  * @param <K> the map's keys
  * @param <V> its values
  */
 final class OneValueMapState<K, V> implements MapState<K, V> {
-    /** The value state of CEP's events count; its name is part of the savepoint format. */
-    static final String EVENTS_COUNT = "tessera-events-count";
-
-    /** The value state of CEP's buffer of events; its name is part of the savepoint format. */
-    static final String EVENT_QUEUE = "tessera-event-queue";
-
-    /**
-     * The value state of CEP's shared buffer's events; its name is part of the savepoint format.
-     */
-    static final String SHARED_EVENTS = "tessera-shared-buffer-events";
-
-    /** The value state of CEP's shared buffer's nodes; its name is part of the savepoint format. */
-    static final String SHARED_NODES = "tessera-shared-buffer-nodes";
-
     /** The value state that keeps the map state of the given descriptor. */
     static <K, V> ValueStateDescriptor<Map<K, V>> descriptor(
             String name, MapStateDescriptor<K, V> map) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.SerializerFactory;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
@@ -19,6 +20,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.base.MapSerializer;
 import org.apache.flink.cep.configuration.CEPCacheOptions;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.ComputationState;
@@ -29,9 +31,12 @@ import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.DefaultKeyedStateStore;
 import org.apache.flink.runtime.state.KeyGroupStatePartitionStreamProvider;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StatePartitionStreamProvider;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.graph.StreamConfig;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
@@ -57,21 +62,22 @@ import org.apache.flink.util.function.ThrowingRunnable;
  * <p>Second, CEP stores each event in a compact form without its profile id ({@link
  * SequenceEventSerializer}): the key carries it.
  *
- * <p>Third, CEP's four map states are each kept as one value per profile ({@link OneValueMapState})
- * instead of a map state: the two keyed by timestamp (its buffer of events waiting for the
- * watermark and its count of events per timestamp), so that listing the buffer's timestamps and
- * advancing time are point reads instead of seeks over deletions; and its shared buffer's events
- * and nodes, which hold a profile's open partial matches. As map states each event a partial match
- * keeps was two RocksDB entries, each carrying the profile id in its key; as one value a profile's
- * partial matches are read once and written once per event. Their size grows with a profile's open
- * partial matches, as CEP's own NFA state (one value per profile) already does. A savepoint of
- * Flink's layout has all four moved over on restore; the NFA state and the timers are CEP's own.
+ * <p>Third, a profile's CEP state is one value ({@link CepProfileState}): CEP's NFA state and its
+ * four map states, each of which CEP is given as a map over a part of that value ({@link
+ * OneValueMapState}). The two maps keyed by timestamp (its buffer of events waiting for the
+ * watermark and its count of events per timestamp) are then no seeks over deletions; its shared
+ * buffer's events and nodes, which hold a profile's open partial matches, are no longer two RocksDB
+ * entries per event held, each carrying the profile id in its key. The value is read once when the
+ * operator turns to a profile and written back once when it is done with it, at the end of each
+ * element and each timer. Its size grows with a profile's open partial matches, as CEP's own NFA
+ * state already did. A savepoint of Flink's layout (release 0.1) has every state moved into it on
+ * restore; the timers are CEP's own.
  *
  * <p>Fourth, a profile keeps one timer for the ends of its partial matches' window, the first of
- * them, where CEP keeps one per partial match it started ({@link OneWindowTimer}). *
+ * them, where CEP keeps one per partial match it started ({@link OneWindowTimer}).
  *
- * <p>Fifth, the four maps kept as one value are written back once per element and per timer, and
- * CEP's shared buffer puts nothing in the Guava cache it keeps in front of them ({@link #setup}).
+ * <p>Fifth, CEP's shared buffer puts nothing in the Guava cache it keeps in front of its maps
+ * ({@link #setup}): the one value kept decoded does that work.
  */
 final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, OUT> {
     private static final long serialVersionUID = 1L;
@@ -88,13 +94,13 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     /** CEP's own name for its shared buffer's nodes (the partial matches' paths). */
     static final String CEP_NODES = "sharedBuffer-entries-with-lockable-edges";
 
-    /** CEP's map states kept as one value each, and the value states that keep them. */
-    static final Map<String, String> KEPT_AS_ONE_VALUE =
+    /** CEP's map states, each kept as a part of the profile's one value, by CEP's name. */
+    static final Map<String, Integer> PARTS =
             Map.of(
-                    CEP_EVENTS_COUNT, OneValueMapState.EVENTS_COUNT,
-                    CEP_EVENT_QUEUE, OneValueMapState.EVENT_QUEUE,
-                    CEP_EVENTS, OneValueMapState.SHARED_EVENTS,
-                    CEP_NODES, OneValueMapState.SHARED_NODES);
+                    CEP_EVENTS_COUNT, CepProfileState.EVENTS_COUNT,
+                    CEP_EVENT_QUEUE, CepProfileState.EVENT_QUEUE,
+                    CEP_EVENTS, CepProfileState.SHARED_EVENTS,
+                    CEP_NODES, CepProfileState.SHARED_NODES);
 
     private transient Counter skipped;
 
@@ -185,44 +191,108 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     /** CEP's map states it asked for, as {@link OneValueMapState}s. */
     private transient Map<String, MapStateDescriptor<?, ?>> replaced;
 
-    /** The states that keep them, each with the last profile's map decoded. */
+    /** The maps CEP is given, each with the last profile's map decoded. */
     private transient List<OneValueMapState<?, ?>> keptAsOneValue;
 
+    /** A profile's CEP state as one value. */
+    private transient CepProfileState profileState;
+
+    /** The serializer of CEP's NFA state, as CEP asked for it. */
+    private transient TypeSerializer<NFAState> nfaSerializer;
+
     /**
-     * For each of CEP's map states kept as one value, how many profiles' entries a restore moved
-     * from Flink's layout (for tests).
+     * For each of CEP's states (its NFA state and its map states), how many profiles' entries a
+     * restore moved from Flink's layout into the one value (for tests).
      */
     transient Map<String, Integer> moved;
 
     /**
-     * CEP's state, with its four map states kept as {@link OneValueMapState}s and its NFA state
-     * watched; a savepoint of Flink's layout has the maps moved over when it is restored.
+     * CEP's state as one value per profile; a savepoint of Flink's layout has its states moved into
+     * it when it is restored.
      */
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
-        KeyedStateStore store = context.getKeyedStateStore();
         replaced = new HashMap<>();
         keptAsOneValue = new ArrayList<>();
+        profileState = new CepProfileState(() -> getKeyedStateBackend().getCurrentKey());
         super.initializeState(new MapsReplacing(context));
-        if (!replaced.keySet().equals(KEPT_AS_ONE_VALUE.keySet())) {
+        if (!replaced.keySet().equals(PARTS.keySet()) || nfaSerializer == null) {
             throw new IllegalStateException(
-                    "Flink CEP no longer asks for its map states "
-                            + KEPT_AS_ONE_VALUE.keySet()
+                    "Flink CEP no longer asks for its NFA state and its map states "
+                            + PARTS.keySet()
                             + ", only for "
-                            + replaced.keySet());
+                            + replaced.keySet()
+                            + (nfaSerializer == null ? " without an NFA state" : ""));
         }
+        TypeSerializer<?>[] parts = new TypeSerializer<?>[CepProfileState.PARTS];
+        parts[CepProfileState.NFA] = nfaSerializer;
+        replaced.forEach(
+                (name, map) ->
+                        parts[PARTS.get(name)] =
+                                new MapSerializer<>(
+                                        map.getKeySerializer(), map.getValueSerializer()));
+        profileState.storedIn(
+                context.getKeyedStateStore()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        CepProfileState.NAME,
+                                        new CepProfileStateSerializer(parts))));
         moved = new HashMap<>();
         if (context.isRestored()) {
-            for (String name : KEPT_AS_ONE_VALUE.keySet()) {
-                moved.put(name, moveFlinksLayout(store, name));
+            moved.put(CEP_NFA_STATE, moveNfaStates());
+            for (String name : PARTS.keySet()) {
+                moved.put(name, moveFlinksLayout(replaced.get(name)));
             }
         }
     }
 
-    /** The entries a savepoint kept in one of CEP's map states, moved to the value it keeps. */
-    private int moveFlinksLayout(KeyedStateStore store, String name) throws Exception {
-        return OneValueMapState.moveFromMapState(
-                getKeyedStateBackend(), store, replaced.get(name), KEPT_AS_ONE_VALUE.get(name));
+    /** The NFA states a savepoint kept as CEP does, moved into each profile's one value. */
+    private int moveNfaStates() throws Exception {
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        ValueState<NFAState> old =
+                backend.getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        new ValueStateDescriptor<>(CEP_NFA_STATE, nfaSerializer));
+        ValueState<NFAState> into = profileState.part(CepProfileState.NFA);
+        List<String> keys = keysOf(backend, CEP_NFA_STATE);
+        for (String key : keys) {
+            backend.setCurrentKey(key);
+            into.update(old.value());
+            profileState.flush();
+            old.clear();
+        }
+        return keys.size();
+    }
+
+    /** The entries a savepoint kept in one of CEP's map states, moved into the one value. */
+    private <K, V> int moveFlinksLayout(MapStateDescriptor<K, V> cep) throws Exception {
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        MapState<K, V> old =
+                backend.getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        new MapStateDescriptor<>(
+                                cep.getName(), cep.getKeySerializer(), cep.getValueSerializer()));
+        ValueState<Map<K, V>> into = profileState.part(PARTS.get(cep.getName()));
+        List<String> keys = keysOf(backend, cep.getName());
+        for (String key : keys) {
+            backend.setCurrentKey(key);
+            Map<K, V> map = into.value() == null ? new HashMap<>() : into.value();
+            for (Map.Entry<K, V> entry : old.entries()) {
+                map.put(entry.getKey(), entry.getValue());
+            }
+            into.update(map);
+            profileState.flush();
+            old.clear();
+        }
+        return keys.size();
+    }
+
+    private static List<String> keysOf(KeyedStateBackend<String> backend, String state) {
+        try (Stream<String> keys = backend.getKeys(state, VoidNamespace.INSTANCE)) {
+            return keys.toList();
+        }
     }
 
     /**
@@ -265,25 +335,25 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                 @Override
                 @SuppressWarnings("unchecked")
                 public <T> ValueState<T> getState(ValueStateDescriptor<T> descriptor) {
-                    ValueState<T> state = super.getState(descriptor);
                     if (!CEP_NFA_STATE.equals(descriptor.getName())) {
-                        return state;
+                        return super.getState(descriptor);
                     }
-                    nfaStates = new SeenNfaState((ValueState<NFAState>) state);
+                    nfaSerializer = (TypeSerializer<NFAState>) descriptor.getSerializer();
+                    nfaStates = new SeenNfaState(profileState.part(CepProfileState.NFA));
                     return (ValueState<T>) nfaStates;
                 }
 
                 @Override
                 public <UK, UV> MapState<UK, UV> getMapState(
                         MapStateDescriptor<UK, UV> descriptor) {
-                    String kept = KEPT_AS_ONE_VALUE.get(descriptor.getName());
-                    if (kept == null) {
+                    Integer part = PARTS.get(descriptor.getName());
+                    if (part == null) {
                         return super.getMapState(descriptor);
                     }
                     replaced.put(descriptor.getName(), descriptor);
                     OneValueMapState<UK, UV> state =
                             new OneValueMapState<>(
-                                    getState(OneValueMapState.descriptor(kept, descriptor)),
+                                    profileState.part(part),
                                     () -> getKeyedStateBackend().getCurrentKey());
                     keptAsOneValue.add(state);
                     return state;
@@ -303,12 +373,13 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     }
 
     /**
-     * Drops the maps kept decoded: from the snapshot on, a heap backend may share a stored map with
-     * it, and a map changed in place would change the snapshot.
+     * Drops the maps and the value kept decoded: from the snapshot on, a heap backend may share a
+     * stored value with it, and a value changed in place would change the snapshot.
      */
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         keptAsOneValue.forEach(OneValueMapState::forget);
+        profileState.forget();
         super.snapshotState(context);
     }
 
@@ -325,10 +396,10 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
 
     /**
      * CEP's shared buffer without the cache Flink CEP puts in front of its map states: they are
-     * kept as one value per profile, decoded once and written back once per element and timer
-     * ({@link OneValueMapState}), which the cache did again at the cost of a Guava cache's
+     * parts of one value per profile, decoded once and written back once per element and timer
+     * ({@link CepProfileState}), which the cache did again at the cost of a Guava cache's
      * bookkeeping, filled and emptied at every access (a quarter of the sequences' CPU). With no
-     * slots, each entry the shared buffer puts in the cache goes straight to its state.
+     * slots, each entry the shared buffer puts in the cache goes straight to its map.
      */
     @Override
     protected void setup(
@@ -346,11 +417,12 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
         writeBack();
     }
 
-    /** Writes the maps kept as one value back, once CEP is done with a profile. */
+    /** Writes the profile's one value back, once CEP is done with the profile. */
     private void writeBack() throws Exception {
         for (OneValueMapState<?, ?> state : keptAsOneValue) {
             state.flush();
         }
+        profileState.flush();
     }
 
     @Override

@@ -142,7 +142,13 @@ public final class DistributedIdentityStage {
         }
         toLoop.sinkTo(loopSink).uid(LOOP_SINK_UID).name("Identity loop");
 
-        DataStream<ResolvedEvent> resolved = cluster.getSideOutput(ClusterFunction.RESOLVED);
+        DataStream<ResolvedEvent> resolved =
+                cluster.getSideOutput(ClusterFunction.RESOLVED)
+                        .transform(
+                                "Identity: resolved events at their time",
+                                TypeInformation.of(ResolvedEvent.class),
+                                new AtEventTime())
+                        .uid(AT_EVENT_TIME_UID);
         IdentityStage.Resolved.ForSequences forSequences =
                 new IdentityStage.Resolved.ForSequences(resolved, false);
         if (!profile.sequences().isEmpty()) {
@@ -168,6 +174,7 @@ public final class DistributedIdentityStage {
     }
 
     public static final String ENTERED_COUNTED_UID = "identity-events-in-counted";
+    public static final String AT_EVENT_TIME_UID = "identity-events-at-their-time";
     public static final String DROPPED_COUNTED_UID = "identity-events-dropped-counted";
     public static final String CREDITS_COUNTED_UID = "identity-events-out-counted";
     public static final String IN_FLIGHT_UID = "identity-events-in-flight";

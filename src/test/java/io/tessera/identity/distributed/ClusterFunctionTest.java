@@ -18,6 +18,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** The Cluster operator's outputs around one step of the protocol. */
@@ -83,6 +84,39 @@ class ClusterFunctionTest {
                     Map.of(60_000L, -1L, 70_000L, -1L, 80_000L, -1L),
                     settled(harness),
                     "each event settled once");
+        }
+    }
+
+    /**
+     * An event released by another event's step leaves the Cluster stamped with that step's record
+     * time (a side output's timestamp is the input's), and {@link AtEventTime}, chained after it,
+     * gives every resolved event its own event time back: the sequences' CEP orders and judges the
+     * events of a profile by it.
+     */
+    @Test
+    void resolvedEventsGoOnAtTheirOwnEventTime() throws Exception {
+        List<StreamRecord<ResolvedEvent>> credited = new ArrayList<>();
+        try (var harness = open()) {
+            send(harness, new Message.Init<>(email.founder(), "k", 1), 60_000);
+            send(harness, new Message.Contribute<>("login", event("login", 60_000, 1)), 60_000);
+            send(harness, new Message.Contribute<>("third", event("third", 80_000, 3)), 80_000);
+            send(harness, new Message.Contribute<>("second", event("second", 70_000, 2)), 70_000);
+            harness.getSideOutput(ClusterFunction.RESOLVED).forEach(credited::add);
+        }
+        assertEquals(
+                List.of(60_000L, 70_000L, 70_000L),
+                credited.stream().map(StreamRecord::getTimestamp).toList(),
+                "third, held for second, was credited in second's step");
+        try (var stamps = new OneInputStreamOperatorTestHarness<>(new AtEventTime())) {
+            stamps.open();
+            for (StreamRecord<ResolvedEvent> record : credited) {
+                stamps.processElement(record);
+            }
+            assertEquals(
+                    List.of("login@60000", "second@70000", "third@80000"),
+                    stamps.extractOutputStreamRecords().stream()
+                            .map(r -> r.getValue().event().messageId() + "@" + r.getTimestamp())
+                            .toList());
         }
     }
 

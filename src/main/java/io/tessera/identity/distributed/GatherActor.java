@@ -36,13 +36,20 @@ public final class GatherActor {
             }
             if (pending.provisional == null) {
                 pending.provisional = new TreeSet<>();
+                pending.placing = new TreeMap<>();
             }
             pending.provisional.add(reply.identifier());
             pending.replies.put(reply.identifier(), reply.cluster());
+            if (reply.joining() != null) {
+                pending.placing.put(reply.identifier(), reply.joining());
+            }
         } else if (message instanceof Message.Reply<E, A> reply) {
             String identifier = reply.identifier();
             if (pending.provisional != null) {
                 pending.provisional.remove(identifier); // placed now
+                if (pending.placing != null) {
+                    pending.placing.remove(identifier);
+                }
             }
             pending.replies.put(identifier, reply.cluster());
             if (reply.quarantined()) {
@@ -92,10 +99,21 @@ public final class GatherActor {
             return done();
         }
         if (pending.provisional != null && !pending.provisional.isEmpty()) {
-            // Some identifiers are being placed by other events: the event waits for where they
-            // are placed, and places its own new identifiers first, so two such events never wait
-            // for each other. (Crediting it at once to its anchor's cluster when the others were
-            // joining it there let the sequence audiences see some events late: ReplayITCase.)
+            // Some identifiers are being placed by other events. When each is being placed beside
+            // an identifier of this event, and they all end up in its anchor's cluster, the event
+            // goes there at once (a visitor's next events while its first places its device).
+            // Else it waits for where they are placed, and places its own new identifiers first,
+            // so two such events never wait for each other.
+            String anchorId = evidence.contains(pending.anchor) ? pending.anchor : evidence.get(0);
+            boolean own = pending.unsent != null && !pending.unsent.isEmpty();
+            if (!own
+                    && !pending.provisional.contains(anchorId)
+                    && placedTogether(pending, evidence)) {
+                out.send(
+                        Address.cluster(pending.replies.get(anchorId)),
+                        new Message.Contribute<>(eventId, pending.payload));
+                return done();
+            }
             foundUnsent(pending, pending.identifiers, out);
             pending.unsent = null;
             pending.unsentKeys = null;
@@ -258,6 +276,30 @@ public final class GatherActor {
         Set<ClusterId> clusters = new TreeSet<>();
         for (String identifier : evidence) {
             clusters.add(joinedCluster(pending, evidence, identifier));
+        }
+        return clusters.size() == 1;
+    }
+
+    /**
+     * Whether the event's identifiers are in one cluster once the placements and founding merges
+     * under way are done: each identifier another event is placing counts in the cluster of that
+     * event's anchor, which must be a placed identifier of this event (the placement puts it there,
+     * or links it there by that event's plan), and each founded beside an anchor of this event in
+     * the anchor's ({@link #joinedCluster}).
+     */
+    private static boolean placedTogether(GatherState<?> pending, List<String> evidence) {
+        Set<ClusterId> clusters = new TreeSet<>();
+        for (String identifier : evidence) {
+            String placer = identifier;
+            if (pending.provisional.contains(identifier)) {
+                placer = pending.placing == null ? null : pending.placing.get(identifier);
+                if (placer == null
+                        || !evidence.contains(placer)
+                        || pending.provisional.contains(placer)) {
+                    return false;
+                }
+            }
+            clusters.add(joinedCluster(pending, evidence, placer));
         }
         return clusters.size() == 1;
     }

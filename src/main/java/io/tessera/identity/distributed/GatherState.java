@@ -45,5 +45,11 @@ public final class GatherState<E> implements java.io.Serializable {
      */
     public Set<String> provisional;
 
+    /**
+     * For each identifier in {@link #provisional}, the anchor of the event placing it (the cluster
+     * it is being placed in); null when none, or in a state written before it was kept.
+     */
+    public Map<String, String> placing;
+
     public boolean done;
 }

@@ -1,6 +1,7 @@
 package io.tessera.identity.distributed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
@@ -134,10 +135,10 @@ class GatherActorTest {
     }
 
     @Test
-    void aVisitorsNextEventWaitsForWhereItsFirstEventPlacedItsIdentifiers() {
+    void aVisitorsNextEventGoesToItsAnchorsClusterWhileItsFirstEventPlacesItsIdentifiers() {
         // Until the anchor's cluster has taken the device in, the device's Directory answers at
-        // once that the first event is placing it: the next event waits for the answer with the
-        // cluster, which the Directory sends once it is placed.
+        // once that the first event is placing it beside the anchor: the next event goes to the
+        // anchor's cluster without a plan, and the Directory answers again once it is placed.
         List<String> identifiers = List.of("anonymous_id:a1", "device_id:web1");
         String anchor = "anonymous_id:a1";
         ClusterId anchors = new ClusterId(T, anchor);
@@ -147,14 +148,16 @@ class GatherActorTest {
         assertTrue(out.sentTo(anchors).get(0) instanceof Message.Admit, "placed by the event");
 
         out.clear();
-        GatherState<String> waiting =
-                routeAndGather("e2", identifiers, anchor, T + 100, directory, false);
-        assertEquals(List.of(), out.sent, "nothing planned or credited yet");
+        GatherState<String> gathered =
+                routeAndGather("e2", identifiers, anchor, T + 100, directory, true);
+        assertEquals(
+                List.of(new Message.Contribute<String, String>("e2", "payload")),
+                out.sentTo(anchors));
         DirectoryActor.Entry device = directory.get("device_id:web1");
         assertEquals(1, device.held().size(), "the probe waits for the answer with its cluster");
 
         // The anchor's cluster took the device in: the Directory is placed, and answers the
-        // probe it held; the event goes to the anchor's cluster with no plan.
+        // probe it held; the Gather, done with the event, takes nothing more from it.
         RecordingOutbox<String, String> placed = new RecordingOutbox<>();
         device =
                 DirectoryActor.handle(
@@ -169,11 +172,48 @@ class GatherActorTest {
         assertEquals(
                 List.of(new Message.Reply<String, String>("e2", "device_id:web1", anchors)),
                 placed.sent);
-        waiting = GatherActor.handle("e2", waiting, placed.sent.get(0), out);
-        assertTrue(waiting.done);
-        assertEquals(
-                List.of(new Message.Contribute<String, String>("e2", "payload")),
-                out.sentTo(anchors));
+        out.clear();
+        assertTrue(GatherActor.handle("e2", gathered, placed.sent.get(0), out).done);
+        assertEquals(List.of(), out.sent, "credited once");
+    }
+
+    @Test
+    void anEventWaitsForAnIdentifierPlacedBesideAnIdentifierItDoesNotHave() {
+        // The device is being placed beside another anonymous id, which this event does not name:
+        // where it ends up is not known here, so the event waits for the answer with its cluster.
+        ClusterId anchors = new ClusterId(T, "anonymous_id:a1");
+        GatherState<String> pending = new GatherState<>();
+        List<Message<String, String>> replies =
+                List.of(
+                        new Message.Event<>(
+                                "e2",
+                                List.of("anonymous_id:a1", "device_id:web1"),
+                                "anonymous_id:a1",
+                                T + 100,
+                                "payload"),
+                        new Message.Reply<>("e2", "anonymous_id:a1", anchors),
+                        Message.Reply.beingPlaced(
+                                "e2",
+                                "device_id:web1",
+                                new ClusterId(T + 1, "device_id:web1"),
+                                "anonymous_id:a2"));
+        for (Message<String, String> message : replies) {
+            pending = GatherActor.handle("e2", pending, message, out);
+        }
+        assertFalse(pending.done);
+        assertEquals(List.of(), out.sent, "nothing planned or credited yet");
+
+        pending =
+                GatherActor.handle(
+                        "e2",
+                        pending,
+                        new Message.Reply<String, String>(
+                                "e2", "device_id:web1", new ClusterId(T - 5, "anonymous_id:a2")),
+                        out);
+        assertTrue(pending.done);
+        assertTrue(
+                out.sent.stream().noneMatch(m -> m instanceof Message.Contribute),
+                "two clusters: the event's plan, not a contribution at once: " + out.sent);
     }
 
     @Test

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tessera.model.CustomerEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -23,16 +24,17 @@ import java.util.TreeSet;
 
 /**
  * The records of the identity loop topic ({@code cdp.identity.loop}): one protocol message and its
- * target as versioned JSON (the job's own edges between the actors carry the same bytes). A release
- * reads every version up to its own, so records an earlier release left in the topic are read after
- * an upgrade; fields it does not know are ignored, so a later release may add some. {@code E} and
- * {@code A} (an event's contribution, a profile's state) are written with Jackson as the given
- * classes.
+ * target, versioned (the job's own edges between the actors carry the same bytes). A release reads
+ * every version up to its own, so records an earlier release left in the topic are read after an
+ * upgrade. The messages every event sends are written in a binary form when the events are the
+ * job's ({@link LoopBinaryForm}, version 5); the others as JSON (version 4), where fields a release
+ * does not know are ignored, so a later release may add some. {@code E} and {@code A} (an event's
+ * contribution, a profile's state) are written in JSON with Jackson as the given classes.
  */
 public final class LoopCodec<E, A> implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The version this release writes. */
+    /** The version of the JSON this release writes (the binary form is the next one). */
     public static final int VERSION = 4;
 
     /** Fields, not getters: the job's POJOs keep their state in fields (some private). */
@@ -64,7 +66,18 @@ public final class LoopCodec<E, A> implements Serializable {
      * straight to the bytes, with no tree in between (the loop and the job's own edges encode every
      * message).
      */
+    @SuppressWarnings("unchecked")
     public byte[] encode(Address to, Message<E, A> message) {
+        if (payloadType == CustomerEvent.class && LoopBinaryForm.writes(message)) {
+            return LoopBinaryForm.encode(to, (Message<CustomerEvent, A>) message);
+        }
+        return encodeJson(to, message);
+    }
+
+    /**
+     * The record's value as JSON, whatever the kind (records of releases before the binary form).
+     */
+    byte[] encodeJson(Address to, Message<E, A> message) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         try (JsonGenerator json = JSON.getFactory().createGenerator(bytes)) {
             json.writeStartObject();
@@ -271,7 +284,23 @@ public final class LoopCodec<E, A> implements Serializable {
      * @throws IllegalArgumentException for a record that is not a loop message of a version this
      *     release reads
      */
+    @SuppressWarnings("unchecked")
     public Envelope<E, A> decode(byte[] value) {
+        if (LoopBinaryForm.isBinary(value)) {
+            if (payloadType != CustomerEvent.class) {
+                throw new IllegalArgumentException(
+                        "a loop record in the binary form, for a codec of " + payloadType);
+            }
+            return (Envelope<E, A>) (Envelope<?, ?>) LoopBinaryForm.decode(value);
+        }
+        if (value.length > 0 && value[0] > LoopBinaryForm.VERSION && value[0] < ' ') {
+            throw new IllegalArgumentException(
+                    "a loop record of version "
+                            + value[0]
+                            + ": this release reads versions 1 to "
+                            + LoopBinaryForm.VERSION
+                            + " (was it written by a newer one?)");
+        }
         // One pass: the event and state objects are read straight into their classes; the small
         // fields are kept as a tree.
         ObjectNode json = JSON.createObjectNode();

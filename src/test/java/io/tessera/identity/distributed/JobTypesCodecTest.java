@@ -1,12 +1,16 @@
 package io.tessera.identity.distributed;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tessera.identity.IdentityJson;
 import io.tessera.identity.ProfileState;
 import io.tessera.identity.TraitValue;
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -67,5 +71,162 @@ class JobTypesCodecTest {
         assertEquals(
                 IdentityJson.profile(profile).toString(),
                 IdentityJson.profile(absorb.state()).toString());
+    }
+
+    /**
+     * The messages every event sends are written in the binary form, and read back as written:
+     * every field, and the event with every field of its own (the record of one written again is
+     * the same bytes). The JSON of the release before is still read.
+     */
+    @Test
+    void theMessagesOfEveryEventReadBackAsWrittenInTheBinaryForm() {
+        CustomerEvent event =
+                new CustomerEvent(
+                        "m1",
+                        "track",
+                        "Order Completed",
+                        1_700_000_000_000L,
+                        List.of(new Identifier("user_id", "u1"), new Identifier("email", "ä@b.io")),
+                        null,
+                        "{\"type\":\"track\",\"properties\":{\"total\":50}}",
+                        "acme");
+        event.orderKey = "device-1";
+        event.orderPosition = 7;
+        CustomerEvent bare = new CustomerEvent(null, "page", null, -5, null, null, null, null);
+        ClusterId old = new ClusterId(1_000, "user_id:u1");
+        ClusterId young = new ClusterId(2_000, "email:ä@b.io");
+        List<LoopCodec.Envelope<CustomerEvent, ProfileState>> samples =
+                List.of(
+                        new LoopCodec.Envelope<>(
+                                Address.cluster(old), new Message.Contribute<>("m1", event)),
+                        new LoopCodec.Envelope<>(
+                                Address.cluster(old), new Message.Contribute<>("m2", bare)),
+                        new LoopCodec.Envelope<>(
+                                Address.directory("user_id:u1"),
+                                new Message.Probe<>(
+                                        "m1", "user_id:u1", 5, event, "device-1", 7, "user_id:u1")),
+                        new LoopCodec.Envelope<>(
+                                Address.directory("email:ä@b.io"),
+                                new Message.Probe<>("m1", "email:ä@b.io", 5, null)),
+                        new LoopCodec.Envelope<>(
+                                Address.gather("m1"),
+                                new Message.Reply<>("m1", "user_id:u1", old, true)),
+                        new LoopCodec.Envelope<>(
+                                Address.gather("m1"),
+                                new Message.Reply<>(
+                                        "m1",
+                                        "email:ä@b.io",
+                                        young,
+                                        false,
+                                        true,
+                                        "user_id:u1",
+                                        new Message.Init<>("email:ä@b.io", "device-1", 7),
+                                        false)),
+                        new LoopCodec.Envelope<>(
+                                Address.gather("m1"),
+                                Message.Reply.beingPlaced(
+                                        "m1", "email:ä@b.io", young, "user_id:u1")),
+                        new LoopCodec.Envelope<>(
+                                Address.gather("m1"),
+                                new Message.Event<>(
+                                        "m1",
+                                        List.of("user_id:u1", "email:ä@b.io"),
+                                        "user_id:u1",
+                                        5,
+                                        event)),
+                        new LoopCodec.Envelope<>(
+                                Address.directory("email:ä@b.io"), new Message.Repoint<>(old)),
+                        new LoopCodec.Envelope<>(
+                                Address.directory("email:ä@b.io"),
+                                Message.Repoint.placing(old, young)),
+                        new LoopCodec.Envelope<>(
+                                Address.directory("email:ä@b.io"),
+                                new Message.Repoint<>(old, true)),
+                        new LoopCodec.Envelope<>(
+                                Address.cluster(young),
+                                new Message.Init<CustomerEvent, ProfileState>(
+                                                "email:ä@b.io", "device-1", 7)
+                                        .tellingDirectory()),
+                        new LoopCodec.Envelope<>(
+                                Address.cluster(old),
+                                new Message.Admit<>(
+                                        "m1",
+                                        List.of(
+                                                new Message.PlanStep("user_id:u1", old, true),
+                                                new Message.PlanStep("email:ä@b.io", young, false)),
+                                        5,
+                                        new Message.Contribute<>("m1", event),
+                                        List.of(
+                                                new Message.Init<>("email:ä@b.io", "device-1", 7),
+                                                new Message.Init<>("phone:+1")))));
+        for (LoopCodec.Envelope<CustomerEvent, ProfileState> sample : samples) {
+            byte[] written = CODEC.encode(sample.to(), sample.message());
+            assertEquals(LoopBinaryForm.VERSION, written[0], sample.message().toString());
+            LoopCodec.Envelope<CustomerEvent, ProfileState> read = CODEC.decode(written);
+            assertEquals(sample.to(), read.to());
+            assertEquals(sample.message().toString(), read.message().toString());
+            assertArrayEquals(written, CODEC.encode(read.to(), read.message()));
+            // the release before wrote them as JSON, which is still read
+            LoopCodec.Envelope<CustomerEvent, ProfileState> json =
+                    CODEC.decode(CODEC.encodeJson(sample.to(), sample.message()));
+            assertArrayEquals(written, CODEC.encode(json.to(), json.message()));
+        }
+        CustomerEvent back =
+                ((Message.Contribute<CustomerEvent, ProfileState>)
+                                CODEC.decode(
+                                                CODEC.encode(
+                                                        Address.cluster(old),
+                                                        samples.get(0).message()))
+                                        .message())
+                        .payload();
+        assertEquals(
+                List.of(
+                        "m1",
+                        "track",
+                        "Order Completed",
+                        "1700000000000",
+                        "[Identifier[type=user_id, value=u1], Identifier[type=email,"
+                                + " value=ä@b.io]]",
+                        "null",
+                        event.message,
+                        "acme",
+                        "device-1",
+                        "7"),
+                List.of(
+                        back.messageId,
+                        back.type,
+                        back.event,
+                        String.valueOf(back.eventTime),
+                        String.valueOf(back.identifiers),
+                        String.valueOf(back.previousId),
+                        back.message,
+                        back.tenant,
+                        back.orderKey,
+                        String.valueOf(back.orderPosition)));
+    }
+
+    /** A binary record cut short, of a later version, or of an unknown kind is refused clearly. */
+    @Test
+    void aBinaryRecordThatDoesNotReadIsRefusedClearly() {
+        byte[] written =
+                CODEC.encode(
+                        Address.cluster(new ClusterId(1, "user_id:u1")),
+                        new Message.Repoint<>(new ClusterId(1, "user_id:u1")));
+        IllegalArgumentException cut =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CODEC.decode(Arrays.copyOf(written, written.length - 2)));
+        assertTrue(cut.getMessage().contains("cut short"), cut.getMessage());
+        byte[] newer = written.clone();
+        newer[0] = (byte) (LoopBinaryForm.VERSION + 1);
+        IllegalArgumentException later =
+                assertThrows(IllegalArgumentException.class, () -> CODEC.decode(newer));
+        assertTrue(later.getMessage().contains("version 6"), later.getMessage());
+        byte[] unknown = written.clone();
+        int kindAt = 1 + 1 + "CLUSTER".length() + 1 + "1/user_id:u1".length();
+        unknown[kindAt] = 99;
+        IllegalArgumentException kind =
+                assertThrows(IllegalArgumentException.class, () -> CODEC.decode(unknown));
+        assertTrue(kind.getMessage().contains("unknown kind 99"), kind.getMessage());
     }
 }

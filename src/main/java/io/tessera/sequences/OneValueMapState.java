@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
@@ -83,98 +82,22 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
 
     private final ValueState<Map<K, V>> state;
 
-    /** The key whose map this state may keep decoded, or null to read the state every time. */
-    private final Supplier<Object> currentKey;
-
-    /** The key of the map kept decoded, and that map, as last read or written; none when null. */
-    private Object cachedKey;
-
-    private Map<K, V> cached;
-
-    /** Whether {@link #cached} changed since it was read or written back. */
-    private boolean dirty;
-
+    /**
+     * A map state over a value state: every access reads the value and every change writes it. For
+     * CEP's maps the value state is a part of the profile's one value ({@link CepProfileState}),
+     * which keeps it decoded and writes it back once per element and timer, so reading and writing
+     * it here costs no decoding.
+     */
     OneValueMapState(ValueState<Map<K, V>> state) {
-        this(state, null);
-    }
-
-    /**
-     * A map state that keeps the last key's map decoded between accesses and writes it back once,
-     * when the operator is done with the key ({@link #flush}): CEP reads and writes its shared
-     * buffer's nodes and events one at a time, and each read of the whole value would decode every
-     * partial match of the profile again, each write encode them all again. Every write goes
-     * through this object, so the map kept is the one stored once flushed; the operator flushes at
-     * the end of each element and each timer, and calls {@link #forget} when it takes a snapshot,
-     * after which a heap backend may share the stored map with the snapshot.
-     *
-     * @param currentKey the operator's current key
-     */
-    OneValueMapState(ValueState<Map<K, V>> state, Supplier<Object> currentKey) {
         this.state = state;
-        this.currentKey = currentKey;
-    }
-
-    /**
-     * Drops the map kept decoded; the next access reads the state.
-     *
-     * @throws IllegalStateException when a change was not written back: it would be lost
-     */
-    void forget() {
-        if (dirty) {
-            throw new IllegalStateException(
-                    "a change of " + cachedKey + "'s map was not written back before a snapshot");
-        }
-        cachedKey = null;
-        cached = null;
-    }
-
-    /** Writes the map kept decoded back to the state if it changed; the key must be current. */
-    void flush() throws Exception {
-        if (!dirty) {
-            return;
-        }
-        if (!cachedKey.equals(currentKey.get())) {
-            throw new IllegalStateException(
-                    "the map of "
-                            + cachedKey
-                            + " changed but the current key is now "
-                            + currentKey.get());
-        }
-        dirty = false;
-        if (cached.isEmpty()) {
-            state.clear();
-        } else {
-            state.update(cached);
-        }
     }
 
     private Map<K, V> read() throws Exception {
-        if (currentKey != null) {
-            Object key = currentKey.get();
-            if (cached == null || !key.equals(cachedKey)) {
-                if (dirty) {
-                    throw new IllegalStateException(
-                            "the map of "
-                                    + cachedKey
-                                    + " changed and was not written back before "
-                                    + key
-                                    + "'s was read");
-                }
-                Map<K, V> map = state.value();
-                cached = map == null ? new HashMap<>() : map;
-                cachedKey = key;
-            }
-            return cached;
-        }
         Map<K, V> map = state.value();
         return map == null ? new HashMap<>() : map;
     }
 
     private void write(Map<K, V> map) throws Exception {
-        if (currentKey != null) {
-            dirty = true; // written back by flush, once the operator is done with the key
-            return;
-        }
         if (map.isEmpty()) {
             state.clear();
         } else {
@@ -276,12 +199,6 @@ final class OneValueMapState<K, V> implements MapState<K, V> {
 
     @Override
     public void clear() {
-        if (dirty && !cachedKey.equals(currentKey.get())) {
-            throw new IllegalStateException(
-                    "the map of " + cachedKey + " changed and was not written back before a clear");
-        }
         state.clear();
-        dirty = false;
-        forget();
     }
 }

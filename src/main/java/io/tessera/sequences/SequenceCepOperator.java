@@ -3,7 +3,6 @@ package io.tessera.sequences;
 import io.tessera.identity.ResolvedEvent;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -191,9 +190,6 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     /** CEP's map states it asked for, as {@link OneValueMapState}s. */
     private transient Map<String, MapStateDescriptor<?, ?>> replaced;
 
-    /** The maps CEP is given, each with the last profile's map decoded. */
-    private transient List<OneValueMapState<?, ?>> keptAsOneValue;
-
     /** A profile's CEP state as one value. */
     private transient CepProfileState profileState;
 
@@ -213,7 +209,6 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         replaced = new HashMap<>();
-        keptAsOneValue = new ArrayList<>();
         profileState = new CepProfileState(() -> getKeyedStateBackend().getCurrentKey());
         super.initializeState(new MapsReplacing(context));
         if (!replaced.keySet().equals(PARTS.keySet()) || nfaSerializer == null) {
@@ -351,12 +346,7 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                         return super.getMapState(descriptor);
                     }
                     replaced.put(descriptor.getName(), descriptor);
-                    OneValueMapState<UK, UV> state =
-                            new OneValueMapState<>(
-                                    profileState.part(part),
-                                    () -> getKeyedStateBackend().getCurrentKey());
-                    keptAsOneValue.add(state);
-                    return state;
+                    return new OneValueMapState<>(profileState.part(part));
                 }
             };
         }
@@ -373,12 +363,11 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     }
 
     /**
-     * Drops the maps and the value kept decoded: from the snapshot on, a heap backend may share a
-     * stored value with it, and a value changed in place would change the snapshot.
+     * Drops the value kept decoded: from the snapshot on, a heap backend may share a stored value
+     * with it, and a value changed in place would change the snapshot.
      */
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
-        keptAsOneValue.forEach(OneValueMapState::forget);
         profileState.forget();
         super.snapshotState(context);
     }
@@ -419,9 +408,6 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
 
     /** Writes the profile's one value back, once CEP is done with the profile. */
     private void writeBack() throws Exception {
-        for (OneValueMapState<?, ?> state : keptAsOneValue) {
-            state.flush();
-        }
         profileState.flush();
     }
 

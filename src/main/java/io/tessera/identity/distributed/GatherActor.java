@@ -98,13 +98,13 @@ public final class GatherActor {
                     new Message.Contribute<>(eventId, pending.payload));
             return done();
         }
+        String anchorId = evidence.contains(pending.anchor) ? pending.anchor : evidence.get(0);
         if (pending.provisional != null && !pending.provisional.isEmpty()) {
             // Some identifiers are being placed by other events. When each is being placed beside
             // an identifier of this event, and they all end up in its anchor's cluster, the event
             // goes there at once (a visitor's next events while its first places its device).
             // Else it waits for where they are placed, and places its own new identifiers first,
             // so two such events never wait for each other.
-            String anchorId = evidence.contains(pending.anchor) ? pending.anchor : evidence.get(0);
             boolean own = pending.unsent != null && !pending.unsent.isEmpty();
             if (!own
                     && !pending.provisional.contains(anchorId)
@@ -119,7 +119,6 @@ public final class GatherActor {
             pending.unsentKeys = null;
             return pending;
         }
-        String anchorId = evidence.contains(pending.anchor) ? pending.anchor : evidence.get(0);
         ClusterId anchor = pending.replies.get(anchorId);
         Message.Contribute<E, A> contribution = new Message.Contribute<>(eventId, pending.payload);
         List<Message.PlanStep> steps = new ArrayList<>();
@@ -270,14 +269,7 @@ public final class GatherActor {
      * merge under way). Linking them again would plan a merge already planned.
      */
     private static boolean joinedAlready(GatherState<?> pending, List<String> evidence) {
-        if (pending.joining == null) {
-            return false;
-        }
-        Set<ClusterId> clusters = new TreeSet<>();
-        for (String identifier : evidence) {
-            clusters.add(joinedCluster(pending, evidence, identifier));
-        }
-        return clusters.size() == 1;
+        return pending.joining != null && placedTogether(pending, evidence);
     }
 
     /**
@@ -291,7 +283,7 @@ public final class GatherActor {
         Set<ClusterId> clusters = new TreeSet<>();
         for (String identifier : evidence) {
             String placer = identifier;
-            if (pending.provisional.contains(identifier)) {
+            if (pending.provisional != null && pending.provisional.contains(identifier)) {
                 placer = pending.placing == null ? null : pending.placing.get(identifier);
                 if (placer == null
                         || !evidence.contains(placer)

@@ -1,38 +1,54 @@
 package io.tessera.identity.distributed;
 
+import io.tessera.identity.ProfileStateSerializer;
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
 import io.tessera.state.Varints;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataInputViewStreamWrapper;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 
 /**
- * The loop's binary form (version 5) of the messages every event sends: an event to its Gather, a
- * probe and its reply, a contribution, an admission, a cluster's founding and a repoint. They are
- * most of the loop's records and of the job's internal edges, and as JSON their decoding through
- * Jackson's data binding was most of the Directory's and the Gather's CPU and a third of the
- * Cluster's. The other kinds stay JSON ({@link LoopCodec}); a record's first byte tells the forms
- * apart ({@value #VERSION} here, {@code '{'} for JSON; a later binary version starts with
- * its own number, which this release refuses as newer).
+ * The loop's binary form of every message kind (version {@value #VERSION}). As JSON, decoding
+ * through Jackson's data binding was most of the Directory's and the Gather's CPU and a third of the
+ * Cluster's, and the merges' messages carry a whole profile. Version 5 wrote only the messages every
+ * event sends (an event to its Gather, a probe and its reply, a contribution, an admission, a
+ * cluster's founding and a repoint); version 6 writes the merges', the deletes' and the blames' too,
+ * and a profile in its state form ({@link ProfileStateSerializer}, which starts with a format byte of
+ * its own). Records of version 5 and JSON ({@link LoopCodec}, versions 1 to 4) left by an earlier
+ * release are still read; a record's first byte tells the forms apart (the version here, {@code
+ * '{'} for JSON; a later binary version starts with its own number, which this release refuses as
+ * newer).
  *
  * <p>The form, part of the loop's format: the version byte; the target's actor name and key; the
  * kind's code; then the kind's fields in a fixed order. Strings are a varint of their UTF-8 length
- * plus one (0 for null) and the bytes; times and positions zig-zag varints; a cluster id its
- * creation time and founder; an event its fields in {@link CustomerEvent}'s order, the message's
- * JSON as a string. A later release that changes a kind's fields writes a new version.
+ * plus one (0 for null); times and positions zig-zag varints; lists, sets and maps a varint count
+ * (plus one where null is possible) and their elements in order; a cluster id its creation time and
+ * founder; an event its fields in {@link CustomerEvent}'s order, the message's JSON as a string. A
+ * later release that changes a kind's fields writes a new version.
  */
 final class LoopBinaryForm {
-    /** The version, and the first byte of every record in this form. */
-    static final int VERSION = 5;
+    /** The version this release writes, and the first byte of its records. */
+    static final int VERSION = 6;
+
+    /** The first binary version: the kinds up to {@link #ADMIT} only. */
+    static final int FIRST_VERSION = 5;
 
     private static final int CONTRIBUTE = 1;
     private static final int PROBE = 2;
@@ -41,39 +57,44 @@ final class LoopBinaryForm {
     private static final int REPOINT = 5;
     private static final int INIT = 6;
     private static final int ADMIT = 7;
+    private static final int LINK = 8;
+    private static final int PLAN = 9;
+    private static final int SKIP = 10;
+    private static final int PROPOSE = 11;
+    private static final int OFFER = 12;
+    private static final int RELAY = 13;
+    private static final int ACCEPT = 14;
+    private static final int REJECT = 15;
+    private static final int ABSORB = 16;
+    private static final int BLAME = 17;
+    private static final int ERASE = 18;
+    private static final int ERASE_JOINED = 19;
+    private static final int FORGET = 20;
 
     private LoopBinaryForm() {}
 
     /** Whether a record is in this form (else it is JSON, or not a loop record). */
     static boolean isBinary(byte[] record) {
-        return record.length > 0 && record[0] == VERSION;
+        return record.length > 0 && (record[0] == VERSION || record[0] == FIRST_VERSION);
     }
 
-    /** Whether the message is of a kind this form writes. */
-    static boolean writes(Message<?, ?> message) {
-        return message instanceof Message.Contribute<?, ?>
-                || message instanceof Message.Probe<?, ?>
-                || message instanceof Message.Reply<?, ?>
-                || message instanceof Message.Event<?, ?>
-                || message instanceof Message.Repoint<?, ?>
-                || message instanceof Message.Init<?, ?>
-                || message instanceof Message.Admit<?, ?>;
-    }
-
-    static <A> byte[] encode(Address to, Message<CustomerEvent, A> message) {
+    /** Writes a message; {@code states} writes the profiles the merges' messages carry. */
+    static <A> byte[] encode(
+            Address to, Message<CustomerEvent, A> message, TypeSerializer<A> states) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        try (DataOutputViewStreamWrapper out = new DataOutputViewStreamWrapper(bytes)) {
             out.writeByte(VERSION);
             string(to.actor().name(), out);
             string(to.key(), out);
-            write(message, out);
+            write(message, states, out);
         } catch (IOException e) {
             throw new IllegalStateException("a loop message cannot be written", e);
         }
         return bytes.toByteArray();
     }
 
-    private static <A> void write(Message<CustomerEvent, A> message, DataOutput out)
+    private static <A> void write(
+            Message<CustomerEvent, A> message, TypeSerializer<A> states, DataOutputView out)
             throws IOException {
         if (message instanceof Message.Contribute<CustomerEvent, A> m) {
             out.writeByte(CONTRIBUTE);
@@ -130,12 +151,7 @@ final class LoopBinaryForm {
         } else if (message instanceof Message.Admit<CustomerEvent, A> m) {
             out.writeByte(ADMIT);
             string(m.eventId(), out);
-            Varints.writeLong(m.steps().size(), out);
-            for (Message.PlanStep step : m.steps()) {
-                string(step.identifier(), out);
-                id(step.cluster(), out);
-                out.writeBoolean(step.known());
-            }
+            steps(m.steps(), out);
             Varints.writeLong(m.at(), out);
             string(m.contribution().eventId(), out);
             event(m.contribution().payload(), out);
@@ -143,24 +159,110 @@ final class LoopBinaryForm {
             for (Message.Init<CustomerEvent, A> init : m.unsent()) {
                 init(init, out);
             }
+        } else if (message instanceof Message.Link<CustomerEvent, A> m) {
+            out.writeByte(LINK);
+            id(m.winner(), out);
+            ids(m.fallbacks(), out);
+            contribution(m.carried(), out);
+            string(m.blamed(), out);
+            Varints.writeLong(m.at(), out);
+            string(m.plan(), out);
+        } else if (message instanceof Message.Plan<CustomerEvent, A> m) {
+            out.writeByte(PLAN);
+            string(m.eventId(), out);
+            steps(m.steps(), out);
+            Varints.writeLong(m.at(), out);
+        } else if (message instanceof Message.Skip<CustomerEvent, A> m) {
+            out.writeByte(SKIP);
+            string(m.plan(), out);
+            id(m.from(), out);
+        } else if (message instanceof Message.Propose<CustomerEvent, A> m) {
+            out.writeByte(PROPOSE);
+            id(m.from(), out);
+            reservation(m.own(), out);
+            reservations(m.pending(), out);
+        } else if (message instanceof Message.Offer<CustomerEvent, A> m) {
+            out.writeByte(OFFER);
+            id(m.from(), out);
+            strings(m.members(), out);
+            state(m.state(), states, out);
+            reservation(m.own(), out);
+            ids(m.absorbed(), out);
+            reservations(m.pending(), out);
+            out.writeBoolean(m.announced());
+            contribution(m.carried(), out);
+            Varints.writeLong(m.at(), out);
+            string(m.plan(), out);
+        } else if (message instanceof Message.Relay<CustomerEvent, A> m) {
+            out.writeByte(RELAY);
+            id(m.from(), out);
+            string(m.contribution().eventId(), out);
+            event(m.contribution().payload(), out);
+        } else if (message instanceof Message.Accept<CustomerEvent, A> m) {
+            out.writeByte(ACCEPT);
+            id(m.winner(), out);
+            out.writeBoolean(m.taken());
+        } else if (message instanceof Message.Reject<CustomerEvent, A> m) {
+            out.writeByte(REJECT);
+            id(m.winner(), out);
+            string(m.rule(), out);
+            string(m.detail(), out);
+            out.writeBoolean(m.planned());
+            optionalId(m.redirect(), out);
+        } else if (message instanceof Message.Absorb<CustomerEvent, A> m) {
+            out.writeByte(ABSORB);
+            id(m.from(), out);
+            strings(m.members(), out);
+            state(m.state(), states, out);
+            stringMap(m.unique(), out);
+            out.writeBoolean(m.reserved());
+            ids(m.absorbed(), out);
+            reservations(m.pending(), out);
+            out.writeBoolean(m.announced());
+            Varints.writeLong(m.at(), out);
+        } else if (message instanceof Message.Blame<CustomerEvent, A> m) {
+            out.writeByte(BLAME);
+            string(m.identifier(), out);
+        } else if (message instanceof Message.Erase<CustomerEvent, A> m) {
+            out.writeByte(ERASE);
+            string(m.eventId(), out);
+            string(m.identifier(), out);
+            Varints.writeLong(m.time(), out);
+            optionalEvent(m.payload(), out);
+        } else if (message instanceof Message.EraseJoined<CustomerEvent, A> m) {
+            out.writeByte(ERASE_JOINED);
+            id(m.from(), out);
+            reservation(m.own(), out);
+            Varints.writeLong(m.time(), out);
+            optionalEvent(m.delete(), out);
+        } else if (message instanceof Message.Forget<CustomerEvent, A> m) {
+            out.writeByte(FORGET);
+            id(m.cluster(), out);
+            Varints.writeLong(m.foundAfter(), out);
         } else {
             throw new IllegalArgumentException("the binary form does not write " + message);
         }
     }
 
     /**
-     * Reads a record of this form.
+     * Reads a record of this form; {@code states} reads the profiles the merges' messages carry.
      *
      * @throws IllegalArgumentException for a record of another version, of an unknown kind, or cut
      *     short
      */
-    static <A> LoopCodec.Envelope<CustomerEvent, A> decode(byte[] record) {
+    static <A> LoopCodec.Envelope<CustomerEvent, A> decode(
+            byte[] record, TypeSerializer<A> states) {
         int kind = -1;
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(record))) {
-            in.readByte();
+        try (DataInputViewStreamWrapper in =
+                new DataInputViewStreamWrapper(new ByteArrayInputStream(record))) {
+            int version = in.readByte();
             Address to = new Address(Actor.valueOf(string(in)), string(in));
             kind = in.readUnsignedByte();
-            Message<CustomerEvent, A> message = read(kind, in);
+            if (version == FIRST_VERSION && kind > ADMIT) {
+                throw new IllegalArgumentException(
+                        "a loop record of version " + version + " has an unknown kind " + kind);
+            }
+            Message<CustomerEvent, A> message = read(kind, version, states, in);
             if (in.available() != 0) {
                 throw new IllegalArgumentException(
                         "a loop record of kind " + kind + " has " + in.available() + " bytes more");
@@ -174,7 +276,8 @@ final class LoopBinaryForm {
         }
     }
 
-    private static <A> Message<CustomerEvent, A> read(int kind, DataInput in) throws IOException {
+    private static <A> Message<CustomerEvent, A> read(
+            int kind, int version, TypeSerializer<A> states, DataInputView in) throws IOException {
         return switch (kind) {
             case CONTRIBUTE -> new Message.Contribute<>(string(in), event(in));
             case PROBE ->
@@ -228,11 +331,7 @@ final class LoopBinaryForm {
             case INIT -> init(in);
             case ADMIT -> {
                 String plan = string(in);
-                int count = count(in);
-                List<Message.PlanStep> steps = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    steps.add(new Message.PlanStep(string(in), id(in), in.readBoolean()));
-                }
+                List<Message.PlanStep> steps = steps(in);
                 long at = Varints.readLong(in);
                 Message.Contribute<CustomerEvent, A> contribution =
                         new Message.Contribute<>(string(in), event(in));
@@ -241,13 +340,237 @@ final class LoopBinaryForm {
                 for (int i = 0; i < unsentCount; i++) {
                     unsent.add(init(in));
                 }
-                yield new Message.Admit<>(
-                        plan, List.copyOf(steps), at, contribution, List.copyOf(unsent));
+                yield new Message.Admit<>(plan, steps, at, contribution, List.copyOf(unsent));
             }
+            case LINK ->
+                    new Message.Link<>(
+                            id(in),
+                            idList(in),
+                            contribution(in),
+                            string(in),
+                            Varints.readLong(in),
+                            string(in));
+            case PLAN -> new Message.Plan<>(string(in), steps(in), Varints.readLong(in));
+            case SKIP -> new Message.Skip<>(string(in), id(in));
+            case PROPOSE -> new Message.Propose<>(id(in), reservation(in), reservations(in));
+            case OFFER ->
+                    new Message.Offer<>(
+                            id(in),
+                            stringSet(in),
+                            state(states, in),
+                            reservation(in),
+                            new TreeSet<>(idList(in)),
+                            reservations(in),
+                            in.readBoolean(),
+                            contribution(in),
+                            Varints.readLong(in),
+                            string(in));
+            case RELAY ->
+                    new Message.Relay<>(id(in), new Message.Contribute<>(string(in), event(in)));
+            case ACCEPT -> new Message.Accept<>(id(in), in.readBoolean());
+            case REJECT ->
+                    new Message.Reject<>(
+                            id(in), string(in), string(in), in.readBoolean(), optionalId(in));
+            case ABSORB ->
+                    new Message.Absorb<>(
+                            id(in),
+                            stringSet(in),
+                            state(states, in),
+                            stringMap(in),
+                            in.readBoolean(),
+                            new TreeSet<>(idList(in)),
+                            reservations(in),
+                            in.readBoolean(),
+                            Varints.readLong(in));
+            case BLAME -> new Message.Blame<>(string(in));
+            case ERASE ->
+                    new Message.Erase<>(
+                            string(in), string(in), Varints.readLong(in), optionalEvent(in));
+            case ERASE_JOINED ->
+                    new Message.EraseJoined<>(
+                            id(in), reservation(in), Varints.readLong(in), optionalEvent(in));
+            case FORGET -> new Message.Forget<>(id(in), Varints.readLong(in));
             default ->
                     throw new IllegalArgumentException(
-                            "a loop record of version " + VERSION + " has an unknown kind " + kind);
+                            "a loop record of version " + version + " has an unknown kind " + kind);
         };
+    }
+
+    private static <A> void contribution(
+            Message.Contribute<CustomerEvent, A> contribution, DataOutput out) throws IOException {
+        out.writeBoolean(contribution != null);
+        if (contribution != null) {
+            string(contribution.eventId(), out);
+            event(contribution.payload(), out);
+        }
+    }
+
+    private static <A> Message.Contribute<CustomerEvent, A> contribution(DataInput in)
+            throws IOException {
+        return in.readBoolean() ? new Message.Contribute<>(string(in), event(in)) : null;
+    }
+
+    private static <A> void state(A state, TypeSerializer<A> states, DataOutputView out)
+            throws IOException {
+        out.writeBoolean(state != null);
+        if (state != null) {
+            states.serialize(state, out);
+        }
+    }
+
+    private static <A> A state(TypeSerializer<A> states, DataInputView in) throws IOException {
+        return in.readBoolean() ? states.deserialize(in) : null;
+    }
+
+    private static void steps(List<Message.PlanStep> steps, DataOutput out) throws IOException {
+        Varints.writeLong(steps.size(), out);
+        for (Message.PlanStep step : steps) {
+            string(step.identifier(), out);
+            id(step.cluster(), out);
+            out.writeBoolean(step.known());
+        }
+    }
+
+    private static List<Message.PlanStep> steps(DataInput in) throws IOException {
+        int count = count(in);
+        List<Message.PlanStep> steps = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            steps.add(new Message.PlanStep(string(in), id(in), in.readBoolean()));
+        }
+        return List.copyOf(steps);
+    }
+
+    private static void ids(Collection<ClusterId> ids, DataOutput out) throws IOException {
+        Varints.writeLong(ids.size(), out);
+        for (ClusterId id : ids) {
+            id(id, out);
+        }
+    }
+
+    private static List<ClusterId> idList(DataInput in) throws IOException {
+        int count = count(in);
+        List<ClusterId> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ids.add(id(in));
+        }
+        return ids;
+    }
+
+    private static void optionalId(ClusterId id, DataOutput out) throws IOException {
+        out.writeBoolean(id != null);
+        if (id != null) {
+            id(id, out);
+        }
+    }
+
+    private static ClusterId optionalId(DataInput in) throws IOException {
+        return in.readBoolean() ? id(in) : null;
+    }
+
+    private static void strings(Collection<String> strings, DataOutput out) throws IOException {
+        Varints.writeLong(strings.size(), out);
+        for (String string : strings) {
+            string(string, out);
+        }
+    }
+
+    private static Set<String> stringSet(DataInput in) throws IOException {
+        int count = count(in);
+        Set<String> strings = new TreeSet<>();
+        for (int i = 0; i < count; i++) {
+            strings.add(string(in));
+        }
+        return strings;
+    }
+
+    /** A map of strings, or null: its size plus one (0 for null), then its entries. */
+    private static void stringMap(Map<String, String> map, DataOutput out) throws IOException {
+        if (map == null) {
+            Varints.writeLong(0, out);
+            return;
+        }
+        Varints.writeLong(map.size() + 1L, out);
+        for (Map.Entry<String, String> entry : map.entrySet()) {
+            string(entry.getKey(), out);
+            string(entry.getValue(), out);
+        }
+    }
+
+    private static Map<String, String> stringMap(DataInput in) throws IOException {
+        int count = count(in);
+        if (count == 0) {
+            return null;
+        }
+        Map<String, String> map = new TreeMap<>();
+        for (int i = 1; i < count; i++) {
+            map.put(string(in), string(in));
+        }
+        return map;
+    }
+
+    /** A reservation, or null: its unique values, its counts by type and its size. */
+    private static void reservation(Reservation reservation, DataOutput out) throws IOException {
+        out.writeBoolean(reservation != null);
+        if (reservation == null) {
+            return;
+        }
+        stringMap(reservation.unique(), out);
+        Map<String, Integer> counts = reservation.counts();
+        if (counts == null) {
+            Varints.writeLong(0, out);
+        } else {
+            Varints.writeLong(counts.size() + 1L, out);
+            for (Map.Entry<String, Integer> entry : counts.entrySet()) {
+                string(entry.getKey(), out);
+                Varints.writeLong(entry.getValue(), out);
+            }
+        }
+        Varints.writeLong(reservation.size(), out);
+    }
+
+    private static Reservation reservation(DataInput in) throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        Map<String, String> unique = stringMap(in);
+        int count = count(in);
+        Map<String, Integer> counts = null;
+        if (count > 0) {
+            counts = new TreeMap<>();
+            for (int i = 1; i < count; i++) {
+                counts.put(string(in), (int) Varints.readLong(in));
+            }
+        }
+        return new Reservation(unique, counts, (int) Varints.readLong(in));
+    }
+
+    private static void reservations(Map<ClusterId, Reservation> pending, DataOutput out)
+            throws IOException {
+        Varints.writeLong(pending.size(), out);
+        for (Map.Entry<ClusterId, Reservation> entry : pending.entrySet()) {
+            id(entry.getKey(), out);
+            reservation(entry.getValue(), out);
+        }
+    }
+
+    private static Map<ClusterId, Reservation> reservations(DataInput in) throws IOException {
+        int count = count(in);
+        Map<ClusterId, Reservation> pending = new TreeMap<>();
+        for (int i = 0; i < count; i++) {
+            pending.put(id(in), reservation(in));
+        }
+        return pending;
+    }
+
+    private static void optionalEvent(CustomerEvent event, DataOutput out) throws IOException {
+        out.writeBoolean(event != null);
+        if (event != null) {
+            event(event, out);
+        }
+    }
+
+    private static CustomerEvent optionalEvent(DataInput in) throws IOException {
+        return in.readBoolean() ? event(in) : null;
     }
 
     private static void init(Message.Init<?, ?> init, DataOutput out) throws IOException {

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tessera.identity.ProfileState;
+import io.tessera.identity.ProfileStateSerializer;
 import io.tessera.model.CustomerEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,15 +23,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
  * The records of the identity loop topic ({@code cdp.identity.loop}): one protocol message and its
  * target, versioned (the job's own edges between the actors carry the same bytes). A release reads
  * every version up to its own, so records an earlier release left in the topic are read after an
- * upgrade. The messages every event sends are written in a binary form when the events are the
- * job's ({@link LoopBinaryForm}, version 5); the others as JSON (version 4), where fields a release
- * does not know are ignored, so a later release may add some. {@code E} and {@code A} (an event's
- * contribution, a profile's state) are written in JSON with Jackson as the given classes.
+ * upgrade. Every message is written in a binary form when the events and profiles are the job's
+ * ({@link LoopBinaryForm}, version 6); for other types (the protocol's tests) as JSON (version 4),
+ * where fields a release does not know are ignored, with {@code E} and {@code A} (an event's
+ * contribution, a profile's state) written with Jackson as the given classes.
  */
 public final class LoopCodec<E, A> implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -53,6 +56,14 @@ public final class LoopCodec<E, A> implements Serializable {
         this.stateType = stateType;
     }
 
+    /** The profiles' form in the binary records: their state form. */
+    private static final TypeSerializer<?> PROFILES = ProfileStateSerializer.INSTANCE;
+
+    /** Whether this codec writes the binary form: for the job's own events and profiles. */
+    private boolean binary() {
+        return payloadType == CustomerEvent.class && stateType == ProfileState.class;
+    }
+
     /** A message and where it goes. */
     public record Envelope<E, A>(Address to, Message<E, A> message) {}
 
@@ -68,8 +79,9 @@ public final class LoopCodec<E, A> implements Serializable {
      */
     @SuppressWarnings("unchecked")
     public byte[] encode(Address to, Message<E, A> message) {
-        if (payloadType == CustomerEvent.class && LoopBinaryForm.writes(message)) {
-            return LoopBinaryForm.encode(to, (Message<CustomerEvent, A>) message);
+        if (binary()) {
+            return LoopBinaryForm.encode(
+                    to, (Message<CustomerEvent, A>) message, (TypeSerializer<A>) PROFILES);
         }
         return encodeJson(to, message);
     }
@@ -287,11 +299,15 @@ public final class LoopCodec<E, A> implements Serializable {
     @SuppressWarnings("unchecked")
     public Envelope<E, A> decode(byte[] value) {
         if (LoopBinaryForm.isBinary(value)) {
-            if (payloadType != CustomerEvent.class) {
+            if (!binary()) {
                 throw new IllegalArgumentException(
-                        "a loop record in the binary form, for a codec of " + payloadType);
+                        "a loop record in the binary form, for a codec of "
+                                + payloadType
+                                + " and "
+                                + stateType);
             }
-            return (Envelope<E, A>) (Envelope<?, ?>) LoopBinaryForm.decode(value);
+            return (Envelope<E, A>)
+                    (Envelope<?, ?>) LoopBinaryForm.decode(value, (TypeSerializer<A>) PROFILES);
         }
         if (value.length > 0 && value[0] > LoopBinaryForm.VERSION && value[0] < ' ') {
             throw new IllegalArgumentException(

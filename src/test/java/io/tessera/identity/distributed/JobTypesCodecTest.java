@@ -159,12 +159,17 @@ class JobTypesCodecTest {
                                         List.of(
                                                 new Message.Init<>("email:ä@b.io", "device-1", 7),
                                                 new Message.Init<>("phone:+1")))));
+        List<LoopCodec.Envelope<CustomerEvent, ProfileState>> merges =
+                mergeSamples(event, bare, old, young);
+        samples = new java.util.ArrayList<>(samples);
+        samples.addAll(merges);
         for (LoopCodec.Envelope<CustomerEvent, ProfileState> sample : samples) {
             byte[] written = CODEC.encode(sample.to(), sample.message());
             assertEquals(LoopBinaryForm.VERSION, written[0], sample.message().toString());
             LoopCodec.Envelope<CustomerEvent, ProfileState> read = CODEC.decode(written);
             assertEquals(sample.to(), read.to());
             assertEquals(sample.message().toString(), read.message().toString());
+            assertEquals(profileOf(sample.message()), profileOf(read.message()));
             assertArrayEquals(written, CODEC.encode(read.to(), read.message()));
             // the release before wrote them as JSON, which is still read
             LoopCodec.Envelope<CustomerEvent, ProfileState> json =
@@ -205,6 +210,121 @@ class JobTypesCodecTest {
                         String.valueOf(back.orderPosition)));
     }
 
+    /**
+     * The merges', deletes' and blames' messages (binary since version 6), a profile among them in
+     * its state form, and the optional fields both present and absent.
+     */
+    private static List<LoopCodec.Envelope<CustomerEvent, ProfileState>> mergeSamples(
+            CustomerEvent event, CustomerEvent bare, ClusterId old, ClusterId young) {
+        ProfileState profile = ProfileState.found("p_1_x", 1, new Identifier("user_id", "u1"));
+        profile.add(new Identifier("email", "ä@b.io"));
+        profile.credit("identify", null, 5, Map.of("plan", new TraitValue("\"pro\"", 5, "m1")));
+        profile.traitValues.put("orders", "3");
+        profile.audiences.put("buyers", 5L);
+        ClusterId third = new ClusterId(3_000, "device_id:d1");
+        Reservation reservation =
+                new Reservation(
+                        new java.util.TreeMap<>(Map.of("user_id", "u2")),
+                        new java.util.TreeMap<>(Map.of("user_id", 1, "email", 2)),
+                        3);
+        Reservation bareReservation = new Reservation(null, null, 0);
+        var pending = new java.util.TreeMap<ClusterId, Reservation>(Map.of(third, reservation));
+        var contribution = new Message.Contribute<CustomerEvent, ProfileState>("m1", event);
+        return List.of(
+                new LoopCodec.Envelope<>(
+                        Address.cluster(young),
+                        new Message.Link<>(
+                                old, List.of(third, old), contribution, "email:ä@b.io", 5, "m1")),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(young), new Message.Link<>(old, List.of())),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(old),
+                        new Message.Plan<>(
+                                "m1",
+                                List.of(
+                                        new Message.PlanStep("user_id:u1", old, true),
+                                        new Message.PlanStep("email:ä@b.io", young, false)),
+                                5)),
+                new LoopCodec.Envelope<>(Address.cluster(old), new Message.Skip<>("m1", young)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(old), new Message.Propose<>(young, reservation, pending)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(old),
+                        new Message.Propose<>(young, bareReservation, new java.util.TreeMap<>())),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(old),
+                        new Message.Offer<>(
+                                young,
+                                new TreeSet<>(profile.identifiers),
+                                profile,
+                                reservation,
+                                new TreeSet<>(List.of(third)),
+                                pending,
+                                true,
+                                contribution,
+                                5,
+                                "m1")),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(old),
+                        new Message.Offer<>(
+                                young,
+                                new TreeSet<>(),
+                                null,
+                                null,
+                                new TreeSet<>(),
+                                new java.util.TreeMap<>(),
+                                false,
+                                null,
+                                Message.UNKNOWN_TIME)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(old),
+                        new Message.Relay<>(
+                                young,
+                                new Message.Contribute<CustomerEvent, ProfileState>("m2", bare))),
+                new LoopCodec.Envelope<>(Address.cluster(young), new Message.Accept<>(old, true)),
+                new LoopCodec.Envelope<>(Address.cluster(young), new Message.Accept<>(old)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(young),
+                        new Message.Reject<>(old, "unique", "user_id is unique", true, third)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(young), new Message.Reject<>(old, "limit", "too many")),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(old),
+                        new Message.Absorb<>(
+                                young,
+                                new TreeSet<>(profile.identifiers),
+                                profile,
+                                new java.util.TreeMap<>(Map.of("user_id", "u1")),
+                                true,
+                                new TreeSet<>(List.of(third)),
+                                pending,
+                                false,
+                                5)),
+                new LoopCodec.Envelope<>(
+                        Address.directory("email:ä@b.io"), new Message.Blame<>("email:ä@b.io")),
+                new LoopCodec.Envelope<>(
+                        Address.directory("email:ä@b.io"),
+                        new Message.Erase<>("m3", "email:ä@b.io", 5, event)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(old),
+                        new Message.EraseJoined<>(young, reservation, 5, event)),
+                new LoopCodec.Envelope<>(
+                        Address.cluster(old), new Message.EraseJoined<>(young, null, 5, null)),
+                new LoopCodec.Envelope<>(
+                        Address.directory("email:ä@b.io"), new Message.Forget<>(young, 7)));
+    }
+
+    /** The profile a merge's message carries, as the job shows it; "" for the others. */
+    private static String profileOf(Message<CustomerEvent, ProfileState> message) {
+        ProfileState state =
+                message instanceof Message.Offer<CustomerEvent, ProfileState> offer
+                        ? offer.state()
+                        : message instanceof Message.Absorb<CustomerEvent, ProfileState> absorb
+                                ? absorb.state()
+                                : null;
+        return state == null ? "" : IdentityJson.profile(state).toString();
+    }
+
     /** A binary record cut short, of a later version, or of an unknown kind is refused clearly. */
     @Test
     void aBinaryRecordThatDoesNotReadIsRefusedClearly() {
@@ -221,12 +341,33 @@ class JobTypesCodecTest {
         newer[0] = (byte) (LoopBinaryForm.VERSION + 1);
         IllegalArgumentException later =
                 assertThrows(IllegalArgumentException.class, () -> CODEC.decode(newer));
-        assertTrue(later.getMessage().contains("version 6"), later.getMessage());
+        assertTrue(later.getMessage().contains("version 7"), later.getMessage());
         byte[] unknown = written.clone();
         int kindAt = 1 + 1 + "CLUSTER".length() + 1 + "1/user_id:u1".length();
         unknown[kindAt] = 99;
         IllegalArgumentException kind =
                 assertThrows(IllegalArgumentException.class, () -> CODEC.decode(unknown));
         assertTrue(kind.getMessage().contains("unknown kind 99"), kind.getMessage());
+    }
+
+    /**
+     * The records of version 5, the release before, are read: their kinds have the same fields in
+     * version 6. A kind that version 5 did not write is refused in a record of it.
+     */
+    @Test
+    void theBinaryRecordsOfVersionFiveAreRead() {
+        ClusterId old = new ClusterId(1, "user_id:u1");
+        byte[] repoint =
+                CODEC.encode(Address.directory("email:a@b.io"), new Message.Repoint<>(old));
+        repoint[0] = 5;
+        assertEquals(
+                new Message.Repoint<>(old).toString(), CODEC.decode(repoint).message().toString());
+        byte[] accept = CODEC.encode(Address.cluster(old), new Message.Accept<>(old));
+        accept[0] = 5;
+        IllegalArgumentException refused =
+                assertThrows(IllegalArgumentException.class, () -> CODEC.decode(accept));
+        assertTrue(
+                refused.getMessage().contains("version 5 has an unknown kind 14"),
+                refused.getMessage());
     }
 }

@@ -9,13 +9,18 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * The form of {@link CepProfileState}'s value, part of the savepoint format: a byte whose bits say
- * which parts are present, then each present part in its own serializer's form (CEP's own for its
- * NFA state and its maps' keys and values). The parts' serializers are nested in the snapshot, so a
+ * The form of {@link CepProfileState}'s value, part of the savepoint format: a byte whose low bits
+ * say which parts are present, then the present parts. With the byte's high bit set (written since
+ * 2026-12-05), the parts are in {@link CepStateForm}'s compact form; without it, each is in its own
+ * serializer's form (CEP's own for its NFA state and its maps' keys and values), as the values
+ * written before are, which are still read. The parts' serializers are nested in the snapshot, so a
  * restore checks each as Flink would check CEP's own states.
  */
 final class CepProfileStateSerializer extends TypeSerializer<Object[]> {
     private static final long serialVersionUID = 1L;
+
+    /** The first byte's bit that says the parts are in {@link CepStateForm}'s compact form. */
+    private static final int COMPACT = 0x80;
 
     private final TypeSerializer<Object>[] parts;
 
@@ -80,22 +85,22 @@ final class CepProfileStateSerializer extends TypeSerializer<Object[]> {
                 present |= 1 << i;
             }
         }
-        target.writeByte(present);
-        for (int i = 0; i < parts.length; i++) {
-            if (record[i] != null) {
-                parts[i].serialize(record[i], target);
-            }
-        }
+        target.writeByte(COMPACT | present);
+        CepStateForm.write(record, target);
     }
 
     @Override
     public Object[] deserialize(DataInputView source) throws IOException {
-        int present = source.readUnsignedByte();
+        int first = source.readUnsignedByte();
+        int present = first & ~COMPACT;
         if (present >> parts.length != 0) {
             throw new IOException(
                     "CEP's state names parts "
                             + Integer.toBinaryString(present)
                             + " it cannot have");
+        }
+        if ((first & COMPACT) != 0) {
+            return CepStateForm.read(present, source);
         }
         Object[] record = new Object[parts.length];
         for (int i = 0; i < parts.length; i++) {

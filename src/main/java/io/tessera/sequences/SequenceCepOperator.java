@@ -2,6 +2,7 @@ package io.tessera.sequences;
 
 import io.tessera.identity.ResolvedEvent;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,6 +26,7 @@ import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.ComputationState;
 import org.apache.flink.cep.nfa.NFAState;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.nfa.sharedbuffer.SharedBuffer;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.metrics.Counter;
@@ -36,6 +38,7 @@ import org.apache.flink.runtime.state.StatePartitionStreamProvider;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.shaded.guava33.com.google.common.cache.Cache;
 import org.apache.flink.streaming.api.graph.StreamConfig;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
@@ -75,8 +78,8 @@ import org.apache.flink.util.function.ThrowingRunnable;
  * <p>Fourth, a profile keeps one timer for the ends of its partial matches' window, the first of
  * them, where CEP keeps one per partial match it started ({@link OneWindowTimer}).
  *
- * <p>Fifth, CEP's shared buffer puts nothing in the Guava cache it keeps in front of its maps
- * ({@link #setup}): the one value kept decoded does that work.
+ * <p>Fifth, CEP's shared buffer keeps no Guava cache in front of its maps ({@link
+ * WriteThroughCache}): the one value kept decoded does that work.
  */
 final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, OUT> {
     private static final long serialVersionUID = 1L;
@@ -190,6 +193,36 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     /** CEP's map states it asked for, as {@link OneValueMapState}s. */
     private transient Map<String, MapStateDescriptor<?, ?>> replaced;
 
+    /** The maps CEP was given for them, by CEP's name. */
+    private transient Map<String, MapState<?, ?>> maps;
+
+    /**
+     * CEP's shared buffer writes its events and nodes straight to its maps ({@link
+     * WriteThroughCache}) instead of through the Guava caches it keeps in front of them. The shared
+     * buffer and its caches are private to Flink CEP: they are set by reflection, checked here.
+     */
+    private void writeThrough() throws ReflectiveOperationException {
+        Field buffer = CepOperator.class.getDeclaredField("partialMatches");
+        buffer.setAccessible(true);
+        Object shared = buffer.get(this);
+        if (!(shared instanceof SharedBuffer<?>)) {
+            throw new IllegalStateException("Flink CEP holds no shared buffer, but " + shared);
+        }
+        setCache(shared, "eventsBufferCache", maps.get(CEP_EVENTS));
+        setCache(shared, "entryCache", maps.get(CEP_NODES));
+    }
+
+    private static void setCache(Object shared, String name, MapState<?, ?> map)
+            throws ReflectiveOperationException {
+        Field cache = SharedBuffer.class.getDeclaredField(name);
+        cache.setAccessible(true);
+        if (!(cache.get(shared) instanceof Cache<?, ?>)) {
+            throw new IllegalStateException(
+                    "Flink CEP's shared buffer keeps no Guava cache in " + name);
+        }
+        cache.set(shared, new WriteThroughCache<>(map));
+    }
+
     /** A profile's CEP state as one value. */
     private transient CepProfileState profileState;
 
@@ -209,8 +242,10 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         replaced = new HashMap<>();
+        maps = new HashMap<>();
         profileState = new CepProfileState(() -> getKeyedStateBackend().getCurrentKey());
         super.initializeState(new MapsReplacing(context));
+        writeThrough();
         if (!replaced.keySet().equals(PARTS.keySet()) || nfaSerializer == null) {
             throw new IllegalStateException(
                     "Flink CEP no longer asks for its NFA state and its map states "
@@ -346,7 +381,9 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
                         return super.getMapState(descriptor);
                     }
                     replaced.put(descriptor.getName(), descriptor);
-                    return new OneValueMapState<>(profileState.part(part));
+                    OneValueMapState<UK, UV> map = new OneValueMapState<>(profileState.part(part));
+                    maps.put(descriptor.getName(), map);
+                    return map;
                 }
             };
         }
@@ -387,8 +424,8 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
      * CEP's shared buffer without the cache Flink CEP puts in front of its map states: they are
      * parts of one value per profile, decoded once and written back once per element and timer
      * ({@link CepProfileState}), which the cache did again at the cost of a Guava cache's
-     * bookkeeping, filled and emptied at every access (a quarter of the sequences' CPU). With no
-     * slots, each entry the shared buffer puts in the cache goes straight to its map.
+     * bookkeeping, filled and emptied at every access (a quarter of the sequences' CPU). The caches
+     * CEP builds get no slots, and are then replaced ({@link #writeThrough}).
      */
     @Override
     protected void setup(

@@ -12,6 +12,7 @@ import io.tessera.identity.TraitValue;
 import io.tessera.model.CustomerEvent;
 import io.tessera.traits.DefinitionSet;
 import io.tessera.traits.EventFields;
+import io.tessera.traits.JsonText;
 import io.tessera.traits.TraitDefinition;
 import io.tessera.traits.TraitEngine;
 import io.tessera.traits.TraitState;
@@ -255,7 +256,7 @@ public final class ProfileComputer implements Serializable {
         if (values != null) {
             values.put(trait.id(), value);
         }
-        profile.traitValues.put(trait.id(), value.toString());
+        profile.traitValues.put(trait.id(), JsonText.of(value));
         if (value.isNumber()) {
             numbers.put(trait.id(), value.doubleValue());
         }

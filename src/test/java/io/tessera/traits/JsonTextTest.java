@@ -33,6 +33,17 @@ class JsonTextTest {
         assertSame(NODES.textNode(text));
     }
 
+    @Property
+    void anArrayReadsAsJacksonWritesIt(
+            @ForAll List<@CharRange(from = 0x1f, to = 0x7f) String> texts,
+            @ForAll List<Long> numbers) {
+        var array = NODES.arrayNode();
+        texts.forEach(array::add);
+        numbers.forEach(array::add);
+        assertSame(array);
+        assertSame(NODES.arrayNode().add(NODES.objectNode().put("k", 1)).add("x"));
+    }
+
     @Test
     void theOtherValuesToo() {
         for (JsonNode value :

@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
- * A cluster as Flink keeps it in state: {@link ClusterState} in POJO form, cluster ids as their
- * text and buffered messages as loop records.
+ * A cluster as Flink keeps it in state: {@link ClusterState} with cluster ids as their text and
+ * buffered messages as loop records, in a compact form ({@link ClusterRecordSerializer}; releases
+ * up to 0.1 kept it in POJO form).
  */
+@TypeInfo(ClusterRecordSerializer.TypeFactory.class)
 public class ClusterRecord {
     public boolean tombstone;
     public String forward;

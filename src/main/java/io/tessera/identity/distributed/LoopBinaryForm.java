@@ -509,7 +509,7 @@ final class LoopBinaryForm {
     }
 
     /** A reservation, or null: its unique values, its counts by type and its size. */
-    private static void reservation(Reservation reservation, DataOutput out) throws IOException {
+    static void reservation(Reservation reservation, DataOutput out) throws IOException {
         out.writeBoolean(reservation != null);
         if (reservation == null) {
             return;
@@ -528,7 +528,7 @@ final class LoopBinaryForm {
         Varints.writeLong(reservation.size(), out);
     }
 
-    private static Reservation reservation(DataInput in) throws IOException {
+    static Reservation reservation(DataInput in) throws IOException {
         if (!in.readBoolean()) {
             return null;
         }
@@ -599,7 +599,7 @@ final class LoopBinaryForm {
     }
 
     /** An event: its fields in {@link CustomerEvent}'s order. */
-    private static void event(CustomerEvent event, DataOutput out) throws IOException {
+    static void event(CustomerEvent event, DataOutput out) throws IOException {
         string(event.messageId, out);
         string(event.type, out);
         string(event.event, out);
@@ -620,7 +620,7 @@ final class LoopBinaryForm {
         Varints.writeLong(event.orderPosition, out);
     }
 
-    private static CustomerEvent event(DataInput in) throws IOException {
+    static CustomerEvent event(DataInput in) throws IOException {
         CustomerEvent event = new CustomerEvent();
         event.messageId = string(in);
         event.type = string(in);
@@ -642,7 +642,7 @@ final class LoopBinaryForm {
         return event;
     }
 
-    private static int count(DataInput in) throws IOException {
+    static int count(DataInput in) throws IOException {
         long count = Varints.readLong(in);
         if (count < 0 || count > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a loop record holds a count of " + count);
@@ -650,7 +650,7 @@ final class LoopBinaryForm {
         return (int) count;
     }
 
-    private static void string(String value, DataOutput out) throws IOException {
+    static void string(String value, DataOutput out) throws IOException {
         if (value == null) {
             Varints.writeLong(0, out);
             return;
@@ -660,7 +660,7 @@ final class LoopBinaryForm {
         out.write(bytes);
     }
 
-    private static String string(DataInput in) throws IOException {
+    static String string(DataInput in) throws IOException {
         int length = count(in);
         if (length == 0) {
             return null;

@@ -4,8 +4,6 @@ import io.tessera.identity.ProfileStateSerializer;
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
 import io.tessera.state.Varints;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.EOFException;
@@ -19,10 +17,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataInputViewStreamWrapper;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 
 /**
  * The loop's binary form of every message kind (version {@value #VERSION}). As JSON, decoding
@@ -81,8 +79,9 @@ final class LoopBinaryForm {
     /** Writes a message; {@code states} writes the profiles the merges' messages carry. */
     static <A> byte[] encode(
             Address to, Message<CustomerEvent, A> message, TypeSerializer<A> states) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (DataOutputViewStreamWrapper out = new DataOutputViewStreamWrapper(bytes)) {
+        // (Flink's serializer: a stream over a ByteArrayOutputStream locks at every byte)
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        try {
             out.writeByte(VERSION);
             string(to.actor().name(), out);
             string(to.key(), out);
@@ -90,7 +89,7 @@ final class LoopBinaryForm {
         } catch (IOException e) {
             throw new IllegalStateException("a loop message cannot be written", e);
         }
-        return bytes.toByteArray();
+        return out.getCopyOfBuffer();
     }
 
     private static <A> void write(
@@ -253,8 +252,8 @@ final class LoopBinaryForm {
     static <A> LoopCodec.Envelope<CustomerEvent, A> decode(
             byte[] record, TypeSerializer<A> states) {
         int kind = -1;
-        try (DataInputViewStreamWrapper in =
-                new DataInputViewStreamWrapper(new ByteArrayInputStream(record))) {
+        try {
+            DataInputDeserializer in = new DataInputDeserializer(record);
             int version = in.readByte();
             Address to = new Address(Actor.valueOf(string(in)), string(in));
             kind = in.readUnsignedByte();

@@ -55,13 +55,6 @@ import org.apache.flink.types.StringValue;
  * handles looked up once.
  */
 final class CepStateForm {
-    /** An event's flags: which of its fields it has. */
-    private static final int ID = 1;
-
-    private static final int TYPE = 1 << 1;
-    private static final int NAME = 1 << 2;
-    private static final int MESSAGE = 1 << 3;
-
     private static final MethodHandle REF_COUNTER;
     private static final MethodHandle EDGE_TARGET;
     private static final MethodHandle EDGE_VERSION;
@@ -209,12 +202,7 @@ final class CepStateForm {
         /** An event, as {@link SequenceEventSerializer} keeps it, its type and name as names. */
         private void event(ResolvedEvent event) throws IOException {
             CustomerEvent e = event.event();
-            int flags =
-                    (e.messageId() != null ? ID : 0)
-                            | (e.type() != null ? TYPE : 0)
-                            | (e.event() != null ? NAME : 0)
-                            | (e.message() != null ? MESSAGE : 0);
-            out.writeByte(flags);
+            out.writeByte(SequenceEventSerializer.flagsOf(e));
             time(e.eventTime());
             if (e.messageId() != null) {
                 StringValue.writeString(e.messageId(), out);
@@ -375,14 +363,18 @@ final class CepStateForm {
 
         private ResolvedEvent event() throws IOException {
             int flags = in.readUnsignedByte();
-            if ((flags & ~(ID | TYPE | NAME | MESSAGE)) != 0) {
+            if ((flags & ~SequenceEventSerializer.ALL) != 0) {
                 throw new IOException("CEP's state holds an event with flags " + flags);
             }
             long time = time();
-            String id = (flags & ID) != 0 ? StringValue.readString(in) : null;
-            String type = (flags & TYPE) != 0 ? name() : null;
-            String name = (flags & NAME) != 0 ? name() : null;
-            String message = (flags & MESSAGE) != 0 ? StringValue.readString(in) : null;
+            String id =
+                    (flags & SequenceEventSerializer.ID) != 0 ? StringValue.readString(in) : null;
+            String type = (flags & SequenceEventSerializer.TYPE) != 0 ? name() : null;
+            String name = (flags & SequenceEventSerializer.NAME) != 0 ? name() : null;
+            String message =
+                    (flags & SequenceEventSerializer.MESSAGE) != 0
+                            ? StringValue.readString(in)
+                            : null;
             return new ResolvedEvent(
                     null, new CustomerEvent(id, type, name, time, List.of(), null, message, null));
         }

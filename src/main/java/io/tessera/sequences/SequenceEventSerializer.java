@@ -31,10 +31,21 @@ final class SequenceEventSerializer extends CompactSerializer<ResolvedEvent> {
 
     static final SequenceEventSerializer INSTANCE = new SequenceEventSerializer();
 
-    private static final int ID = 1;
-    private static final int TYPE = 1 << 1;
-    private static final int NAME = 1 << 2;
-    private static final int MESSAGE = 1 << 3;
+    /** An event's flags: which of its fields it has (also {@link CepStateForm}'s). */
+    static final int ID = 1;
+
+    static final int TYPE = 1 << 1;
+    static final int NAME = 1 << 2;
+    static final int MESSAGE = 1 << 3;
+    static final int ALL = ID | TYPE | NAME | MESSAGE;
+
+    /** Which of its fields an event has. */
+    static int flagsOf(CustomerEvent e) {
+        return (e.messageId() != null ? ID : 0)
+                | (e.type() != null ? TYPE : 0)
+                | (e.event() != null ? NAME : 0)
+                | (e.message() != null ? MESSAGE : 0);
+    }
 
     @Override
     public ResolvedEvent createInstance() {
@@ -50,11 +61,7 @@ final class SequenceEventSerializer extends CompactSerializer<ResolvedEvent> {
     @Override
     protected void write(ResolvedEvent record, DataOutputView out) throws IOException {
         CustomerEvent e = record.event();
-        int flags =
-                (e.messageId() != null ? ID : 0)
-                        | (e.type() != null ? TYPE : 0)
-                        | (e.event() != null ? NAME : 0)
-                        | (e.message() != null ? MESSAGE : 0);
+        int flags = flagsOf(e);
         out.writeByte(flags);
         Varints.writeLong(e.eventTime(), out);
         if ((flags & ID) != 0) {

@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,11 +183,9 @@ final class CepStateForm {
             }
         }
 
-        private void states(Iterable<ComputationState> states) throws IOException {
-            List<ComputationState> list = new ArrayList<>();
-            states.forEach(list::add);
-            count(list.size());
-            for (ComputationState state : list) {
+        private void states(Collection<ComputationState> states) throws IOException {
+            count(states.size());
+            for (ComputationState state : states) {
                 name(state.getCurrentStateName());
                 optionalNodeId(state.getPreviousBufferEntry());
                 dewey(state.getVersion());

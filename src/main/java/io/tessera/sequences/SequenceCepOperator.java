@@ -21,7 +21,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.MapSerializer;
-import org.apache.flink.cep.configuration.CEPCacheOptions;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.ComputationState;
 import org.apache.flink.cep.nfa.NFAState;
@@ -39,13 +38,10 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.shaded.guava33.com.google.common.cache.Cache;
-import org.apache.flink.streaming.api.graph.StreamConfig;
 import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
-import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.runtime.tasks.StreamTask;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.BiConsumerWithException;
 import org.apache.flink.util.function.ThrowingRunnable;
@@ -418,23 +414,6 @@ final class SequenceCepOperator<OUT> extends CepOperator<ResolvedEvent, String, 
         skipped =
                 getRuntimeContext().getMetricGroup().addGroup("sequences").counter("timersSkipped");
         super.open();
-    }
-
-    /**
-     * CEP's shared buffer without the cache Flink CEP puts in front of its map states: they are
-     * parts of one value per profile, decoded once and written back once per element and timer
-     * ({@link CepProfileState}), which the cache did again at the cost of a Guava cache's
-     * bookkeeping, filled and emptied at every access (a quarter of the sequences' CPU). The caches
-     * CEP builds get no slots, and are then replaced ({@link #writeThrough}).
-     */
-    @Override
-    protected void setup(
-            StreamTask<?, ?> containingTask,
-            StreamConfig config,
-            Output<StreamRecord<OUT>> output) {
-        config.getConfiguration().set(CEPCacheOptions.CEP_SHARED_BUFFER_EVENT_CACHE_SLOTS, 0);
-        config.getConfiguration().set(CEPCacheOptions.CEP_SHARED_BUFFER_ENTRY_CACHE_SLOTS, 0);
-        super.setup(containingTask, config, output);
     }
 
     @Override

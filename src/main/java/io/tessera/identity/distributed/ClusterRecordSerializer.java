@@ -5,9 +5,10 @@ import io.tessera.state.CompactSerializer;
 import io.tessera.state.CompactTypeInfo;
 import io.tessera.state.MigratesFromPojo;
 import io.tessera.state.Varints;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.lang.reflect.Type;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -168,28 +169,19 @@ public final class ClusterRecordSerializer extends CompactSerializer<ClusterReco
 
     /** A list of strings; null is written as empty, which a cluster's state reads the same. */
     private static void strings(List<String> strings, DataOutputView out) throws IOException {
-        List<String> list = strings == null ? List.of() : strings;
-        Varints.writeLong(list.size(), out);
-        for (String string : list) {
-            LoopBinaryForm.string(string, out);
-        }
+        LoopBinaryForm.strings(strings == null ? List.of() : strings, out);
     }
 
     private static List<String> strings(DataInputView in) throws IOException {
-        int count = LoopBinaryForm.count(in);
-        List<String> strings = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            strings.add(LoopBinaryForm.string(in));
-        }
-        return strings;
+        return LoopBinaryForm.stringList(in);
     }
 
-    private static void bytes(byte[] bytes, DataOutputView out) throws IOException {
+    private static void bytes(byte[] bytes, DataOutput out) throws IOException {
         Varints.writeLong(bytes.length, out);
         out.write(bytes);
     }
 
-    private static byte[] bytes(DataInputView in) throws IOException {
+    private static byte[] bytes(DataInput in) throws IOException {
         byte[] bytes = new byte[LoopBinaryForm.count(in)];
         in.readFully(bytes);
         return bytes;
@@ -197,20 +189,12 @@ public final class ClusterRecordSerializer extends CompactSerializer<ClusterReco
 
     /** Loop records; null is written as empty, which a cluster's state reads the same. */
     private static void byteLists(List<byte[]> records, DataOutputView out) throws IOException {
-        List<byte[]> list = records == null ? List.of() : records;
-        Varints.writeLong(list.size(), out);
-        for (byte[] record : list) {
-            bytes(record, out);
-        }
+        LoopBinaryForm.list(
+                records == null ? List.of() : records, ClusterRecordSerializer::bytes, out);
     }
 
     private static List<byte[]> byteLists(DataInputView in) throws IOException {
-        int count = LoopBinaryForm.count(in);
-        List<byte[]> records = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            records.add(bytes(in));
-        }
-        return records;
+        return LoopBinaryForm.list(ClusterRecordSerializer::bytes, in);
     }
 
     @Override

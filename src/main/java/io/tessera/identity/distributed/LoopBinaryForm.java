@@ -129,10 +129,7 @@ final class LoopBinaryForm {
         } else if (message instanceof Message.Event<CustomerEvent, A> m) {
             out.writeByte(EVENT);
             string(m.eventId(), out);
-            Varints.writeLong(m.identifiers().size(), out);
-            for (String identifier : m.identifiers()) {
-                string(identifier, out);
-            }
+            strings(m.identifiers(), out);
             string(m.anchor(), out);
             Varints.writeLong(m.time(), out);
             event(m.payload(), out);
@@ -154,10 +151,7 @@ final class LoopBinaryForm {
             Varints.writeLong(m.at(), out);
             string(m.contribution().eventId(), out);
             event(m.contribution().payload(), out);
-            Varints.writeLong(m.unsent().size(), out);
-            for (Message.Init<CustomerEvent, A> init : m.unsent()) {
-                init(init, out);
-            }
+            list(m.unsent(), LoopBinaryForm::init, out);
         } else if (message instanceof Message.Link<CustomerEvent, A> m) {
             out.writeByte(LINK);
             id(m.winner(), out);
@@ -310,11 +304,7 @@ final class LoopBinaryForm {
             }
             case EVENT -> {
                 String eventId = string(in);
-                int count = count(in);
-                List<String> identifiers = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    identifiers.add(string(in));
-                }
+                List<String> identifiers = stringList(in);
                 yield new Message.Event<>(
                         eventId,
                         List.copyOf(identifiers),
@@ -334,11 +324,7 @@ final class LoopBinaryForm {
                 long at = Varints.readLong(in);
                 Message.Contribute<CustomerEvent, A> contribution =
                         new Message.Contribute<>(string(in), event(in));
-                int unsentCount = count(in);
-                List<Message.Init<CustomerEvent, A>> unsent = new ArrayList<>(unsentCount);
-                for (int i = 0; i < unsentCount; i++) {
-                    unsent.add(init(in));
-                }
+                List<Message.Init<CustomerEvent, A>> unsent = list(LoopBinaryForm::init, in);
                 yield new Message.Admit<>(plan, steps, at, contribution, List.copyOf(unsent));
             }
             case LINK ->
@@ -422,37 +408,55 @@ final class LoopBinaryForm {
     }
 
     private static void steps(List<Message.PlanStep> steps, DataOutput out) throws IOException {
-        Varints.writeLong(steps.size(), out);
-        for (Message.PlanStep step : steps) {
-            string(step.identifier(), out);
-            id(step.cluster(), out);
-            out.writeBoolean(step.known());
-        }
+        list(
+                steps,
+                (step, o) -> {
+                    string(step.identifier(), o);
+                    id(step.cluster(), o);
+                    o.writeBoolean(step.known());
+                },
+                out);
     }
 
     private static List<Message.PlanStep> steps(DataInput in) throws IOException {
-        int count = count(in);
-        List<Message.PlanStep> steps = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            steps.add(new Message.PlanStep(string(in), id(in), in.readBoolean()));
+        return List.copyOf(list(i -> new Message.PlanStep(string(i), id(i), i.readBoolean()), in));
+    }
+
+    /** Writes one element of a list. */
+    interface ElementWriter<T> {
+        void write(T element, DataOutput out) throws IOException;
+    }
+
+    /** Reads one element of a list. */
+    interface ElementReader<T> {
+        T read(DataInput in) throws IOException;
+    }
+
+    /** A list, set or other collection: its size, then its elements in order. */
+    static <T> void list(Collection<T> elements, ElementWriter<T> writer, DataOutput out)
+            throws IOException {
+        Varints.writeLong(elements.size(), out);
+        for (T element : elements) {
+            writer.write(element, out);
         }
-        return List.copyOf(steps);
+    }
+
+    /** What {@link #list(Collection, ElementWriter, DataOutput)} wrote, as a list. */
+    static <T> List<T> list(ElementReader<T> reader, DataInput in) throws IOException {
+        int count = count(in);
+        List<T> elements = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            elements.add(reader.read(in));
+        }
+        return elements;
     }
 
     private static void ids(Collection<ClusterId> ids, DataOutput out) throws IOException {
-        Varints.writeLong(ids.size(), out);
-        for (ClusterId id : ids) {
-            id(id, out);
-        }
+        list(ids, LoopBinaryForm::id, out);
     }
 
     private static List<ClusterId> idList(DataInput in) throws IOException {
-        int count = count(in);
-        List<ClusterId> ids = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            ids.add(id(in));
-        }
-        return ids;
+        return list(LoopBinaryForm::id, in);
     }
 
     private static void optionalId(ClusterId id, DataOutput out) throws IOException {
@@ -466,20 +470,16 @@ final class LoopBinaryForm {
         return in.readBoolean() ? id(in) : null;
     }
 
-    private static void strings(Collection<String> strings, DataOutput out) throws IOException {
-        Varints.writeLong(strings.size(), out);
-        for (String string : strings) {
-            string(string, out);
-        }
+    static void strings(Collection<String> strings, DataOutput out) throws IOException {
+        list(strings, LoopBinaryForm::string, out);
+    }
+
+    static List<String> stringList(DataInput in) throws IOException {
+        return list(LoopBinaryForm::string, in);
     }
 
     private static Set<String> stringSet(DataInput in) throws IOException {
-        int count = count(in);
-        Set<String> strings = new TreeSet<>();
-        for (int i = 0; i < count; i++) {
-            strings.add(string(in));
-        }
-        return strings;
+        return new TreeSet<>(stringList(in));
     }
 
     /** A map of strings, or null: its size plus one (0 for null), then its entries. */

@@ -10,25 +10,34 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Drops a message whose messageId was already seen within the dedup window. Keyed as its Kafka
  * record was, else by the device that sent it ({@link DedupKey}): a redelivery meets its original
- * under the same key, and the events of one key keep their order. The memory of a messageId is one
- * TTL'd entry of its key's map: it expires a window after it was first written (processing time),
- * so state stays bounded by the ids seen in one window. RocksDB drops expired entries in
- * compaction; heap state on snapshots and incrementally.
+ * under the same key, and the events of one key keep their order. A key's memory of its messageIds
+ * is one TTL'd value ({@link SeenDigests}): each id is forgotten a window after it was first seen
+ * (processing time), and the value itself a window after its last write, so state stays bounded by
+ * the ids seen in one window. A key that sees more than {@link SeenDigests#MAX_KEPT} ids in a
+ * window keeps the rest as TTL'd entries of a map ({@link #SEEN_STATE}). RocksDB drops expired
+ * state in compaction; heap state on snapshots and incrementally.
  *
- * <p>An entry holds a 64-bit digest of the messageId (the first eight bytes of its SHA-256), not
- * its text: a UUID's 37 bytes become 8, and the entry's value is a byte, not the event time no one
- * read. Two ids of one key share a digest with odds of about n<sup>2</sup>/2<sup>65</sup> for n ids
- * in a window: never, in practice. Builds before 2026-12-04 kept the ids' text ({@link
- * #SEEN_TEXT_STATE}); after an upgrade those are still read, never written, and expire by their
- * TTL, so a redelivery of a message seen before the upgrade is still dropped.
+ * <p>The memory of an id is a 64-bit digest of it (the first eight bytes of its SHA-256), not its
+ * text: a UUID's 37 bytes become 8. Two ids of one key share a digest with odds of about
+ * n<sup>2</sup>/2<sup>65</sup> for n ids in a window: never, in practice. Builds before 2026-12-05
+ * kept each digest as an entry of the map, and builds before 2026-12-04 each id's text ({@link
+ * #SEEN_TEXT_STATE}); after an upgrade both are still read for one window after the restore, never
+ * written (but for the overflow), and expire by their TTL, so a redelivery of a message seen before
+ * the upgrade is still dropped.
  *
  * <p>Numbered, it also gives each event its place among the events of its key from the same device
  * ({@link CustomerEvent#orderPosition}: a key written by two devices of a person holds two
@@ -38,7 +47,8 @@ import org.apache.flink.util.Collector;
  * event; a device quiet for longer starts again from 1.
  */
 public final class DeduplicateFunction
-        extends KeyedProcessFunction<String, SourcedEvent, CustomerEvent> {
+        extends KeyedProcessFunction<String, SourcedEvent, CustomerEvent>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     /** Job-wide count of dropped duplicates, read by bounded runs when they end. */
@@ -50,19 +60,30 @@ public final class DeduplicateFunction
      */
     static final String SEEN_TEXT_STATE = "seen-message-ids";
 
-    /** State name; part of the savepoint format. */
+    /**
+     * State name; part of the savepoint format. Each digest an entry of a map: the layout of the
+     * builds before 2026-12-05, now the overflow of a key that sees many ids in a window.
+     */
     static final String SEEN_STATE = "seen-message-digests";
+
+    /** State name; part of the savepoint format: a key's digests as one value. */
+    static final String SEEN_VALUE_STATE = "seen-message-digest-list";
 
     /** State name; part of the savepoint format. */
     static final String POSITION_STATE = "device-positions";
+
+    private static final long UNKNOWN = -1;
 
     /** How long a key's last position is remembered after its last event. */
     public static final Duration POSITION_MEMORY = Duration.ofDays(30);
 
     private final Duration window;
     private final boolean numbered;
-    private transient MapState<Long, Boolean> seen;
+    private transient ValueState<byte[]> seen;
+    private transient MapState<Long, Boolean> seenOverflow;
     private transient MapState<String, Long> seenAsText;
+    private transient boolean restored;
+    private transient long layoutsBeforeUntil;
     private transient MessageDigest sha;
     private transient MapState<String, Long> positions;
     private transient Counter duplicates;
@@ -85,14 +106,20 @@ public final class DeduplicateFunction
     @Override
     public void open(OpenContext openContext) {
         if (!window.isZero()) {
-            MapStateDescriptor<Long, Boolean> descriptor =
+            ValueStateDescriptor<byte[]> descriptor =
+                    new ValueStateDescriptor<>(
+                            SEEN_VALUE_STATE,
+                            PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+            MapStateDescriptor<Long, Boolean> overflow =
                     new MapStateDescriptor<>(SEEN_STATE, Types.LONG, Types.BOOLEAN);
             MapStateDescriptor<String, Long> asText =
                     new MapStateDescriptor<>(SEEN_TEXT_STATE, Types.STRING, Types.LONG);
             StateTtlConfig ttl = seenTtl(window);
             descriptor.enableTimeToLive(ttl);
+            overflow.enableTimeToLive(ttl);
             asText.enableTimeToLive(ttl);
-            seen = getRuntimeContext().getMapState(descriptor);
+            seen = getRuntimeContext().getState(descriptor);
+            seenOverflow = getRuntimeContext().getMapState(overflow);
             seenAsText = getRuntimeContext().getMapState(asText);
             try {
                 sha = MessageDigest.getInstance("SHA-256");
@@ -118,18 +145,44 @@ public final class DeduplicateFunction
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) {
+        restored = context.isRestored();
+        layoutsBeforeUntil = UNKNOWN;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // (all its state is keyed state, which Flink snapshots)
+    }
+
+    @Override
     public void processElement(SourcedEvent sourced, Context ctx, Collector<CustomerEvent> out)
             throws Exception {
         CustomerEvent event = sourced.event();
         if (!window.isZero() && event.messageId() != null) {
             // (nothing identifies a redelivery of a message without an id)
             long digest = digestOf(event.messageId());
-            if (seen.contains(digest) || seenAsText.contains(event.messageId())) {
+            long now = ctx.timerService().currentProcessingTime();
+            long windowMillis = window.toMillis();
+            if (layoutsBeforeUntil == UNKNOWN) {
+                // what the layouts before hold was written before the restore: gone a window after
+                layoutsBeforeUntil = restored ? now + windowMillis : 0;
+            }
+            SeenDigests kept = SeenDigests.of(seen.value());
+            boolean mapsMayHoldIt = now < layoutsBeforeUntil;
+            if (kept.contains(digest, now, windowMillis)
+                    || ((mapsMayHoldIt || kept.mayHaveOverflowed(now))
+                            && seenOverflow.contains(digest))
+                    || (mapsMayHoldIt && seenAsText.contains(event.messageId()))) {
                 duplicates.inc();
                 duplicatesInJob.add(1);
                 return;
             }
-            seen.put(digest, Boolean.TRUE);
+            if (!kept.add(digest, now, windowMillis)) {
+                seenOverflow.put(digest, Boolean.TRUE);
+                kept.overflowedUntil(now + windowMillis);
+            }
+            seen.update(kept.bytes());
         }
         out.collect(numbered ? numbered(event, ctx.getCurrentKey()) : event);
     }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +40,9 @@ class DeduplicateFunctionTest {
     @Test
     void dropsAMessageIdSeenWithinTheWindow() throws Exception {
         harness = open(WINDOW, null);
-        harness.setStateTtlProcessingTime(T0);
+        at(T0);
         harness.processElement(event("m1", "a1"), EVENT_TIME);
-        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis() - 1);
+        at(T0 + WINDOW.toMillis() - 1);
         harness.processElement(event("m1", "a1"), EVENT_TIME);
         harness.processElement(event("m2", "a1"), EVENT_TIME);
         harness.processElement(event("m1", "a2"), EVENT_TIME);
@@ -51,9 +54,9 @@ class DeduplicateFunctionTest {
     @Test
     void forgetsAMessageIdOnceTheWindowHasPassed() throws Exception {
         harness = open(WINDOW, null);
-        harness.setStateTtlProcessingTime(T0);
+        at(T0);
         harness.processElement(event("m1", "a1"), EVENT_TIME);
-        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis());
+        at(T0 + WINDOW.toMillis());
         harness.processElement(event("m1", "a1"), EVENT_TIME);
 
         assertEquals(List.of("m1", "m1"), outputIds());
@@ -82,16 +85,16 @@ class DeduplicateFunctionTest {
     @Test
     void keepsLiveIdsAndDropsExpiredOnesAcrossSnapshotAndRestore() throws Exception {
         harness = open(WINDOW, null);
-        harness.setStateTtlProcessingTime(T0);
+        at(T0);
         harness.processElement(event("old", "a1"), EVENT_TIME);
-        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis() / 2);
+        at(T0 + WINDOW.toMillis() / 2);
         harness.processElement(event("recent", "a1"), EVENT_TIME);
-        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis());
+        at(T0 + WINDOW.toMillis());
         OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
         harness.close();
 
         harness = open(WINDOW, snapshot);
-        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis());
+        at(T0 + WINDOW.toMillis());
 
         assertEquals(1, harness.numKeyedStateEntries(), "the expired id left the snapshot");
         harness.processElement(event("recent", "a1"), EVENT_TIME);
@@ -120,13 +123,13 @@ class DeduplicateFunctionTest {
         }
 
         harness = open(WINDOW, before);
-        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis() - 1);
+        at(T0 + WINDOW.toMillis() - 1);
         harness.processElement(event("m1", "a1"), EVENT_TIME);
         harness.processElement(event("m2", "a1"), EVENT_TIME);
         harness.processElement(event("m2", "a1"), EVENT_TIME);
         assertEquals(List.of("m2"), outputIds(), "m1 was seen before the upgrade");
 
-        harness.setStateTtlProcessingTime(T0 + WINDOW.toMillis());
+        at(T0 + WINDOW.toMillis());
         harness.processElement(event("m1", "a1"), EVENT_TIME);
         assertEquals(List.of("m2", "m1"), outputIds(), "once its window has passed, m1 is new");
     }
@@ -184,6 +187,98 @@ class DeduplicateFunctionTest {
         assertEquals(
                 List.of("m1@person-1\u001Fa1#1", "m2@person-1\u001Fa2#1", "m3@person-1\u001Fa1#2"),
                 numbered());
+    }
+
+    /**
+     * A key that sees more ids in a window than its value keeps keeps the rest in the overflow map,
+     * and drops their redeliveries too.
+     */
+    @Test
+    void aKeyThatSeesManyIdsInAWindowKeepsTheRestInAMap() throws Exception {
+        harness = open(WINDOW, null);
+        at(T0);
+        int ids = SeenDigests.MAX_KEPT + 10;
+        for (int i = 0; i < ids; i++) {
+            harness.processElement(event("m" + i, "server"), EVENT_TIME);
+        }
+        assertEquals(2, harness.numKeyedStateEntries(), "the key's value and its overflow map");
+        at(T0 + WINDOW.toMillis() - 1);
+        for (int i = 0; i < ids; i++) {
+            harness.processElement(event("m" + i, "server"), EVENT_TIME);
+        }
+        assertEquals(ids, harness.extractOutputValues().size(), "every redelivery dropped");
+
+        at(T0 + WINDOW.toMillis());
+        harness.processElement(event("m0", "server"), EVENT_TIME);
+        harness.processElement(event("m" + (ids - 1), "server"), EVENT_TIME);
+        assertEquals(ids + 2, harness.extractOutputValues().size(), "once the window has passed");
+    }
+
+    /**
+     * A savepoint of a build that kept each digest as an entry of a map: a redelivery of a message
+     * seen before the upgrade is still dropped within the window.
+     */
+    @Test
+    void dropsARedeliveryOfAMessageSeenBeforeTheDigestsWereOneValue() throws Exception {
+        StateTtlConfig ttl = DeduplicateFunction.seenTtl(WINDOW);
+        OperatorSubtaskState before;
+        var asEntries =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new DigestsAsEntries(ttl)),
+                        new DedupKey(),
+                        Types.STRING);
+        try (asEntries) {
+            asEntries.open();
+            asEntries.setStateTtlProcessingTime(T0);
+            asEntries.processElement(event("m1", "a1"), EVENT_TIME);
+            before = asEntries.snapshot(1L, T0);
+        }
+
+        harness = open(WINDOW, before);
+        at(T0 + WINDOW.toMillis() - 1);
+        harness.processElement(event("m1", "a1"), EVENT_TIME);
+        harness.processElement(event("m2", "a1"), EVENT_TIME);
+        harness.processElement(event("m2", "a1"), EVENT_TIME);
+        assertEquals(List.of("m2"), outputIds(), "m1 was seen before the upgrade");
+
+        at(T0 + WINDOW.toMillis());
+        harness.processElement(event("m1", "a1"), EVENT_TIME);
+        assertEquals(List.of("m2", "m1"), outputIds(), "once its window has passed, m1 is new");
+    }
+
+    /** How builds before 2026-12-05 kept the ids a key had seen: a map entry per digest. */
+    private static final class DigestsAsEntries
+            extends KeyedProcessFunction<String, SourcedEvent, CustomerEvent> {
+        private final StateTtlConfig ttl;
+        private transient MapState<Long, Boolean> seen;
+
+        DigestsAsEntries(StateTtlConfig ttl) {
+            this.ttl = ttl;
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            MapStateDescriptor<Long, Boolean> descriptor =
+                    new MapStateDescriptor<>(
+                            DeduplicateFunction.SEEN_STATE, Types.LONG, Types.BOOLEAN);
+            descriptor.enableTimeToLive(ttl);
+            seen = getRuntimeContext().getMapState(descriptor);
+        }
+
+        @Override
+        public void processElement(SourcedEvent sourced, Context ctx, Collector<CustomerEvent> out)
+                throws Exception {
+            byte[] sha =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(sourced.event().messageId().getBytes(StandardCharsets.UTF_8));
+            seen.put(ByteBuffer.wrap(sha).getLong(), Boolean.TRUE);
+        }
+    }
+
+    /** The processing time, as the state's time to live and the function see it. */
+    private void at(long time) throws Exception {
+        harness.setStateTtlProcessingTime(time);
+        harness.setProcessingTime(time);
     }
 
     private List<String> numbered() {

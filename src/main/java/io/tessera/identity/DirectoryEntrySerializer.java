@@ -15,10 +15,11 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Flink's serializer of a {@link DirectoryEntry} (single mode's directory: one per identifier), in
- * a compact form: a flags byte (quarantined; an id of the identity stage's form), the profile id as
- * its creation time and digest's eight bytes when it has that form ({@link ProfileIdForm}), else as
- * text, and the rejections as a varint. Part of the savepoint format; releases up to 0.1 stored the
- * POJO form, which Flink migrates when such a savepoint is restored.
+ * a compact form: a flags byte (quarantined; an id of one of the identity stage's forms), the
+ * profile id as its digest's ten bytes when it has the short form, as its creation time and
+ * digest's eight bytes when it has the timed form ({@link ProfileIdForm}), else as text, and the
+ * rejections as a varint. Part of the savepoint format; releases up to 0.1 stored the POJO form,
+ * which Flink migrates when such a savepoint is restored.
  */
 public final class DirectoryEntrySerializer extends CompactSerializer<DirectoryEntry> {
     private static final long serialVersionUID = 1L;
@@ -27,6 +28,7 @@ public final class DirectoryEntrySerializer extends CompactSerializer<DirectoryE
 
     private static final int QUARANTINED = 1;
     private static final int DERIVED_ID = 1 << 1;
+    private static final int SHORT_ID = 1 << 2;
 
     @Override
     public DirectoryEntry createInstance() {
@@ -43,8 +45,16 @@ public final class DirectoryEntrySerializer extends CompactSerializer<DirectoryE
 
     @Override
     protected void write(DirectoryEntry entry, DataOutputView out) throws IOException {
+        int quarantined = entry.quarantined ? QUARANTINED : 0;
+        byte[] shortDigest = ProfileIdForm.shortDigestOf(entry.profileId);
+        if (shortDigest != null) {
+            out.writeByte(quarantined | SHORT_ID);
+            ProfileIdForm.writeShort(shortDigest, out);
+            Varints.writeLong(entry.rejections, out);
+            return;
+        }
         Long createdAt = ProfileIdForm.createdAtOf(entry.profileId);
-        out.writeByte((entry.quarantined ? QUARANTINED : 0) | (createdAt != null ? DERIVED_ID : 0));
+        out.writeByte(quarantined | (createdAt != null ? DERIVED_ID : 0));
         if (createdAt != null) {
             Varints.writeLong(createdAt, out);
         }
@@ -60,7 +70,10 @@ public final class DirectoryEntrySerializer extends CompactSerializer<DirectoryE
         int flags = in.readUnsignedByte();
         DirectoryEntry entry = new DirectoryEntry();
         boolean derived = (flags & DERIVED_ID) != 0;
-        entry.profileId = ProfileIdForm.read(derived, derived ? Varints.readLong(in) : 0, in);
+        entry.profileId =
+                (flags & SHORT_ID) != 0
+                        ? ProfileIdForm.readShort(in)
+                        : ProfileIdForm.read(derived, derived ? Varints.readLong(in) : 0, in);
         long rejections = Varints.readLong(in);
         if (rejections < Integer.MIN_VALUE || rejections > Integer.MAX_VALUE) {
             throw new IOException(

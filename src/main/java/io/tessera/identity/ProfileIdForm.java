@@ -1,21 +1,71 @@
 package io.tessera.identity;
 
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * The form of the profile ids the identity stage gives ({@link IdentityKeys#profileId}): {@code
- * p_<creation time>_<16 hex digits of a digest>}. A compact state form writes such an id as its
- * creation time and the digest's eight bytes, and any other id as its text.
+ * The forms of the profile ids the identity stage gives, for the compact state forms. The short
+ * form ({@link IdentityKeys#profileId}), {@code p<14 characters of base64url>}, is written as its
+ * digest's ten bytes; the timed form of the releases before ({@link IdentityKeys#timedProfileId}),
+ * {@code p_<creation time>_<16 hex digits of a digest>}, as its creation time and its digest's
+ * eight bytes; any other id as its text.
  */
 final class ProfileIdForm {
     static final int DIGEST = 8;
 
+    /** The bytes of a short id's digest. */
+    static final int SHORT_DIGEST = 10;
+
     private static final String PREFIX = "p_";
     private static final HexFormat HEX = HexFormat.of();
+    private static final char SHORT_PREFIX = 'p';
+    private static final int SHORT_LENGTH = 1 + 14;
+    private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder BASE64_READER = Base64.getUrlDecoder();
+
+    /** The short id of a digest's first {@link #SHORT_DIGEST} bytes. */
+    static String shortId(byte[] digest) {
+        return SHORT_PREFIX + BASE64.encodeToString(Arrays.copyOf(digest, SHORT_DIGEST));
+    }
+
+    /** The digest of an id of the short form; null for any other id. */
+    static byte[] shortDigestOf(String id) {
+        if (id == null || id.length() != SHORT_LENGTH || id.charAt(0) != SHORT_PREFIX) {
+            return null;
+        }
+        for (int i = 1; i < SHORT_LENGTH; i++) {
+            char c = id.charAt(i);
+            boolean base64url =
+                    (c >= 'A' && c <= 'Z')
+                            || (c >= 'a' && c <= 'z')
+                            || (c >= '0' && c <= '9')
+                            || c == '-'
+                            || c == '_';
+            if (!base64url) {
+                return null;
+            }
+        }
+        byte[] digest = BASE64_READER.decode(id.substring(1));
+        // (the last character carries two bits: one with any of its other four set is not the form)
+        return shortId(digest).equals(id) ? digest : null;
+    }
+
+    /** Writes a short id's digest ({@link #shortDigestOf}). */
+    static void writeShort(byte[] digest, DataOutputView out) throws IOException {
+        out.write(digest, 0, SHORT_DIGEST);
+    }
+
+    /** Reads what {@link #writeShort} wrote. */
+    static String readShort(DataInputView in) throws IOException {
+        byte[] digest = new byte[SHORT_DIGEST];
+        in.readFully(digest);
+        return shortId(digest);
+    }
 
     private ProfileIdForm() {}
 

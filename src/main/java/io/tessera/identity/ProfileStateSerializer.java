@@ -30,10 +30,11 @@ import org.apache.flink.types.StringValue;
  * <ol>
  *   <li>a format byte ({@value #FORMAT}), so a later release can read this one as it is;
  *   <li>a flags byte: which of the optional parts follow (events seen, a wake-up, consent, order
- *       positions, order floors, when the trait values were computed) and whether the id is
- *       derived;
- *   <li>the creation time; the id: when it has the form {@link IdentityKeys#profileId} gives for
- *       that time (a flag says so), only its digest's eight bytes, else the text;
+ *       positions, order floors, when the trait values were computed) and which form the id has;
+ *   <li>the creation time; the id: when it has the short form {@link IdentityKeys#profileId} gives
+ *       (a flag says so), its digest's ten bytes; when it has the timed form {@link
+ *       IdentityKeys#timedProfileId} gives for that time (another flag), its digest's eight bytes;
+ *       else the text;
  *   <li>the identifiers: their number, then each as a type number (a built-in type's place in
  *       {@link IdentifierTypes}, or 0) and the value (the whole key for 0); strings take {@link
  *       StringValue}'s form, which keeps a null;
@@ -65,6 +66,7 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
     private static final int FLOORS = 1 << 4;
     private static final int DERIVED_ID = 1 << 5;
     private static final int VALUES_AT = 1 << 6;
+    private static final int SHORT_ID = 1 << 7;
 
     /** Writes one kind of map value. */
     private interface Writer<V> {
@@ -97,12 +99,17 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
                         | (p.orderPositions != null ? POSITIONS : 0)
                         | (p.orderFloors != null ? FLOORS : 0)
                         | (p.valuesAt != Long.MIN_VALUE ? VALUES_AT : 0);
-        byte[] digest = ProfileIdForm.digestOf(p.id, p.createdAt);
-        flags |= digest != null ? DERIVED_ID : 0;
+        byte[] shortDigest = ProfileIdForm.shortDigestOf(p.id);
+        byte[] digest = shortDigest == null ? ProfileIdForm.digestOf(p.id, p.createdAt) : null;
+        flags |= shortDigest != null ? SHORT_ID : digest != null ? DERIVED_ID : 0;
         out.writeByte(FORMAT);
         out.writeByte(flags);
         Varints.writeLong(p.createdAt, out);
-        ProfileIdForm.write(p.id, digest, out);
+        if (shortDigest != null) {
+            ProfileIdForm.writeShort(shortDigest, out);
+        } else {
+            ProfileIdForm.write(p.id, digest, out);
+        }
         List<String> identifiers = p.identifiers == null ? List.of() : p.identifiers;
         Varints.writeLong(identifiers.size(), out);
         for (String identifier : identifiers) {
@@ -155,7 +162,10 @@ public final class ProfileStateSerializer extends CompactSerializer<ProfileState
         int flags = in.readUnsignedByte();
         ProfileState p = new ProfileState();
         p.createdAt = Varints.readLong(in);
-        p.id = ProfileIdForm.read((flags & DERIVED_ID) != 0, p.createdAt, in);
+        p.id =
+                (flags & SHORT_ID) != 0
+                        ? ProfileIdForm.readShort(in)
+                        : ProfileIdForm.read((flags & DERIVED_ID) != 0, p.createdAt, in);
         int identifiers = size(in);
         p.identifiers = new ArrayList<>(identifiers);
         for (int i = 0; i < identifiers; i++) {

@@ -2,6 +2,7 @@ package io.tessera.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,8 +63,32 @@ class DirectoryEntrySerializerTest {
         DataOutputSerializer pojo = new DataOutputSerializer(64);
         POJO.serialize(entry, pojo);
         int compact = compact(entry).length;
-        assertEquals(1 + 6 + 8 + 1, compact, "flags, time, digest, rejections");
+        assertEquals(1 + 10 + 1, compact, "flags, digest, rejections");
         assertTrue(compact * 2 < pojo.length(), "POJO form: " + pojo.length());
+
+        DirectoryEntry timed =
+                new DirectoryEntry(
+                        IdentityKeys.timedProfileId(
+                                "default", 1_743_494_641_134L, "device_id:web-1"));
+        assertEquals(1 + 6 + 8 + 1, compact(timed).length, "flags, time, digest, rejections");
+    }
+
+    @Test
+    void onlyIdsOfTheShortFormAreWrittenAsTheirTenBytes() {
+        String id = IdentityKeys.profileId("t", 1_743_494_641_134L, "device_id:x");
+        assertEquals(15, id.length());
+        assertTrue(id.startsWith("p"), id);
+        assertEquals(id, ProfileIdForm.shortId(ProfileIdForm.shortDigestOf(id)));
+        assertNotEquals(id, IdentityKeys.profileId("t", 1_743_494_641_135L, "device_id:x"));
+        assertNotEquals(id, IdentityKeys.profileId("u", 1_743_494_641_134L, "device_id:x"));
+        char last = id.charAt(14);
+        String otherBitsSet = id.substring(0, 14) + (char) (last == 'A' ? 'B' : last + 1);
+        assertNull(ProfileIdForm.shortDigestOf(otherBitsSet), "not the form: " + otherBitsSet);
+        assertNull(ProfileIdForm.shortDigestOf(id.substring(0, 14) + "="));
+        assertNull(ProfileIdForm.shortDigestOf("q" + id.substring(1)));
+        assertNull(ProfileIdForm.shortDigestOf(id + "A"));
+        assertNull(ProfileIdForm.shortDigestOf(null));
+        assertNull(ProfileIdForm.createdAtOf(id), "no time in a short id");
     }
 
     @Test
@@ -85,9 +110,10 @@ class DirectoryEntrySerializerTest {
     @Test
     void onlyIdsOfTheStagesFormAreWrittenAsTheirDigest() {
         long t = 1_743_494_641_134L;
-        String id = IdentityKeys.profileId("t", t, "device_id:x");
+        String id = IdentityKeys.timedProfileId("t", t, "device_id:x");
         assertEquals(t, ProfileIdForm.createdAtOf(id));
-        assertEquals(-7L, ProfileIdForm.createdAtOf(IdentityKeys.profileId("t", -7, "x")));
+        assertEquals(-7L, ProfileIdForm.createdAtOf(IdentityKeys.timedProfileId("t", -7, "x")));
+        assertNull(ProfileIdForm.shortDigestOf(id));
         assertNull(ProfileIdForm.createdAtOf(id.toUpperCase()));
         assertNull(ProfileIdForm.createdAtOf(id + "0"));
         assertNull(ProfileIdForm.createdAtOf("p__0123456789abcdef"));
@@ -111,6 +137,13 @@ class DirectoryEntrySerializerTest {
                         Combinators.combine(
                                         Arbitraries.longs(), Arbitraries.strings().ofMaxLength(8))
                                 .as((t, f) -> IdentityKeys.profileId("t", t, f)),
+                        Combinators.combine(
+                                        Arbitraries.longs(), Arbitraries.strings().ofMaxLength(8))
+                                .as((t, f) -> IdentityKeys.timedProfileId("t", t, f)),
+                        Arbitraries.strings()
+                                .withChars("ABCDEFQgw_-09az")
+                                .ofLength(14)
+                                .map(text -> "p" + text),
                         Arbitraries.strings().ofMaxLength(40),
                         Arbitraries.of("p_1_0123456789ABCDEF", "p_-_0123456789abcdef", "p_"));
         return Combinators.combine(

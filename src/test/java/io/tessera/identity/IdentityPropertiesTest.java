@@ -385,8 +385,8 @@ class IdentityPropertiesTest {
             return entry != null && entry.quarantined;
         }
 
-        private static long createdAt(String profileId) {
-            return Long.parseLong(profileId.split("_")[1]);
+        private long createdAt(String profileId) {
+            return store.createdAt.get(profileId);
         }
 
         /** The partition of identifiers into live profiles. */

@@ -10,6 +10,9 @@ final class InMemoryGraphStore implements GraphStore {
     final Map<String, String> forwards = new HashMap<>();
     final Map<String, ProfileState> profiles = new HashMap<>();
 
+    /** The creation time of every profile ever stored, merged away or not. */
+    final Map<String, Long> createdAt = new HashMap<>();
+
     @Override
     public DirectoryEntry directory(String identifierKey, boolean expiringType) {
         return (expiringType ? expiring : durable).get(identifierKey);
@@ -43,6 +46,7 @@ final class InMemoryGraphStore implements GraphStore {
     @Override
     public void putProfile(ProfileState profile) {
         profiles.put(profile.id, profile);
+        createdAt.put(profile.id, profile.createdAt);
     }
 
     @Override

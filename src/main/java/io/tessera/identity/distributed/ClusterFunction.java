@@ -23,10 +23,16 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -43,11 +49,23 @@ import org.apache.flink.util.OutputTag;
  */
 final class ClusterFunction
         extends KeyedBroadcastProcessFunction<String, Routed, DefinitionUpdate, Routed>
-        implements BroadcastTimers<String> {
+        implements BroadcastTimers<String>, CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     /** State name; part of the savepoint format. */
     static final String CLUSTER = "cluster-state";
+
+    /**
+     * State name; part of the savepoint format: the form of the profile ids the job gives ({@link
+     * #SHORT_IDS}), in each subtask's operator state. A job started without a savepoint gives the
+     * short form; one restored from a savepoint without this state (releases before 2026-12-05)
+     * keeps giving the timed form, since a cluster's profile id is derived from its id whenever it
+     * is needed, and must stay what it was.
+     */
+    static final String PROFILE_ID_FORM = "profile-id-form";
+
+    static final String SHORT_IDS = "short";
+    static final String TIMED_IDS = "timed";
 
     /** The events credited to a profile. */
     static final OutputTag<ResolvedEvent> RESOLVED = new OutputTag<>("resolved-events") {};
@@ -92,6 +110,8 @@ final class ClusterFunction
     private transient Counter releasedByEventTime;
     private transient Counter heldForFounder;
     private transient Map<ClusterId, String> profileIds;
+    private transient ListState<String> profileIdForm;
+    private transient boolean timedIds;
     private transient LoopProgress.Buffer settled;
 
     /** Wake-up timers a definition change asked for, by cluster, for the operator to register. */
@@ -115,7 +135,10 @@ final class ClusterFunction
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(descriptor());
-        ops = new ProfileStateOps(settings.horizon());
+        ops =
+                new ProfileStateOps(
+                        settings.horizon(),
+                        timedIds ? TenantKeys::timedProfileId : TenantKeys::profileId);
         timerRequests = new ArrayList<>();
         settled = new LoopProgress.Buffer(false);
         actor = new ClusterActor<>(rules, ops);
@@ -484,6 +507,39 @@ final class ClusterFunction
 
     /** A cluster's profile id (a SHA-256 digest), remembered for the clusters seen lately. */
     private String profileId(ClusterId id) {
-        return profileIds.computeIfAbsent(id, TenantKeys::profileId);
+        return profileIds.computeIfAbsent(
+                id, timedIds ? TenantKeys::timedProfileId : TenantKeys::profileId);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        profileIdForm =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(PROFILE_ID_FORM, Types.STRING));
+        timedIds = givesTimedIds(context.isRestored(), profileIdForm.get());
+    }
+
+    /** Whether a job restored (or not) with these forms in its state gives timed profile ids. */
+    static boolean givesTimedIds(boolean restored, Iterable<String> forms) {
+        if (!restored) {
+            return false;
+        }
+        for (String form : forms) {
+            if (form.equals(SHORT_IDS)) {
+                return false;
+            }
+            if (!form.equals(TIMED_IDS)) {
+                throw new IllegalStateException(
+                        "a savepoint names a form of profile ids this release does not know: "
+                                + form);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        profileIdForm.update(List.of(timedIds ? TIMED_IDS : SHORT_IDS));
     }
 }

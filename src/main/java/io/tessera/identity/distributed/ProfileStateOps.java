@@ -9,6 +9,7 @@ import io.tessera.profile.AudienceTransition;
 import io.tessera.profile.ProfileComputer;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * Profile state as the Cluster moves it, with the profile stage inside, as in single mode: an event
@@ -45,9 +46,18 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
     /** No wake-up later than this event time is acted on (a replay's end). */
     private final long horizon;
 
-    /** Ops acting on no wake-up after {@code horizon}. */
+    /** A new cluster's profile id. */
+    private final SerializableFunction<ClusterId, String> profileIds;
+
+    /** Ops acting on no wake-up after {@code horizon}, giving profile ids of the short form. */
     public ProfileStateOps(long horizon) {
+        this(horizon, TenantKeys::profileId);
+    }
+
+    /** Ops acting on no wake-up after {@code horizon}, giving new clusters these profile ids. */
+    public ProfileStateOps(long horizon, SerializableFunction<ClusterId, String> profileIds) {
         this.horizon = horizon;
+        this.profileIds = profileIds;
     }
 
     /**
@@ -89,7 +99,7 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
     @Override
     public ProfileState empty(ClusterId id) {
         return ProfileState.found(
-                TenantKeys.profileId(id), id.createdAt(), TenantKeys.identifier(id.founder()));
+                profileIds.apply(id), id.createdAt(), TenantKeys.identifier(id.founder()));
     }
 
     @Override

@@ -49,4 +49,13 @@ public final class TenantKeys {
         return IdentityKeys.profileId(
                 tenantOf(cluster.founder()), cluster.createdAt(), plain(cluster.founder()));
     }
+
+    /**
+     * The profile id of a cluster in the timed form of the releases before 2026-12-05, which a job
+     * upgraded from one of their savepoints keeps giving.
+     */
+    public static String timedProfileId(ClusterId cluster) {
+        return IdentityKeys.timedProfileId(
+                tenantOf(cluster.founder()), cluster.createdAt(), plain(cluster.founder()));
+    }
 }

@@ -1,6 +1,7 @@
 package io.tessera.identity.distributed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tessera.identity.IdentitySettings;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -62,6 +64,58 @@ class ClusterFunctionTest {
                             || harness.getSideOutput(ClusterFunction.LEFT_UNRESOLVED).isEmpty(),
                     "no event counted as leaving unresolved");
         }
+    }
+
+    /**
+     * A job started afresh gives profile ids of the short form, and so does one restored from its
+     * own savepoint; one restored from a savepoint of the releases before (no {@code
+     * profile-id-form} state) keeps giving their timed form, since a cluster's profile id is
+     * derived again whenever it is needed.
+     */
+    @Test
+    void aJobUpgradedFromASavepointOfTheReleasesBeforeKeepsGivingTimedProfileIds()
+            throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var harness = open()) {
+            send(harness, email, new Message.Init<>(email.founder(), null, 0), 60_000);
+            send(harness, email, new Message.Contribute<>("login", event("login", 60_000)), 60_000);
+            assertEquals(List.of(TenantKeys.profileId(email)), profileIds(harness));
+            assertEquals(15, TenantKeys.profileId(email).length());
+            snapshot = harness.snapshot(1, 60_000);
+        }
+        try (var harness = open(snapshot)) {
+            send(harness, web, new Message.Init<>(web.founder(), null, 0), 1_000);
+            send(harness, web, new Message.Contribute<>("page", event("page", 1_000)), 1_000);
+            assertEquals(List.of(TenantKeys.profileId(web)), profileIds(harness), "its own");
+        }
+        OperatorSubtaskState before =
+                OperatorSubtaskState.builder()
+                        .setManagedKeyedState(snapshot.getManagedKeyedState())
+                        .build();
+        try (var harness = open(before)) {
+            send(harness, web, new Message.Init<>(web.founder(), null, 0), 1_000);
+            send(harness, web, new Message.Contribute<>("page", event("page", 1_000)), 1_000);
+            assertEquals(List.of(TenantKeys.timedProfileId(web)), profileIds(harness), "before");
+        }
+        assertEquals(false, ClusterFunction.givesTimedIds(true, List.of("short", "short")));
+        assertThrows(
+                IllegalStateException.class,
+                () -> ClusterFunction.givesTimedIds(true, List.of("uuid")),
+                "a form this release does not know");
+    }
+
+    private static List<String> profileIds(
+            KeyedBroadcastOperatorTestHarness<
+                            String, Routed, io.tessera.definitions.DefinitionUpdate, Routed>
+                    harness) {
+        List<String> ids = new ArrayList<>();
+        var out = harness.getSideOutput(ClusterFunction.RESOLVED);
+        if (out != null) {
+            for (StreamRecord<ResolvedEvent> record : out) {
+                ids.add(record.getValue().profileId());
+            }
+        }
+        return ids;
     }
 
     /**
@@ -144,6 +198,12 @@ class ClusterFunctionTest {
     private static KeyedBroadcastOperatorTestHarness<
                     String, Routed, io.tessera.definitions.DefinitionUpdate, Routed>
             open() throws Exception {
+        return open(null);
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<
+                    String, Routed, io.tessera.definitions.DefinitionUpdate, Routed>
+            open(OperatorSubtaskState restoreFrom) throws Exception {
         IdentitySettings identity = IdentitySettings.from(new Configuration());
         var harness =
                 new KeyedBroadcastOperatorTestHarness<>(
@@ -159,6 +219,9 @@ class ClusterFunctionTest {
                         128,
                         1,
                         0);
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
         harness.open();
         harness.processBroadcastWatermark(Long.MAX_VALUE);
         return harness;
@@ -171,7 +234,18 @@ class ClusterFunctionTest {
             Message<CustomerEvent, ProfileState> message,
             long at)
             throws Exception {
-        Address to = Address.cluster(email);
+        send(harness, email, message, at);
+    }
+
+    private static void send(
+            KeyedBroadcastOperatorTestHarness<
+                            String, Routed, io.tessera.definitions.DefinitionUpdate, Routed>
+                    harness,
+            ClusterId cluster,
+            Message<CustomerEvent, ProfileState> message,
+            long at)
+            throws Exception {
+        Address to = Address.cluster(cluster);
         harness.processElement(new StreamRecord<>(new Routed(to, CODEC.encode(to, message)), at));
     }
 

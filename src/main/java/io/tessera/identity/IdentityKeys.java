@@ -25,7 +25,7 @@ public final class IdentityKeys {
     /**
      * A profile id: stable, never reused, and free of identifier values. The letter {@code p} and
      * 80 bits of a digest of the tenant, the founding identifier and the creation time, in
-     * base64url, e.g. {@code pA3kX9c0dQbn6aE}: 15 characters, in the key of every entry the stages
+     * base64url, e.g. {@code pY82jghs4iZeQcQ}: 15 characters, in the key of every entry the stages
      * keep for a profile. Two of a billion profiles share one with odds of about 4 in
      * 10<sup>7</sup>.
      */

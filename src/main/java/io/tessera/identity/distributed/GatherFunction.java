@@ -7,14 +7,13 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeHint;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * The Gather actor, keyed by event id. Its state (the pending event, then a done marker against
- * redeliveries) expires a day after it was written.
+ * redeliveries) expires a day after it was written; it is kept in a compact form ({@link
+ * GatherStateSerializer}).
  */
 final class GatherFunction extends KeyedProcessFunction<String, Routed, Routed> {
     private static final long serialVersionUID = 1L;
@@ -34,8 +33,7 @@ final class GatherFunction extends KeyedProcessFunction<String, Routed, Routed> 
     @Override
     public void open(OpenContext openContext) {
         ValueStateDescriptor<GatherState<CustomerEvent>> descriptor =
-                new ValueStateDescriptor<>(
-                        PENDING, TypeInformation.of(new TypeHint<GatherState<CustomerEvent>>() {}));
+                new ValueStateDescriptor<>(PENDING, GatherStateSerializer.typeInfo());
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(TTL).build());
         pending = getRuntimeContext().getState(descriptor);
     }

@@ -583,12 +583,12 @@ final class LoopBinaryForm {
         return new Message.Init<>(string(in), string(in), Varints.readLong(in), in.readBoolean());
     }
 
-    private static void id(ClusterId id, DataOutput out) throws IOException {
+    static void id(ClusterId id, DataOutput out) throws IOException {
         Varints.writeLong(id.createdAt(), out);
         string(id.founder(), out);
     }
 
-    private static ClusterId id(DataInput in) throws IOException {
+    static ClusterId id(DataInput in) throws IOException {
         long createdAt = Varints.readLong(in);
         String founder = string(in);
         if (founder == null) {

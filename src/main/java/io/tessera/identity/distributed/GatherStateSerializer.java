@@ -23,10 +23,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * The compact state form of a Gather's event ({@link GatherState}), part of the savepoint format.
  * The Gather keeps one per multi-identifier event: while it waits for the Directory's replies, then
  * a done marker for a day against late replies. Through Flink's POJO serializer, with its sets and
- * maps through Kryo, a done marker took about 40 bytes beside its key; here it takes seven. The form:
- * a format byte; a varint of flags (done, and which optional fields are present); then the fields,
- * each only when present: strings and the event as the loop's binary form writes them ({@link
- * LoopBinaryForm}), a cluster id as its time and founder, collections as a count and their
+ * maps through Kryo, a done marker took about 40 bytes beside its key; here it takes seven. The
+ * form: a format byte; a varint of flags (done, and which optional fields are present); then the
+ * fields, each only when present: strings and the event as the loop's binary form writes them
+ * ({@link LoopBinaryForm}), a cluster id as its time and founder, collections as a count and their
  * elements, numbers as zig-zag varints. The POJO form of the releases before restores through
  * Flink's state migration ({@link MigratesFromPojo}).
  */

@@ -108,14 +108,7 @@ class ClusterFunctionTest {
             KeyedBroadcastOperatorTestHarness<
                             String, Routed, io.tessera.definitions.DefinitionUpdate, Routed>
                     harness) {
-        List<String> ids = new ArrayList<>();
-        var out = harness.getSideOutput(ClusterFunction.RESOLVED);
-        if (out != null) {
-            for (StreamRecord<ResolvedEvent> record : out) {
-                ids.add(record.getValue().profileId());
-            }
-        }
-        return ids;
+        return resolvedEvents(harness).stream().map(ResolvedEvent::profileId).toList();
     }
 
     /**
@@ -253,14 +246,21 @@ class ClusterFunctionTest {
             KeyedBroadcastOperatorTestHarness<
                             String, Routed, io.tessera.definitions.DefinitionUpdate, Routed>
                     harness) {
-        List<String> ids = new ArrayList<>();
+        return resolvedEvents(harness).stream().map(r -> r.event().messageId()).toList();
+    }
+
+    private static List<ResolvedEvent> resolvedEvents(
+            KeyedBroadcastOperatorTestHarness<
+                            String, Routed, io.tessera.definitions.DefinitionUpdate, Routed>
+                    harness) {
+        List<ResolvedEvent> resolved = new ArrayList<>();
         var out = harness.getSideOutput(ClusterFunction.RESOLVED);
         if (out != null) {
             for (StreamRecord<ResolvedEvent> record : out) {
-                ids.add(record.getValue().event().messageId());
+                resolved.add(record.getValue());
             }
         }
-        return ids;
+        return resolved;
     }
 
     private static CustomerEvent event(String id, long time, long orderPosition) {

@@ -2,7 +2,9 @@ package io.tessera.state;
 
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
@@ -25,6 +27,21 @@ public abstract class CompactSerializer<T> extends TypeSerializerSingleton<T> {
 
     /** A deep copy: the state may change the original after Flink took the copy. */
     protected abstract T copyOf(T value);
+
+    /**
+     * A deep copy through the form: a write, then a read of those bytes. For a type whose copy
+     * would otherwise repeat every field's copying.
+     */
+    protected final T copyThroughForm(T value) {
+        try {
+            DataOutputSerializer out = new DataOutputSerializer(256);
+            write(value, out);
+            return read(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "a " + value.getClass().getSimpleName() + " cannot be copied", e);
+        }
+    }
 
     @Override
     public final boolean isImmutableType() {

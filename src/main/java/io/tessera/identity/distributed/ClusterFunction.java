@@ -36,6 +36,7 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * The Cluster actor, keyed by cluster id: a profile's members and state, merges and refusals, and
@@ -112,6 +113,10 @@ final class ClusterFunction
     private transient Map<ClusterId, String> profileIds;
     private transient ListState<String> profileIdForm;
     private transient boolean timedIds;
+
+    /** A cluster's profile id in the form this job gives ({@link #PROFILE_ID_FORM}). */
+    private transient SerializableFunction<ClusterId, String> idOf;
+
     private transient LoopProgress.Buffer settled;
 
     /** Wake-up timers a definition change asked for, by cluster, for the operator to register. */
@@ -135,10 +140,7 @@ final class ClusterFunction
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(descriptor());
-        ops =
-                new ProfileStateOps(
-                        settings.horizon(),
-                        timedIds ? TenantKeys::timedProfileId : TenantKeys::profileId);
+        ops = new ProfileStateOps(settings.horizon(), idOf);
         timerRequests = new ArrayList<>();
         settled = new LoopProgress.Buffer(false);
         actor = new ClusterActor<>(rules, ops);
@@ -507,8 +509,7 @@ final class ClusterFunction
 
     /** A cluster's profile id (a SHA-256 digest), remembered for the clusters seen lately. */
     private String profileId(ClusterId id) {
-        return profileIds.computeIfAbsent(
-                id, timedIds ? TenantKeys::timedProfileId : TenantKeys::profileId);
+        return profileIds.computeIfAbsent(id, idOf);
     }
 
     @Override
@@ -518,6 +519,7 @@ final class ClusterFunction
                         .getUnionListState(
                                 new ListStateDescriptor<>(PROFILE_ID_FORM, Types.STRING));
         timedIds = givesTimedIds(context.isRestored(), profileIdForm.get());
+        idOf = timedIds ? TenantKeys::timedProfileId : TenantKeys::profileId;
     }
 
     /** Whether a job restored (or not) with these forms in its state gives timed profile ids. */

@@ -15,9 +15,7 @@ import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
@@ -60,13 +58,7 @@ public final class ClusterRecordSerializer extends CompactSerializer<ClusterReco
     /** A deep copy, through the form: a record holds mutable lists, maps and a profile. */
     @Override
     protected ClusterRecord copyOf(ClusterRecord from) {
-        try {
-            DataOutputSerializer out = new DataOutputSerializer(512);
-            write(from, out);
-            return read(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
-        } catch (IOException e) {
-            throw new IllegalStateException("a cluster's record cannot be copied", e);
-        }
+        return copyThroughForm(from);
     }
 
     @Override

@@ -14,9 +14,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
@@ -57,13 +55,7 @@ public final class GatherStateSerializer extends CompactSerializer<GatherState<C
     /** A deep copy, through the form: the state holds mutable collections and an event. */
     @Override
     protected GatherState<CustomerEvent> copyOf(GatherState<CustomerEvent> from) {
-        try {
-            DataOutputSerializer out = new DataOutputSerializer(256);
-            write(from, out);
-            return read(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
-        } catch (IOException e) {
-            throw new IllegalStateException("a Gather's state cannot be copied", e);
-        }
+        return copyThroughForm(from);
     }
 
     @Override

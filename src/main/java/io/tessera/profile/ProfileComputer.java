@@ -38,9 +38,71 @@ public final class ProfileComputer implements Serializable {
 
     private final DefinitionSet definitions;
 
+    /** What every evaluation asks of the definitions, worked out once (not serialized). */
+    private transient Plan plan;
+
     /** A computer of the given definitions. */
     public ProfileComputer(DefinitionSet definitions) {
         this.definitions = definitions;
+    }
+
+    /**
+     * The definitions as each event's computation reads them: the traits an event can count, each
+     * trait's field path, and per audience whether it reads the event, whether its condition can
+     * flip with time alone, and the decayed scores it compares with a threshold. Worked out once
+     * per definition set, where each event used to search the definitions for them.
+     */
+    private record Plan(
+            List<TraitDefinition> eventTraits,
+            Map<String, String> pathOf,
+            List<AudiencePlan> audiences,
+            Map<String, AudienceDefinition> audienceById) {
+
+        static Plan of(DefinitionSet definitions) {
+            List<TraitDefinition> eventTraits = new ArrayList<>();
+            Map<String, String> pathOf = new HashMap<>();
+            Map<String, TraitDefinition> scores = new HashMap<>();
+            for (TraitDefinition trait : definitions.traits()) {
+                if (!NON_EVENT_TRAITS.contains(trait.type())) {
+                    eventTraits.add(trait);
+                }
+                pathOf.put(trait.id(), "traits." + trait.id());
+                if ("decayed_score".equals(trait.type())) {
+                    scores.putIfAbsent(trait.id(), trait);
+                }
+            }
+            List<AudiencePlan> audiences = new ArrayList<>();
+            Map<String, AudienceDefinition> byId = new HashMap<>();
+            for (AudienceDefinition audience : definitions.audiences()) {
+                List<ScoreThreshold> thresholds = new ArrayList<>();
+                collectThresholds(audience.condition(), scores, thresholds);
+                audiences.add(
+                        new AudiencePlan(
+                                audience,
+                                readsEvent(audience.condition()),
+                                readsRelativeTime(audience.condition()),
+                                List.copyOf(thresholds)));
+                byId.putIfAbsent(audience.id(), audience);
+            }
+            return new Plan(List.copyOf(eventTraits), pathOf, List.copyOf(audiences), byId);
+        }
+    }
+
+    /** One audience as an evaluation reads it. */
+    private record AudiencePlan(
+            AudienceDefinition definition,
+            boolean readsEvent,
+            boolean readsRelativeTime,
+            List<ScoreThreshold> thresholds) {}
+
+    /** A comparison of a decayed score with a positive number, which time alone can cross. */
+    private record ScoreThreshold(String traitId, double halfLife, double threshold) {}
+
+    private Plan plan() {
+        if (plan == null) {
+            plan = Plan.of(definitions);
+        }
+        return plan;
     }
 
     /** The definitions computed. */
@@ -53,8 +115,8 @@ public final class ProfileComputer implements Serializable {
             ProfileState profile, CustomerEvent event, String trigger, long now) {
         EventFields fields = new EventFields(event);
         if (!"delete".equals(event.type())) {
-            for (TraitDefinition trait : definitions.traits()) {
-                if (!NON_EVENT_TRAITS.contains(trait.type()) && TraitEngine.counts(trait, fields)) {
+            for (TraitDefinition trait : plan().eventTraits()) {
+                if (TraitEngine.counts(trait, fields)) {
                     TraitEngine.add(trait, state(profile, trait), fields, now);
                 }
             }
@@ -127,23 +189,25 @@ public final class ProfileComputer implements Serializable {
 
     private List<AudienceTransition> evaluate(
             ProfileState profile, EventFields event, String trigger, long now) {
-        Map<String, JsonNode> values = computeTraits(profile, now);
+        Plan plan = plan();
+        Map<String, JsonNode> values = computeTraits(profile, plan, now);
         Fields fields = path -> field(path, profile, values, event);
         List<AudienceTransition> transitions = new ArrayList<>();
         long wake = Long.MAX_VALUE;
-        for (TraitDefinition trait : definitions.traits()) {
+        for (TraitDefinition trait : plan.eventTraits()) {
             TraitState state = profile.traitStates.get(trait.id());
             if (state != null) {
                 wake = Math.min(wake, TraitEngine.nextExpiry(trait, state, now));
             }
         }
-        for (AudienceDefinition audience : definitions.audiences()) {
+        boolean identified = profile.count("user_id") > 0;
+        for (AudiencePlan planned : plan.audiences()) {
+            AudienceDefinition audience = planned.definition();
             boolean was = profile.audiences.containsKey(audience.id());
-            boolean readsEvent = readsEvent(audience.condition());
             // Conditions on the event itself are judged on events only, never on a wake-up.
-            if (event != null || !readsEvent) {
+            if (event != null || !planned.readsEvent()) {
                 boolean is =
-                        (audience.includeAnonymous() || profile.count("user_id") > 0)
+                        (audience.includeAnonymous() || identified)
                                 && PredicateEvaluator.test(audience.condition(), fields, now);
                 if (is != was) {
                     transitions.add(
@@ -162,20 +226,32 @@ public final class ProfileComputer implements Serializable {
                     }
                 }
             }
-            if (!readsEvent) {
-                wake =
-                        Math.min(
-                                wake,
-                                PredicateEvaluator.nextFlip(audience.condition(), fields, now));
-                wake = Math.min(wake, nextScoreCrossing(audience.condition(), profile, now));
+            if (!planned.readsEvent()) {
+                if (planned.readsRelativeTime()) {
+                    wake =
+                            Math.min(
+                                    wake,
+                                    PredicateEvaluator.nextFlip(audience.condition(), fields, now));
+                }
+                for (ScoreThreshold threshold : planned.thresholds()) {
+                    wake = Math.min(wake, nextScoreCrossing(threshold, profile, now));
+                }
             }
         }
-        for (String member : List.copyOf(profile.audiences.keySet())) {
-            if (audience(member) == null) {
-                transitions.add(
-                        new AudienceTransition(
-                                profile.id, member, member, 0, false, "definition_change", now));
-                profile.audiences.remove(member);
+        if (!plan.audienceById().keySet().containsAll(profile.audiences.keySet())) {
+            for (String member : List.copyOf(profile.audiences.keySet())) {
+                if (audience(member) == null) {
+                    transitions.add(
+                            new AudienceTransition(
+                                    profile.id,
+                                    member,
+                                    member,
+                                    0,
+                                    false,
+                                    "definition_change",
+                                    now));
+                    profile.audiences.remove(member);
+                }
             }
         }
         profile.wakeAt = wake;
@@ -200,14 +276,15 @@ public final class ProfileComputer implements Serializable {
                                 state == null ? new TraitState() : state,
                                 numbers,
                                 profile.valuesAt);
-                record(profile, trait, value, numbers, null);
+                record(profile, trait, value, numbers, null, null);
             }
         }
         return profile.copy();
     }
 
     /** Expires buckets and computes every trait at {@code now}, derived ones last. */
-    private Map<String, JsonNode> computeTraits(ProfileState profile, long now) {
+    private Map<String, JsonNode> computeTraits(ProfileState profile, Plan plan, long now) {
+        // by field path (traits.<id>), as the conditions name them
         Map<String, JsonNode> values = new HashMap<>();
         Map<String, Double> numbers = new HashMap<>();
         profile.traitValues.clear();
@@ -218,7 +295,13 @@ public final class ProfileComputer implements Serializable {
                 state = state(profile, trait);
                 TraitEngine.expire(trait, state, now);
             }
-            record(profile, trait, value(profile, trait, state, numbers, now), numbers, values);
+            record(
+                    profile,
+                    trait,
+                    value(profile, trait, state, numbers, now),
+                    numbers,
+                    values,
+                    plan.pathOf().get(trait.id()));
         }
         profile.traitStates
                 .values()
@@ -243,18 +326,22 @@ public final class ProfileComputer implements Serializable {
         };
     }
 
-    /** Keeps a computed value: as the profile's JSON text, as a number, and in {@code values}. */
+    /**
+     * Keeps a computed value: as the profile's JSON text, as a number, and in {@code values} under
+     * its field path.
+     */
     private static void record(
             ProfileState profile,
             TraitDefinition trait,
             JsonNode value,
             Map<String, Double> numbers,
-            Map<String, JsonNode> values) {
+            Map<String, JsonNode> values,
+            String path) {
         if (value == null) {
             return;
         }
         if (values != null) {
-            values.put(trait.id(), value);
+            values.put(path, value);
         }
         profile.traitValues.put(trait.id(), JsonText.of(value));
         if (value.isNumber()) {
@@ -265,7 +352,7 @@ public final class ProfileComputer implements Serializable {
     private static JsonNode field(
             String path, ProfileState profile, Map<String, JsonNode> values, EventFields event) {
         if (path.startsWith("traits.")) {
-            return values.get(path.substring("traits.".length()));
+            return values.get(path);
         }
         if (path.equals("profile.first_seen_at") || path.equals("profile.last_seen_at")) {
             long time = path.endsWith("first_seen_at") ? profile.firstSeen : profile.lastSeen;
@@ -291,52 +378,63 @@ public final class ProfileComputer implements Serializable {
         }
     }
 
+    /** Collects the comparisons of a decayed score trait with a number, as a plan keeps them. */
+    private static void collectThresholds(
+            Predicate predicate, Map<String, TraitDefinition> scores, List<ScoreThreshold> into) {
+        if (predicate instanceof Predicate.All all) {
+            all.parts().forEach(p -> collectThresholds(p, scores, into));
+        } else if (predicate instanceof Predicate.Any any) {
+            any.parts().forEach(p -> collectThresholds(p, scores, into));
+        } else if (predicate instanceof Predicate.Not not) {
+            collectThresholds(not.part(), scores, into);
+        } else {
+            Predicate.Comparison c = (Predicate.Comparison) predicate;
+            if (!c.field().startsWith("traits.") || c.value() == null || !c.value().isNumber()) {
+                return;
+            }
+            TraitDefinition trait = scores.get(c.field().substring("traits.".length()));
+            if (trait != null) {
+                into.add(
+                        new ScoreThreshold(
+                                trait.id(), trait.halfLife().toMillis(), c.value().doubleValue()));
+            }
+        }
+    }
+
     /**
      * The earliest moment after {@code now} at which a decayed score compared with a threshold
      * decays past it ({@code S·2^(-(t-t0)/h) = θ} at {@code t = t0 + h·log2(S/θ)}), rounded up to
      * the minute; MAX_VALUE if none will.
      */
-    private long nextScoreCrossing(Predicate predicate, ProfileState profile, long now) {
-        if (predicate instanceof Predicate.All all) {
-            return all.parts().stream()
-                    .mapToLong(p -> nextScoreCrossing(p, profile, now))
-                    .min()
-                    .orElse(Long.MAX_VALUE);
-        }
-        if (predicate instanceof Predicate.Any any) {
-            return any.parts().stream()
-                    .mapToLong(p -> nextScoreCrossing(p, profile, now))
-                    .min()
-                    .orElse(Long.MAX_VALUE);
-        }
-        if (predicate instanceof Predicate.Not not) {
-            return nextScoreCrossing(not.part(), profile, now);
-        }
-        Predicate.Comparison c = (Predicate.Comparison) predicate;
-        if (!c.field().startsWith("traits.") || c.value() == null || !c.value().isNumber()) {
-            return Long.MAX_VALUE;
-        }
-        String id = c.field().substring("traits.".length());
-        TraitDefinition trait =
-                definitions.traits().stream()
-                        .filter(t -> t.id().equals(id) && "decayed_score".equals(t.type()))
-                        .findFirst()
-                        .orElse(null);
-        TraitState state = trait == null ? null : profile.traitStates.get(id);
-        double threshold = c.value().doubleValue();
+    private static long nextScoreCrossing(ScoreThreshold c, ProfileState profile, long now) {
+        TraitState state = profile.traitStates.get(c.traitId());
+        double threshold = c.threshold();
         if (state == null
                 || state.scoreTime == Long.MIN_VALUE
                 || threshold <= 0
                 || state.score <= threshold) {
             return Long.MAX_VALUE;
         }
-        double halfLife = trait.halfLife().toMillis();
         double halfLives = Math.log(state.score / threshold) / Math.log(2);
-        long crossing = state.scoreTime + (long) Math.ceil(halfLife * halfLives);
+        long crossing = state.scoreTime + (long) Math.ceil(c.halfLife() * halfLives);
         if (crossing <= now) {
             return Long.MAX_VALUE;
         }
         return -Math.floorDiv(-crossing, 60_000L) * 60_000L;
+    }
+
+    /** True when a comparison of the predicate is relative to the time of evaluation. */
+    private static boolean readsRelativeTime(Predicate predicate) {
+        if (predicate instanceof Predicate.All all) {
+            return all.parts().stream().anyMatch(ProfileComputer::readsRelativeTime);
+        }
+        if (predicate instanceof Predicate.Any any) {
+            return any.parts().stream().anyMatch(ProfileComputer::readsRelativeTime);
+        }
+        if (predicate instanceof Predicate.Not not) {
+            return readsRelativeTime(not.part());
+        }
+        return ((Predicate.Comparison) predicate).op().isRelativeTime();
     }
 
     private static boolean readsEvent(Predicate predicate) {
@@ -353,12 +451,7 @@ public final class ProfileComputer implements Serializable {
     }
 
     private AudienceDefinition audience(String id) {
-        for (AudienceDefinition audience : definitions.audiences()) {
-            if (audience.id().equals(id)) {
-                return audience;
-            }
-        }
-        return null;
+        return plan().audienceById().get(id);
     }
 
     private static TraitState state(ProfileState profile, TraitDefinition trait) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -118,13 +119,7 @@ public final class TraitEngine {
      * are left out even when {@link #expire} has not run yet.
      */
     public static JsonNode value(TraitDefinition trait, TraitState state, long now) {
-        Bucket all = new Bucket();
-        state.buckets.forEach(
-                (start, bucket) -> {
-                    if (!trait.isSliding() || expiry(trait, start) > now) {
-                        all.merge(bucket);
-                    }
-                });
+        Bucket all = counted(trait, state, now);
         return switch (trait.type()) {
             case "event_counter" -> NODES.numberNode(all.count);
             case "aggregation" -> aggregate(trait.fn(), all);
@@ -149,6 +144,33 @@ public final class TraitEngine {
                             : NODES.numberNode(decay(trait, state.score, now - state.scoreTime));
             default -> null;
         };
+    }
+
+    /**
+     * The buckets that count at {@code now} as one: the bucket itself when only one counts (a
+     * lifetime trait's, or a window with one live bucket), which is only read; else a merge.
+     */
+    private static Bucket counted(TraitDefinition trait, TraitState state, long now) {
+        Bucket only = null;
+        Bucket all = null;
+        for (Map.Entry<Long, Bucket> entry : state.buckets.entrySet()) {
+            if (trait.isSliding() && expiry(trait, entry.getKey()) <= now) {
+                continue;
+            }
+            if (only == null && all == null) {
+                only = entry.getValue();
+                continue;
+            }
+            if (all == null) {
+                all = new Bucket();
+                all.merge(only);
+            }
+            all.merge(entry.getValue());
+        }
+        if (all != null) {
+            return all;
+        }
+        return only != null ? only : new Bucket();
     }
 
     /** Merges another profile's state of the same trait into {@code into}. */
@@ -217,7 +239,7 @@ public final class TraitEngine {
         String best = null;
         long bestCount = 0;
         // Values are sorted: a tie keeps the alphabetically first.
-        for (Map.Entry<String, Long> entry : new TreeMap<>(all.values).entrySet()) {
+        for (Map.Entry<String, Long> entry : sorted(all.values).entrySet()) {
             if (entry.getValue() > bestCount) {
                 best = entry.getKey();
                 bestCount = entry.getValue();
@@ -228,8 +250,21 @@ public final class TraitEngine {
 
     private static JsonNode uniqueList(Bucket all, int maxDistinct) {
         ArrayNode list = NODES.arrayNode();
-        new TreeMap<>(all.values).keySet().stream().limit(maxDistinct).forEach(list::add);
+        for (String value : sorted(all.values).keySet()) {
+            if (list.size() >= maxDistinct) {
+                break;
+            }
+            list.add(value);
+        }
         return list;
+    }
+
+    /** The values in their natural order: as they are when kept in a plain tree map. */
+    private static SortedMap<String, Long> sorted(Map<String, Long> values) {
+        if (values instanceof TreeMap<String, Long> tree && tree.comparator() == null) {
+            return tree;
+        }
+        return new TreeMap<>(values);
     }
 
     private static Double number(JsonNode node) {

@@ -15,8 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The packages every stage shares stay leaves: they import no other package of the job, so no stage
- * reaches another through them (style.md, one package per stage). The one layer among them: the
- * shared types of {@code model} are carried in the compact forms {@code state} writes.
+ * reaches another through them (style.md, one package per stage).
  */
 class PackageDependenciesTest {
     private static final Path SOURCES = Path.of("src/main/java/io/tessera");
@@ -26,13 +25,12 @@ class PackageDependenciesTest {
     @ParameterizedTest(name = "{0} is a leaf")
     @ValueSource(strings = {"config", "model", "state"})
     void sharedPackagesImportNoOtherPackageOfTheJob(String leaf) throws IOException {
-        Set<String> allowed = leaf.equals("model") ? Set.of("state") : Set.of();
         Set<String> imported = new TreeSet<>();
         try (Stream<Path> files = Files.list(SOURCES.resolve(leaf))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 Matcher m = IMPORT.matcher(Files.readString(file));
                 while (m.find()) {
-                    if (!m.group(1).equals(leaf) && !allowed.contains(m.group(1))) {
+                    if (!m.group(1).equals(leaf)) {
                         imported.add(m.group(1) + " (in " + file.getFileName() + ")");
                     }
                 }

@@ -2,14 +2,13 @@ package io.tessera.model;
 
 import java.util.List;
 import java.util.Objects;
-import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One accepted Segment message as the job understood it: validated, with its event time resolved
- * and its identifiers extracted, normalised and filtered by the blocklist. Every stage reads it,
- * and Flink carries it between them in a compact form of its own ({@link CustomerEventSerializer}).
+ * and its identifiers extracted, normalised and filtered by the blocklist. A POJO class rather than
+ * a record: Flink builds records through a slow path on every read, and events are read by every
+ * stage (and buffered by CEP).
  */
-@TypeInfo(CustomerEventSerializer.TypeFactory.class)
 public final class CustomerEvent {
     /** The tenant of every message when no tenant field is configured. */
     public static final String DEFAULT_TENANT = "default";

@@ -129,7 +129,7 @@ class ProfileStateSerializerTest {
     }
 
     /** A profile as the bench's shop makes them: a known visitor with traits and audiences. */
-    static ProfileState shopper() {
+    private static ProfileState shopper() {
         ProfileState p = new ProfileState();
         p.createdAt = 1_743_494_641_134L;
         p.founder = "device_id:web-1215";

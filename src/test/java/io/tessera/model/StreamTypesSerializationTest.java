@@ -8,7 +8,6 @@ import io.tessera.activation.ActivationTarget;
 import io.tessera.activation.EdgeOutcome;
 import io.tessera.activation.EdgeRequest;
 import io.tessera.identity.ProfileMerged;
-import io.tessera.identity.ProfileState;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.RejectedLink;
 import io.tessera.identity.ResolvedEvent;
@@ -16,8 +15,6 @@ import io.tessera.identity.TraitValue;
 import io.tessera.ingest.DeadLetter;
 import io.tessera.ingest.IngestRecord;
 import io.tessera.ingest.SourcedEvent;
-import io.tessera.state.CompactSerializer;
-import io.tessera.state.CompactTypeInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -29,10 +26,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/**
- * Every type on the wire between operators or in state serializes as a POJO or in a compact form of
- * its own, never with Kryo.
- */
+/** Every type on the wire between operators or in state serializes as a POJO, never with Kryo. */
 class StreamTypesSerializationTest {
     private static final CustomerEvent EVENT =
             new CustomerEvent(
@@ -59,12 +53,14 @@ class StreamTypesSerializationTest {
     @ParameterizedTest
     @ValueSource(
             classes = {
+                CustomerEvent.class,
                 Identifier.class,
                 DeadLetter.class,
                 IngestRecord.class,
                 SourcedEvent.class,
                 TraitValue.class,
                 ResolvedEvent.class,
+                ProfileUpdate.class,
                 ProfileMerged.class,
                 RejectedLink.class,
                 ActivationState.class,
@@ -78,15 +74,6 @@ class StreamTypesSerializationTest {
         SerializerConfigImpl config = new SerializerConfigImpl();
         config.setGenericTypes(false);
         info.createSerializer(config);
-    }
-
-    @ParameterizedTest
-    @ValueSource(classes = {CustomerEvent.class, ProfileUpdate.class, ProfileState.class})
-    void isInACompactFormOfItsOwn(Class<?> type) {
-        TypeInformation<?> info = TypeInformation.of(type);
-        assertInstanceOf(CompactTypeInfo.class, info);
-        assertInstanceOf(
-                CompactSerializer.class, info.createSerializer(new SerializerConfigImpl()));
     }
 
     @ParameterizedTest

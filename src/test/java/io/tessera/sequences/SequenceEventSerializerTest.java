@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
-import io.tessera.model.PojoForms;
 import java.io.IOException;
 import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * and restores the POJO form that releases up to 0.1 stored.
  */
 class SequenceEventSerializerTest {
-    private static final TypeSerializer<ResolvedEvent> POJO = PojoForms.resolvedEvent();
+    private static final TypeSerializer<ResolvedEvent> POJO =
+            TypeInformation.of(ResolvedEvent.class).createSerializer(new SerializerConfigImpl());
 
     private static final ResolvedEvent VIEW =
             new ResolvedEvent(

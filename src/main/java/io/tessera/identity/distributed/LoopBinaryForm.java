@@ -2,13 +2,13 @@ package io.tessera.identity.distributed;
 
 import io.tessera.identity.ProfileStateSerializer;
 import io.tessera.model.CustomerEvent;
-import io.tessera.model.CustomerEventSerializer;
-import io.tessera.state.StringForm;
+import io.tessera.model.Identifier;
 import io.tessera.state.Varints;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -597,13 +597,48 @@ final class LoopBinaryForm {
         return new ClusterId(createdAt, founder);
     }
 
-    /** An event: its fields in {@link CustomerEvent}'s order, as its compact form writes them. */
+    /** An event: its fields in {@link CustomerEvent}'s order. */
     static void event(CustomerEvent event, DataOutput out) throws IOException {
-        CustomerEventSerializer.writeForm(event, StringForm.UTF8, out);
+        string(event.messageId, out);
+        string(event.type, out);
+        string(event.event, out);
+        Varints.writeLong(event.eventTime, out);
+        if (event.identifiers == null) {
+            Varints.writeLong(0, out);
+        } else {
+            Varints.writeLong(event.identifiers.size() + 1L, out);
+            for (Identifier identifier : event.identifiers) {
+                string(identifier.type, out);
+                string(identifier.value, out);
+            }
+        }
+        string(event.previousId, out);
+        string(event.message, out);
+        string(event.tenant, out);
+        string(event.orderKey, out);
+        Varints.writeLong(event.orderPosition, out);
     }
 
     static CustomerEvent event(DataInput in) throws IOException {
-        return CustomerEventSerializer.readForm(StringForm.UTF8, in);
+        CustomerEvent event = new CustomerEvent();
+        event.messageId = string(in);
+        event.type = string(in);
+        event.event = string(in);
+        event.eventTime = Varints.readLong(in);
+        int identifiers = count(in);
+        if (identifiers > 0) {
+            List<Identifier> list = new ArrayList<>(identifiers - 1);
+            for (int i = 1; i < identifiers; i++) {
+                list.add(new Identifier(string(in), string(in)));
+            }
+            event.identifiers = list;
+        }
+        event.previousId = string(in);
+        event.message = string(in);
+        event.tenant = string(in);
+        event.orderKey = string(in);
+        event.orderPosition = Varints.readLong(in);
+        return event;
     }
 
     static int count(DataInput in) throws IOException {
@@ -615,10 +650,22 @@ final class LoopBinaryForm {
     }
 
     static void string(String value, DataOutput out) throws IOException {
-        StringForm.UTF8.write(value, out);
+        if (value == null) {
+            Varints.writeLong(0, out);
+            return;
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        Varints.writeLong(bytes.length + 1L, out);
+        out.write(bytes);
     }
 
     static String string(DataInput in) throws IOException {
-        return StringForm.UTF8.read(in);
+        int length = count(in);
+        if (length == 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length - 1];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

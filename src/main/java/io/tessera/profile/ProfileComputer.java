@@ -425,29 +425,26 @@ public final class ProfileComputer implements Serializable {
 
     /** True when a comparison of the predicate is relative to the time of evaluation. */
     private static boolean readsRelativeTime(Predicate predicate) {
-        if (predicate instanceof Predicate.All all) {
-            return all.parts().stream().anyMatch(ProfileComputer::readsRelativeTime);
-        }
-        if (predicate instanceof Predicate.Any any) {
-            return any.parts().stream().anyMatch(ProfileComputer::readsRelativeTime);
-        }
-        if (predicate instanceof Predicate.Not not) {
-            return readsRelativeTime(not.part());
-        }
-        return ((Predicate.Comparison) predicate).op().isRelativeTime();
+        return anyComparison(predicate, c -> c.op().isRelativeTime());
     }
 
     private static boolean readsEvent(Predicate predicate) {
+        return anyComparison(predicate, c -> c.field().startsWith("event."));
+    }
+
+    /** True when some comparison of the predicate, however deep, meets the test. */
+    private static boolean anyComparison(
+            Predicate predicate, java.util.function.Predicate<Predicate.Comparison> test) {
         if (predicate instanceof Predicate.All all) {
-            return all.parts().stream().anyMatch(ProfileComputer::readsEvent);
+            return all.parts().stream().anyMatch(p -> anyComparison(p, test));
         }
         if (predicate instanceof Predicate.Any any) {
-            return any.parts().stream().anyMatch(ProfileComputer::readsEvent);
+            return any.parts().stream().anyMatch(p -> anyComparison(p, test));
         }
         if (predicate instanceof Predicate.Not not) {
-            return readsEvent(not.part());
+            return anyComparison(not.part(), test);
         }
-        return ((Predicate.Comparison) predicate).field().startsWith("event.");
+        return test.test((Predicate.Comparison) predicate);
     }
 
     private AudienceDefinition audience(String id) {

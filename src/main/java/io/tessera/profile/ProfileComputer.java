@@ -403,8 +403,8 @@ public final class ProfileComputer implements Serializable {
 
     /**
      * The earliest moment after {@code now} at which a decayed score compared with a threshold
-     * decays past it ({@code S·2^(-(t-t0)/h) = θ} at {@code t = t0 + h·log2(S/θ)}), rounded up to
-     * the minute; MAX_VALUE if none will.
+     * decays past it ({@code S·2^(-(t-t0)/h) = θ} at {@code t = t0 + h·log2(S/θ)}, and past it a
+     * millisecond later), rounded up to the minute; MAX_VALUE if none will.
      */
     private static long nextScoreCrossing(ScoreThreshold c, ProfileState profile, long now) {
         TraitState state = profile.traitStates.get(c.traitId());
@@ -416,7 +416,8 @@ public final class ProfileComputer implements Serializable {
             return Long.MAX_VALUE;
         }
         double halfLives = Math.log(state.score / threshold) / Math.log(2);
-        long crossing = state.scoreTime + (long) Math.ceil(c.halfLife() * halfLives);
+        // the first millisecond after the score meets the threshold: at it, gte still holds
+        long crossing = state.scoreTime + (long) Math.ceil(c.halfLife() * halfLives) + 1;
         if (crossing <= now) {
             return Long.MAX_VALUE;
         }

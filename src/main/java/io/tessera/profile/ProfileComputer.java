@@ -20,6 +20,7 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -238,20 +239,14 @@ public final class ProfileComputer implements Serializable {
                 }
             }
         }
-        if (!plan.audienceById().keySet().containsAll(profile.audiences.keySet())) {
-            for (String member : List.copyOf(profile.audiences.keySet())) {
-                if (audience(member) == null) {
-                    transitions.add(
-                            new AudienceTransition(
-                                    profile.id,
-                                    member,
-                                    member,
-                                    0,
-                                    false,
-                                    "definition_change",
-                                    now));
-                    profile.audiences.remove(member);
-                }
+        Iterator<String> members = profile.audiences.keySet().iterator();
+        while (members.hasNext()) {
+            String member = members.next();
+            if (!plan.audienceById().containsKey(member)) {
+                transitions.add(
+                        new AudienceTransition(
+                                profile.id, member, member, 0, false, "definition_change", now));
+                members.remove();
             }
         }
         profile.wakeAt = wake;
@@ -393,7 +388,8 @@ public final class ProfileComputer implements Serializable {
                 return;
             }
             TraitDefinition trait = scores.get(c.field().substring("traits.".length()));
-            if (trait != null) {
+            // a score is never negative: only a positive number can be decayed past
+            if (trait != null && c.value().doubleValue() > 0) {
                 into.add(
                         new ScoreThreshold(
                                 trait.id(), trait.halfLife().toMillis(), c.value().doubleValue()));
@@ -409,10 +405,7 @@ public final class ProfileComputer implements Serializable {
     private static long nextScoreCrossing(ScoreThreshold c, ProfileState profile, long now) {
         TraitState state = profile.traitStates.get(c.traitId());
         double threshold = c.threshold();
-        if (state == null
-                || state.scoreTime == Long.MIN_VALUE
-                || threshold <= 0
-                || state.score <= threshold) {
+        if (state == null || state.scoreTime == Long.MIN_VALUE || state.score <= threshold) {
             return Long.MAX_VALUE;
         }
         double halfLives = Math.log(state.score / threshold) / Math.log(2);

@@ -157,15 +157,15 @@ public final class TraitEngine {
             if (trait.isSliding() && expiry(trait, entry.getKey()) <= now) {
                 continue;
             }
-            if (only == null && all == null) {
+            if (only == null) {
                 only = entry.getValue();
-                continue;
+            } else {
+                if (all == null) {
+                    all = new Bucket();
+                    all.merge(only);
+                }
+                all.merge(entry.getValue());
             }
-            if (all == null) {
-                all = new Bucket();
-                all.merge(only);
-            }
-            all.merge(entry.getValue());
         }
         if (all != null) {
             return all;

@@ -6,6 +6,7 @@ import io.tessera.model.CustomerEvent;
 import io.tessera.profile.AudienceTransition;
 import io.tessera.profile.DefinitionsBroadcast;
 import io.tessera.profile.ProfileSettings;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -41,12 +42,15 @@ public final class IdentityStage {
         /**
          * The resolved events for the sequence audiences.
          *
-         * @param events the events, with the event time the sequences may go by
-         * @param byProfile whether they arrive partitioned by profile already, as a {@code
-         *     keyBy(profileId)} would (distributed mode holds their event time in that
-         *     partitioning)
+         * @param events the events, not yet partitioned by profile
+         * @param partition null when the sequence stage partitions the events it chooses by profile
+         *     itself, with {@code keyBy(profileId)}; otherwise the partitioning to give them to,
+         *     which counts every event (distributed mode holds their event time there, below the
+         *     events still in flight), so none may be left out, only reduced
          */
-        public record ForSequences(DataStream<ResolvedEvent> events, boolean byProfile) {}
+        public record ForSequences(
+                DataStream<ResolvedEvent> events,
+                UnaryOperator<DataStream<ResolvedEvent>> partition) {}
 
         /**
          * Writes the stage's own outputs: merges, refused links and refused definitions (the
@@ -106,6 +110,6 @@ public final class IdentityStage {
                 resolved.getSideOutput(IdentityOutputs.REJECTED_LINKS),
                 resolved.getSideOutput(IdentityOutputs.AUDIENCE_TRANSITIONS),
                 resolved.getSideOutput(IdentityOutputs.REJECTED_DEFINITIONS),
-                new Resolved.ForSequences(resolved, false));
+                new Resolved.ForSequences(resolved, null));
     }
 }

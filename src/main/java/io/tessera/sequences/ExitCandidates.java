@@ -27,6 +27,9 @@ final class ExitCandidates implements FlatMapFunction<ResolvedEvent, SequenceInp
 
     @Override
     public void flatMap(ResolvedEvent resolved, Collector<SequenceInput> out) {
+        if (SequenceEventProjection.isUnread(resolved)) {
+            return; // its feed found that it ends nothing
+        }
         EventFields fields = new EventFields(resolved.event());
         long time = resolved.event().eventTime();
         for (SequenceDefinition sequence : withExits) {

@@ -1,12 +1,15 @@
 package io.tessera.sequences;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tessera.definitions.Predicate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.model.CustomerEvent;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +39,16 @@ final class SequenceEventProjection implements Serializable {
 
     /** The projection of the events one sequence reads. */
     static SequenceEventProjection of(SequenceDefinition sequence) {
+        return reading(stepPredicates(sequence));
+    }
+
+    /**
+     * The projection of what any of the predicates reads: for several sequences, the union of
+     * theirs, which each sequence's own projection can be taken from again.
+     */
+    static SequenceEventProjection reading(List<Predicate> predicates) {
         Set<String> read = new TreeSet<>();
-        for (SequenceDefinition.Step step : sequence.steps()) {
-            collect(step.match(), read);
-            if (step.until() != null) {
-                collect(step.until(), read);
-            }
-        }
+        predicates.forEach(predicate -> collect(predicate, read));
         List<String[]> paths = new ArrayList<>();
         for (String path : read) {
             // a path inside another kept one adds nothing
@@ -51,6 +57,18 @@ final class SequenceEventProjection implements Serializable {
             }
         }
         return new SequenceEventProjection(List.copyOf(paths));
+    }
+
+    /** The conditions of a sequence's steps: what its CEP operator reads of an event. */
+    static List<Predicate> stepPredicates(SequenceDefinition sequence) {
+        List<Predicate> predicates = new ArrayList<>();
+        for (SequenceDefinition.Step step : sequence.steps()) {
+            predicates.add(step.match());
+            if (step.until() != null) {
+                predicates.add(step.until());
+            }
+        }
+        return predicates;
     }
 
     /** The message paths (after {@code event.}) a predicate reads, directly or by a ref. */
@@ -106,39 +124,99 @@ final class SequenceEventProjection implements Serializable {
                         null));
     }
 
-    private String message(String message) {
+    /**
+     * An event no sequence reads, passed on only to be counted where the events are partitioned
+     * (distributed mode): its profile, type, name and time, and no message at all, which is how the
+     * sequences' filters know to drop it.
+     */
+    static ResolvedEvent unread(ResolvedEvent resolved) {
+        CustomerEvent event = resolved.event();
+        return new ResolvedEvent(
+                resolved.profileId(),
+                new CustomerEvent(
+                        null,
+                        event.type(),
+                        event.event(),
+                        event.eventTime(),
+                        List.of(),
+                        null,
+                        null,
+                        null));
+    }
+
+    /** True when the event is one no sequence reads ({@link #unread}). */
+    static boolean isUnread(ResolvedEvent resolved) {
+        return resolved.event().message() == null;
+    }
+
+    /** True when this projection keeps exactly what the other does. */
+    boolean keepsAs(SequenceEventProjection other) {
+        return paths().equals(other.paths());
+    }
+
+    /**
+     * The message with only the kept paths. The message is read as a stream of tokens: only the
+     * kept values are built, everything else is skipped as it is read.
+     */
+    String message(String message) {
         if (paths.isEmpty()) {
             return "{}";
         }
-        JsonNode whole;
-        try {
-            whole = MAPPER.readTree(message);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("accepted event holds invalid JSON", e);
-        }
         ObjectNode kept = MAPPER.createObjectNode();
-        for (String[] names : paths) {
-            JsonNode node = whole;
-            ObjectNode into = kept;
-            for (int i = 0; i < names.length && node != null; i++) {
-                node = node.get(names[i]);
-                if (node == null) {
-                    break;
-                }
-                if (i == names.length - 1) {
-                    into.set(names[i], node);
-                } else if (node.isObject()) {
-                    JsonNode existing = into.get(names[i]);
-                    into = existing instanceof ObjectNode o ? o : into.putObject(names[i]);
-                } else {
-                    break; // the path goes through a value that is not an object: nothing there
-                }
+        try (JsonParser parser = MAPPER.getFactory().createParser(message)) {
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                copy(parser, paths, 0, kept);
             }
+        } catch (IOException e) {
+            throw new IllegalStateException("accepted event holds invalid JSON", e);
         }
         try {
             return MAPPER.writeValueAsString(kept);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a projected event", e);
+        }
+    }
+
+    /**
+     * Copies the fields of the object the parser is in (after its start) that lie on one of the
+     * paths at the given depth into {@code into}, and leaves the parser at the object's end. A path
+     * that goes through a value that is not an object finds nothing there; an object on a longer
+     * path is kept even when the rest of the path is missing from it (an empty object). A name
+     * given twice counts as its last value, as when the message is read as a tree.
+     */
+    private static void copy(JsonParser parser, List<String[]> paths, int depth, ObjectNode into)
+            throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            List<String[]> deeper = null;
+            boolean whole = false;
+            for (String[] path : paths) {
+                if (path.length > depth && path[depth].equals(name)) {
+                    if (path.length == depth + 1) {
+                        whole = true;
+                    } else {
+                        if (deeper == null) {
+                            deeper = new ArrayList<>();
+                        }
+                        deeper.add(path);
+                    }
+                }
+            }
+            if (whole) {
+                JsonNode node = MAPPER.readTree(parser);
+                into.set(name, node);
+            } else if (deeper != null) {
+                // a name given twice counts as its last value, as in a tree
+                into.remove(name);
+                if (value == JsonToken.START_OBJECT) {
+                    copy(parser, deeper, depth + 1, into.putObject(name));
+                } else {
+                    parser.skipChildren();
+                }
+            } else {
+                parser.skipChildren();
+            }
         }
     }
 }

@@ -10,7 +10,9 @@ import org.apache.flink.util.Collector;
 /**
  * In front of a sequence's CEP operator: keeps the events the sequence can use ({@link
  * SequenceRelevance}) and passes each as its CEP operator keeps it ({@link
- * SequenceEventProjection}).
+ * SequenceEventProjection}). The events it reads may come already reduced to what any sequence
+ * reads ({@link SequenceFeed}): a condition reads the same in both, since every sequence's paths
+ * are kept.
  */
 final class SequenceEvents implements FlatMapFunction<ResolvedEvent, ResolvedEvent> {
     private static final long serialVersionUID = 1L;
@@ -20,9 +22,22 @@ final class SequenceEvents implements FlatMapFunction<ResolvedEvent, ResolvedEve
 
     private final SequenceEventProjection projection;
 
+    /** Whether the events arrive projected to exactly what this sequence keeps already. */
+    private final boolean projected;
+
+    /** The filter of whole events. */
     SequenceEvents(SequenceDefinition sequence) {
+        this(sequence, null);
+    }
+
+    /**
+     * The filter of events that arrive reduced by a {@link SequenceFeed} with this projection, or
+     * whole when it is null.
+     */
+    SequenceEvents(SequenceDefinition sequence, SequenceEventProjection arriving) {
         this.relevant = SequenceRelevance.of(sequence).orElse(null);
         this.projection = SequenceEventProjection.of(sequence);
+        this.projected = arriving != null && projection.keepsAs(arriving);
     }
 
     /** True when the sequence can use the event. */
@@ -41,8 +56,9 @@ final class SequenceEvents implements FlatMapFunction<ResolvedEvent, ResolvedEve
 
     @Override
     public void flatMap(ResolvedEvent value, Collector<ResolvedEvent> out) {
-        if (relevant(value)) {
-            out.collect(projection.project(value));
+        if (SequenceEventProjection.isUnread(value) || !relevant(value)) {
+            return;
         }
+        out.collect(projected ? value : projection.project(value));
     }
 }

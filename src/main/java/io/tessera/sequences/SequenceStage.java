@@ -5,7 +5,6 @@ import io.tessera.identity.IdentityStage;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.profile.AudienceTransition;
-import io.tessera.traits.EventFields;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +74,7 @@ public final class SequenceStage {
             List<SequenceDefinition> sequences,
             long horizon) {
         return matchSequences(
-                new IdentityStage.Resolved.ForSequences(events, false),
+                new IdentityStage.Resolved.ForSequences(events, null),
                 definitions,
                 sequences,
                 horizon);
@@ -84,7 +83,7 @@ public final class SequenceStage {
     /**
      * Matches the sequences over the resolved events of each profile and keeps memberships.
      *
-     * @param feed the events, partitioned by profile already or not
+     * @param feed the resolved events, and how they are partitioned for the sequences
      * @param definitions the control topic: pausing or deleting a sequence acts at once
      * @param horizon no match or expiry after this event time is acted on (a replay's end)
      * @return the transitions, or null when no sequence audience is active
@@ -94,18 +93,25 @@ public final class SequenceStage {
             DataStream<DefinitionUpdate> definitions,
             List<SequenceDefinition> sequences,
             long horizon) {
-        DataStream<ResolvedEvent> events = feed.events();
         if (sequences.isEmpty()) {
             return null;
         }
+        boolean everyEvent = feed.partition() != null;
+        DataStream<ResolvedEvent> chosen =
+                feed.events()
+                        .flatMap(new SequenceFeed(sequences, everyEvent))
+                        .uid(EVENTS_UID)
+                        .name("Events for sequences");
         DataStream<ResolvedEvent> byProfile =
-                feed.byProfile() ? events : eventsByProfile(events, sequences);
+                everyEvent ? feed.partition().apply(chosen) : byProfile(chosen);
+        SequenceEventProjection arriving = SequenceFeed.projectionOf(sequences, everyEvent);
         DataStream<SequenceMatch> matches = null;
         Map<String, SequenceDefinition> byId = new LinkedHashMap<>();
         for (SequenceDefinition sequence : sequences) {
             byId.put(sequence.id(), sequence);
             OutputTag<ResolvedEvent> lateTag = new OutputTag<>("late-" + sequence.id()) {};
-            KeyedStream<ResolvedEvent, String> relevant = relevantEvents(byProfile, sequence);
+            KeyedStream<ResolvedEvent, String> relevant =
+                    relevantEvents(byProfile, sequence, arriving);
             SingleOutputStreamOperator<SequenceMatch> matched =
                     relevant.transform(
                                     "Sequence " + sequence.id(),
@@ -132,9 +138,12 @@ public final class SequenceStage {
                         .name("Matches for memberships");
         ExitCandidates exits = new ExitCandidates(sequences);
         if (!exits.none()) {
+            // where every event crosses to the sequences, they are read after the crossing, in
+            // the event time held there; otherwise before it, whole
             inputs =
                     inputs.union(
-                            events.flatMap(exits)
+                            (everyEvent ? byProfile : feed.events())
+                                    .flatMap(exits)
                                     .returns(TypeInformation.of(SequenceInput.class))
                                     .uid(MEMBERSHIP_UID + "-events")
                                     .name("Exits for memberships"));
@@ -150,19 +159,11 @@ public final class SequenceStage {
      * The events some sequence can use, partitioned by profile once for all the sequences: each
      * sequence's CEP operator then takes its own in the same task ({@link #relevantEvents}),
      * instead of an exchange of its own per sequence. The choice is made before the exchange, in
-     * the task that resolved the event, so an event no sequence reads never crosses it.
+     * the task that resolved the event ({@link SequenceFeed}), so an event no sequence reads never
+     * crosses it, and the others cross it reduced to what the sequences read.
      */
-    private static DataStream<ResolvedEvent> eventsByProfile(
-            DataStream<ResolvedEvent> events, List<SequenceDefinition> sequences) {
-        List<SequenceEvents> all = sequences.stream().map(SequenceEvents::new).toList();
-        return events.filter(
-                        event -> {
-                            EventFields fields = new EventFields(event.event());
-                            return all.stream().anyMatch(s -> s.relevant(fields));
-                        })
-                .uid(EVENTS_UID)
-                .name("Events for sequences")
-                .keyBy(ResolvedEvent::profileId)
+    private static DataStream<ResolvedEvent> byProfile(DataStream<ResolvedEvent> chosen) {
+        return chosen.keyBy(ResolvedEvent::profileId)
                 .map(new ByProfile())
                 .uid(EVENTS_BY_PROFILE_UID)
                 .name("Events for sequences by profile");
@@ -182,16 +183,19 @@ public final class SequenceStage {
     }
 
     /**
-     * The events of each profile the sequence can use, as its CEP operator keeps them: the others
-     * are dropped before it, which would skip them anyway but pay for buffering them in state
-     * first, and of the rest it keeps only what its steps read ({@link SequenceEvents}). The events
-     * come partitioned by profile, and the CEP operator stays in their chain.
+     * The events of each profile the sequence can use, as its CEP operator keeps them (the events
+     * arrive reduced to what any sequence reads): the others are dropped before it, which would
+     * skip them anyway but pay for buffering them in state first, and of the rest it keeps only
+     * what its steps read ({@link SequenceEvents}). The events come partitioned by profile, and the
+     * CEP operator stays in their chain.
      */
     private static KeyedStream<ResolvedEvent, String> relevantEvents(
-            DataStream<ResolvedEvent> byProfile, SequenceDefinition sequence) {
+            DataStream<ResolvedEvent> byProfile,
+            SequenceDefinition sequence,
+            SequenceEventProjection arriving) {
         DataStream<ResolvedEvent> relevant =
                 byProfile
-                        .flatMap(new SequenceEvents(sequence))
+                        .flatMap(new SequenceEvents(sequence, arriving))
                         .uid(CEP_UID_PREFIX + sequence.id() + "-relevant")
                         .name("Events for " + sequence.id());
         return DataStreamUtils.reinterpretAsKeyedStream(

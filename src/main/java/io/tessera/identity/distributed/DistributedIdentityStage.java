@@ -150,7 +150,7 @@ public final class DistributedIdentityStage {
                                 new AtEventTime())
                         .uid(AT_EVENT_TIME_UID);
         IdentityStage.Resolved.ForSequences forSequences =
-                new IdentityStage.Resolved.ForSequences(resolved, false);
+                new IdentityStage.Resolved.ForSequences(resolved, null);
         if (!profile.sequences().isEmpty()) {
             SingleOutputStreamOperator<ResolvedEvent> counted =
                     resolved.transform(
@@ -161,7 +161,8 @@ public final class DistributedIdentityStage {
             resolved = counted;
             forSequences =
                     new IdentityStage.Resolved.ForSequences(
-                            holdForEventsInFlight(entered, cluster, counted), true);
+                            counted,
+                            chosen -> holdForEventsInFlight(entered, cluster, counted, chosen));
         }
         return new IdentityStage.Resolved(
                 resolved,
@@ -189,11 +190,14 @@ public final class DistributedIdentityStage {
      * The resolved events for the sequence audiences, partitioned by profile, with event time held
      * below every event still inside the protocol ({@link InFlightWatermarks}): an event that
      * crossed the loop is never late for them, even when event time ran past the loop allowance.
+     *
+     * @param chosen one record for every event of {@code counted}, as the sequences read it
      */
     private static DataStream<ResolvedEvent> holdForEventsInFlight(
             DataStream<LoopProgress> entered,
             SingleOutputStreamOperator<Routed> cluster,
-            SingleOutputStreamOperator<ResolvedEvent> counted) {
+            SingleOutputStreamOperator<ResolvedEvent> counted,
+            DataStream<ResolvedEvent> chosen) {
         TypeInformation<LoopProgress> progressType = TypeInformation.of(LoopProgress.class);
         DataStream<LoopProgress> progress =
                 entered.union(
@@ -208,9 +212,9 @@ public final class DistributedIdentityStage {
         // sequences' CEP operators in its chain read the stream as keyed
         DataStream<ResolvedEvent> byProfile =
                 new DataStream<>(
-                        counted.getExecutionEnvironment(),
+                        chosen.getExecutionEnvironment(),
                         new PartitionTransformation<>(
-                                counted.getTransformation(),
+                                chosen.getTransformation(),
                                 new KeyGroupStreamPartitioner<>(
                                         (KeySelector<ResolvedEvent, String>)
                                                 ResolvedEvent::profileId,
@@ -219,7 +223,7 @@ public final class DistributedIdentityStage {
                 .connect(progress.broadcast())
                 .transform(
                         "Sequences: event time held for events in flight",
-                        counted.getType(),
+                        chosen.getType(),
                         new InFlightWatermarks(IN_FLIGHT_PATIENCE))
                 .uid(IN_FLIGHT_UID);
     }

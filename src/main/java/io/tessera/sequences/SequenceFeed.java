@@ -10,48 +10,61 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Before the events cross to the sequences' operators, in the task that resolved them: an event no
- * sequence can use stops here, and the others go on reduced to what any sequence reads (name, type,
- * time and the message paths of every sequence's steps), so the whole message, the identifiers and
- * the tenant never cross the network to be cut there. The event is read once for all the sequences.
+ * Before the events cross to the sequences' operators, in the task that resolved them, in one of
+ * two ways:
  *
- * <p>Where the partitioning counts every event (distributed mode holds the sequences' event time
- * below the events still in flight), an event no sequence reads goes on as well, without a message
- * ({@link SequenceEventProjection#unread}); there the {@code exitOn} conditions are read after the
- * partitioning, so their paths are kept too, and an event that meets one goes on with its message.
+ * <ul>
+ *   <li>choosing (single mode): an event no sequence can use stops here, the others go on whole,
+ *       and each sequence's filter after the crossing keeps what its steps read;
+ *   <li>reducing (distributed mode, where the partitioning counts every event to hold the
+ *       sequences' event time below the events still in flight): every event goes on, reduced to
+ *       what any sequence reads (name, type, time and the message paths of every sequence's steps
+ *       and {@code exitOn}, read after the crossing there), and an event no sequence reads nor
+ *       leaves by goes on without a message ({@link SequenceEventProjection#unread}). The whole
+ *       message, the identifiers and the tenant then never cross the network only to be cut.
+ * </ul>
+ *
+ * The event is read once for all the sequences. Reducing is measured a gain where every event
+ * crossed whole; in single mode the events cross chosen already, and reading the message before the
+ * crossing moved its cost into the resolving task without lowering it (docs/performance.md).
  */
 final class SequenceFeed implements FlatMapFunction<ResolvedEvent, ResolvedEvent> {
     private static final long serialVersionUID = 1L;
 
     private final List<SequenceEvents> sequences;
     private final List<Predicate> exits;
-    private final SequenceEventProjection projection;
-    private final boolean everyEvent;
 
-    /**
-     * @param everyEvent whether every event must go on (an event no sequence reads without its
-     *     message), for a partitioning that counts them
-     */
-    SequenceFeed(List<SequenceDefinition> sequences, boolean everyEvent) {
+    /** What a reducing feed keeps of a message; null for a choosing one. */
+    private final SequenceEventProjection projection;
+
+    private SequenceFeed(List<SequenceDefinition> sequences, boolean reducing) {
         this.sequences = sequences.stream().map(SequenceEvents::new).toList();
         this.exits =
-                everyEvent
+                reducing
                         ? sequences.stream()
                                 .map(SequenceDefinition::exitOn)
                                 .filter(exitOn -> exitOn != null)
                                 .toList()
                         : List.of();
-        this.projection = projectionOf(sequences, everyEvent);
-        this.everyEvent = everyEvent;
+        this.projection = reducing ? reducedTo(sequences) : null;
     }
 
-    /** What the events reduced by a feed keep of their message. */
-    static SequenceEventProjection projectionOf(
-            List<SequenceDefinition> sequences, boolean everyEvent) {
+    /** The feed that passes on whole only the events some sequence can use. */
+    static SequenceFeed choosing(List<SequenceDefinition> sequences) {
+        return new SequenceFeed(sequences, false);
+    }
+
+    /** The feed that passes on every event, reduced to what the sequences read. */
+    static SequenceFeed reducing(List<SequenceDefinition> sequences) {
+        return new SequenceFeed(sequences, true);
+    }
+
+    /** What a reducing feed keeps of a message: what every step and {@code exitOn} reads. */
+    static SequenceEventProjection reducedTo(List<SequenceDefinition> sequences) {
         List<Predicate> read = new ArrayList<>();
         for (SequenceDefinition sequence : sequences) {
             read.addAll(SequenceEventProjection.stepPredicates(sequence));
-            if (everyEvent && sequence.exitOn() != null) {
+            if (sequence.exitOn() != null) {
                 read.add(sequence.exitOn());
             }
         }
@@ -61,14 +74,18 @@ final class SequenceFeed implements FlatMapFunction<ResolvedEvent, ResolvedEvent
     @Override
     public void flatMap(ResolvedEvent resolved, Collector<ResolvedEvent> out) {
         EventFields fields = new EventFields(resolved.event());
-        if (read(fields)) {
-            out.collect(projection.project(resolved));
-        } else if (everyEvent) {
-            out.collect(SequenceEventProjection.unread(resolved));
+        boolean read = read(fields);
+        if (projection == null) {
+            if (read) {
+                out.collect(resolved);
+            }
+        } else {
+            out.collect(
+                    read ? projection.project(resolved) : SequenceEventProjection.unread(resolved));
         }
     }
 
-    /** Whether some sequence can use the event, or (where every event goes on) it ends one. */
+    /** Whether some sequence can use the event, or (when reducing) it ends a membership. */
     private boolean read(EventFields fields) {
         for (SequenceEvents sequence : sequences) {
             if (sequence.relevant(fields)) {

@@ -99,12 +99,15 @@ public final class SequenceStage {
         boolean everyEvent = feed.partition() != null;
         DataStream<ResolvedEvent> chosen =
                 feed.events()
-                        .flatMap(new SequenceFeed(sequences, everyEvent))
+                        .flatMap(
+                                everyEvent
+                                        ? SequenceFeed.reducing(sequences)
+                                        : SequenceFeed.choosing(sequences))
                         .uid(EVENTS_UID)
                         .name("Events for sequences");
         DataStream<ResolvedEvent> byProfile =
                 everyEvent ? feed.partition().apply(chosen) : byProfile(chosen);
-        SequenceEventProjection arriving = SequenceFeed.projectionOf(sequences, everyEvent);
+        SequenceEventProjection arriving = everyEvent ? SequenceFeed.reducedTo(sequences) : null;
         DataStream<SequenceMatch> matches = null;
         Map<String, SequenceDefinition> byId = new LinkedHashMap<>();
         for (SequenceDefinition sequence : sequences) {
@@ -159,8 +162,8 @@ public final class SequenceStage {
      * The events some sequence can use, partitioned by profile once for all the sequences: each
      * sequence's CEP operator then takes its own in the same task ({@link #relevantEvents}),
      * instead of an exchange of its own per sequence. The choice is made before the exchange, in
-     * the task that resolved the event ({@link SequenceFeed}), so an event no sequence reads never
-     * crosses it, and the others cross it reduced to what the sequences read.
+     * the task that resolved the event ({@link SequenceFeed#choosing}), so an event no sequence
+     * reads never crosses it.
      */
     private static DataStream<ResolvedEvent> byProfile(DataStream<ResolvedEvent> chosen) {
         return chosen.keyBy(ResolvedEvent::profileId)
@@ -184,10 +187,10 @@ public final class SequenceStage {
 
     /**
      * The events of each profile the sequence can use, as its CEP operator keeps them (the events
-     * arrive reduced to what any sequence reads): the others are dropped before it, which would
-     * skip them anyway but pay for buffering them in state first, and of the rest it keeps only
-     * what its steps read ({@link SequenceEvents}). The events come partitioned by profile, and the
-     * CEP operator stays in their chain.
+     * arrive whole, or reduced to what any sequence reads by {@link SequenceFeed#reducing}): the
+     * others are dropped before it, which would skip them anyway but pay for buffering them in
+     * state first, and of the rest it keeps only what its steps read ({@link SequenceEvents}). The
+     * events come partitioned by profile, and the CEP operator stays in their chain.
      */
     private static KeyedStream<ResolvedEvent, String> relevantEvents(
             DataStream<ResolvedEvent> byProfile,

@@ -71,12 +71,12 @@ class SequenceFeedTest {
     void eachSequenceReadsTheSameEventsAsWholeOnes(
             @ForAll("events") ResolvedEvent whole, @ForAll boolean everyEvent) throws Exception {
         List<ResolvedEvent> fed = new ArrayList<>();
-        new SequenceFeed(SEQUENCES, everyEvent).flatMap(whole, new ListCollector<>(fed));
+        feed(everyEvent).flatMap(whole, new ListCollector<>(fed));
         if (everyEvent) {
             assertEquals(1, fed.size(), "every event goes on where they are counted");
         }
         assertTrue(fed.size() <= 1);
-        SequenceEventProjection arriving = SequenceFeed.projectionOf(SEQUENCES, everyEvent);
+        SequenceEventProjection arriving = everyEvent ? SequenceFeed.reducedTo(SEQUENCES) : null;
 
         for (SequenceDefinition sequence : SEQUENCES) {
             List<ResolvedEvent> expected = new ArrayList<>();
@@ -111,7 +111,7 @@ class SequenceFeedTest {
     @Property(tries = 500)
     void theProjectionKeepsWhatTheTreeWouldKeep(@ForAll("messages") String message)
             throws Exception {
-        SequenceEventProjection projection = SequenceFeed.projectionOf(SEQUENCES, true);
+        SequenceEventProjection projection = SequenceFeed.reducedTo(SEQUENCES);
 
         assertEquals(
                 reference(JSON.readTree(message), projection.paths()),
@@ -124,9 +124,9 @@ class SequenceFeedTest {
             throws Exception {
         ResolvedEvent pageView = event(null, "{\"properties\":{\"price\":3}}");
         List<ResolvedEvent> counted = new ArrayList<>();
-        new SequenceFeed(SEQUENCES, true).flatMap(pageView, new ListCollector<>(counted));
+        feed(true).flatMap(pageView, new ListCollector<>(counted));
         List<ResolvedEvent> chosen = new ArrayList<>();
-        new SequenceFeed(SEQUENCES, false).flatMap(pageView, new ListCollector<>(chosen));
+        feed(false).flatMap(pageView, new ListCollector<>(chosen));
 
         assertEquals(1, counted.size());
         assertNull(counted.get(0).event().message());
@@ -143,7 +143,7 @@ class SequenceFeedTest {
                         "{\"properties\":{\"product_id\":\"p1\",\"description\":\"long\"},"
                                 + "\"context\":{\"ip\":\"1.2.3.4\"}}");
         List<ResolvedEvent> fed = new ArrayList<>();
-        new SequenceFeed(SEQUENCES, false).flatMap(viewed, new ListCollector<>(fed));
+        feed(true).flatMap(viewed, new ListCollector<>(fed));
 
         assertEquals(1, fed.size());
         assertTrue(fed.get(0).event().identifiers().isEmpty());
@@ -151,8 +151,12 @@ class SequenceFeedTest {
         assertFalse(fed.get(0).event().message().contains("long"));
         assertFalse(fed.get(0).event().message().contains("1.2.3.4"));
         assertEquals(
-                JSON.readTree("{\"properties\":{\"product_id\":\"p1\"}}"),
+                JSON.readTree("{\"properties\":{\"product_id\":\"p1\"},\"context\":{}}"),
                 JSON.readTree(fed.get(0).event().message()));
+    }
+
+    private static SequenceFeed feed(boolean reducing) {
+        return reducing ? SequenceFeed.reducing(SEQUENCES) : SequenceFeed.choosing(SEQUENCES);
     }
 
     /** The projection read off a whole tree, path by path: what the stream parser must match. */

@@ -37,6 +37,16 @@ public final class SequenceStage {
 
     public static final String PROFILE_VIEW_UID = "sequence-profile-view";
 
+    /**
+     * How long a partly filled network buffer on the sequences' own edges waits before it is
+     * shipped (Flink's default), where the job's other edges ship after 10 ms: a match waits for
+     * the watermark, which trails event time by {@code cdp.ingest.max-out-of-orderness} (a minute
+     * by default), so nothing on these edges is waited for by the millisecond, while each flush of
+     * a partly filled buffer costs a wake-up, a buffer and its reading on a machine with no spare
+     * core.
+     */
+    static final long BUFFER_TIMEOUT_MS = 100;
+
     private SequenceStage() {}
 
     /**
@@ -104,7 +114,8 @@ public final class SequenceStage {
                                         ? SequenceFeed.reducing(sequences)
                                         : SequenceFeed.choosing(sequences))
                         .uid(EVENTS_UID)
-                        .name("Events for sequences");
+                        .name("Events for sequences")
+                        .setBufferTimeout(BUFFER_TIMEOUT_MS);
         DataStream<ResolvedEvent> byProfile =
                 everyEvent ? feed.partition().apply(chosen) : byProfile(chosen);
         SequenceEventProjection arriving = everyEvent ? SequenceFeed.reducedTo(sequences) : null;
@@ -124,7 +135,8 @@ public final class SequenceStage {
                                             new SequenceMatchFunction(sequence),
                                             lateTag))
                             .uid(CEP_UID_PREFIX + sequence.id())
-                            .name("Sequence " + sequence.id());
+                            .name("Sequence " + sequence.id())
+                            .setBufferTimeout(BUFFER_TIMEOUT_MS);
             matched.getSideOutput(lateTag)
                     .process(new LateEventCounter())
                     .uid(CEP_UID_PREFIX + sequence.id() + "-late")
@@ -138,7 +150,8 @@ public final class SequenceStage {
                 matches.map(SequenceInput::of)
                         .returns(TypeInformation.of(SequenceInput.class))
                         .uid(MEMBERSHIP_UID + "-matches")
-                        .name("Matches for memberships");
+                        .name("Matches for memberships")
+                        .setBufferTimeout(BUFFER_TIMEOUT_MS);
         ExitCandidates exits = new ExitCandidates(sequences);
         if (!exits.none()) {
             // where every event crosses to the sequences, they are read after the crossing, in
@@ -149,13 +162,15 @@ public final class SequenceStage {
                                     .flatMap(exits)
                                     .returns(TypeInformation.of(SequenceInput.class))
                                     .uid(MEMBERSHIP_UID + "-events")
-                                    .name("Exits for memberships"));
+                                    .name("Exits for memberships")
+                                    .setBufferTimeout(BUFFER_TIMEOUT_MS));
         }
         return inputs.keyBy(SequenceInput::profileId)
                 .connect(definitions.broadcast(SequenceMembershipFunction.CONTROL))
                 .process(new SequenceMembershipFunction(byId, horizon))
                 .uid(MEMBERSHIP_UID)
-                .name("Sequence memberships");
+                .name("Sequence memberships")
+                .setBufferTimeout(BUFFER_TIMEOUT_MS);
     }
 
     /**

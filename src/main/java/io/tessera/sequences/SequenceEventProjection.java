@@ -110,18 +110,7 @@ final class SequenceEventProjection implements Serializable {
      * kept paths.
      */
     ResolvedEvent project(ResolvedEvent resolved) {
-        CustomerEvent event = resolved.event();
-        return new ResolvedEvent(
-                resolved.profileId(),
-                new CustomerEvent(
-                        null,
-                        event.type(),
-                        event.event(),
-                        event.eventTime(),
-                        List.of(),
-                        null,
-                        message(event.message()),
-                        null));
+        return reduced(resolved, message(resolved.event().message()));
     }
 
     /**
@@ -130,6 +119,11 @@ final class SequenceEventProjection implements Serializable {
      * sequences' filters know to drop it.
      */
     static ResolvedEvent unread(ResolvedEvent resolved) {
+        return reduced(resolved, null);
+    }
+
+    /** The event with its profile, type, name and time, and this message alone. */
+    private static ResolvedEvent reduced(ResolvedEvent resolved, String message) {
         CustomerEvent event = resolved.event();
         return new ResolvedEvent(
                 resolved.profileId(),
@@ -140,7 +134,7 @@ final class SequenceEventProjection implements Serializable {
                         event.eventTime(),
                         List.of(),
                         null,
-                        null,
+                        message,
                         null));
     }
 

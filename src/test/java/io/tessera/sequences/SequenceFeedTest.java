@@ -221,7 +221,8 @@ class SequenceFeedTest {
         return Combinators.combine(names, messages()).as(SequenceFeedTest::event);
     }
 
-    private static ResolvedEvent event(String name, String message) {
+    /** A track event of that name (a page view when null) with this message, of profile p1. */
+    static ResolvedEvent event(String name, String message) {
         return new ResolvedEvent(
                 "p1",
                 new CustomerEvent(

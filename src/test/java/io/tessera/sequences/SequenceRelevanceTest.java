@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.identity.ResolvedEvent;
-import io.tessera.model.CustomerEvent;
-import io.tessera.model.Identifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -153,16 +151,6 @@ class SequenceRelevanceTest {
     }
 
     private static ResolvedEvent event(String name, String properties) {
-        return new ResolvedEvent(
-                "p1",
-                new CustomerEvent(
-                        "m1",
-                        name == null ? "page" : "track",
-                        name,
-                        1_700_000_000_000L,
-                        List.of(new Identifier("user_id", "u1")),
-                        null,
-                        "{\"properties\":" + properties + "}",
-                        CustomerEvent.DEFAULT_TENANT));
+        return SequenceFeedTest.event(name, "{\"properties\":" + properties + "}");
     }
 }

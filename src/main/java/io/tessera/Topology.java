@@ -111,7 +111,6 @@ public final class Topology {
     /** Adds the whole dataflow to the environment: the five stages in order. */
     public static void build(
             StreamExecutionEnvironment env, TesseraConfig config, Sources sources, Sinks sinks) {
-        objectsPassedOn(env);
         DataStream<DefinitionUpdate> definitions = definitions(env, sources);
 
         IngestStage.Ingested ingested =
@@ -151,16 +150,6 @@ public final class Topology {
                 .name(IdentityUids.TRANSITIONS_SINK_NAME);
 
         activate(config, profiles, resolved.events(), sinks);
-    }
-
-    /**
-     * Records pass from an operator to the next in its task without a copy (Flink copies each one
-     * through its serializer otherwise, a deep copy per chained operator). The job's functions
-     * allow it: none changes a record it was given, and none keeps one past its call but in state
-     * (RocksDB keeps a serialized copy) or in Async I/O, which copies what it holds itself.
-     */
-    public static void objectsPassedOn(StreamExecutionEnvironment env) {
-        env.getConfig().enableObjectReuse();
     }
 
     private static DataStream<IngestRecord> events(

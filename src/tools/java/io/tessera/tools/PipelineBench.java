@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tessera.TesseraConfig;
-import io.tessera.Topology;
 import io.tessera.activation.ActivationStage;
 import io.tessera.connect.KafkaConnectors;
 import io.tessera.identity.IdentityUids;
@@ -348,8 +347,6 @@ final class PipelineBench {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         LocalJobConfig.create(options.parallelism(), options.checkpoint()));
-        // as the job passes its records on (Topology.objectsPassedOn)
-        Topology.objectsPassedOn(env);
         env.fromSource(
                         KafkaConnectors.eventsSource(
                                 config.kafka(),

@@ -25,6 +25,17 @@ final class ExitCandidates implements FlatMapFunction<ResolvedEvent, SequenceInp
         return withExits.isEmpty();
     }
 
+    /** True when the event, whole, meets some sequence's {@code exitOn}. */
+    boolean endsAny(EventFields fields) {
+        long time = fields.event().eventTime();
+        for (SequenceDefinition sequence : withExits) {
+            if (PredicateEvaluator.test(sequence.exitOn(), fields, time)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void flatMap(ResolvedEvent resolved, Collector<SequenceInput> out) {
         if (SequenceEventProjection.isUnread(resolved)) {

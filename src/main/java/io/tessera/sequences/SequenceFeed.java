@@ -1,7 +1,6 @@
 package io.tessera.sequences;
 
 import io.tessera.definitions.Predicate;
-import io.tessera.definitions.PredicateEvaluator;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.traits.EventFields;
 import java.util.ArrayList;
@@ -32,20 +31,16 @@ final class SequenceFeed implements FlatMapFunction<ResolvedEvent, ResolvedEvent
     private static final long serialVersionUID = 1L;
 
     private final List<SequenceEvents> sequences;
-    private final List<Predicate> exits;
+
+    /** The exits to look for (when reducing), or null. */
+    private final ExitCandidates exits;
 
     /** What a reducing feed keeps of a message; null for a choosing one. */
     private final SequenceEventProjection projection;
 
     private SequenceFeed(List<SequenceDefinition> sequences, boolean reducing) {
         this.sequences = sequences.stream().map(SequenceEvents::new).toList();
-        this.exits =
-                reducing
-                        ? sequences.stream()
-                                .map(SequenceDefinition::exitOn)
-                                .filter(exitOn -> exitOn != null)
-                                .toList()
-                        : List.of();
+        this.exits = reducing ? new ExitCandidates(sequences) : null;
         this.projection = reducing ? reducedTo(sequences) : null;
     }
 
@@ -57,6 +52,11 @@ final class SequenceFeed implements FlatMapFunction<ResolvedEvent, ResolvedEvent
     /** The feed that passes on every event, reduced to what the sequences read. */
     static SequenceFeed reducing(List<SequenceDefinition> sequences) {
         return new SequenceFeed(sequences, true);
+    }
+
+    /** What this feed keeps of a message when it reduces events, or null when it chooses them. */
+    SequenceEventProjection projection() {
+        return projection;
     }
 
     /** What a reducing feed keeps of a message: what every step and {@code exitOn} reads. */
@@ -92,12 +92,6 @@ final class SequenceFeed implements FlatMapFunction<ResolvedEvent, ResolvedEvent
                 return true;
             }
         }
-        long time = fields.event().eventTime();
-        for (Predicate exitOn : exits) {
-            if (PredicateEvaluator.test(exitOn, fields, time)) {
-                return true;
-            }
-        }
-        return false;
+        return exits != null && exits.endsAny(fields);
     }
 }

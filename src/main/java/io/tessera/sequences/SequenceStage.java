@@ -107,18 +107,17 @@ public final class SequenceStage {
             return null;
         }
         boolean everyEvent = feed.partition() != null;
+        SequenceFeed choice =
+                everyEvent ? SequenceFeed.reducing(sequences) : SequenceFeed.choosing(sequences);
         DataStream<ResolvedEvent> chosen =
                 feed.events()
-                        .flatMap(
-                                everyEvent
-                                        ? SequenceFeed.reducing(sequences)
-                                        : SequenceFeed.choosing(sequences))
+                        .flatMap(choice)
                         .uid(EVENTS_UID)
                         .name("Events for sequences")
                         .setBufferTimeout(BUFFER_TIMEOUT_MS);
         DataStream<ResolvedEvent> byProfile =
                 everyEvent ? feed.partition().apply(chosen) : byProfile(chosen);
-        SequenceEventProjection arriving = everyEvent ? SequenceFeed.reducedTo(sequences) : null;
+        SequenceEventProjection arriving = choice.projection();
         DataStream<SequenceMatch> matches = null;
         Map<String, SequenceDefinition> byId = new LinkedHashMap<>();
         for (SequenceDefinition sequence : sequences) {

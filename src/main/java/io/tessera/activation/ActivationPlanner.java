@@ -294,8 +294,16 @@ public final class ActivationPlanner implements Serializable {
         return false;
     }
 
-    /** A trait value as a Personalize scalar: a list becomes a comma-separated string. */
+    /**
+     * A trait value as a Personalize scalar: a list becomes a comma-separated string. The profile
+     * keeps each value as the JSON text Jackson writes for it ({@code JsonText}), which Jackson
+     * would parse and write back unchanged: a number, boolean, null or string goes out as it is,
+     * without building a tree for every mapped trait of every snapshot.
+     */
     static String scalar(String json) {
+        if (!json.isEmpty() && json.charAt(0) != '[' && json.charAt(0) != '{') {
+            return json;
+        }
         JsonNode value = parse(json);
         if (value.isArray()) {
             List<String> items = new ArrayList<>();

@@ -76,9 +76,8 @@ final class PipelineBench {
                             first warms the JIT up and is not counted)
               single        the whole job, identity mode single
               distributed   the whole job, identity mode distributed
-            both after the job of each mode warmed the JIT up over as many other visitors of
-            their own topic (not counted; both warm-ups come before the first measured run, so
-            the code the modes share is not compiled by the run measured first), each at parallelism P (default 2) with RocksDB and checkpoints every C seconds
+            each pipeline run after the same job warmed the JIT up over as many other visitors
+            of its own topic (not counted), each at parallelism P (default 2) with RocksDB and checkpoints every C seconds
             (default 10, the setting of the targets; --quick 2, so outputs, which commit with
             checkpoints, show sooner), the bundled definitions (10 traits, 5 rule and 3 sequence audiences;
             --definitions FILE to measure others; --no-activation to leave Personalize out)
@@ -249,13 +248,8 @@ final class PipelineBench {
             }
             kafka.createTopics(2 * options.parallelism(), WARM_UP_TOPIC);
             preload(kafka, WARM_UP_TOPIC, warmUp);
-            // Both modes warm up before either is measured: the code they share (the profile
-            // stage, the sequences, the profile view, activation) is then compiled for both, not
-            // by the run measured first while the second finds it ready.
-            for (String mode : List.of("distributed", "single")) {
-                warmUp(kafka, simulator, mode, options, definitions, out);
-            }
             for (String mode : List.of("single", "distributed")) {
+                warmUp(kafka, simulator, mode, options, definitions, out);
                 runs.add(
                         pipeline(
                                 kafka,

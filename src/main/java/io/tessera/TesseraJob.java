@@ -64,6 +64,7 @@ public final class TesseraJob {
                 KafkaConnectors.mergesSink(kafka),
                 KafkaConnectors.rejectedLinksSink(kafka),
                 KafkaConnectors.audienceTransitionsSink(kafka),
+                KafkaConnectors.sequenceTransitionsSink(kafka),
                 KafkaConnectors.rejectedDefinitionsSink(kafka),
                 null,
                 KafkaConnectors.activationDeadLetterSink(kafka));

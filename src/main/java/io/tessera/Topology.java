@@ -88,6 +88,8 @@ public final class Topology {
      * @param merges merges ({@code cdp.profile-merges})
      * @param rejectedLinks links the identity rules refused (audit)
      * @param audienceTransitions rule audience entries and exits ({@code cdp.audience-transitions})
+     * @param sequenceTransitions sequence audience entries and exits, to the same topic through a
+     *     sink of their own; or null to write them with the rule audiences' (one file of a replay)
      * @param rejectedDefinitions refused control-topic records, or null
      * @param activationRequests a tap that records the Edge API requests instead of sending them
      *     (replay), or null to send them when activation is configured
@@ -101,6 +103,7 @@ public final class Topology {
             Sink<ProfileMerged> merges,
             Sink<RejectedLink> rejectedLinks,
             Sink<AudienceTransition> audienceTransitions,
+            Sink<AudienceTransition> sequenceTransitions,
             Sink<DefinitionRejection> rejectedDefinitions,
             Sink<EdgeRequest> activationRequests,
             Sink<EdgeOutcome> activationDeadLetters) {}
@@ -142,12 +145,18 @@ public final class Topology {
         profiles.sinkTo(sinks.profiles())
                 .uid(IdentityUids.PROFILES_SINK)
                 .name(IdentityUids.PROFILES_SINK_NAME);
-        (sequenceTransitions == null
+        // the rule audiences' transitions leave from the task that evaluates them; the sequence
+        // audiences' through a sink of their own, or else with them (a second input: no chain)
+        boolean ownSink = sequenceTransitions != null && sinks.sequenceTransitions() != null;
+        (sequenceTransitions == null || ownSink
                         ? resolved.audienceTransitions()
                         : resolved.audienceTransitions().union(sequenceTransitions))
                 .sinkTo(sinks.audienceTransitions())
                 .uid(IdentityUids.TRANSITIONS_SINK)
                 .name(IdentityUids.TRANSITIONS_SINK_NAME);
+        if (ownSink) {
+            SequenceStage.writeTransitions(sequenceTransitions, sinks.sequenceTransitions());
+        }
 
         activate(config, profiles, resolved.events(), sinks);
     }

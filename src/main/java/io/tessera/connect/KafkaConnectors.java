@@ -192,11 +192,24 @@ public final class KafkaConnectors {
                         IdentityJson::rejectedLink));
     }
 
-    /** The exactly-once {@code cdp.audience-transitions} sink, keyed by profile. */
+    /** The exactly-once {@code cdp.audience-transitions} sink of the rule audiences, by profile. */
     public static KafkaSink<AudienceTransition> audienceTransitionsSink(KafkaSettings kafka) {
+        return transitionsSink(kafka, "audience-transitions");
+    }
+
+    /**
+     * The exactly-once {@code cdp.audience-transitions} sink of the sequence audiences: the same
+     * topic, with transactional ids of its own, so the rule audiences' sink stays in the chain of
+     * the task that evaluates them instead of taking a second input.
+     */
+    public static KafkaSink<AudienceTransition> sequenceTransitionsSink(KafkaSettings kafka) {
+        return transitionsSink(kafka, "sequence-transitions");
+    }
+
+    private static KafkaSink<AudienceTransition> transitionsSink(KafkaSettings kafka, String name) {
         return exactlyOnce(
                 kafka,
-                "audience-transitions",
+                name,
                 JsonRecordSerializationSchema.keyedByString(
                         kafka.audienceTransitionsTopic(),
                         AudienceTransition::profileId,

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -36,6 +37,11 @@ public final class SequenceStage {
     public static final String EVENTS_BY_PROFILE_UID = "sequence-events-by-profile";
 
     public static final String PROFILE_VIEW_UID = "sequence-profile-view";
+
+    /**
+     * Uid of the sink of the sequence audiences' transitions ({@code cdp.audience-transitions}).
+     */
+    public static final String TRANSITIONS_SINK_UID = "sequence-audience-transitions-sink";
 
     /**
      * How long a partly filled network buffer on the sequences' own edges waits before it is
@@ -69,6 +75,15 @@ public final class SequenceStage {
                         new ProfileViewFunction.Operator())
                 .uid(PROFILE_VIEW_UID)
                 .name("Profiles with sequence memberships");
+    }
+
+    /**
+     * Writes the sequence audiences' transitions through a sink of their own, where the rule
+     * audiences' sink stays in the chain of the task that evaluates them.
+     */
+    public static void writeTransitions(
+            DataStream<AudienceTransition> transitions, Sink<AudienceTransition> sink) {
+        transitions.sinkTo(sink).uid(TRANSITIONS_SINK_UID).name("Sequence audience transitions");
     }
 
     /**

@@ -354,6 +354,7 @@ public final class ReplayCommand {
                         new JsonLinesFileSink<>(mergesOut, IdentityJson::merge),
                         new JsonLinesFileSink<>(rejectedOut, IdentityJson::rejectedLink),
                         new JsonLinesFileSink<>(transitionsOut, AudienceTransitionJson::toJson),
+                        null, // the sequence audiences' transitions go to the same file
                         null,
                         new JsonLinesFileSink<>(
                                 activationsOut, new RecordedRequest(config.activation())::describe),

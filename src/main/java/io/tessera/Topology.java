@@ -147,16 +147,16 @@ public final class Topology {
                 .name(IdentityUids.PROFILES_SINK_NAME);
         // the rule audiences' transitions leave from the task that evaluates them; the sequence
         // audiences' through a sink of their own, or else with them (a second input: no chain)
-        boolean ownSink = sequenceTransitions != null && sinks.sequenceTransitions() != null;
-        (sequenceTransitions == null || ownSink
-                        ? resolved.audienceTransitions()
-                        : resolved.audienceTransitions().union(sequenceTransitions))
+        DataStream<AudienceTransition> transitions = resolved.audienceTransitions();
+        if (sequenceTransitions != null && sinks.sequenceTransitions() != null) {
+            SequenceStage.writeTransitions(sequenceTransitions, sinks.sequenceTransitions());
+        } else if (sequenceTransitions != null) {
+            transitions = transitions.union(sequenceTransitions);
+        }
+        transitions
                 .sinkTo(sinks.audienceTransitions())
                 .uid(IdentityUids.TRANSITIONS_SINK)
                 .name(IdentityUids.TRANSITIONS_SINK_NAME);
-        if (ownSink) {
-            SequenceStage.writeTransitions(sequenceTransitions, sinks.sequenceTransitions());
-        }
 
         activate(config, profiles, resolved.events(), sinks);
     }

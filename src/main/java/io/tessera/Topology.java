@@ -14,7 +14,6 @@ import io.tessera.identity.IdentityUids;
 import io.tessera.identity.ProfileMerged;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.RejectedLink;
-import io.tessera.identity.ResolvedEvent;
 import io.tessera.identity.distributed.DistributedIdentityStage;
 import io.tessera.ingest.DeadLetter;
 import io.tessera.ingest.IngestRecord;
@@ -140,9 +139,20 @@ public final class Topology {
                         config.profile().sequences(),
                         config.profile().horizon());
 
-        DataStream<ProfileUpdate> profiles =
-                SequenceStage.viewProfiles(resolved.profiles(), sequenceTransitions);
-        profiles.sinkTo(sinks.profiles())
+        // with sequence audiences the profile view passes activation's input on, and activation
+        // plans in its task
+        SequenceStage.View view =
+                SequenceStage.viewProfiles(
+                        resolved.profiles(),
+                        sequenceTransitions,
+                        activates(config, sinks)
+                                ? ActivationStage.forwardedEvents(
+                                        resolved.events(),
+                                        config.activation(),
+                                        AttributeMap.of(config.profile().bootstrap()))
+                                : null);
+        view.profiles()
+                .sinkTo(sinks.profiles())
                 .uid(IdentityUids.PROFILES_SINK)
                 .name(IdentityUids.PROFILES_SINK_NAME);
         // the rule audiences' transitions leave from the task that evaluates them; the sequence
@@ -158,7 +168,9 @@ public final class Topology {
                 .uid(IdentityUids.TRANSITIONS_SINK)
                 .name(IdentityUids.TRANSITIONS_SINK_NAME);
 
-        activate(config, profiles, resolved.events(), sinks);
+        if (activates(config, sinks)) {
+            activate(config, resolved, view, sinks);
+        }
     }
 
     private static DataStream<IngestRecord> events(
@@ -212,22 +224,24 @@ public final class Topology {
                                         env.getCheckpointConfig().getCheckpointInterval())));
     }
 
-    /** Stage 5, when Personalize is configured (or a replay records the requests). */
+    /** Whether stage 5 runs: Personalize is configured, or a replay records the requests. */
+    private static boolean activates(TesseraConfig config, Sinks sinks) {
+        return sinks.activationRequests() != null || config.activation().enabled();
+    }
+
+    /** Stage 5: from the profile view's output when there is one, else the identity stage's. */
     private static void activate(
             TesseraConfig config,
-            DataStream<ProfileUpdate> profiles,
-            DataStream<ResolvedEvent> events,
+            IdentityStage.Resolved resolved,
+            SequenceStage.View view,
             Sinks sinks) {
         ActivationSettings activation = config.activation();
-        if (sinks.activationRequests() == null && !activation.enabled()) {
-            return;
-        }
+        AttributeMap attributes = AttributeMap.of(config.profile().bootstrap());
         DataStream<EdgeRequest> requests =
-                ActivationStage.planRequests(
-                        profiles,
-                        events,
-                        activation,
-                        AttributeMap.of(config.profile().bootstrap()));
+                view.forActivation() != null
+                        ? ActivationStage.planRequests(view.forActivation(), activation, attributes)
+                        : ActivationStage.planRequests(
+                                resolved.profiles(), resolved.events(), activation, attributes);
         if (sinks.activationRequests() != null) {
             requests.sinkTo(sinks.activationRequests())
                     .uid(ACTIVATION_REQUESTS_TAP)

@@ -12,16 +12,19 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 
 /**
  * Keyed by profile id: turns profile snapshots and forwarded events into Edge API requests. The
  * changes of one profile are gathered for the coalescing interval (processing time) and go out as
- * one request of full values; what Personalize was last told is kept per profile.
+ * one request of full values; what Personalize was last told is kept per profile. One input of both
+ * kinds, so that the operator can run in the chain of the task the records come from when they are
+ * keyed by profile there already (the profile view's, with sequence audiences).
  */
 final class ActivationFunction
-        extends KeyedCoProcessFunction<String, ProfileTarget, ResolvedEvent, EdgeRequest> {
+        extends KeyedProcessFunction<String, Either<ProfileTarget, ResolvedEvent>, EdgeRequest> {
     private static final long serialVersionUID = 1L;
 
     /** State names; part of the savepoint format. */
@@ -60,7 +63,17 @@ final class ActivationFunction
     }
 
     @Override
-    public void processElement1(ProfileTarget update, Context ctx, Collector<EdgeRequest> out)
+    public void processElement(
+            Either<ProfileTarget, ResolvedEvent> input, Context ctx, Collector<EdgeRequest> out)
+            throws Exception {
+        if (input.isLeft()) {
+            onProfile(input.left(), ctx, out);
+        } else {
+            onEvent(input.right(), ctx, out);
+        }
+    }
+
+    private void onProfile(ProfileTarget update, Context ctx, Collector<EdgeRequest> out)
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         ActivationState current = current();
@@ -92,8 +105,7 @@ final class ActivationFunction
         state.update(current);
     }
 
-    @Override
-    public void processElement2(ResolvedEvent event, Context ctx, Collector<EdgeRequest> out)
+    private void onEvent(ResolvedEvent event, Context ctx, Collector<EdgeRequest> out)
             throws Exception {
         if (!planner.forwards(event.event())) {
             return;

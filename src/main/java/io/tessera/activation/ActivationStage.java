@@ -4,11 +4,19 @@ import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.ResolvedEvent;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
 
 /**
  * Stage 5: activation of profiles in Contentstack Personalize through its Edge API
@@ -26,44 +34,120 @@ public final class ActivationStage {
 
     private ActivationStage() {}
 
-    /** The Edge API requests, per profile in the order they must be sent. */
+    /**
+     * The Edge API requests, per profile in the order they must be sent, from the identity stage's
+     * profiles and events: what Personalize should hold is computed where the snapshot is and only
+     * that crosses the network, with the track events forwarded to {@code /events}.
+     */
     public static DataStream<EdgeRequest> planRequests(
             DataStream<ProfileUpdate> profiles,
             DataStream<ResolvedEvent> events,
             ActivationSettings settings,
             AttributeMap attributes) {
         ActivationPlanner planner = new ActivationPlanner(settings, attributes);
-        // Only the track events forwarded to /events cross the network to the planner.
-        DataStream<ResolvedEvent> forwarded =
-                events.filter(new ForwardedEvents(planner))
+        DataStream<Either<ProfileTarget, ResolvedEvent>> targets =
+                profiles.map(new Targets(planner))
+                        .returns(INPUT)
+                        .uid(TARGETS_UID)
+                        .name("Activation targets");
+        DataStream<Either<ProfileTarget, ResolvedEvent>> forwarded =
+                events.flatMap(new ForwardedEvents(planner))
+                        .returns(INPUT)
                         .uid(FORWARDED_EVENTS_UID)
                         .name("Events for /events");
-        // What Personalize should hold is computed where the snapshot is: only that crosses the
-        // network, not the whole profile.
-        DataStream<ProfileTarget> targets =
-                profiles.map(new Targets(planner)).uid(TARGETS_UID).name("Activation targets");
-        return targets.keyBy(ProfileTarget::profileId)
-                .connect(forwarded.keyBy(ResolvedEvent::profileId))
-                .process(new ActivationFunction(planner, settings.coalesce()))
+        return plan(targets.union(forwarded).keyBy(ActivationStage::profileId), planner, settings);
+    }
+
+    /**
+     * The Edge API requests from profiles and forwarded events that come keyed by profile id in one
+     * stream (the profile view's, which passes on the events of {@link #forwardedEvents}): the
+     * planner runs in their task, with no exchange before it.
+     */
+    public static DataStream<EdgeRequest> planRequests(
+            DataStream<Either<ProfileUpdate, ResolvedEvent>> keyedByProfile,
+            ActivationSettings settings,
+            AttributeMap attributes) {
+        ActivationPlanner planner = new ActivationPlanner(settings, attributes);
+        DataStream<Either<ProfileTarget, ResolvedEvent>> input =
+                keyedByProfile
+                        .map(new KeyedTargets(planner))
+                        .returns(INPUT)
+                        .uid(TARGETS_UID)
+                        .name("Activation targets");
+        return plan(
+                DataStreamUtils.reinterpretAsKeyedStream(
+                        input, ActivationStage::profileId, Types.STRING),
+                planner,
+                settings);
+    }
+
+    /** The events activation forwards to {@code /events}, for a stage that passes them on. */
+    public static DataStream<ResolvedEvent> forwardedEvents(
+            DataStream<ResolvedEvent> events,
+            ActivationSettings settings,
+            AttributeMap attributes) {
+        ActivationPlanner planner = new ActivationPlanner(settings, attributes);
+        return events.filter(new Forwards(planner))
+                .uid(FORWARDED_EVENTS_UID)
+                .name("Events for /events");
+    }
+
+    private static DataStream<EdgeRequest> plan(
+            KeyedStream<Either<ProfileTarget, ResolvedEvent>, String> input,
+            ActivationPlanner planner,
+            ActivationSettings settings) {
+        return input.process(new ActivationFunction(planner, settings.coalesce()))
                 .uid(PLAN_UID)
                 .name("Activation requests");
     }
 
+    private static final TypeInformation<Either<ProfileTarget, ResolvedEvent>> INPUT =
+            new EitherTypeInfo<>(
+                    TypeInformation.of(ProfileTarget.class),
+                    TypeInformation.of(ResolvedEvent.class));
+
+    private static String profileId(Either<ProfileTarget, ResolvedEvent> input) {
+        return input.isLeft() ? input.left().profileId() : input.right().profileId();
+    }
+
     /** Each profile change as the planner needs it. */
     private record Targets(ActivationPlanner planner)
-            implements MapFunction<ProfileUpdate, ProfileTarget> {
+            implements MapFunction<ProfileUpdate, Either<ProfileTarget, ResolvedEvent>> {
         @Override
-        public ProfileTarget map(ProfileUpdate update) {
-            return ProfileTarget.of(update, planner);
+        public Either<ProfileTarget, ResolvedEvent> map(ProfileUpdate update) {
+            return Either.Left(ProfileTarget.of(update, planner));
+        }
+    }
+
+    /** Each profile change as the planner needs it; the events passed on as they are. */
+    private record KeyedTargets(ActivationPlanner planner)
+            implements MapFunction<
+                    Either<ProfileUpdate, ResolvedEvent>, Either<ProfileTarget, ResolvedEvent>> {
+        @Override
+        public Either<ProfileTarget, ResolvedEvent> map(Either<ProfileUpdate, ResolvedEvent> in) {
+            return in.isLeft()
+                    ? Either.Left(ProfileTarget.of(in.left(), planner))
+                    : Either.Right(in.right());
         }
     }
 
     /** The events the planner forwards to {@code /events}. */
-    private record ForwardedEvents(ActivationPlanner planner)
-            implements FilterFunction<ResolvedEvent> {
+    private record Forwards(ActivationPlanner planner) implements FilterFunction<ResolvedEvent> {
         @Override
         public boolean filter(ResolvedEvent event) {
             return planner.forwards(event.event());
+        }
+    }
+
+    /** The events the planner forwards to {@code /events}, as its input. */
+    private record ForwardedEvents(ActivationPlanner planner)
+            implements FlatMapFunction<ResolvedEvent, Either<ProfileTarget, ResolvedEvent>> {
+        @Override
+        public void flatMap(
+                ResolvedEvent event, Collector<Either<ProfileTarget, ResolvedEvent>> out) {
+            if (planner.forwards(event.event())) {
+                out.collect(Either.Right(event));
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.tessera.sequences;
 
 import io.tessera.identity.ProfileState;
 import io.tessera.identity.ProfileUpdate;
+import io.tessera.identity.ResolvedEvent;
 import io.tessera.profile.AudienceTransition;
 import java.util.Iterator;
 import java.util.Map;
@@ -16,7 +17,9 @@ import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The profile snapshot as {@code cdp.profiles} shows it: the identity stage's snapshot (traits,
@@ -25,9 +28,16 @@ import org.apache.flink.util.Collector;
  * memberships of each profile and re-emits the combination when either changes. The memberships are
  * one small value per profile ({@link OneValueMapState}): each snapshot reads them, and as a map
  * state that read was a seek over the deletions of the memberships that ended.
+ *
+ * <p>When profiles are activated, the view also passes the activation stage's input on, on a side
+ * output in its own chain: each snapshot it emits, and the events activation forwards, which reach
+ * it on its second input with the transitions. Activation then plans in the view's task (the
+ * records are keyed by profile id already), and a snapshot crosses the network once on its way to
+ * Personalize, as it does without sequence audiences.
  */
 final class ProfileViewFunction
-        extends KeyedCoProcessFunction<String, ProfileUpdate, AudienceTransition, ProfileUpdate> {
+        extends KeyedCoProcessFunction<
+                String, ProfileUpdate, Either<AudienceTransition, ResolvedEvent>, ProfileUpdate> {
     private static final long serialVersionUID = 1L;
 
     /** State names; part of the savepoint format. */
@@ -48,8 +58,15 @@ final class ProfileViewFunction
         return new ValueStateDescriptor<>(SNAPSHOT, TypeInformation.of(ProfileState.class));
     }
 
+    /** The activation stage's input, or null when profiles are not activated. */
+    private final OutputTag<Either<ProfileUpdate, ResolvedEvent>> activation;
+
     private transient ValueState<ProfileState> snapshot;
     private transient MapState<String, Long> memberships;
+
+    ProfileViewFunction(OutputTag<Either<ProfileUpdate, ResolvedEvent>> activation) {
+        this.activation = activation;
+    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -68,17 +85,24 @@ final class ProfileViewFunction
         if (update.isRemoval()) {
             snapshot.clear();
             memberships.clear();
-            out.collect(update);
+            emit(update, ctx, out);
             return;
         }
         snapshot.update(update.snapshot());
-        out.collect(combined(update.snapshot()));
+        emit(combined(update.snapshot()), ctx, out);
     }
 
     @Override
     public void processElement2(
-            AudienceTransition transition, Context ctx, Collector<ProfileUpdate> out)
+            Either<AudienceTransition, ResolvedEvent> input,
+            Context ctx,
+            Collector<ProfileUpdate> out)
             throws Exception {
+        if (input.isRight()) {
+            ctx.output(activation, Either.Right(input.right())); // a forwarded event, passed on
+            return;
+        }
+        AudienceTransition transition = input.left();
         if (transition.entered()) {
             memberships.put(transition.audienceId(), transition.at());
         } else {
@@ -86,7 +110,14 @@ final class ProfileViewFunction
         }
         ProfileState last = snapshot.value();
         if (last != null) {
-            out.collect(combined(last));
+            emit(combined(last), ctx, out);
+        }
+    }
+
+    private void emit(ProfileUpdate update, Context ctx, Collector<ProfileUpdate> out) {
+        out.collect(update);
+        if (activation != null) {
+            ctx.output(activation, Either.Left(update));
         }
     }
 
@@ -108,14 +139,21 @@ final class ProfileViewFunction
      */
     static final class Operator
             extends KeyedCoProcessOperator<
-                    String, ProfileUpdate, AudienceTransition, ProfileUpdate> {
+                    String,
+                    ProfileUpdate,
+                    Either<AudienceTransition, ResolvedEvent>,
+                    ProfileUpdate> {
         private static final long serialVersionUID = 1L;
 
         /** How many profiles' memberships a restore moved from the layout before (for tests). */
         transient int moved;
 
-        Operator() {
-            super(new ProfileViewFunction());
+        /**
+         * @param activation where the activation stage's input goes, or null when profiles are not
+         *     activated
+         */
+        Operator(OutputTag<Either<ProfileUpdate, ResolvedEvent>> activation) {
+            super(new ProfileViewFunction(activation));
         }
 
         @Override

@@ -12,11 +12,13 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -56,25 +58,70 @@ public final class SequenceStage {
     private SequenceStage() {}
 
     /**
-     * The profile snapshots for {@code cdp.profiles}: the identity stage's, with each profile's
-     * sequence audience memberships added.
+     * The profile view's outputs.
      *
-     * @param sequenceTransitions the sequence stage's transitions, or null when there are none
+     * @param profiles the snapshots for {@code cdp.profiles}
+     * @param forActivation the same snapshots and the events passed on, keyed by profile id as the
+     *     view is, in the view's chain; null when no events were given to pass on
      */
-    public static DataStream<ProfileUpdate> viewProfiles(
+    public record View(
             DataStream<ProfileUpdate> profiles,
-            DataStream<AudienceTransition> sequenceTransitions) {
+            DataStream<Either<ProfileUpdate, ResolvedEvent>> forActivation) {}
+
+    /**
+     * The profile snapshots for {@code cdp.profiles}: the identity stage's, with each profile's
+     * sequence audience memberships added; and for the activation stage, the same snapshots with
+     * the events it forwards, passed through the view so that activation plans in the view's task.
+     *
+     * @param sequenceTransitions the sequence stage's transitions, or null when there are none:
+     *     then there is no view, and the profiles and events come back as they are (the activation
+     *     input null)
+     * @param passedOn the events activation forwards, or null when profiles are not activated
+     */
+    public static View viewProfiles(
+            DataStream<ProfileUpdate> profiles,
+            DataStream<AudienceTransition> sequenceTransitions,
+            DataStream<ResolvedEvent> passedOn) {
         if (sequenceTransitions == null) {
-            return profiles;
+            return new View(profiles, null);
         }
-        return profiles.keyBy(ProfileUpdate::profileId)
-                .connect(sequenceTransitions.keyBy(AudienceTransition::profileId))
-                .transform(
-                        "Profiles with sequence memberships",
-                        profiles.getType(),
-                        new ProfileViewFunction.Operator())
-                .uid(PROFILE_VIEW_UID)
-                .name("Profiles with sequence memberships");
+        TypeInformation<Either<AudienceTransition, ResolvedEvent>> inputType =
+                new EitherTypeInfo<>(
+                        sequenceTransitions.getType(), TypeInformation.of(ResolvedEvent.class));
+        DataStream<Either<AudienceTransition, ResolvedEvent>> input =
+                sequenceTransitions
+                        .map(Either::<AudienceTransition, ResolvedEvent>Left)
+                        .returns(inputType)
+                        .uid(PROFILE_VIEW_UID + "-transitions")
+                        .name("Transitions for the profile view");
+        OutputTag<Either<ProfileUpdate, ResolvedEvent>> activation = null;
+        if (passedOn != null) {
+            input =
+                    input.union(
+                            passedOn.map(Either::<AudienceTransition, ResolvedEvent>Right)
+                                    .returns(inputType)
+                                    .uid(PROFILE_VIEW_UID + "-passed-on")
+                                    .name("Events passed on through the profile view"));
+            activation =
+                    new OutputTag<>(
+                            "profile-view-activation",
+                            new EitherTypeInfo<>(
+                                    profiles.getType(), TypeInformation.of(ResolvedEvent.class)));
+        }
+        SingleOutputStreamOperator<ProfileUpdate> viewed =
+                profiles.keyBy(ProfileUpdate::profileId)
+                        .connect(input.keyBy(SequenceStage::profileId))
+                        .transform(
+                                "Profiles with sequence memberships",
+                                profiles.getType(),
+                                new ProfileViewFunction.Operator(activation))
+                        .uid(PROFILE_VIEW_UID)
+                        .name("Profiles with sequence memberships");
+        return new View(viewed, activation == null ? null : viewed.getSideOutput(activation));
+    }
+
+    private static String profileId(Either<AudienceTransition, ResolvedEvent> input) {
+        return input.isLeft() ? input.left().profileId() : input.right().profileId();
     }
 
     /**

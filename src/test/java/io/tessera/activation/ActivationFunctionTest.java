@@ -13,8 +13,9 @@ import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.types.Either;
 import org.junit.jupiter.api.Test;
 
 /** The planning operator in Flink's harness (RocksDB): coalescing by processing time, events. */
@@ -29,15 +30,15 @@ class ActivationFunctionTest {
     void aChangeNoAttributeShowsWritesNoStateAndArmsNoTimer() throws Exception {
         try (var harness = harness(Duration.ofMillis(250), null)) {
             harness.setProcessingTime(1_000);
-            harness.processElement1(snapshot(3), 0);
+            harness.processElement(Either.Left(snapshot(3)), 0);
             harness.setProcessingTime(1_250);
             assertEquals(List.of("u1 {\"cdp_orders\":3}"), bodies(harness));
 
-            harness.processElement1(snapshot(3), 0); // say, a page view: counters only
+            harness.processElement(Either.Left(snapshot(3)), 0); // say, a page view: counters only
             assertEquals(0, harness.numProcessingTimeTimers(), "nothing pending");
-            harness.processElement1(snapshot(4), 0);
+            harness.processElement(Either.Left(snapshot(4)), 0);
             assertEquals(1, harness.numProcessingTimeTimers());
-            harness.processElement1(snapshot(3), 0); // back before the interval ended
+            harness.processElement(Either.Left(snapshot(3)), 0); // back before the interval ended
             harness.setProcessingTime(1_500);
             assertEquals(
                     List.of("u1 {\"cdp_orders\":3}"),
@@ -50,17 +51,17 @@ class ActivationFunctionTest {
     void changesWithinTheIntervalGoOutAsOneCallOfTheLatestValues() throws Exception {
         try (var harness = harness(Duration.ofMillis(250), null)) {
             harness.setProcessingTime(1_000);
-            harness.processElement1(snapshot(1), 0);
+            harness.processElement(Either.Left(snapshot(1)), 0);
             harness.setProcessingTime(1_100);
-            harness.processElement1(snapshot(2), 0);
-            harness.processElement1(snapshot(3), 0);
+            harness.processElement(Either.Left(snapshot(2)), 0);
+            harness.processElement(Either.Left(snapshot(3)), 0);
             assertEquals(List.of(), bodies(harness), "nothing before the interval ends");
 
             harness.setProcessingTime(1_250);
             assertEquals(List.of("u1 {\"cdp_orders\":3}"), bodies(harness));
 
             harness.setProcessingTime(1_400);
-            harness.processElement1(snapshot(4), 0);
+            harness.processElement(Either.Left(snapshot(4)), 0);
             harness.setProcessingTime(1_650);
             assertEquals(
                     List.of("u1 {\"cdp_orders\":3}", "u1 {\"cdp_orders\":4}"), bodies(harness));
@@ -72,7 +73,7 @@ class ActivationFunctionTest {
         OperatorSubtaskState snapshot;
         try (var harness = harness(Duration.ofMillis(250), null)) {
             harness.setProcessingTime(1_000);
-            harness.processElement1(snapshot(5), 0);
+            harness.processElement(Either.Left(snapshot(5)), 0);
             snapshot = harness.snapshot(1, 1_000);
         }
         try (var restored = harness(Duration.ofMillis(250), snapshot)) {
@@ -84,11 +85,11 @@ class ActivationFunctionTest {
     @Test
     void aConfiguredEventIsForwardedOncePerMessageId() throws Exception {
         try (var harness = harness(Duration.ZERO, null)) {
-            harness.processElement1(snapshot(1), 0);
+            harness.processElement(Either.Left(snapshot(1)), 0);
             ResolvedEvent order = order("m-1");
-            harness.processElement2(order, 0);
-            harness.processElement2(order, 0); // redelivered
-            harness.processElement2(order("m-2"), 0);
+            harness.processElement(Either.Right(order), 0);
+            harness.processElement(Either.Right(order), 0); // redelivered
+            harness.processElement(Either.Right(order("m-2")), 0);
 
             assertEquals(
                     List.of(
@@ -104,11 +105,12 @@ class ActivationFunctionTest {
             throws Exception {
         try (var harness = harness(Duration.ofMillis(250), null)) {
             harness.setProcessingTime(1_000);
-            harness.processElement2(order("m1"), 0); // the login's snapshot is still on its way
+            harness.processElement(
+                    Either.Right(order("m1")), 0); // the login's snapshot is still on its way
             assertEquals(List.of(), bodies(harness), "no user to send it under yet");
 
             harness.setProcessingTime(1_020);
-            harness.processElement1(snapshot(1), 0);
+            harness.processElement(Either.Left(snapshot(1)), 0);
             assertEquals(
                     List.of("u1 [{\"type\":\"EVENT\",\"eventKey\":\"purchase\"}]"),
                     bodies(harness),
@@ -124,14 +126,14 @@ class ActivationFunctionTest {
         }
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<
-                    String, ProfileTarget, ResolvedEvent, EdgeRequest>
+    private static KeyedOneInputStreamOperatorTestHarness<
+                    String, Either<ProfileTarget, ResolvedEvent>, EdgeRequest>
             harness(Duration coalesce, OperatorSubtaskState restore) throws Exception {
         var harness =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new ActivationFunction(PLANNER, coalesce)),
-                        ProfileTarget::profileId,
-                        ResolvedEvent::profileId,
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new ActivationFunction(PLANNER, coalesce)),
+                        (Either<ProfileTarget, ResolvedEvent> in) ->
+                                in.isLeft() ? in.left().profileId() : in.right().profileId(),
                         Types.STRING,
                         128,
                         1,
@@ -167,8 +169,8 @@ class ActivationFunctionTest {
     }
 
     private static List<String> bodies(
-            KeyedTwoInputStreamOperatorTestHarness<
-                            String, ProfileTarget, ResolvedEvent, EdgeRequest>
+            KeyedOneInputStreamOperatorTestHarness<
+                            String, Either<ProfileTarget, ResolvedEvent>, EdgeRequest>
                     harness) {
         return harness.extractOutputValues().stream()
                 .map(r -> r.userUid() + " " + r.body())

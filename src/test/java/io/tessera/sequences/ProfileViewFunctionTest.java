@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tessera.identity.ProfileState;
 import io.tessera.identity.ProfileUpdate;
+import io.tessera.identity.ResolvedEvent;
+import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
 import io.tessera.profile.AudienceTransition;
 import java.util.List;
@@ -15,11 +17,13 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
-import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,17 +38,20 @@ class ProfileViewFunctionTest {
     @ValueSource(booleans = {false, true})
     void addsTheMembershipsToEachSnapshotAndReEmitsWhenTheyChange(boolean rocksDb)
             throws Exception {
-        try (var harness = harness(new ProfileViewFunction.Operator(), rocksDb)) {
+        try (var harness = view(new ProfileViewFunction.Operator(null), rocksDb)) {
             harness.open();
             ProfileState alice = profile("p-alice", "alice");
             harness.processElement1(new StreamRecord<>(new ProfileUpdate("p-alice", alice, null)));
             assertEquals(Map.of(), audiences(output(harness).get(0)));
 
-            harness.processElement2(new StreamRecord<>(transition("p-alice", true, 500)));
-            harness.processElement2(new StreamRecord<>(transition("p-bob", true, 600)));
+            harness.processElement2(
+                    new StreamRecord<>(Either.Left(transition("p-alice", true, 500))));
+            harness.processElement2(
+                    new StreamRecord<>(Either.Left(transition("p-bob", true, 600))));
             ProfileState again = profile("p-alice", "alice");
             harness.processElement1(new StreamRecord<>(new ProfileUpdate("p-alice", again, null)));
-            harness.processElement2(new StreamRecord<>(transition("p-alice", false, 900)));
+            harness.processElement2(
+                    new StreamRecord<>(Either.Left(transition("p-alice", false, 900))));
 
             List<Object> out = output(harness);
             assertEquals(4, out.size(), "bob has no snapshot to re-emit: " + out);
@@ -55,11 +62,41 @@ class ProfileViewFunctionTest {
         }
     }
 
+    @Test
+    void passesActivationsInputOnEverySnapshotItEmitsAndTheForwardedEvents() throws Exception {
+        OutputTag<Either<ProfileUpdate, ResolvedEvent>> activation =
+                new OutputTag<>("activation") {};
+        try (var harness = view(new ProfileViewFunction.Operator(activation), true)) {
+            harness.open();
+            harness.processElement1(
+                    new StreamRecord<>(
+                            new ProfileUpdate("p-alice", profile("p-alice", "alice"), null)));
+            harness.processElement2(new StreamRecord<>(Either.Right(order("p-alice", "m-1"))));
+            harness.processElement2(
+                    new StreamRecord<>(Either.Left(transition("p-alice", true, 500))));
+            harness.processElement1(new StreamRecord<>(new ProfileUpdate("p-alice", null, "p-b")));
+
+            List<Object> out = output(harness);
+            assertEquals(3, out.size(), "the event is not a profile: " + out);
+            List<Either<ProfileUpdate, ResolvedEvent>> passed =
+                    harness.getSideOutput(activation).stream().map(StreamRecord::getValue).toList();
+            assertEquals(4, passed.size(), passed.toString());
+            assertEquals(List.of("user_id:alice"), passed.get(0).left().snapshot().identifiers);
+            assertEquals(Map.of(), passed.get(0).left().snapshot().audiences);
+            assertEquals("m-1", passed.get(1).right().event().messageId());
+            assertEquals(
+                    Map.of("repeat_viewer", 500L),
+                    passed.get(2).left().snapshot().audiences,
+                    "the re-emitted snapshot, with its membership");
+            assertEquals("p-b", passed.get(3).left().mergedInto(), "the removal");
+        }
+    }
+
     @ParameterizedTest(name = "RocksDB {0}")
     @ValueSource(booleans = {false, true})
     void restoresTheMembershipsOfTheLayoutBefore(boolean rocksDb) throws Exception {
         OperatorSubtaskState savepoint;
-        try (var harness = harness(new KeyedCoProcessOperator<>(new LayoutBefore()), rocksDb)) {
+        try (var harness = layoutBefore(rocksDb)) {
             harness.open();
             harness.processElement1(
                     new StreamRecord<>(
@@ -68,15 +105,16 @@ class ProfileViewFunctionTest {
             harness.processElement2(new StreamRecord<>(transition("p-carol", true, 700)));
             savepoint = harness.snapshot(1, 1);
         }
-        ProfileViewFunction.Operator view = new ProfileViewFunction.Operator();
-        try (var harness = harness(view, rocksDb)) {
+        ProfileViewFunction.Operator view = new ProfileViewFunction.Operator(null);
+        try (var harness = view(view, rocksDb)) {
             harness.initializeState(savepoint);
             harness.open();
             assertEquals(2, view.moved, "alice's and carol's memberships");
             harness.processElement1(
                     new StreamRecord<>(
                             new ProfileUpdate("p-carol", profile("p-carol", "carol"), null)));
-            harness.processElement2(new StreamRecord<>(transition("p-alice", false, 900)));
+            harness.processElement2(
+                    new StreamRecord<>(Either.Left(transition("p-alice", false, 900))));
 
             List<Object> out = output(harness);
             assertEquals(2, out.size());
@@ -115,15 +153,27 @@ class ProfileViewFunctionTest {
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<
-                    String, ProfileUpdate, AudienceTransition, ProfileUpdate>
-            harness(
-                    TwoInputStreamOperator<ProfileUpdate, AudienceTransition, ProfileUpdate>
-                            operator,
-                    boolean rocksDb)
-                    throws Exception {
+                    String, ProfileUpdate, Either<AudienceTransition, ResolvedEvent>, ProfileUpdate>
+            view(ProfileViewFunction.Operator operator, boolean rocksDb) throws Exception {
         var harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         operator,
+                        ProfileUpdate::profileId,
+                        (Either<AudienceTransition, ResolvedEvent> in) ->
+                                in.isLeft() ? in.left().profileId() : in.right().profileId(),
+                        Types.STRING);
+        if (rocksDb) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
+        return harness;
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, ProfileUpdate, AudienceTransition, ProfileUpdate>
+            layoutBefore(boolean rocksDb) throws Exception {
+        var harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new LayoutBefore()),
                         ProfileUpdate::profileId,
                         AudienceTransition::profileId,
                         Types.STRING);
@@ -137,14 +187,27 @@ class ProfileViewFunctionTest {
         return ProfileState.found(id, 100, new Identifier("user_id", user));
     }
 
+    private static ResolvedEvent order(String profile, String messageId) {
+        return new ResolvedEvent(
+                profile,
+                new CustomerEvent(
+                        messageId,
+                        "track",
+                        "Order Completed",
+                        0,
+                        List.of(new Identifier("user_id", "alice")),
+                        null,
+                        "{}",
+                        CustomerEvent.DEFAULT_TENANT));
+    }
+
     private static AudienceTransition transition(String profile, boolean entered, long at) {
         return new AudienceTransition(
                 profile, "repeat_viewer", "Repeat viewers", 1, entered, "event", at);
     }
 
     private static List<Object> output(
-            KeyedTwoInputStreamOperatorTestHarness<
-                            String, ProfileUpdate, AudienceTransition, ProfileUpdate>
+            KeyedTwoInputStreamOperatorTestHarness<String, ProfileUpdate, ?, ProfileUpdate>
                     harness) {
         return harness.getOutput().stream()
                 .map(o -> ((StreamRecord<?>) o).getValue())

@@ -145,7 +145,7 @@ public final class Topology {
                 SequenceStage.viewProfiles(
                         resolved.profiles(),
                         sequenceTransitions,
-                        activates(config, sinks)
+                        sequenceTransitions != null && activates(config, sinks)
                                 ? ActivationStage.forwardedEvents(
                                         resolved.events(),
                                         config.activation(),

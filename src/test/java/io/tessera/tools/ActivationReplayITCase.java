@@ -63,9 +63,89 @@ class ActivationReplayITCase {
                 requests);
     }
 
+    @Test
+    @Timeout(120)
+    void aSequenceMembershipAndAForwardedOrderReachPersonalizeThroughTheProfileView(
+            @TempDir Path dir) throws Exception {
+        Path definitions = dir.resolve("definitions.json");
+        String cartAbandoners =
+                Files.readString(Path.of("src/test/resources/acceptance/a2-definitions.json"))
+                        .replace(
+                                "\"membership\":",
+                                "\"activation\":{\"personalizeAttribute\":\"cdp_cart\"},"
+                                        + "\"membership\":");
+        Files.writeString(
+                definitions,
+                "["
+                        + JSON.readTree(Files.readString(COUNTERS)).get(1)
+                        + ","
+                        + JSON.readTree(cartAbandoners).get(0)
+                        + "]");
+        Path events = dir.resolve("cart.jsonl");
+        Files.write(
+                events,
+                List.of(
+                        track("Product Added", "c-1", "2025-02-01T10:00:00Z"),
+                        track("Product Viewed", "c-2", "2025-02-01T10:05:00Z"),
+                        track("Order Completed", "c-3", "2025-02-01T11:00:00Z")));
+
+        List<String> requests =
+                replay(
+                        events,
+                        dir.resolve("out"),
+                        definitions,
+                        "--cdp.activation.personalize.event-keys",
+                        "Order Completed:purchase",
+                        "--cdp.activation.coalesce",
+                        "0");
+
+        assertEquals(
+                1,
+                requests.stream().filter(r -> r.contains("\"eventKey\":\"purchase\"")).count(),
+                "the order forwarded once: " + requests);
+        List<String> cart = new ArrayList<>();
+        for (String request : requests) {
+            JsonNode body = JSON.readTree(request.substring(request.indexOf('{')));
+            if (request.startsWith("PATCH") && body.has("cdp_cart")) {
+                cart.add(body.get("cdp_cart").asText());
+            }
+        }
+        assertEquals(
+                List.of("false", "true", "false"),
+                collapse(cart),
+                "out, in the audience (30 minutes after the cart), out at the order: " + requests);
+    }
+
+    /** The values without repeats in a row. */
+    private static List<String> collapse(List<String> values) {
+        List<String> collapsed = new ArrayList<>();
+        for (String value : values) {
+            if (collapsed.isEmpty() || !collapsed.get(collapsed.size() - 1).equals(value)) {
+                collapsed.add(value);
+            }
+        }
+        return collapsed;
+    }
+
+    private static String track(String event, String messageId, String at) {
+        return "{\"type\":\"track\",\"event\":\""
+                + event
+                + "\",\"userId\":\"u1\",\"messageId\":\""
+                + messageId
+                + "\",\"timestamp\":\""
+                + at
+                + "\"}";
+    }
+
     /** Replays the file with the counters and returns each request as a line. */
     private static List<String> replay(Path events, Path out) throws Exception {
-        ReplayCommand.run(events, out, COUNTERS, List.of(), null, new String[0]);
+        return replay(events, out, COUNTERS);
+    }
+
+    /** Replays the file with the definitions and options; each request as a line. */
+    private static List<String> replay(Path events, Path out, Path definitions, String... options)
+            throws Exception {
+        ReplayCommand.run(events, out, definitions, List.of(), null, options);
         List<String> requests = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve("activations.jsonl"))) {
             JsonNode request = JSON.readTree(line);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.tessera.identity.ProfileState;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.ResolvedEvent;
-import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
 import io.tessera.profile.AudienceTransition;
 import java.util.List;
@@ -71,7 +70,9 @@ class ProfileViewFunctionTest {
             harness.processElement1(
                     new StreamRecord<>(
                             new ProfileUpdate("p-alice", profile("p-alice", "alice"), null)));
-            harness.processElement2(new StreamRecord<>(Either.Right(order("p-alice", "m-1"))));
+            harness.processElement2(
+                    new StreamRecord<>(
+                            Either.Right(SequenceFeedTest.event("Order Completed", "{}"))));
             harness.processElement2(
                     new StreamRecord<>(Either.Left(transition("p-alice", true, 500))));
             harness.processElement1(new StreamRecord<>(new ProfileUpdate("p-alice", null, "p-b")));
@@ -83,7 +84,7 @@ class ProfileViewFunctionTest {
             assertEquals(4, passed.size(), passed.toString());
             assertEquals(List.of("user_id:alice"), passed.get(0).left().snapshot().identifiers);
             assertEquals(Map.of(), passed.get(0).left().snapshot().audiences);
-            assertEquals("m-1", passed.get(1).right().event().messageId());
+            assertEquals("Order Completed", passed.get(1).right().event().event());
             assertEquals(
                     Map.of("repeat_viewer", 500L),
                     passed.get(2).left().snapshot().audiences,
@@ -185,20 +186,6 @@ class ProfileViewFunctionTest {
 
     private static ProfileState profile(String id, String user) {
         return ProfileState.found(id, 100, new Identifier("user_id", user));
-    }
-
-    private static ResolvedEvent order(String profile, String messageId) {
-        return new ResolvedEvent(
-                profile,
-                new CustomerEvent(
-                        messageId,
-                        "track",
-                        "Order Completed",
-                        0,
-                        List.of(new Identifier("user_id", "alice")),
-                        null,
-                        "{}",
-                        CustomerEvent.DEFAULT_TENANT));
     }
 
     private static AudienceTransition transition(String profile, boolean entered, long at) {

@@ -128,13 +128,13 @@ class ActivationReplayITCase {
     }
 
     private static String track(String event, String messageId, String at) {
-        return "{\"type\":\"track\",\"event\":\""
-                + event
-                + "\",\"userId\":\"u1\",\"messageId\":\""
-                + messageId
-                + "\",\"timestamp\":\""
-                + at
-                + "\"}";
+        return JSON.createObjectNode()
+                .put("type", "track")
+                .put("event", event)
+                .put("userId", "u1")
+                .put("messageId", messageId)
+                .put("timestamp", at)
+                .toString();
     }
 
     /** Replays the file with the counters and returns each request as a line. */

@@ -141,15 +141,15 @@ public final class Topology {
 
         // with sequence audiences the profile view passes activation's input on, and activation
         // plans in its task
+        boolean activates = sinks.activationRequests() != null || config.activation().enabled();
+        AttributeMap attributes = AttributeMap.of(config.profile().bootstrap());
         SequenceStage.View view =
                 SequenceStage.viewProfiles(
                         resolved.profiles(),
                         sequenceTransitions,
-                        sequenceTransitions != null && activates(config, sinks)
+                        sequenceTransitions != null && activates
                                 ? ActivationStage.forwardedEvents(
-                                        resolved.events(),
-                                        config.activation(),
-                                        AttributeMap.of(config.profile().bootstrap()))
+                                        resolved.events(), config.activation(), attributes)
                                 : null);
         view.profiles()
                 .sinkTo(sinks.profiles())
@@ -168,8 +168,8 @@ public final class Topology {
                 .uid(IdentityUids.TRANSITIONS_SINK)
                 .name(IdentityUids.TRANSITIONS_SINK_NAME);
 
-        if (activates(config, sinks)) {
-            activate(config, resolved, view, sinks);
+        if (activates) {
+            activate(config.activation(), attributes, resolved, view, sinks);
         }
     }
 
@@ -224,19 +224,16 @@ public final class Topology {
                                         env.getCheckpointConfig().getCheckpointInterval())));
     }
 
-    /** Whether stage 5 runs: Personalize is configured, or a replay records the requests. */
-    private static boolean activates(TesseraConfig config, Sinks sinks) {
-        return sinks.activationRequests() != null || config.activation().enabled();
-    }
-
-    /** Stage 5: from the profile view's output when there is one, else the identity stage's. */
+    /**
+     * Stage 5, when Personalize is configured or a replay records the requests: from the profile
+     * view's output when there is one, else the identity stage's.
+     */
     private static void activate(
-            TesseraConfig config,
+            ActivationSettings activation,
+            AttributeMap attributes,
             IdentityStage.Resolved resolved,
             SequenceStage.View view,
             Sinks sinks) {
-        ActivationSettings activation = config.activation();
-        AttributeMap attributes = AttributeMap.of(config.profile().bootstrap());
         DataStream<EdgeRequest> requests =
                 view.forActivation() != null
                         ? ActivationStage.planRequests(view.forActivation(), activation, attributes)

@@ -51,7 +51,7 @@ public final class ActivationStage {
                         .uid(TARGETS_UID)
                         .name("Activation targets");
         DataStream<Either<ProfileTarget, ResolvedEvent>> forwarded =
-                events.flatMap(new ForwardedEvents(planner))
+                events.flatMap(new ForwardedEvents(new Forwards(planner)))
                         .returns(INPUT)
                         .uid(FORWARDED_EVENTS_UID)
                         .name("Events for /events");
@@ -140,12 +140,12 @@ public final class ActivationStage {
     }
 
     /** The events the planner forwards to {@code /events}, as its input. */
-    private record ForwardedEvents(ActivationPlanner planner)
+    private record ForwardedEvents(Forwards forwards)
             implements FlatMapFunction<ResolvedEvent, Either<ProfileTarget, ResolvedEvent>> {
         @Override
         public void flatMap(
                 ResolvedEvent event, Collector<Either<ProfileTarget, ResolvedEvent>> out) {
-            if (planner.forwards(event.event())) {
+            if (forwards.filter(event)) {
                 out.collect(Either.Right(event));
             }
         }

@@ -227,8 +227,9 @@ final class PipelineBench {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
                 PersonalizeSimulator simulator =
                         PersonalizeSimulator.start(
-                                SimulatorConfig.load(Path.of(SimulatorCommand.DEFAULT_CONFIG)),
-                                0)) {
+                                SimulatorConfig.load(Path.of(SimulatorCommand.DEFAULT_CONFIG)), 0);
+                BenchCluster flink =
+                        BenchCluster.start(options.parallelism(), options.checkpoint())) {
             kafka.createTopics(2 * options.parallelism(), EVENTS_TOPIC);
             preload(kafka, EVENTS_TOPIC, traffic);
             kafka.createTopics(2 * options.parallelism(), eventsTopic("distributed"));
@@ -320,7 +321,7 @@ final class PipelineBench {
                     "  %-12s  warmed up over %,d profile changes in %d s (not counted)%n",
                     mode, progress.total(), secondsSince(started));
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            BenchCluster.cancel(job);
         }
     }
 
@@ -382,7 +383,7 @@ final class PipelineBench {
                     0,
                     0);
         } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
+            BenchCluster.cancel(job);
         }
     }
 
@@ -488,7 +489,7 @@ final class PipelineBench {
             if (recording != null) {
                 recording.close(); // written once: after a failure, what was recorded until then
             }
-            job.cancel().get(30, TimeUnit.SECONDS);
+            BenchCluster.cancel(job);
         }
     }
 
@@ -508,13 +509,7 @@ final class PipelineBench {
             EmbeddedKafka kafka, TesseraConfig config, Options options, String name)
             throws Exception {
         createOutputTopics(kafka, config);
-        return LocalKafkaJob.build(
-                        config,
-                        options.parallelism(),
-                        options.checkpoint(),
-                        false,
-                        null,
-                        TaskTimeReporter.configuration())
+        return LocalKafkaJob.build(config, options.parallelism(), options.checkpoint(), false, null)
                 .executeAsync(name);
     }
 

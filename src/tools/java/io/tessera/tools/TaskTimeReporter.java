@@ -116,17 +116,33 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
         }
         for (int i = 0; i < TIMES.length; i++) {
             if (TIMES[i].equals(name) && metric instanceof Gauge<?> gauge) {
-                String task =
-                        group.getAllVariables().getOrDefault("<task_name>", "?")
-                                + "#"
-                                + group.getAllVariables().getOrDefault("<subtask_index>", "0");
-                gauges.computeIfAbsent(task, t -> new Gauge<?>[TIMES.length])[i] = gauge;
+                gauges.computeIfAbsent(taskOf(group), t -> new Gauge<?>[TIMES.length])[i] = gauge;
             }
         }
     }
 
+    /**
+     * A task that ended is no longer sampled: the benchmark runs its jobs one after the other on
+     * one cluster, whose reporter would otherwise go on reading the last values of a job gone.
+     */
     @Override
-    public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {}
+    public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
+        for (int i = 0; i < TIMES.length; i++) {
+            if (TIMES[i].equals(name)) {
+                Gauge<?>[] values = gauges.get(taskOf(group));
+                if (values != null && values[i] == metric) {
+                    values[i] = null;
+                }
+            }
+        }
+    }
+
+    /** The task and subtask a metric group belongs to. */
+    private static String taskOf(MetricGroup group) {
+        return group.getAllVariables().getOrDefault("<task_name>", "?")
+                + "#"
+                + group.getAllVariables().getOrDefault("<subtask_index>", "0");
+    }
 
     @Override
     public void report() {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,10 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -95,49 +92,12 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome>
         this.settings = settings;
     }
 
-    /**
-     * The threads that handle the client's responses and the steps that follow them: two of them
-     * ({@code tessera-edge-http-N}), which end after a minute idle. Without an executor of its own
-     * the JDK's client takes a cached pool, which starts a thread whenever a burst of answers finds
-     * every one busy and ends it after a minute idle; its threads then start and end all through a
-     * run (30 in 27 s of the bench), and a call cost about 1.5 times the CPU it costs on two fixed
-     * threads (a loopback measurement, docs/performance.md). The steps run here never block.
-     */
-    static final int HTTP_THREADS = 2;
-
-    /** How long one of those threads idles before it ends (a new one starts with the next call). */
-    private static final Duration HTTP_THREADS_IDLE = Duration.ofMinutes(1);
-
-    /** The executor of the client's responses (see {@link #HTTP_THREADS}). */
-    static ThreadPoolExecutor httpExecutor() {
-        AtomicInteger threads = new AtomicInteger();
-        ThreadPoolExecutor executor =
-                new ThreadPoolExecutor(
-                        HTTP_THREADS,
-                        HTTP_THREADS,
-                        HTTP_THREADS_IDLE.toMillis(),
-                        TimeUnit.MILLISECONDS,
-                        new LinkedBlockingQueue<>(),
-                        runnable -> {
-                            Thread thread =
-                                    new Thread(
-                                            runnable,
-                                            "tessera-edge-http-" + threads.incrementAndGet());
-                            thread.setDaemon(true);
-                            return thread;
-                        });
-        // a client left behind by a restart (Java 17's cannot be closed) keeps no thread
-        executor.allowCoreThreadTimeOut(true);
-        return executor;
-    }
-
     @Override
     public void open(OpenContext openContext) {
         http =
                 HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(settings.requestTimeout())
-                        .executor(httpExecutor())
                         .build();
         scheduler =
                 Executors.newSingleThreadScheduledExecutor(

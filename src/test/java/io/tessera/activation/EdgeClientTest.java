@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadPoolExecutor;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -109,34 +106,6 @@ class EdgeClientTest {
         assertEquals(List.of(1, 2, 3), deliveredValues("u1"), "the parked calls first, in order");
         assertEquals(3, outcomes.size(), "the parked calls' outcomes go out with the next one");
         assertTrue(outcomes.stream().allMatch(EdgeOutcome::delivered));
-    }
-
-    @Test
-    @Timeout(60)
-    void theClientsResponsesRunOnTwoThreadsOfItsOwnThatEndWhenIdle() throws Exception {
-        ThreadPoolExecutor executor = EdgeClient.httpExecutor();
-        try {
-            Set<String> names = ConcurrentHashMap.newKeySet();
-            CountDownLatch ran = new java.util.concurrent.CountDownLatch(50);
-            for (int i = 0; i < 50; i++) {
-                executor.execute(
-                        () -> {
-                            names.add(
-                                    Thread.currentThread().getName()
-                                            + (Thread.currentThread().isDaemon() ? "" : " (user)"));
-                            ran.countDown();
-                        });
-            }
-            ran.await();
-            assertTrue(
-                    Set.of("tessera-edge-http-1", "tessera-edge-http-2").containsAll(names),
-                    "a burst of responses runs on the two daemon threads, none started for it: "
-                            + names);
-            assertEquals(EdgeClient.HTTP_THREADS, executor.getMaximumPoolSize());
-            assertTrue(executor.allowsCoreThreadTimeOut(), "a client left behind keeps no thread");
-        } finally {
-            executor.shutdownNow();
-        }
     }
 
     @Test

@@ -57,7 +57,7 @@ public final class LocalKafkaJob {
         return build(config, parallelism, checkpointInterval, bounded, acceptedEvents, Map.of());
     }
 
-    /** The same, with more Flink settings (a benchmark's metric reporter). */
+    /** The same, with more Flink settings of the job (a checkpoint timeout of a test). */
     public static StreamExecutionEnvironment build(
             TesseraConfig config,
             int parallelism,

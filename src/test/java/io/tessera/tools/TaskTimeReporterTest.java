@@ -44,7 +44,7 @@ class TaskTimeReporterTest {
         MetricGroup gone = group(Map.of("<task_name>", "baseline", "<subtask_index>", "0"));
         MetricGroup running = group(Map.of("<task_name>", "cluster", "<subtask_index>", "0"));
         Map<String, Gauge<Double>> goneGauges = new java.util.HashMap<>();
-        for (String time : TIMES) {
+        for (String time : TaskTimeReporter.TIMES) {
             Gauge<Double> gauge = () -> 500.0;
             goneGauges.put(time, gauge);
             reporter.notifyOfAddedMetric(gauge, time, gone);
@@ -61,10 +61,6 @@ class TaskTimeReporterTest {
         assertEquals(Set.of("cluster"), TaskTimeReporter.means().keySet());
         assertEquals(250.0, TaskTimeReporter.means().get("cluster")[0]);
     }
-
-    private static final String[] TIMES = {
-        "busyTimeMsPerSecond", "backPressuredTimeMsPerSecond", "idleTimeMsPerSecond"
-    };
 
     private static MetricGroup group(Map<String, String> variables) {
         return new UnregisteredMetricsGroup() {

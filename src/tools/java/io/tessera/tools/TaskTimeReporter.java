@@ -21,7 +21,8 @@ import org.apache.flink.metrics.reporter.Scheduled;
  * The samples live in this JVM, where the MiniCluster runs.
  */
 public final class TaskTimeReporter implements MetricReporter, Scheduled {
-    private static final String[] TIMES = {
+    /** The task metrics sampled: busy, back-pressured and idle ms per second. */
+    static final String[] TIMES = {
         "busyTimeMsPerSecond", "backPressuredTimeMsPerSecond", "idleTimeMsPerSecond"
     };
 

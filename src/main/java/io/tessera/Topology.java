@@ -119,7 +119,8 @@ public final class Topology {
                 IngestStage.ingestEvents(
                         events(env, config, sources),
                         config.ingest(),
-                        config.identity().mode() == IdentityOptions.IdentityMode.DISTRIBUTED);
+                        config.identity().mode() == IdentityOptions.IdentityMode.DISTRIBUTED,
+                        config.identity().namedFresh());
         ingested.writeTo(sinks.eventDeadLetters(), sinks.acceptedEvents(), ACCEPTED_EVENTS_TAP);
 
         IdentityStage.Resolved resolved =

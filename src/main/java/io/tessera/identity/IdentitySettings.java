@@ -48,6 +48,23 @@ public record IdentitySettings(
                 : checkpointInterval.multipliedBy(3);
     }
 
+    /** The longest an event's identifiers stay marked as named by its key: a month. */
+    public static final Duration NAMED_FRESH_MAX = Duration.ofDays(30);
+
+    /**
+     * Distributed mode: how long deduplication's list of what a key named lasts before the key's
+     * next event goes through its Gather again ({@code NamedIdentifiers}), or null in single mode.
+     * Half the directory TTL of expiring types at most: an event sent straight to its anchor reads
+     * only the anchor's Directory entry, so the others are read at least this often.
+     */
+    public Duration namedFresh() {
+        if (mode != IdentityOptions.IdentityMode.DISTRIBUTED) {
+            return null;
+        }
+        Duration half = expiringTtl.dividedBy(2);
+        return half.compareTo(NAMED_FRESH_MAX) < 0 ? half : NAMED_FRESH_MAX;
+    }
+
     /** Reads and validates the identity options. */
     public static IdentitySettings from(Configuration config) {
         List<String> priorities = Checks.get(config, IdentityOptions.PRIORITIES);

@@ -45,6 +45,11 @@ import org.apache.flink.util.Collector;
  * identity, where one person's events reach their profile by several paths, credits them in this
  * order. The last place of a device is remembered for {@link #POSITION_MEMORY} after its last
  * event; a device quiet for longer starts again from 1.
+ *
+ * <p>Marking too ({@code namedFresh} set), it keeps what the key's events named ({@link
+ * NamedIdentifiers}) and marks an event whose identifiers were all named before ({@link
+ * CustomerEvent#identifiersNamed}): distributed identity sends it straight to its anchor's profile
+ * instead of through a Gather. A delete forgets what the key named.
  */
 public final class DeduplicateFunction
         extends KeyedProcessFunction<String, SourcedEvent, CustomerEvent>
@@ -72,6 +77,9 @@ public final class DeduplicateFunction
     /** State name; part of the savepoint format. */
     static final String POSITION_STATE = "device-positions";
 
+    /** State name; part of the savepoint format. */
+    static final String NAMED_STATE = "key-named-identifiers";
+
     private static final long UNKNOWN = -1;
 
     /** How long a key's last position is remembered after its last event. */
@@ -79,6 +87,7 @@ public final class DeduplicateFunction
 
     private final Duration window;
     private final boolean numbered;
+    private final Duration namedFresh;
     private transient ValueState<byte[]> seen;
     private transient MapState<Long, Boolean> seenOverflow;
     private transient MapState<String, Long> seenAsText;
@@ -86,6 +95,7 @@ public final class DeduplicateFunction
     private transient long layoutsBeforeUntil;
     private transient MessageDigest sha;
     private transient MapState<String, Long> positions;
+    private transient ValueState<long[]> named;
     private transient Counter duplicates;
     private transient LongCounter duplicatesInJob;
 
@@ -99,8 +109,22 @@ public final class DeduplicateFunction
      * numbers each key's events.
      */
     public DeduplicateFunction(Duration window, boolean numbered) {
+        this(window, numbered, null);
+    }
+
+    /**
+     * Deduplicates within the given window (zero lets everything through), numbers each key's
+     * events if {@code numbered}, and, numbered with {@code namedFresh} set, marks the events whose
+     * identifiers the key's events named within a list that began less than {@code namedFresh} ago.
+     */
+    public DeduplicateFunction(Duration window, boolean numbered, Duration namedFresh) {
+        if (namedFresh != null && (!numbered || namedFresh.isNegative() || namedFresh.isZero())) {
+            throw new IllegalArgumentException(
+                    "events are marked only when numbered, for a positive span: " + namedFresh);
+        }
         this.window = window;
         this.numbered = numbered;
+        this.namedFresh = namedFresh;
     }
 
     @Override
@@ -138,6 +162,19 @@ public final class DeduplicateFunction
                             .cleanupInRocksdbCompactFilter(1000)
                             .build());
             positions = getRuntimeContext().getMapState(numbers);
+        }
+        if (namedFresh != null) {
+            ValueStateDescriptor<long[]> identifiers =
+                    new ValueStateDescriptor<>(
+                            NAMED_STATE, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+            identifiers.enableTimeToLive(
+                    StateTtlConfig.newBuilder(POSITION_MEMORY)
+                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                            .cleanupFullSnapshot()
+                            .cleanupInRocksdbCompactFilter(1000)
+                            .build());
+            named = getRuntimeContext().getState(identifiers);
         }
         duplicates = getRuntimeContext().getMetricGroup().addGroup("ingest").counter("duplicates");
         duplicatesInJob = new LongCounter();
@@ -184,7 +221,15 @@ public final class DeduplicateFunction
             }
             seen.update(kept.bytes());
         }
-        out.collect(numbered ? numbered(event, ctx.getCurrentKey()) : event);
+        if (!numbered) {
+            out.collect(event);
+            return;
+        }
+        CustomerEvent numbered = numbered(event, ctx.getCurrentKey());
+        if (named != null) {
+            mark(numbered, ctx.timerService().currentProcessingTime());
+        }
+        out.collect(numbered);
     }
 
     /**
@@ -219,5 +264,22 @@ public final class DeduplicateFunction
         long next = last == null ? 1 : last + 1;
         positions.put(device, next);
         return event.numbered(device.equals(key) ? key : key + '\u001F' + device, next);
+    }
+
+    /**
+     * Marks the event if its key's events named its identifiers before, and keeps what it names.
+     */
+    private void mark(CustomerEvent event, long now) throws Exception {
+        if ("delete".equals(event.type())) {
+            named.clear(); // its identifiers are forgotten: the next events go through a Gather
+            return;
+        }
+        long[] before = named.value();
+        long fresh = namedFresh.toMillis();
+        event.identifiersNamed = NamedIdentifiers.allNamed(before, event.identifiers(), now, fresh);
+        long[] after = NamedIdentifiers.after(before, event.identifiers(), now, fresh);
+        if (after != before) {
+            named.update(after);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.tessera.ingest;
 
 import io.tessera.model.CustomerEvent;
+import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -44,16 +45,23 @@ public final class IngestStage {
      * @param records parsed records with event time and watermarks ({@link IngestWatermarks})
      * @param numbered whether each key's events are numbered in the order they pass (distributed
      *     identity keeps a key's events in that order; {@link CustomerEvent#orderPosition})
+     * @param namedFresh numbered, how long what a key's events named marks its next events ({@link
+     *     CustomerEvent#identifiersNamed}), or null: not marked
      */
     public static Ingested ingestEvents(
-            DataStream<IngestRecord> records, IngestSettings settings, boolean numbered) {
+            DataStream<IngestRecord> records,
+            IngestSettings settings,
+            boolean numbered,
+            Duration namedFresh) {
         SingleOutputStreamOperator<SourcedEvent> routed =
                 records.process(new DeadLetterRouter())
                         .uid(IngestUids.ROUTE)
                         .name(IngestUids.ROUTE_NAME);
         SingleOutputStreamOperator<CustomerEvent> deduplicated =
                 routed.keyBy(new DedupKey())
-                        .process(new DeduplicateFunction(settings.dedupWindow(), numbered))
+                        .process(
+                                new DeduplicateFunction(
+                                        settings.dedupWindow(), numbered, namedFresh))
                         .uid(IngestUids.DEDUPLICATE)
                         .name(IngestUids.DEDUPLICATE_NAME);
         return new Ingested(deduplicated, routed.getSideOutput(IngestOutputs.DEAD_LETTERS));

@@ -55,6 +55,14 @@ public final class CustomerEvent {
      */
     public long orderPosition;
 
+    /**
+     * Whether the earlier events of its key named every identifier of it (deduplication keeps what
+     * a key named, in distributed mode): distributed identity then sends it straight to its
+     * anchor's profile, which credits it if it holds every identifier. A delivery detail, not part
+     * of the message: {@link #equals} ignores it, and the loop's form does not carry it.
+     */
+    public boolean identifiersNamed;
+
     /** A POJO needs a public no-argument constructor. */
     public CustomerEvent() {}
 

@@ -132,7 +132,7 @@ public final class ClusterActor<E, A> {
                 // should the winner refuse, the event comes back here and must not wait)
                 ops.founded(s.state, init.orderKey(), init.orderPosition());
                 if (!offered) {
-                    drain(s); // an event that came back from a refusal may wait for this
+                    drain(s, out); // an event that came back from a refusal may wait for this
                 }
             }
             if (s.members.contains(init.identifier())) {
@@ -149,7 +149,7 @@ public final class ClusterActor<E, A> {
                 // the winner may hold the state already: it credits the event, or sends it back
                 out.send(Address.cluster(s.lockedOn), new Message.Relay<>(self, contribute));
             } else {
-                credit(s, contribute);
+                credit(s, contribute, out);
             }
         } else if (message instanceof Message.Admit<E, A> admit) {
             if (s.lockedOn != null) {
@@ -267,7 +267,7 @@ public final class ClusterActor<E, A> {
             throw new IllegalArgumentException("a Cluster cannot take " + message);
         }
         if (!s.tombstone && !s.onOffer()) {
-            drain(s); // a merge or a member may have brought what a held event waited for
+            drain(s, out); // a merge or a member may have brought what a held event waited for
         }
     }
 
@@ -292,7 +292,7 @@ public final class ClusterActor<E, A> {
                         Address.directory(init.identifier()),
                         Message.Repoint.placing(self, admit.clusterOf(init.identifier())));
             }
-            credit(s, admit.contribution());
+            credit(s, admit.contribution(), out);
             return;
         }
         for (Message.Init<E, A> init : admit.unsent()) {
@@ -318,18 +318,34 @@ public final class ClusterActor<E, A> {
      * is credited right after that one), so a person's events count in the order they were sent
      * whatever path each took to the cluster.
      */
-    private void credit(ClusterState<E, A> s, Message.Contribute<E, A> contribute) {
+    private void credit(
+            ClusterState<E, A> s, Message.Contribute<E, A> contribute, Outbox<E, A> out) {
         if (ops.waits(s.state, contribute.payload())) {
             s.held.add(contribute);
             return;
         }
+        creditInTurn(s, contribute, out);
+        drain(s, out);
+    }
+
+    /**
+     * Credits an event whose turn came, unless it came straight to its anchor's cluster and the
+     * cluster lacks one of its identifiers (a refusal parted them, a merge is under way, one
+     * expired): then it is routed again through a Gather, which decides where it goes as for any
+     * event. Its turn came, so the cluster holds what its key's earlier events brought.
+     */
+    private void creditInTurn(
+            ClusterState<E, A> s, Message.Contribute<E, A> contribute, Outbox<E, A> out) {
+        if (contribute.requires() != null && !s.members.containsAll(contribute.requires())) {
+            out.resend(EventRouter.resent(contribute.eventId()), contribute.payload());
+            return;
+        }
         ops.credit(s.state, contribute.eventId(), contribute.payload());
         s.announced = true;
-        drain(s);
     }
 
     /** Credits the held events whose turn has come, each in its turn. */
-    private void drain(ClusterState<E, A> s) {
+    private void drain(ClusterState<E, A> s, Outbox<E, A> out) {
         boolean credited = true;
         while (credited && !s.held.isEmpty()) {
             credited = false;
@@ -337,8 +353,7 @@ public final class ClusterActor<E, A> {
                 Message.Contribute<E, A> next = s.held.get(i);
                 if (!ops.waits(s.state, next.payload())) {
                     s.held.remove(i);
-                    ops.credit(s.state, next.eventId(), next.payload());
-                    s.announced = true;
+                    creditInTurn(s, next, out);
                     credited = true;
                     break;
                 }
@@ -350,7 +365,8 @@ public final class ClusterActor<E, A> {
      * Event time passed {@code time}: the held events up to it wait no longer (what they waited for
      * is late, or went to another profile), and are credited in the order of their times.
      */
-    public ClusterState<E, A> release(ClusterId self, ClusterState<E, A> s, long time) {
+    public ClusterState<E, A> release(
+            ClusterId self, ClusterState<E, A> s, long time, Outbox<E, A> out) {
         if (s == null || s.tombstone || s.held.isEmpty() || s.onOffer()) {
             return s;
         }
@@ -363,10 +379,9 @@ public final class ClusterActor<E, A> {
         due.sort(java.util.Comparator.comparingLong(c -> ops.time(c.payload())));
         s.held.removeAll(due);
         for (Message.Contribute<E, A> event : due) {
-            ops.credit(s.state, event.eventId(), event.payload());
-            s.announced = true;
+            creditInTurn(s, event, out);
         }
-        drain(s);
+        drain(s, out);
         return s;
     }
 
@@ -441,7 +456,7 @@ public final class ClusterActor<E, A> {
         }
         take(self, s, offer, out);
         if (offer.carried() != null) {
-            credit(s, offer.carried());
+            credit(s, offer.carried(), out);
         }
         accept(self, offer, out);
     }
@@ -598,7 +613,7 @@ public final class ClusterActor<E, A> {
             }
         }
         for (Message.Contribute<E, A> contribution : credited) {
-            credit(s, contribution); // after the merges
+            credit(s, contribution, out); // after the merges
         }
         List<Message<E, A>> relays = new ArrayList<>();
         for (Message<E, A> message : s.planned) {

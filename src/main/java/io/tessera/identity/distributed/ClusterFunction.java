@@ -110,6 +110,7 @@ final class ClusterFunction
     private transient Counter heldForOrder;
     private transient Counter releasedByEventTime;
     private transient Counter heldForFounder;
+    private transient Counter routedAgain;
     private transient Map<ClusterId, String> profileIds;
     private transient ListState<String> profileIdForm;
     private transient boolean timedIds;
@@ -172,6 +173,7 @@ final class ClusterFunction
         heldForOrder = identity.counter("eventsHeldForOrder");
         releasedByEventTime = identity.counter("eventsReleasedByEventTime");
         heldForFounder = identity.counter("heldForFoundingEvent");
+        routedAgain = identity.counter("eventsRoutedAgain");
     }
 
     @Override
@@ -275,7 +277,9 @@ final class ClusterFunction
 
                     @Override
                     public void resend(String eventId, CustomerEvent event) {
-                        RouteFunction.route(eventId, event, identityRules, this);
+                        routedAgain.inc();
+                        // through a Gather this time: it decides where the event goes
+                        RouteFunction.route(eventId, event, identityRules, false, this);
                     }
                 };
         List<AudienceTransition> dueBefore =
@@ -390,7 +394,7 @@ final class ClusterFunction
                     (self, s, outbox) -> {
                         int held = s.held.size();
                         ClusterState<CustomerEvent, ProfileState> after =
-                                actor.release(self, s, timestamp);
+                                actor.release(self, s, timestamp, outbox);
                         releasedByEventTime.inc(held - after.held.size());
                         return after;
                     });

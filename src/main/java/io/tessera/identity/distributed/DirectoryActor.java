@@ -207,10 +207,12 @@ public final class DirectoryActor {
                 out.send(Address.cluster(cluster), init);
             }
             if (probe.payload() != null) {
-                // a single-identifier event: credited here, no Gather needed
+                // an event of one identifier, or one whose identifiers its key named before: no
+                // Gather needed (the cluster checks that it holds every identifier of the latter)
                 out.send(
                         Address.cluster(cluster),
-                        new Message.Contribute<>(probe.eventId(), probe.payload()));
+                        new Message.Contribute<>(
+                                probe.eventId(), probe.payload(), probe.requires()));
             } else {
                 out.send(
                         Address.gather(probe.eventId()),

@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * Where an event enters the protocol: a single-identifier event goes to its Directory, which
- * credits it directly; any other one goes to its Gather and probes each identifier's Directory at
- * once.
+ * credits it directly, as does an event whose identifiers its key named before (its cluster credits
+ * it when it holds them all, else routes it again through a Gather); any other one goes to its
+ * Gather and probes each identifier's Directory at once.
  */
 public final class EventRouter {
     private EventRouter() {}
@@ -18,6 +19,10 @@ public final class EventRouter {
      * @param orderKey the sequence the event is numbered in, or null: a cluster it founds knows the
      *     sequence's events before it are not its own to wait for
      * @param orderPosition its place in that sequence (0 when not numbered)
+     * @param named whether the earlier events of its key named every identifier of it: it most
+     *     likely links nothing, so it goes straight to its anchor's Directory and cluster, which
+     *     credits it in its turn if it holds every identifier, else routes it again through a
+     *     Gather
      */
     public static <E, A> void route(
             String eventId,
@@ -27,14 +32,23 @@ public final class EventRouter {
             E payload,
             String orderKey,
             long orderPosition,
+            boolean named,
             Outbox<E, A> out) {
         if (identifiers.isEmpty()) {
             throw new IllegalArgumentException("event " + eventId + " has no identifier");
         }
-        if (identifiers.size() == 1) {
+        if (identifiers.size() == 1 || named) {
             out.send(
                     Address.directory(anchor),
-                    new Message.Probe<>(eventId, anchor, time, payload, orderKey, orderPosition));
+                    new Message.Probe<>(
+                            eventId,
+                            anchor,
+                            time,
+                            payload,
+                            orderKey,
+                            orderPosition,
+                            null,
+                            identifiers.size() == 1 ? null : List.copyOf(identifiers)));
             return;
         }
         out.send(

@@ -29,8 +29,10 @@ import org.apache.flink.core.memory.DataOutputView;
  * event sends (an event to its Gather, a probe and its reply, a contribution, an admission, a
  * cluster's founding and a repoint); version 6 writes the merges', the deletes' and the blames' too,
  * and a profile in its state form ({@link ProfileStateSerializer}, which starts with a format byte of
- * its own). Records of version 5 and JSON ({@link LoopCodec}, versions 1 to 4) left by an earlier
- * release are still read; a record's first byte tells the forms apart (the version here, {@code
+ * its own); version 7 adds what an event sent straight to its anchor's cluster requires ({@link
+ * Message.Probe#requires}, {@link Message.Contribute#requires}) to a probe, a contribution and a
+ * relay. Records of versions 5 and 6 and JSON ({@link LoopCodec}, versions 1 to 4) left by an
+ * earlier release are still read; a record's first byte tells the forms apart (the version here, {@code
  * '{'} for JSON; a later binary version starts with its own number, which this release refuses as
  * newer).
  *
@@ -43,7 +45,10 @@ import org.apache.flink.core.memory.DataOutputView;
  */
 final class LoopBinaryForm {
     /** The version this release writes, and the first byte of its records. */
-    static final int VERSION = 6;
+    static final int VERSION = 7;
+
+    /** The first version with what an event sent straight to its anchor's cluster requires. */
+    static final int REQUIRES_VERSION = 7;
 
     /** The first binary version: the kinds up to {@link #ADMIT} only. */
     static final int FIRST_VERSION = 5;
@@ -73,7 +78,7 @@ final class LoopBinaryForm {
 
     /** Whether a record is in this form (else it is JSON, or not a loop record). */
     static boolean isBinary(byte[] record) {
-        return record.length > 0 && (record[0] == VERSION || record[0] == FIRST_VERSION);
+        return record.length > 0 && record[0] >= FIRST_VERSION && record[0] <= VERSION;
     }
 
     /** Writes a message; {@code states} writes the profiles the merges' messages carry. */
@@ -99,6 +104,7 @@ final class LoopBinaryForm {
             out.writeByte(CONTRIBUTE);
             string(m.eventId(), out);
             event(m.payload(), out);
+            optionalStrings(m.requires(), out);
         } else if (message instanceof Message.Probe<CustomerEvent, A> m) {
             out.writeByte(PROBE);
             string(m.eventId(), out);
@@ -111,6 +117,7 @@ final class LoopBinaryForm {
             string(m.orderKey(), out);
             Varints.writeLong(m.orderPosition(), out);
             string(m.anchor(), out);
+            optionalStrings(m.requires(), out);
         } else if (message instanceof Message.Reply<CustomerEvent, A> m) {
             out.writeByte(REPLY);
             string(m.eventId(), out);
@@ -191,6 +198,7 @@ final class LoopBinaryForm {
             id(m.from(), out);
             string(m.contribution().eventId(), out);
             event(m.contribution().payload(), out);
+            optionalStrings(m.contribution().requires(), out);
         } else if (message instanceof Message.Accept<CustomerEvent, A> m) {
             out.writeByte(ACCEPT);
             id(m.winner(), out);
@@ -272,7 +280,8 @@ final class LoopBinaryForm {
     private static <A> Message<CustomerEvent, A> read(
             int kind, int version, TypeSerializer<A> states, DataInputView in) throws IOException {
         return switch (kind) {
-            case CONTRIBUTE -> new Message.Contribute<>(string(in), event(in));
+            case CONTRIBUTE ->
+                    new Message.Contribute<>(string(in), event(in), requires(version, in));
             case PROBE ->
                     new Message.Probe<>(
                             string(in),
@@ -281,7 +290,8 @@ final class LoopBinaryForm {
                             in.readBoolean() ? event(in) : null,
                             string(in),
                             Varints.readLong(in),
-                            string(in));
+                            string(in),
+                            requires(version, in));
             case REPLY -> {
                 String eventId = string(in);
                 String identifier = string(in);
@@ -351,7 +361,9 @@ final class LoopBinaryForm {
                             Varints.readLong(in),
                             string(in));
             case RELAY ->
-                    new Message.Relay<>(id(in), new Message.Contribute<>(string(in), event(in)));
+                    new Message.Relay<>(
+                            id(in),
+                            new Message.Contribute<>(string(in), event(in), requires(version, in)));
             case ACCEPT -> new Message.Accept<>(id(in), in.readBoolean());
             case REJECT ->
                     new Message.Reject<>(
@@ -476,6 +488,34 @@ final class LoopBinaryForm {
 
     static List<String> stringList(DataInput in) throws IOException {
         return list(LoopBinaryForm::string, in);
+    }
+
+    /** A list of strings, or null: its size plus one (0 for null), then its elements. */
+    private static void optionalStrings(List<String> strings, DataOutput out) throws IOException {
+        if (strings == null) {
+            Varints.writeLong(0, out);
+            return;
+        }
+        Varints.writeLong(strings.size() + 1L, out);
+        for (String value : strings) {
+            string(value, out);
+        }
+    }
+
+    /** What an event sent straight to its anchor's cluster requires: none before version 7. */
+    private static List<String> requires(int version, DataInput in) throws IOException {
+        if (version < REQUIRES_VERSION) {
+            return null;
+        }
+        int count = count(in);
+        if (count == 0) {
+            return null;
+        }
+        List<String> strings = new ArrayList<>(count - 1);
+        for (int i = 1; i < count; i++) {
+            strings.add(string(in));
+        }
+        return List.copyOf(strings);
     }
 
     private static Set<String> stringSet(DataInput in) throws IOException {

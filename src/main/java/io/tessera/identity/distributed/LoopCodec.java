@@ -109,6 +109,7 @@ public final class LoopCodec<E, A> implements Serializable {
         if (message instanceof Message.Contribute<E, A> m) {
             json.writeStringField("eventId", m.eventId());
             object(json, "payload", m.payload());
+            requires(json, m.requires());
         } else if (message instanceof Message.Link<E, A> m) {
             tree(json, "winner", id(m.winner()));
             tree(json, "fallbacks", ids(m.fallbacks()));
@@ -154,6 +155,7 @@ public final class LoopCodec<E, A> implements Serializable {
             tree(json, "from", id(m.from()));
             json.writeStringField("eventId", m.contribution().eventId());
             object(json, "payload", m.contribution().payload());
+            requires(json, m.contribution().requires());
         } else if (message instanceof Message.Propose<E, A> m) {
             tree(json, "from", id(m.from()));
             object(json, "own", m.own());
@@ -232,6 +234,7 @@ public final class LoopCodec<E, A> implements Serializable {
             if (m.anchor() != null) {
                 json.writeStringField("anchor", m.anchor());
             }
+            requires(json, m.requires());
         } else if (message instanceof Message.Reply<E, A> m) {
             json.writeStringField("eventId", m.eventId());
             json.writeStringField("identifier", m.identifier());
@@ -372,7 +375,8 @@ public final class LoopCodec<E, A> implements Serializable {
             Message<E, A> message =
                     switch (kind) {
                         case "Contribute" ->
-                                new Message.Contribute<>(json.path("eventId").asText(), payload);
+                                new Message.Contribute<>(
+                                        json.path("eventId").asText(), payload, requires(json));
                         case "Link" ->
                                 new Message.Link<>(
                                         id(json.get("winner")),
@@ -418,7 +422,9 @@ public final class LoopCodec<E, A> implements Serializable {
                                 new Message.Relay<>(
                                         id(json.get("from")),
                                         new Message.Contribute<>(
-                                                json.path("eventId").asText(), payload));
+                                                json.path("eventId").asText(),
+                                                payload,
+                                                requires(json)));
                         case "Accept" ->
                                 new Message.Accept<>(
                                         id(json.get("winner")),
@@ -479,7 +485,8 @@ public final class LoopCodec<E, A> implements Serializable {
                                         payload != null ? payload : null,
                                         json.path("orderKey").asText(null),
                                         json.path("orderPosition").asLong(0),
-                                        json.path("anchor").asText(null));
+                                        json.path("anchor").asText(null),
+                                        requires(json));
                         case "Reply" ->
                                 new Message.Reply<>(
                                         json.path("eventId").asText(),
@@ -612,6 +619,21 @@ public final class LoopCodec<E, A> implements Serializable {
                     JSON.treeToValue(entry.get("reservation"), Reservation.class));
         }
         return reservations;
+    }
+
+    /**
+     * What an event sent straight to its anchor's cluster requires (an optional field of version
+     * 4's JSON: a release before it ignores it).
+     */
+    private void requires(JsonGenerator json, List<String> requires) throws IOException {
+        if (requires != null) {
+            object(json, "requires", requires);
+        }
+    }
+
+    private static List<String> requires(JsonNode json) {
+        JsonNode requires = json.get("requires");
+        return requires == null || requires.isNull() ? null : List.copyOf(strings(requires, true));
     }
 
     private static Set<String> strings(JsonNode array) {

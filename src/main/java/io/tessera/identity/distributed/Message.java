@@ -23,6 +23,10 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      *     identifier other than the anchor founds its cluster a millisecond after the event, so
      *     among the clusters one event founds the anchor's is the oldest, the others merge into it,
      *     and the event is credited there at once instead of crossing the loop with a link
+     * @param requires for an event of several identifiers sent straight to its anchor's Directory
+     *     (its key's events named every identifier of it before, so it most likely links nothing):
+     *     all its identifiers, which the Directory passes on with the event ({@link
+     *     Contribute#requires}); null for any other probe (loop version 7)
      */
     record Probe<E, A>(
             String eventId,
@@ -31,11 +35,24 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             E payload,
             String orderKey,
             long orderPosition,
-            String anchor)
+            String anchor,
+            List<String> requires)
             implements Message<E, A> {
         /** A probe for an event not numbered by its key. */
         public Probe(String eventId, String identifier, long time, E payload) {
-            this(eventId, identifier, time, payload, null, 0, null);
+            this(eventId, identifier, time, payload, null, 0, null, null);
+        }
+
+        /** A probe of a Gather, or of an event's only identifier. */
+        public Probe(
+                String eventId,
+                String identifier,
+                long time,
+                E payload,
+                String orderKey,
+                long orderPosition,
+                String anchor) {
+            this(eventId, identifier, time, payload, orderKey, orderPosition, anchor, null);
         }
 
         /** A probe of the event's anchor, or of its only identifier. */
@@ -46,7 +63,7 @@ public sealed interface Message<E, A> extends java.io.Serializable {
                 E payload,
                 String orderKey,
                 long orderPosition) {
-            this(eventId, identifier, time, payload, orderKey, orderPosition, null);
+            this(eventId, identifier, time, payload, orderKey, orderPosition, null, null);
         }
 
         /** When a cluster this probe founds is created: see {@link #anchor}. */
@@ -158,8 +175,27 @@ public sealed interface Message<E, A> extends java.io.Serializable {
         }
     }
 
-    /** An event credited to the cluster. */
-    record Contribute<E, A>(String eventId, E payload) implements Message<E, A> {}
+    /**
+     * An event credited to the cluster.
+     *
+     * @param requires the identifiers the cluster must hold to credit the event, for an event sent
+     *     straight to its anchor's cluster ({@link Probe#requires}): when its turn comes and the
+     *     cluster lacks one (a refusal parted them, a merge is under way, one expired), the event
+     *     is routed again through a Gather, which decides as for any event; null for an event whose
+     *     Gather (or the Directory of its only identifier) decided its cluster
+     */
+    record Contribute<E, A>(String eventId, E payload, List<String> requires)
+            implements Message<E, A> {
+        /** An event whose Gather (or the Directory of its only identifier) decided its cluster. */
+        public Contribute(String eventId, E payload) {
+            this(eventId, payload, null);
+        }
+
+        /** The same event, with nothing left to check: its cluster was decided. */
+        public Contribute<E, A> decided() {
+            return requires == null ? this : new Contribute<>(eventId, payload);
+        }
+    }
 
     /**
      * The {@code at} of a message written before messages carried their time (loop versions 1 and

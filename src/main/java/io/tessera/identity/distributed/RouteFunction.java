@@ -28,7 +28,12 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
 
     @Override
     public void processElement(CustomerEvent event, Context ctx, Collector<Routed> out) {
-        if (route(event.messageId(), event, rules, new CollectingOutbox<>(codec, out))) {
+        if (route(
+                event.messageId(),
+                event,
+                rules,
+                event.identifiersNamed,
+                new CollectingOutbox<>(codec, out))) {
             ctx.output(ENTERED, event.eventTime());
         }
     }
@@ -37,12 +42,15 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
      * An accepted event's protocol messages: a delete goes to the Directories of its identifiers,
      * any other event is routed to be credited and to link what it holds.
      *
+     * @param named whether its key's events named every identifier of it before ({@link
+     *     CustomerEvent#identifiersNamed}): it goes straight to its anchor's cluster
      * @return whether the event was sent on to be credited (not a delete, and with an identifier)
      */
     static boolean route(
             String eventId,
             CustomerEvent event,
             IdentityRules rules,
+            boolean named,
             Outbox<CustomerEvent, ProfileState> out) {
         List<Identifier> admitted = new ArrayList<>();
         for (Identifier identifier : event.identifiers()) {
@@ -72,6 +80,7 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
                 event,
                 event.orderKey,
                 event.orderPosition,
+                named,
                 out);
         return true;
     }

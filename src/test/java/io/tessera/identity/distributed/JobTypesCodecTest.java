@@ -341,7 +341,9 @@ class JobTypesCodecTest {
         newer[0] = (byte) (LoopBinaryForm.VERSION + 1);
         IllegalArgumentException later =
                 assertThrows(IllegalArgumentException.class, () -> CODEC.decode(newer));
-        assertTrue(later.getMessage().contains("version 7"), later.getMessage());
+        assertTrue(
+                later.getMessage().contains("version " + (LoopBinaryForm.VERSION + 1)),
+                later.getMessage());
         byte[] unknown = written.clone();
         int kindAt = 1 + 1 + "CLUSTER".length() + 1 + "1/user_id:u1".length();
         unknown[kindAt] = 99;
@@ -369,5 +371,52 @@ class JobTypesCodecTest {
         assertTrue(
                 refused.getMessage().contains("version 5 has an unknown kind 14"),
                 refused.getMessage());
+    }
+
+    /**
+     * An event sent straight to its anchor's cluster keeps what it requires through a probe, a
+     * contribution and a relay (version 7); the same kinds of version 6, which end before that
+     * field, are read with nothing required.
+     */
+    @Test
+    void whatAnEventRequiresTravelsAndVersionSixIsRead() {
+        CustomerEvent event =
+                new CustomerEvent(
+                        "m1",
+                        "track",
+                        "Product Viewed",
+                        1_700_000_000_000L,
+                        List.of(
+                                new Identifier("anonymous_id", "a1"),
+                                new Identifier("device_id", "d1")),
+                        null,
+                        "{}",
+                        CustomerEvent.DEFAULT_TENANT);
+        List<String> requires = List.of("default|anonymous_id:a1", "default|device_id:d1");
+        ClusterId cluster = new ClusterId(1, "anonymous_id:a1");
+        List<Message<CustomerEvent, ProfileState>> required =
+                List.of(
+                        new Message.Probe<>("m1", "a1", 5, event, "k", 2, null, requires),
+                        new Message.Contribute<>("m1", event, requires),
+                        new Message.Relay<>(
+                                cluster, new Message.Contribute<>("m1", event, requires)));
+        for (Message<CustomerEvent, ProfileState> message : required) {
+            byte[] written = CODEC.encode(Address.cluster(cluster), message);
+            assertEquals(LoopBinaryForm.VERSION, written[0]);
+            assertEquals(
+                    message.toString(), CODEC.decode(written).message().toString(), "read back");
+        }
+        List<Message<CustomerEvent, ProfileState>> decided =
+                List.of(
+                        new Message.Probe<>("m1", "a1", 5, event, "k", 2, "a1"),
+                        new Message.Contribute<>("m1", event),
+                        new Message.Relay<>(cluster, new Message.Contribute<>("m1", event)));
+        for (Message<CustomerEvent, ProfileState> message : decided) {
+            byte[] written = CODEC.encode(Address.cluster(cluster), message);
+            assertEquals(0, written[written.length - 1], "nothing required: a count of 0 last");
+            byte[] sixth = Arrays.copyOf(written, written.length - 1);
+            sixth[0] = 6;
+            assertEquals(message.toString(), CODEC.decode(sixth).message().toString(), "version 6");
+        }
     }
 }

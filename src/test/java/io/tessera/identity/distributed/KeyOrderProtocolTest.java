@@ -61,9 +61,9 @@ class KeyOrderProtocolTest {
         assertEquals(Set.of("e1"), s.state.events.keySet());
         assertEquals(1, s.held.size());
 
-        s = actor.release(cluster, s, 2_999);
+        s = actor.release(cluster, s, 2_999, out);
         assertEquals(1, s.held.size(), "event time has not passed it yet");
-        s = actor.release(cluster, s, 3_000);
+        s = actor.release(cluster, s, 3_000, out);
         assertEquals(Set.of("e1", "e3"), s.state.events.keySet());
         assertTrue(s.held.isEmpty());
         // the fourth follows the third at once

@@ -54,6 +54,37 @@ class MergeProtocolTest {
     }
 
     /**
+     * Events whose identifiers were named before go straight to their anchor's cluster, which
+     * credits those it holds every identifier of and routes the others again through a Gather (a
+     * refusal parted them, a merge is under way): the invariants hold, and both ways are taken.
+     */
+    @Test
+    void eventsSentStraightToTheirAnchorKeepTheInvariants() {
+        long straight = 0;
+        long again = 0;
+        for (long seed = 3001; seed <= 3000 + Long.getLong("trials", 150); seed++) {
+            List<Input> inputs = workload(new Random(seed));
+            MergeRules rules = seed % 2 == 0 ? UNIQUE_USER : MergeRules.none();
+            ProtocolSimulation sim = new ProtocolSimulation(rules, seed, seed % 3 == 0);
+            try {
+                sim.run(inputs, seed % 4 == 0 ? 50 + (int) (seed % 400) : -1);
+                check(sim, inputs);
+            } catch (AssertionError | RuntimeException e) {
+                fail("seed " + seed + ": " + e.getMessage(), e);
+            }
+            straight += sim.sentStraight;
+            again += sim.routedAgain;
+        }
+        System.out.println(
+                "events sent straight to their anchor: "
+                        + straight
+                        + ", routed again through a Gather: "
+                        + again);
+        assertTrue(straight > 0, "no event went straight to its anchor");
+        assertTrue(again > 0, "no event sent straight was routed again");
+    }
+
+    /**
      * The loop written at-least-once, so a merge crosses it without waiting for a checkpoint: after
      * a failure the records the failed attempt wrote after the checkpoint (ghosts) are still in the
      * topic and read again. Stamped with their attempt and checkpoint and filtered by the lineage,

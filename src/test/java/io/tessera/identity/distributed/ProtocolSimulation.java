@@ -179,6 +179,8 @@ final class ProtocolSimulation {
         final Map<String, ClusterId> clusterKeys = new HashMap<>();
         final LinkedHashMap<List<Address>, Deque<Envelope>> channels = new LinkedHashMap<>();
         final Set<String> seenEvents = new HashSet<>();
+        // what each key's events named (deduplication's state: a checkpoint keeps it)
+        final Map<String, HashSet<String>> named = new HashMap<>();
         final List<String[]> merges = new ArrayList<>();
         final List<String[]> rejections = new ArrayList<>();
         int nextInput;
@@ -191,6 +193,9 @@ final class ProtocolSimulation {
     private final MergeRules rules;
     private final ClusterActor<Payload, Totals> clusterActor;
     private final Random random;
+    // which of the events whose identifiers their key named before go straight to their anchor's
+    // cluster (deduplication marks them all; here three in four, so both paths mix)
+    private final Random marks;
     private final boolean fifo;
     private final Loop loop;
     private World world = new World();
@@ -202,6 +207,9 @@ final class ProtocolSimulation {
     private final List<Map.Entry<List<Address>, Envelope>> writtenSinceCheckpoint =
             new ArrayList<>();
     long delivered;
+    // events sent straight to their anchor's cluster, and events routed again through a Gather
+    long sentStraight;
+    long routedAgain;
     long ghostsRead;
     long ghostsIgnored;
 
@@ -213,6 +221,7 @@ final class ProtocolSimulation {
         this.rules = rules;
         this.clusterActor = new ClusterActor<>(rules, OPS);
         this.random = new Random(seed);
+        this.marks = new Random(~seed);
         this.traced = seed == Long.getLong("traceSeed", -1) ? System.getProperty("trace") : null;
         this.fifo = fifo;
         this.loop = loop;
@@ -288,6 +297,24 @@ final class ProtocolSimulation {
         }
         Address source = new Address(Actor.GATHER, "source");
         world.inputs.put(input.eventId(), input);
+        // (the inputs without a key come from one source in their order, as one key's would: what
+        // any of them named marks the next; a delete there forgets nothing, so an event may go
+        // straight to an identifier a delete made its Directory forget)
+        boolean named = false;
+        HashSet<String> before =
+                world.named.computeIfAbsent(
+                        input.key() == null ? "" : input.key(), k -> new HashSet<>());
+        if (!input.delete() || input.key() != null) {
+            if (input.delete()) {
+                before.clear();
+            } else {
+                named =
+                        input.identifiers().size() > 1
+                                && before.containsAll(input.identifiers())
+                                && marks.nextInt(4) != 0;
+                before.addAll(input.identifiers());
+            }
+        }
         if (input.delete()) {
             EventRouter.erase(
                     input.eventId(),
@@ -310,11 +337,16 @@ final class ProtocolSimulation {
                         input.position()),
                 input.key(),
                 input.position(),
+                named,
                 outbox(source));
+        if (named) {
+            sentStraight++;
+        }
     }
 
     /** An event routed again from where it reached an erased cluster (the same channels). */
     private void resend(Address from, String eventId, Payload event) {
+        routedAgain++;
         Input input = world.inputs.get(event.eventId());
         EventRouter.route(
                 eventId,
@@ -324,6 +356,7 @@ final class ProtocolSimulation {
                 event,
                 input.key(),
                 input.position(),
+                false,
                 outbox(from));
     }
 
@@ -603,7 +636,23 @@ final class ProtocolSimulation {
      * of its key (one that went to another profile).
      */
     void releaseHeld() {
-        world.clusters.forEach((id, state) -> clusterActor.release(id, state, Long.MAX_VALUE));
+        for (int round = 0; round < 10; round++) {
+            boolean held = false;
+            for (Map.Entry<ClusterId, ClusterState<Payload, Totals>> cluster :
+                    world.clusters.entrySet()) {
+                held |= !cluster.getValue().held.isEmpty();
+                clusterActor.release(
+                        cluster.getKey(),
+                        cluster.getValue(),
+                        Long.MAX_VALUE,
+                        outbox(Address.cluster(cluster.getKey())));
+            }
+            if (!held) {
+                return;
+            }
+            // an event sent straight to a cluster that lacks one of its identifiers goes on
+            run(List.of(), -1);
+        }
     }
 
     List<String[]> rejections() {

@@ -363,4 +363,90 @@ class DeduplicateFunctionTest {
                 "{}",
                 CustomerEvent.DEFAULT_TENANT);
     }
+
+    /**
+     * Marking, an event is marked when its key's events named every identifier of it before: not
+     * the first, not one that brings a new identifier, not after a delete of the key, nor once the
+     * key's list is older than it may be (then it starts again); the list is kept across a restore.
+     */
+    @Test
+    void marksAnEventWhoseIdentifiersItsKeyNamedBefore() throws Exception {
+        Duration fresh = Duration.ofDays(1);
+        harness = open(new DeduplicateFunction(WINDOW, true, fresh), null);
+        at(T0);
+        harness.processElement(named("m1", "a1", "d1"), EVENT_TIME);
+        harness.processElement(named("m2", "a1", "d1"), EVENT_TIME);
+        harness.processElement(named("m3", "a1", "d1", "p1"), EVENT_TIME); // p1 is new
+        harness.processElement(named("m4", "d1", "p1"), EVENT_TIME);
+        harness.processElement(named("m4b", "d1"), EVENT_TIME); // one identifier: marked too
+        List<String> marked = marked();
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
+        harness.close();
+        harness = open(new DeduplicateFunction(WINDOW, true, fresh), snapshot);
+        at(T0);
+        harness.processElement(named("m5", "a1", "p1"), EVENT_TIME);
+        at(T0 + fresh.toMillis()); // the list began a day ago: it starts again
+        harness.processElement(named("m6", "a1", "d1"), EVENT_TIME);
+        harness.processElement(named("m7", "a1", "d1"), EVENT_TIME);
+        harness.processElement(deleteOf("m8", "a1"), EVENT_TIME);
+        harness.processElement(named("m9", "a1", "d1"), EVENT_TIME);
+        harness.processElement(named("m10", "a1", "d1"), EVENT_TIME);
+
+        marked.addAll(marked());
+        assertEquals(List.of("m2", "m4", "m4b", "m5", "m7", "m10"), marked);
+    }
+
+    private List<String> marked() {
+        List<String> marked = new ArrayList<>();
+        for (CustomerEvent event : harness.extractOutputValues()) {
+            if (event.identifiersNamed) {
+                marked.add(event.messageId());
+            }
+        }
+        return marked;
+    }
+
+    @Test
+    void marksNothingUnlessAsked() throws Exception {
+        harness = open(new DeduplicateFunction(WINDOW, true), null);
+        harness.processElement(named("m1", "a1", "d1"), EVENT_TIME);
+        harness.processElement(named("m2", "a1", "d1"), EVENT_TIME);
+
+        for (CustomerEvent event : harness.extractOutputValues()) {
+            assertEquals(false, event.identifiersNamed, event.messageId());
+        }
+    }
+
+    /** An event of the Kafka key {@code visitor} naming the given device ids. */
+    private static SourcedEvent named(String messageId, String... devices) {
+        List<Identifier> identifiers = new ArrayList<>();
+        for (String device : devices) {
+            identifiers.add(new Identifier("device_id", device));
+        }
+        return new SourcedEvent(
+                "visitor",
+                new CustomerEvent(
+                        messageId,
+                        "track",
+                        "Product Viewed",
+                        EVENT_TIME,
+                        identifiers,
+                        null,
+                        "{}",
+                        CustomerEvent.DEFAULT_TENANT));
+    }
+
+    private static SourcedEvent deleteOf(String messageId, String device) {
+        return new SourcedEvent(
+                "visitor",
+                new CustomerEvent(
+                        messageId,
+                        "delete",
+                        null,
+                        EVENT_TIME,
+                        List.of(new Identifier("device_id", device)),
+                        null,
+                        "{}",
+                        CustomerEvent.DEFAULT_TENANT));
+    }
 }

@@ -190,11 +190,6 @@ public sealed interface Message<E, A> extends java.io.Serializable {
         public Contribute(String eventId, E payload) {
             this(eventId, payload, null);
         }
-
-        /** The same event, with nothing left to check: its cluster was decided. */
-        public Contribute<E, A> decided() {
-            return requires == null ? this : new Contribute<>(eventId, payload);
-        }
     }
 
     /**

@@ -154,26 +154,14 @@ public final class DeduplicateFunction
         if (numbered) {
             MapStateDescriptor<String, Long> numbers =
                     new MapStateDescriptor<>(POSITION_STATE, Types.STRING, Types.LONG);
-            numbers.enableTimeToLive(
-                    StateTtlConfig.newBuilder(POSITION_MEMORY)
-                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                            .cleanupFullSnapshot()
-                            .cleanupInRocksdbCompactFilter(1000)
-                            .build());
+            numbers.enableTimeToLive(keyMemoryTtl());
             positions = getRuntimeContext().getMapState(numbers);
         }
         if (namedFresh != null) {
             ValueStateDescriptor<long[]> identifiers =
                     new ValueStateDescriptor<>(
                             NAMED_STATE, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
-            identifiers.enableTimeToLive(
-                    StateTtlConfig.newBuilder(POSITION_MEMORY)
-                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                            .cleanupFullSnapshot()
-                            .cleanupInRocksdbCompactFilter(1000)
-                            .build());
+            identifiers.enableTimeToLive(keyMemoryTtl());
             named = getRuntimeContext().getState(identifiers);
         }
         duplicates = getRuntimeContext().getMetricGroup().addGroup("ingest").counter("duplicates");
@@ -243,6 +231,19 @@ public final class DeduplicateFunction
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .cleanupFullSnapshot()
                 .cleanupIncrementally(10, false)
+                .cleanupInRocksdbCompactFilter(1000)
+                .build();
+    }
+
+    /**
+     * How long a key's places and what it named are kept after their last write (part of the
+     * savepoint format, as {@link #seenTtl}).
+     */
+    private static StateTtlConfig keyMemoryTtl() {
+        return StateTtlConfig.newBuilder(POSITION_MEMORY)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .cleanupFullSnapshot()
                 .cleanupInRocksdbCompactFilter(1000)
                 .build();
     }

@@ -321,6 +321,12 @@ public final class ClusterActor<E, A> {
     private void credit(
             ClusterState<E, A> s, Message.Contribute<E, A> contribute, Outbox<E, A> out) {
         if (ops.waits(s.state, contribute.payload())) {
+            if (contribute.requires() != null && !ops.expects(s.state, contribute.payload())) {
+                // sent straight here, but the key's earlier events are in another profile: the
+                // event most likely links the two, which its Gather plans
+                out.resend(EventRouter.resent(contribute.eventId()), contribute.payload());
+                return;
+            }
             s.held.add(contribute);
             return;
         }

@@ -134,27 +134,52 @@ class MergeProtocolTest {
         assertTrue(broken > 0, "ghosts read as records break the protocol");
     }
 
+    /**
+     * A6 step by step, unkeyed, and keyed as one person's messages are (one Kafka key, a sequence
+     * per device): the key's events name every identifier of the order in step 4 before it, so it
+     * goes straight to its anchor's profile, which has never heard of the second device's sequence
+     * and must send it on through a Gather at once (held there for its predecessor, it would wait
+     * for event time and the two profiles would not merge).
+     */
     @Test
     void acceptanceA6LogsInWithoutAMergeUnderEverySchedule() {
+        for (boolean keyed : List.of(false, true)) {
+            acceptanceA6(keyed);
+        }
+    }
+
+    private static Input a6(
+            boolean keyed, String id, List<String> identifiers, long time, long position) {
+        String device =
+                identifiers.stream()
+                        .filter(i -> i.startsWith("anonymous_id:"))
+                        .findFirst()
+                        .orElseThrow();
+        return new Input(
+                id,
+                identifiers,
+                identifiers.get(0),
+                time,
+                1,
+                false,
+                keyed ? "ann\u001F" + device : null,
+                keyed ? position : 0);
+    }
+
+    private static void acceptanceA6(boolean keyed) {
         List<Input> a6 =
                 List.of(
-                        new Input("1a", List.of("anonymous_id:a1"), "anonymous_id:a1", 1, 1),
-                        new Input("1b", List.of("anonymous_id:a1"), "anonymous_id:a1", 2, 1),
-                        new Input("2", List.of("anonymous_id:a2"), "anonymous_id:a2", 3, 1),
-                        new Input(
+                        a6(keyed, "1a", List.of("anonymous_id:a1"), 1, 1),
+                        a6(keyed, "1b", List.of("anonymous_id:a1"), 2, 2),
+                        a6(keyed, "2", List.of("anonymous_id:a2"), 3, 1),
+                        a6(
+                                keyed,
                                 "3",
                                 List.of("user_id:u1", "anonymous_id:a1", "email:ann@shop.io"),
-                                "user_id:u1",
                                 4,
-                                1),
-                        new Input(
-                                "4",
-                                List.of("email:ann@shop.io", "anonymous_id:a2"),
-                                "email:ann@shop.io",
-                                5,
-                                1),
-                        new Input(
-                                "5", List.of("user_id:u2", "anonymous_id:a1"), "user_id:u2", 6, 1));
+                                3),
+                        a6(keyed, "4", List.of("email:ann@shop.io", "anonymous_id:a2"), 5, 2),
+                        a6(keyed, "5", List.of("user_id:u2", "anonymous_id:a1"), 6, 4));
         for (long seed = 1; seed <= 60; seed++) {
             ProtocolSimulation sim = new ProtocolSimulation(UNIQUE_USER, seed, seed % 2 == 0);
             sim.runStepByStep(a6);
@@ -168,7 +193,7 @@ class MergeProtocolTest {
                     "{[anonymous_id:a1, anonymous_id:a2, email:ann@shop.io, user_id:u1]=[1a, 1b, 2,"
                             + " 3, 4], [user_id:u2]=[5]}",
                     profiles.toString(),
-                    "seed " + seed);
+                    "seed " + seed + (keyed ? ", keyed" : ""));
             assertEquals(
                     List.of("3/anonymous_id:a2 -> 1/anonymous_id:a1"),
                     sim.merges().stream().map(m -> m[0] + " -> " + m[1]).toList(),

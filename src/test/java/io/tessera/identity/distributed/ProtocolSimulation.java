@@ -157,6 +157,13 @@ final class ProtocolSimulation {
                 }
 
                 @Override
+                public boolean expects(Totals state, Payload event) {
+                    return event.key() == null
+                            || state.positions.containsKey(event.key())
+                            || state.floors.containsKey(event.key());
+                }
+
+                @Override
                 public void founded(Totals state, String key, long position) {
                     state.floors.merge(key, position - 1, Math::max);
                 }
@@ -297,13 +304,15 @@ final class ProtocolSimulation {
         }
         Address source = new Address(Actor.GATHER, "source");
         world.inputs.put(input.eventId(), input);
-        // (the inputs without a key come from one source in their order, as one key's would: what
+        // (by the Kafka key, the order key's part before the device; the inputs without a key come
+        // from one source in their order, as one key's would: what
         // any of them named marks the next; a delete there forgets nothing, so an event may go
         // straight to an identifier a delete made its Directory forget)
         boolean named = false;
         HashSet<String> before =
                 world.named.computeIfAbsent(
-                        input.key() == null ? "" : input.key(), k -> new HashSet<>());
+                        input.key() == null ? "" : input.key().split("\u001F")[0],
+                        k -> new HashSet<>());
         if (!input.delete() || input.key() != null) {
             if (input.delete()) {
                 before.clear();

@@ -175,12 +175,6 @@ public class ProfileState {
         return floor == null ? 0 : floor;
     }
 
-    /** Whether an event of the key was credited here, or the profile was founded by one. */
-    public boolean knowsOrder(String key) {
-        return (orderPositions != null && orderPositions.containsKey(key))
-                || (orderFloors != null && orderFloors.containsKey(key));
-    }
-
     /** The events of the key up to that place are not waited for (they went elsewhere). */
     public void startOrderAfter(String key, long position) {
         if (orderFloors == null) {

@@ -321,9 +321,11 @@ public final class ClusterActor<E, A> {
     private void credit(
             ClusterState<E, A> s, Message.Contribute<E, A> contribute, Outbox<E, A> out) {
         if (ops.waits(s.state, contribute.payload())) {
-            if (contribute.requires() != null && !ops.expects(s.state, contribute.payload())) {
-                // sent straight here, but the key's earlier events are in another profile: the
-                // event most likely links the two, which its Gather plans
+            if (contribute.requires() != null) {
+                // sent straight here ahead of an earlier event of its key: never held, so that
+                // event time releasing it could not find it lacking an identifier and route it
+                // on behind the later events it let through; its Gather decides, as for any event
+                // (the key's earlier events may be in another profile, one the event links)
                 out.resend(EventRouter.resent(contribute.eventId()), contribute.payload());
                 return;
             }

@@ -280,7 +280,19 @@ public final class DirectoryActor {
             // where this placement put it (a repoint into an erased tree never places)
             placed = placed.joining(null).with(repoint.cluster());
         } else {
-            placed = handle(identifier, placed, message, quarantineAfter, out);
+            // a forget: the cluster that took it in was erased. A cluster it founds next is created
+            // after the one this placement named, so a late repoint of this placement (naming that
+            // id) cannot place it into the erased cluster
+            Entry after =
+                    new Entry(
+                            placed.cluster(),
+                            placed.forgottenSince(),
+                            Math.max(placed.foundAfter(), entry.unplaced().createdAt()),
+                            placed.rejections(),
+                            placed.joining(),
+                            null,
+                            List.of());
+            placed = handle(identifier, after, message, quarantineAfter, out);
         }
         for (Message<?, ?> waiting : held) {
             placed =

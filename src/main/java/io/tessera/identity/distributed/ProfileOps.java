@@ -37,17 +37,6 @@ public interface ProfileOps<E, A> extends Serializable {
     }
 
     /**
-     * Whether the profile has heard of the event's order key: it was credited an event of it, or
-     * founded by one. Only then is an earlier event of the key on its way here; an event sent
-     * straight to its anchor's cluster that would wait in one that never heard of its key goes
-     * through its Gather instead (the key's earlier events are in another profile, most likely one
-     * the event links).
-     */
-    default boolean expects(A state, E event) {
-        return true;
-    }
-
-    /**
      * The cluster was founded by the event at {@code position} of {@code key}: the key's events
      * before it were credited elsewhere, and none of them is waited for here.
      */

@@ -138,11 +138,6 @@ public final class ProfileStateOps implements ProfileOps<CustomerEvent, ProfileS
     }
 
     @Override
-    public boolean expects(ProfileState state, CustomerEvent event) {
-        return event.orderKey == null || state.knowsOrder(event.orderKey);
-    }
-
-    @Override
     public void founded(ProfileState state, String key, long position) {
         state.startOrderAfter(key, position - 1);
     }

@@ -157,13 +157,6 @@ final class ProtocolSimulation {
                 }
 
                 @Override
-                public boolean expects(Totals state, Payload event) {
-                    return event.key() == null
-                            || state.positions.containsKey(event.key())
-                            || state.floors.containsKey(event.key());
-                }
-
-                @Override
                 public void founded(Totals state, String key, long position) {
                     state.floors.merge(key, position - 1, Math::max);
                 }

@@ -5,14 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What the events of one key have named: when the list began, whether the key's last event named
- * something new, then a 64-bit digest of each identifier, the latest {@link #KEPT} of them. An
- * event whose identifiers were all named before most likely links nothing new, so distributed
- * identity sends it straight to its anchor's profile, which credits it only if it holds them all (a
- * digest that collides or an identifier that moved costs a detour through a Gather, never a wrong
- * profile). The event right after one that named something new is not marked: that one went through
- * its Gather, the longer way, and an event sent straight would overtake it and take the Gather's
- * way after all (a cluster does not hold an event sent straight for its predecessor).
+ * What the events of one key have named: when the list began, then a 64-bit digest of each
+ * identifier, the latest {@link #KEPT} of them. An event whose identifiers were all named before
+ * most likely links nothing new, so distributed identity sends it straight to its anchor's profile,
+ * which credits it only if it holds them all (a digest that collides or an identifier that moved
+ * costs a detour through a Gather, never a wrong profile).
  *
  * <p>A list lasts {@code fresh} from when it began, then starts again from the next event: the
  * events sent straight read only their anchor's Directory entry, and an entry of an expiring type
@@ -22,9 +19,6 @@ import java.util.List;
 public final class NamedIdentifiers {
     /** The digests kept per key: a shared kiosk's key names many people. */
     public static final int KEPT = 16;
-
-    /** Where the digests start: after when the list began and whether the last event was new. */
-    private static final int HEADER = 2;
 
     private NamedIdentifiers() {}
 
@@ -36,7 +30,7 @@ public final class NamedIdentifiers {
      */
     public static boolean allNamed(
             long[] named, List<Identifier> identifiers, long now, long fresh) {
-        if (!isFresh(named, now, fresh) || identifiers.isEmpty() || named[1] != 0) {
+        if (!isFresh(named, now, fresh) || identifiers.isEmpty()) {
             return false;
         }
         for (Identifier identifier : identifiers) {
@@ -51,38 +45,30 @@ public final class NamedIdentifiers {
      * The list after an event: a new one when the one so far is stale.
      *
      * @param named the list so far (null: none)
-     * @return the list to keep, the same array when nothing changed (the event named nothing new,
-     *     nor did the one before it)
+     * @return the list to keep, the same array when the event named nothing new
      */
     public static long[] after(long[] named, List<Identifier> identifiers, long now, long fresh) {
-        long[] kept = isFresh(named, now, fresh) ? named : new long[] {now, 1};
-        boolean grew = kept != named;
+        long[] kept = isFresh(named, now, fresh) ? named : new long[] {now};
         for (Identifier identifier : identifiers) {
             long digest = digest(identifier);
             if (!contains(kept, digest)) {
-                int from = Math.max(HEADER, kept.length + 1 - KEPT);
-                long[] grown = new long[kept.length + 1 - (from - HEADER)];
-                System.arraycopy(kept, 0, grown, 0, HEADER);
-                System.arraycopy(kept, from, grown, HEADER, kept.length - from);
+                int from = Math.max(1, kept.length + 1 - KEPT);
+                long[] grown = new long[kept.length + 1 - (from - 1)];
+                grown[0] = kept[0];
+                System.arraycopy(kept, from, grown, 1, kept.length - from);
                 grown[grown.length - 1] = digest;
                 kept = grown;
-                grew = true;
             }
-        }
-        long last = grew ? 1 : 0;
-        if (kept[1] != last) {
-            kept = kept == named ? kept.clone() : kept;
-            kept[1] = last;
         }
         return kept;
     }
 
     private static boolean isFresh(long[] named, long now, long fresh) {
-        return named != null && named.length >= HEADER && now - named[0] < fresh;
+        return named != null && named.length > 0 && now - named[0] < fresh;
     }
 
     private static boolean contains(long[] named, long digest) {
-        for (int i = HEADER; i < named.length; i++) {
+        for (int i = 1; i < named.length; i++) {
             if (named[i] == digest) {
                 return true;
             }
@@ -92,7 +78,7 @@ public final class NamedIdentifiers {
 
     /** The digests of a list, for tests. */
     static long[] digests(long[] named) {
-        return Arrays.copyOfRange(named, HEADER, named.length);
+        return Arrays.copyOfRange(named, 1, named.length);
     }
 
     /** FNV-1a over the type, a separator and the value. */

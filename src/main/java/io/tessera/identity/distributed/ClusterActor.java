@@ -132,7 +132,7 @@ public final class ClusterActor<E, A> {
                 // should the winner refuse, the event comes back here and must not wait)
                 ops.founded(s.state, init.orderKey(), init.orderPosition());
                 if (!offered) {
-                    drain(s, out); // an event that came back from a refusal may wait for this
+                    drain(s); // an event that came back from a refusal may wait for this
                 }
             }
             if (s.members.contains(init.identifier())) {
@@ -267,7 +267,7 @@ public final class ClusterActor<E, A> {
             throw new IllegalArgumentException("a Cluster cannot take " + message);
         }
         if (!s.tombstone && !s.onOffer()) {
-            drain(s, out); // a merge or a member may have brought what a held event waited for
+            drain(s); // a merge or a member may have brought what a held event waited for
         }
     }
 
@@ -332,28 +332,24 @@ public final class ClusterActor<E, A> {
             s.held.add(contribute);
             return;
         }
-        creditInTurn(s, contribute, out);
-        drain(s, out);
-    }
-
-    /**
-     * Credits an event whose turn came, unless it came straight to its anchor's cluster and the
-     * cluster lacks one of its identifiers (a refusal parted them, a merge is under way, one
-     * expired): then it is routed again through a Gather, which decides where it goes as for any
-     * event. Its turn came, so the cluster holds what its key's earlier events brought.
-     */
-    private void creditInTurn(
-            ClusterState<E, A> s, Message.Contribute<E, A> contribute, Outbox<E, A> out) {
         if (contribute.requires() != null && !s.members.containsAll(contribute.requires())) {
+            // sent straight here, but the cluster lacks an identifier of it (a refusal parted
+            // them, a merge is under way, one expired): its Gather decides, as for any event
             out.resend(EventRouter.resent(contribute.eventId()), contribute.payload());
             return;
         }
+        credited(s, contribute);
+        drain(s);
+    }
+
+    /** Credits an event whose turn came. */
+    private void credited(ClusterState<E, A> s, Message.Contribute<E, A> contribute) {
         ops.credit(s.state, contribute.eventId(), contribute.payload());
         s.announced = true;
     }
 
     /** Credits the held events whose turn has come, each in its turn. */
-    private void drain(ClusterState<E, A> s, Outbox<E, A> out) {
+    private void drain(ClusterState<E, A> s) {
         boolean credited = true;
         while (credited && !s.held.isEmpty()) {
             credited = false;
@@ -361,7 +357,7 @@ public final class ClusterActor<E, A> {
                 Message.Contribute<E, A> next = s.held.get(i);
                 if (!ops.waits(s.state, next.payload())) {
                     s.held.remove(i);
-                    creditInTurn(s, next, out);
+                    credited(s, next);
                     credited = true;
                     break;
                 }
@@ -373,8 +369,7 @@ public final class ClusterActor<E, A> {
      * Event time passed {@code time}: the held events up to it wait no longer (what they waited for
      * is late, or went to another profile), and are credited in the order of their times.
      */
-    public ClusterState<E, A> release(
-            ClusterId self, ClusterState<E, A> s, long time, Outbox<E, A> out) {
+    public ClusterState<E, A> release(ClusterId self, ClusterState<E, A> s, long time) {
         if (s == null || s.tombstone || s.held.isEmpty() || s.onOffer()) {
             return s;
         }
@@ -387,9 +382,9 @@ public final class ClusterActor<E, A> {
         due.sort(java.util.Comparator.comparingLong(c -> ops.time(c.payload())));
         s.held.removeAll(due);
         for (Message.Contribute<E, A> event : due) {
-            creditInTurn(s, event, out);
+            credited(s, event);
         }
-        drain(s, out);
+        drain(s);
         return s;
     }
 

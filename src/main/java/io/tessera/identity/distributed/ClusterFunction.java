@@ -394,7 +394,7 @@ final class ClusterFunction
                     (self, s, outbox) -> {
                         int held = s.held.size();
                         ClusterState<CustomerEvent, ProfileState> after =
-                                actor.release(self, s, timestamp, outbox);
+                                actor.release(self, s, timestamp);
                         releasedByEventTime.inc(held - after.held.size());
                         return after;
                     });

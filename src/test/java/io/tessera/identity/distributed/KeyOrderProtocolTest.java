@@ -63,9 +63,9 @@ class KeyOrderProtocolTest {
         assertEquals(Set.of("e1"), s.state.events.keySet());
         assertEquals(1, s.held.size());
 
-        s = actor.release(cluster, s, 2_999, out);
+        s = actor.release(cluster, s, 2_999);
         assertEquals(1, s.held.size(), "event time has not passed it yet");
-        s = actor.release(cluster, s, 3_000, out);
+        s = actor.release(cluster, s, 3_000);
         assertEquals(Set.of("e1", "e3"), s.state.events.keySet());
         assertTrue(s.held.isEmpty());
         // the fourth follows the third at once

@@ -638,23 +638,7 @@ final class ProtocolSimulation {
      * of its key (one that went to another profile).
      */
     void releaseHeld() {
-        for (int round = 0; round < 10; round++) {
-            boolean held = false;
-            for (Map.Entry<ClusterId, ClusterState<Payload, Totals>> cluster :
-                    world.clusters.entrySet()) {
-                held |= !cluster.getValue().held.isEmpty();
-                clusterActor.release(
-                        cluster.getKey(),
-                        cluster.getValue(),
-                        Long.MAX_VALUE,
-                        outbox(Address.cluster(cluster.getKey())));
-            }
-            if (!held) {
-                return;
-            }
-            // an event sent straight to a cluster that lacks one of its identifiers goes on
-            run(List.of(), -1);
-        }
+        world.clusters.forEach((id, state) -> clusterActor.release(id, state, Long.MAX_VALUE));
     }
 
     List<String[]> rejections() {

@@ -268,7 +268,8 @@ public final class DeduplicateFunction
     }
 
     /**
-     * Marks the event if its key's events named its identifiers before, and keeps what it names.
+     * Marks the event if its key's events named its identifiers before (all, or some), and keeps
+     * what it names.
      */
     private void mark(CustomerEvent event, long now) throws Exception {
         if ("delete".equals(event.type())) {
@@ -278,6 +279,9 @@ public final class DeduplicateFunction
         long[] before = named.value();
         long fresh = namedFresh.toMillis();
         event.identifiersNamed = NamedIdentifiers.allNamed(before, event.identifiers(), now, fresh);
+        event.identifiersPartlyNamed =
+                event.identifiersNamed
+                        || NamedIdentifiers.anyNamed(before, event.identifiers(), now, fresh);
         long[] after = NamedIdentifiers.after(before, event.identifiers(), now, fresh);
         if (after != before) {
             named.update(after);

@@ -42,6 +42,25 @@ public final class NamedIdentifiers {
     }
 
     /**
+     * Whether some identifier of the event is in a list that began less than {@code fresh} ago: a
+     * never-seen anchor of it most likely joins their profile.
+     *
+     * @param named the list so far (null: none)
+     */
+    public static boolean anyNamed(
+            long[] named, List<Identifier> identifiers, long now, long fresh) {
+        if (!isFresh(named, now, fresh)) {
+            return false;
+        }
+        for (Identifier identifier : identifiers) {
+            if (contains(named, digest(identifier))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The list after an event: a new one when the one so far is stale.
      *
      * @param named the list so far (null: none)

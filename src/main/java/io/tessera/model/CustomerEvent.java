@@ -63,6 +63,15 @@ public final class CustomerEvent {
      */
     public boolean identifiersNamed;
 
+    /**
+     * Whether the earlier events of its key named some identifier of it (deduplication marks it
+     * with {@link #identifiersNamed}): a never-seen anchor of it (a login's new user id) most
+     * likely joins the profile of those, so distributed identity lets the event place it there
+     * instead of founding a profile that would merge at once. A delivery detail, as {@link
+     * #identifiersNamed}.
+     */
+    public boolean identifiersPartlyNamed;
+
     /** A POJO needs a public no-argument constructor. */
     public CustomerEvent() {}
 

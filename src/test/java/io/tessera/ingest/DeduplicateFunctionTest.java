@@ -368,6 +368,8 @@ class DeduplicateFunctionTest {
      * Marking, an event is marked when its key's events named every identifier of it before: not
      * the first, not one that brings a new identifier, not after a delete of the key, nor once the
      * key's list is older than it may be (then it starts again); the list is kept across a restore.
+     * Marked as partly named when its key named some identifier of it before: also the one that
+     * brings a new identifier beside those (a login's new user id).
      */
     @Test
     void marksAnEventWhoseIdentifiersItsKeyNamedBefore() throws Exception {
@@ -380,6 +382,7 @@ class DeduplicateFunctionTest {
         harness.processElement(named("m4", "d1", "p1"), EVENT_TIME);
         harness.processElement(named("m4b", "d1"), EVENT_TIME); // one identifier: marked too
         List<String> marked = marked();
+        List<String> partly = partlyMarked();
         OperatorSubtaskState snapshot = harness.snapshot(1L, T0);
         harness.close();
         harness = open(new DeduplicateFunction(WINDOW, true, fresh), snapshot);
@@ -393,7 +396,19 @@ class DeduplicateFunctionTest {
         harness.processElement(named("m10", "a1", "d1"), EVENT_TIME);
 
         marked.addAll(marked());
+        partly.addAll(partlyMarked());
         assertEquals(List.of("m2", "m4", "m4b", "m5", "m7", "m10"), marked);
+        assertEquals(List.of("m2", "m3", "m4", "m4b", "m5", "m7", "m10"), partly);
+    }
+
+    private List<String> partlyMarked() {
+        List<String> marked = new ArrayList<>();
+        for (CustomerEvent event : harness.extractOutputValues()) {
+            if (event.identifiersPartlyNamed) {
+                marked.add(event.messageId());
+            }
+        }
+        return marked;
     }
 
     private List<String> marked() {
@@ -414,6 +429,7 @@ class DeduplicateFunctionTest {
 
         for (CustomerEvent event : harness.extractOutputValues()) {
             assertEquals(false, event.identifiersNamed, event.messageId());
+            assertEquals(false, event.identifiersPartlyNamed, event.messageId());
         }
     }
 

@@ -299,7 +299,12 @@ public final class ClusterActor<E, A> {
             out.send(Address.cluster(admit.clusterOf(init.identifier())), init.tellingDirectory());
         }
         GatherActor.plan(
-                admit.eventId(), admit.steps(), self, admit.at(), admit.contribution(), out);
+                admit.eventId(),
+                admit.steps(),
+                admit.anchorsCluster(self),
+                admit.at(),
+                admit.contribution(),
+                out);
     }
 
     /** What one identifier holds, as a loser's reservation. */

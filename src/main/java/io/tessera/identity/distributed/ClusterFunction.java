@@ -279,7 +279,7 @@ final class ClusterFunction
                     public void resend(String eventId, CustomerEvent event) {
                         routedAgain.inc();
                         // through a Gather this time: it decides where the event goes
-                        RouteFunction.route(eventId, event, identityRules, false, this);
+                        RouteFunction.route(eventId, event, identityRules, false, false, this);
                     }
                 };
         List<AudienceTransition> dueBefore =

@@ -98,15 +98,17 @@ public final class DirectoryActor {
     }
 
     /**
-     * Whether a probe finds the identifier new beside the event's anchor, so that the event places
-     * it: the Directory founds no cluster and sends no Init, and answers what it would have founded
-     * ({@link Message.Reply#unsent}). A quarantined identifier is founded as before (it takes no
-     * part in the event's plan, so nothing else would place it).
+     * Whether a probe finds the identifier new beside the event's anchor, or finds the event's
+     * anchor new where its key named another identifier of it before ({@link
+     * Message.Probe#mayJoin}), so that the event places it: the Directory founds no cluster and
+     * sends no Init, and answers what it would have founded ({@link Message.Reply#unsent}). A
+     * quarantined identifier is founded as before (it takes no part in the event's plan, so nothing
+     * else would place it).
      */
     private static boolean placedByEvent(
             Entry entry, Message.Probe<?, ?> probe, int quarantineAfter) {
         return probe.payload() == null
-                && probe.foundingTime() != probe.time()
+                && (probe.foundingTime() != probe.time() || probe.mayJoin())
                 && entry.rejections() < quarantineAfter;
     }
 
@@ -196,7 +198,9 @@ public final class DirectoryActor {
                             Address.gather(probe.eventId()),
                             Message.Reply.placedByTheEvent(
                                     probe.eventId(), identifier, cluster, init));
-                    return entry.joining(probe.anchor()).unplaced(cluster, List.of());
+                    // (the anchor itself joins whatever profile takes it: no anchor to name)
+                    return entry.joining(identifier.equals(probe.anchor()) ? null : probe.anchor())
+                            .unplaced(cluster, List.of());
                 }
                 // Founded beside the event's anchor: the event's plan links the two clusters.
                 entry =

@@ -23,6 +23,10 @@ public final class EventRouter {
      *     likely links nothing, so it goes straight to its anchor's Directory and cluster, which
      *     credits it in its turn if it holds every identifier, else routes it again through a
      *     Gather
+     * @param partlyNamed whether the earlier events of its key named some identifier of it: a new
+     *     anchor (a login's user id) then most likely joins the profile of those, so the probe of
+     *     its anchor asks its Directory to leave it to the event to place ({@link
+     *     Message.Probe#mayJoin}) instead of founding a cluster that would merge at once
      */
     public static <E, A> void route(
             String eventId,
@@ -33,6 +37,7 @@ public final class EventRouter {
             String orderKey,
             long orderPosition,
             boolean named,
+            boolean partlyNamed,
             Outbox<E, A> out) {
         if (identifiers.isEmpty()) {
             throw new IllegalArgumentException("event " + eventId + " has no identifier");
@@ -58,7 +63,15 @@ public final class EventRouter {
             out.send(
                     Address.directory(identifier),
                     new Message.Probe<>(
-                            eventId, identifier, time, null, orderKey, orderPosition, anchor));
+                            eventId,
+                            identifier,
+                            time,
+                            null,
+                            orderKey,
+                            orderPosition,
+                            anchor,
+                            null,
+                            partlyNamed && identifier.equals(anchor)));
         }
     }
 

@@ -128,10 +128,11 @@ public final class GatherActor {
             steps.add(new Message.PlanStep(identifier, cluster, known));
         }
         if (pending.unsent != null) {
-            ClusterId home = homeOfUnsent(pending, evidence, anchorId);
+            ClusterId home = homeOfUnsent(pending, evidence);
             if (home != null) {
                 // The event's known identifiers are in one cluster, older than any the new ones
-                // would found: it takes them in, with no cluster of their own and no merge.
+                // would found: it takes them in, with no cluster of their own and no merge (the
+                // anchor too when it is new, as a login's user id is beside a visitor's ids).
                 List<Message.Init<E, A>> unsent = new ArrayList<>();
                 for (String identifier : evidence) {
                     if (pending.unsent.containsKey(identifier)) {
@@ -145,7 +146,8 @@ public final class GatherActor {
                                 List.copyOf(steps),
                                 pending.time,
                                 contribution,
-                                List.copyOf(unsent)));
+                                List.copyOf(unsent),
+                                pending.unsent.containsKey(anchorId) ? anchorId : null));
                 return done();
             }
             foundUnsent(pending, pending.identifiers, out);
@@ -210,15 +212,13 @@ public final class GatherActor {
 
     /**
      * The one cluster that takes the event's unplaced identifiers in, or null: every other
-     * identifier of the event is in it (or joining it, {@link #joinedAlready}), the anchor among
-     * them, and it is older than any cluster the unplaced ones would found, so that their own plan
-     * would merge them into it too.
+     * identifier of the event is in it (or joining it, {@link #joinedAlready}), and it is older
+     * than any cluster the unplaced ones would found, so that their own plan would merge them into
+     * it too. The anchor is among the placed ones, or among the unplaced when its Directory left it
+     * to the event ({@link Message.Probe#mayJoin}): as single mode's passes start from the first
+     * known identifier, the known ones' profile takes it in.
      */
-    private static ClusterId homeOfUnsent(
-            GatherState<?> pending, List<String> evidence, String anchorId) {
-        if (pending.unsent.containsKey(anchorId)) {
-            return null;
-        }
+    private static ClusterId homeOfUnsent(GatherState<?> pending, List<String> evidence) {
         Set<ClusterId> placed = new TreeSet<>();
         for (String identifier : evidence) {
             if (pending.unsent.containsKey(identifier)) {

@@ -31,7 +31,9 @@ import org.apache.flink.core.memory.DataOutputView;
  * and a profile in its state form ({@link ProfileStateSerializer}, which starts with a format byte of
  * its own); version 7 adds what an event sent straight to its anchor's cluster requires ({@link
  * Message.Probe#requires}, {@link Message.Contribute#requires}) to a probe, a contribution and a
- * relay. Records of versions 5 and 6 and JSON ({@link LoopCodec}, versions 1 to 4) left by an
+ * relay; version 8 whether a never-seen anchor may join the profile of the event's other
+ * identifiers ({@link Message.Probe#mayJoin}, {@link Message.Admit#anchor}). Records of versions 5
+ * to 7 and JSON ({@link LoopCodec}, versions 1 to 4) left by an
  * earlier release are still read; a record's first byte tells the forms apart (the version here, {@code
  * '{'} for JSON; a later binary version starts with its own number, which this release refuses as
  * newer).
@@ -45,10 +47,16 @@ import org.apache.flink.core.memory.DataOutputView;
  */
 final class LoopBinaryForm {
     /** The version this release writes, and the first byte of its records. */
-    static final int VERSION = 7;
+    static final int VERSION = 8;
 
     /** The first version with what an event sent straight to its anchor's cluster requires. */
     static final int REQUIRES_VERSION = 7;
+
+    /**
+     * The first version with a probe's {@link Message.Probe#mayJoin} and an admission's {@link
+     * Message.Admit#anchor}.
+     */
+    static final int MAY_JOIN_VERSION = 8;
 
     /** The first binary version: the kinds up to {@link #ADMIT} only. */
     static final int FIRST_VERSION = 5;
@@ -118,6 +126,7 @@ final class LoopBinaryForm {
             Varints.writeLong(m.orderPosition(), out);
             string(m.anchor(), out);
             optionalStrings(m.requires(), out);
+            out.writeBoolean(m.mayJoin());
         } else if (message instanceof Message.Reply<CustomerEvent, A> m) {
             out.writeByte(REPLY);
             string(m.eventId(), out);
@@ -159,6 +168,7 @@ final class LoopBinaryForm {
             string(m.contribution().eventId(), out);
             event(m.contribution().payload(), out);
             list(m.unsent(), LoopBinaryForm::init, out);
+            string(m.anchor(), out);
         } else if (message instanceof Message.Link<CustomerEvent, A> m) {
             out.writeByte(LINK);
             id(m.winner(), out);
@@ -291,7 +301,8 @@ final class LoopBinaryForm {
                             string(in),
                             Varints.readLong(in),
                             string(in),
-                            requires(version, in));
+                            requires(version, in),
+                            version >= MAY_JOIN_VERSION && in.readBoolean());
             case REPLY -> {
                 String eventId = string(in);
                 String identifier = string(in);
@@ -335,7 +346,9 @@ final class LoopBinaryForm {
                 Message.Contribute<CustomerEvent, A> contribution =
                         new Message.Contribute<>(string(in), event(in));
                 List<Message.Init<CustomerEvent, A>> unsent = list(LoopBinaryForm::init, in);
-                yield new Message.Admit<>(plan, steps, at, contribution, List.copyOf(unsent));
+                String anchor = version >= MAY_JOIN_VERSION ? string(in) : null;
+                yield new Message.Admit<>(
+                        plan, steps, at, contribution, List.copyOf(unsent), anchor);
             }
             case LINK ->
                     new Message.Link<>(

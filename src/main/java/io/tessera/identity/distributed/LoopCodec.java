@@ -217,6 +217,9 @@ public final class LoopCodec<E, A> implements Serializable {
                 }
             }
             tree(json, "unsent", unsent);
+            if (m.anchor() != null) {
+                json.writeStringField("anchor", m.anchor());
+            }
         } else if (message instanceof Message.Event<E, A> m) {
             json.writeStringField("eventId", m.eventId());
             object(json, "identifiers", m.identifiers());
@@ -235,6 +238,9 @@ public final class LoopCodec<E, A> implements Serializable {
                 json.writeStringField("anchor", m.anchor());
             }
             requires(json, m.requires());
+            if (m.mayJoin()) {
+                json.writeBooleanField("mayJoin", true);
+            }
         } else if (message instanceof Message.Reply<E, A> m) {
             json.writeStringField("eventId", m.eventId());
             json.writeStringField("identifier", m.identifier());
@@ -469,7 +475,8 @@ public final class LoopCodec<E, A> implements Serializable {
                                         json.path("at").asLong(),
                                         new Message.Contribute<>(
                                                 json.path("eventId").asText(), payload),
-                                        inits(json.path("unsent")));
+                                        inits(json.path("unsent")),
+                                        json.path("anchor").asText(null));
                         case "Event" ->
                                 new Message.Event<>(
                                         json.path("eventId").asText(),
@@ -486,7 +493,8 @@ public final class LoopCodec<E, A> implements Serializable {
                                         json.path("orderKey").asText(null),
                                         json.path("orderPosition").asLong(0),
                                         json.path("anchor").asText(null),
-                                        requires(json));
+                                        requires(json),
+                                        json.path("mayJoin").asBoolean(false));
                         case "Reply" ->
                                 new Message.Reply<>(
                                         json.path("eventId").asText(),

@@ -27,6 +27,11 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      *     (its key's events named every identifier of it before, so it most likely links nothing):
      *     all its identifiers, which the Directory passes on with the event ({@link
      *     Contribute#requires}); null for any other probe (loop version 7)
+     * @param mayJoin for a Gather's probe of the event's anchor: its key's events named another
+     *     identifier of it before, so the anchor, if never seen, most likely joins that profile (a
+     *     login's new user id): its Directory founds nothing and leaves it to the event to place,
+     *     as an identifier new beside the anchor is ({@link Reply#unsent}, {@link Admit#anchor};
+     *     loop version 8)
      */
     record Probe<E, A>(
             String eventId,
@@ -36,8 +41,31 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             String orderKey,
             long orderPosition,
             String anchor,
-            List<String> requires)
+            List<String> requires,
+            boolean mayJoin)
             implements Message<E, A> {
+        /** A probe that founds a never-seen anchor as before. */
+        public Probe(
+                String eventId,
+                String identifier,
+                long time,
+                E payload,
+                String orderKey,
+                long orderPosition,
+                String anchor,
+                List<String> requires) {
+            this(
+                    eventId,
+                    identifier,
+                    time,
+                    payload,
+                    orderKey,
+                    orderPosition,
+                    anchor,
+                    requires,
+                    false);
+        }
+
         /** A probe for an event not numbered by its key. */
         public Probe(String eventId, String identifier, long time, E payload) {
             this(eventId, identifier, time, payload, null, 0, null, null);
@@ -330,14 +358,37 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      * rules, tells their Directories, and credits the event: no founding merge. Else it does what
      * the Gather would have done with clusters of their own: founds them, and plans the event's
      * merges ({@code steps} as a {@link Plan}'s, each new identifier with the cluster it founds).
+     *
+     * @param anchor the event's anchor when it is one of the new identifiers (a login's new user id
+     *     beside a visitor's known ones, {@link Probe#mayJoin}), else null: the anchor is in the
+     *     admitting cluster (loop version 8)
      */
     record Admit<E, A>(
             String eventId,
             List<PlanStep> steps,
             long at,
             Contribute<E, A> contribution,
-            List<Init<E, A>> unsent)
+            List<Init<E, A>> unsent,
+            String anchor)
             implements Message<E, A> {
+        /** An admission of identifiers new beside an anchor the cluster holds. */
+        public Admit(
+                String eventId,
+                List<PlanStep> steps,
+                long at,
+                Contribute<E, A> contribution,
+                List<Init<E, A>> unsent) {
+            this(eventId, steps, at, contribution, unsent, null);
+        }
+
+        /**
+         * The cluster the event is credited to should the admission be refused: the one its anchor
+         * founds when the anchor is among the new identifiers, else the admitting one.
+         */
+        public ClusterId anchorsCluster(ClusterId admitting) {
+            return anchor == null ? admitting : clusterOf(anchor);
+        }
+
         /** The cluster a step names for an identifier of the event (for a new one: would found). */
         public ClusterId clusterOf(String identifier) {
             for (PlanStep step : steps) {
@@ -355,7 +406,8 @@ public sealed interface Message<E, A> extends java.io.Serializable {
                     new Plan<E, A>(eventId, steps, at).movedTo(merged, winner).steps(),
                     at,
                     contribution,
-                    unsent);
+                    unsent,
+                    anchor);
         }
     }
 

@@ -33,6 +33,7 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
                 event,
                 rules,
                 event.identifiersNamed,
+                event.identifiersPartlyNamed,
                 new CollectingOutbox<>(codec, out))) {
             ctx.output(ENTERED, event.eventTime());
         }
@@ -44,6 +45,9 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
      *
      * @param named whether its key's events named every identifier of it before ({@link
      *     CustomerEvent#identifiersNamed}): it goes straight to its anchor's cluster
+     * @param partlyNamed whether they named some identifier of it ({@link
+     *     CustomerEvent#identifiersPartlyNamed}): a never-seen anchor most likely joins their
+     *     profile
      * @return whether the event was sent on to be credited (not a delete, and with an identifier)
      */
     static boolean route(
@@ -51,6 +55,7 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
             CustomerEvent event,
             IdentityRules rules,
             boolean named,
+            boolean partlyNamed,
             Outbox<CustomerEvent, ProfileState> out) {
         List<Identifier> admitted = new ArrayList<>();
         for (Identifier identifier : event.identifiers()) {
@@ -81,6 +86,7 @@ final class RouteFunction extends ProcessFunction<CustomerEvent, Routed> {
                 event.orderKey,
                 event.orderPosition,
                 named,
+                partlyNamed,
                 out);
         return true;
     }

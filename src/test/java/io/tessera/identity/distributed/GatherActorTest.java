@@ -307,7 +307,8 @@ class GatherActorTest {
             Map<String, DirectoryActor.Entry> directory,
             boolean done) {
         RecordingOutbox<String, String> routed = new RecordingOutbox<>();
-        EventRouter.route(eventId, identifiers, anchor, time, "payload", "k", 1, false, routed);
+        EventRouter.route(
+                eventId, identifiers, anchor, time, "payload", "k", 1, false, false, routed);
         RecordingOutbox<String, String> answers = new RecordingOutbox<>();
         for (Message<String, String> message : routed.sent) {
             if (message instanceof Message.Probe<String, String> probe) {

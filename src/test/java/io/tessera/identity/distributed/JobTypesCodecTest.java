@@ -413,10 +413,68 @@ class JobTypesCodecTest {
                         new Message.Relay<>(cluster, new Message.Contribute<>("m1", event)));
         for (Message<CustomerEvent, ProfileState> message : decided) {
             byte[] written = CODEC.encode(Address.cluster(cluster), message);
-            assertEquals(0, written[written.length - 1], "nothing required: a count of 0 last");
-            byte[] sixth = Arrays.copyOf(written, written.length - 1);
+            // a probe ends with whether its anchor may join (version 8), after what it requires
+            int end = written.length - (message instanceof Message.Probe<?, ?> ? 1 : 0);
+            assertEquals(0, written[end - 1], "nothing required: a count of 0 last");
+            byte[] sixth = Arrays.copyOf(written, end - 1);
             sixth[0] = 6;
             assertEquals(message.toString(), CODEC.decode(sixth).message().toString(), "version 6");
         }
+    }
+
+    /**
+     * Whether a never-seen anchor may join the profile of its event's other identifiers travels
+     * with a Gather's probe, and the anchor with the admission that places it (version 8); the same
+     * kinds of version 7, which end before those fields, are read as a probe that founds and an
+     * admission whose anchor is placed.
+     */
+    @Test
+    void anAnchorThatMayJoinTravelsAndVersionSevenIsRead() {
+        CustomerEvent event =
+                new CustomerEvent(
+                        "m1",
+                        "identify",
+                        null,
+                        1_700_000_000_000L,
+                        List.of(new Identifier("user_id", "u1"), new Identifier("device_id", "d1")),
+                        null,
+                        "{}",
+                        CustomerEvent.DEFAULT_TENANT);
+        ClusterId home = new ClusterId(1, "device_id:d1");
+        ClusterId wouldFound = new ClusterId(5, "user_id:u1");
+        Message.Probe<CustomerEvent, ProfileState> probe =
+                new Message.Probe<>("m1", "user_id:u1", 5, null, "k", 2, "user_id:u1", null, true);
+        Message.Admit<CustomerEvent, ProfileState> admit =
+                new Message.Admit<>(
+                        "m1",
+                        List.of(
+                                new Message.PlanStep("user_id:u1", wouldFound, false),
+                                new Message.PlanStep("device_id:d1", home, true)),
+                        5,
+                        new Message.Contribute<>("m1", event),
+                        List.of(new Message.Init<>("user_id:u1", "k", 2)),
+                        "user_id:u1");
+        assertEquals(wouldFound, admit.anchorsCluster(home), "refused: credited where it founds");
+        for (Message<CustomerEvent, ProfileState> message : List.of(probe, admit)) {
+            byte[] written = CODEC.encode(Address.directory("user_id:u1"), message);
+            assertEquals(8, written[0]);
+            assertEquals(message, CODEC.decode(written).message(), "read back");
+        }
+
+        byte[] probeOfSeven = CODEC.encode(Address.directory("user_id:u1"), probe);
+        assertEquals(1, probeOfSeven[probeOfSeven.length - 1], "may join: a true last");
+        probeOfSeven = Arrays.copyOf(probeOfSeven, probeOfSeven.length - 1);
+        probeOfSeven[0] = 7;
+        Message.Probe<?, ?> founding = (Message.Probe<?, ?>) CODEC.decode(probeOfSeven).message();
+        assertEquals(probe.eventId(), founding.eventId());
+        assertTrue(!founding.mayJoin(), "version 7: a never-seen anchor founds its cluster");
+
+        byte[] admitOfSeven = CODEC.encode(Address.cluster(home), admit);
+        // the anchor last: a one-byte varint of its length, then its bytes
+        admitOfSeven = Arrays.copyOf(admitOfSeven, admitOfSeven.length - 1 - "user_id:u1".length());
+        admitOfSeven[0] = 7;
+        Message.Admit<?, ?> placed = (Message.Admit<?, ?>) CODEC.decode(admitOfSeven).message();
+        assertEquals(null, placed.anchor());
+        assertEquals(home, placed.anchorsCluster(home), "version 7: the anchor is placed");
     }
 }

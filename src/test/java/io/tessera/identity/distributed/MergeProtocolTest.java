@@ -148,6 +148,63 @@ class MergeProtocolTest {
         }
     }
 
+    /**
+     * A login's new user id and email join the visitor's profile as a first event's new identifiers
+     * join its anchor's: its key named the visitor's identifiers before, so the user id's Directory
+     * founds no cluster of its own, and the visitor's cluster takes both in with the event (one
+     * placing repoint each through the loop, where a founded user id merged through two offers, two
+     * accepts and three repoints). A second user id the rules refuse founds its own profile,
+     * credited with its event, as it did.
+     */
+    @Test
+    void aLoginsNewUserIdJoinsTheVisitorsProfileWithoutAMerge() {
+        String key = "v\u001Fd";
+        List<String> visitor = List.of("personalize_uid:p", "anonymous_id:a", "device_id:d");
+        List<String> login =
+                List.of(
+                        "user_id:u1",
+                        "email:e@shop.io",
+                        "personalize_uid:p",
+                        "anonymous_id:a",
+                        "device_id:d");
+        List<Input> events =
+                List.of(
+                        new Input("1", visitor, visitor.get(0), 1, 1, false, key, 1),
+                        new Input("2", login, login.get(0), 2, 1, false, key, 2),
+                        new Input("3", login, login.get(0), 3, 1, false, key, 3),
+                        new Input(
+                                "4",
+                                List.of("user_id:u2", "anonymous_id:a"),
+                                "user_id:u2",
+                                4,
+                                1,
+                                false,
+                                key,
+                                4));
+        for (long seed = 1; seed <= 40; seed++) {
+            ProtocolSimulation sim =
+                    new ProtocolSimulation(UNIQUE_USER, seed, seed % 2 == 0).markingEveryEvent();
+            sim.runStepByStep(events.subList(0, 2));
+            assertEquals(
+                    Map.of("Repoint", 4),
+                    sim.loopRecords,
+                    "seed " + seed + ": each new identifier placed, nothing merged");
+            sim.runStepByStep(events);
+            assertEquals(
+                    List.of(
+                            "[anonymous_id:a, device_id:d, email:e@shop.io, personalize_uid:p,"
+                                    + " user_id:u1]=[1, 2, 3]",
+                            "[user_id:u2]=[4]"),
+                    sim.profilesWithEvents(),
+                    "seed " + seed);
+            assertEquals(List.of(), sim.merges(), "seed " + seed + ": no merge published");
+            assertEquals(
+                    List.of("4/user_id:u2 -> 1/personalize_uid:p unique"),
+                    sim.rejections().stream().map(r -> r[0] + " -> " + r[1] + " " + r[2]).toList(),
+                    "seed " + seed);
+        }
+    }
+
     private static Input a6(
             boolean keyed, String id, List<String> identifiers, long time, long position) {
         String device =

@@ -196,6 +196,8 @@ final class ProtocolSimulation {
     // which of the events whose identifiers their key named before go straight to their anchor's
     // cluster (deduplication marks them all; here three in four, so both paths mix)
     private final Random marks;
+    // every event deduplication would mark is marked (a scenario's exact path), not three in four
+    private boolean everyMark;
     private final boolean fifo;
     private final Loop loop;
     private World world = new World();
@@ -207,6 +209,8 @@ final class ProtocolSimulation {
     private final List<Map.Entry<List<Address>, Envelope>> writtenSinceCheckpoint =
             new ArrayList<>();
     long delivered;
+    // the loop's records by message kind, as the Clusters wrote them
+    final Map<String, Integer> loopRecords = new TreeMap<>();
     // events sent straight to their anchor's cluster, and events routed again through a Gather
     long sentStraight;
     long routedAgain;
@@ -225,6 +229,15 @@ final class ProtocolSimulation {
         this.traced = seed == Long.getLong("traceSeed", -1) ? System.getProperty("trace") : null;
         this.fifo = fifo;
         this.loop = loop;
+    }
+
+    /**
+     * Marks every event deduplication marks (whose key named its identifiers before, all or some):
+     * a scenario then takes the job's paths exactly.
+     */
+    ProtocolSimulation markingEveryEvent() {
+        everyMark = true;
+        return this;
     }
 
     /** Runs each input to quiescence before the next comes (an acceptance scenario's steps). */
@@ -302,6 +315,7 @@ final class ProtocolSimulation {
         // any of them named marks the next; a delete there forgets nothing, so an event may go
         // straight to an identifier a delete made its Directory forget)
         boolean named = false;
+        boolean partlyNamed = false;
         HashSet<String> before =
                 world.named.computeIfAbsent(
                         input.key() == null ? "" : input.key().split("\u001F")[0],
@@ -313,7 +327,16 @@ final class ProtocolSimulation {
                 named =
                         input.identifiers().size() > 1
                                 && before.containsAll(input.identifiers())
-                                && marks.nextInt(4) != 0;
+                                && (everyMark || marks.nextInt(4) != 0);
+                // three in four of the events whose key named some identifier of them before
+                // let a never-seen anchor be placed by the event (deduplication marks them all),
+                // and one in eight of the others, which the job never marks: a hint, never a rule
+                partlyNamed =
+                        !named
+                                && input.identifiers().size() > 1
+                                && (input.identifiers().stream().anyMatch(before::contains)
+                                        ? everyMark || marks.nextInt(4) != 0
+                                        : !everyMark && marks.nextInt(8) == 0);
                 before.addAll(input.identifiers());
             }
         }
@@ -340,6 +363,7 @@ final class ProtocolSimulation {
                 input.key(),
                 input.position(),
                 named,
+                partlyNamed,
                 outbox(source));
         if (named) {
             sentStraight++;
@@ -358,6 +382,7 @@ final class ProtocolSimulation {
                 event,
                 input.key(),
                 input.position(),
+                false,
                 false,
                 outbox(from));
     }
@@ -380,6 +405,7 @@ final class ProtocolSimulation {
             }
             // what a Cluster sends goes through the loop topic: as its records, written and read
             message = LOOP.decode(LOOP.encode(to, message)).message();
+            loopRecords.merge(message.getClass().getSimpleName(), 1, Integer::sum);
             if (loop != Loop.TRANSACTIONAL) {
                 stamp = new LoopLineage.Stamp(world.lineage.current(), world.checkpoint + 1);
             }

@@ -582,6 +582,13 @@ final class PipelineBench {
         out.printf(
                 "                events late for a sequence audience (not matched): %,d%n",
                 TaskTimeReporter.lateForSequences());
+        Map<String, Long> identity = TaskTimeReporter.identityCounts();
+        if (!identity.isEmpty()) {
+            StringBuilder line = new StringBuilder("                identity:");
+            identity.forEach((name, count) -> line.append(String.format(" %s %,d;", name, count)));
+            line.setLength(line.length() - 1);
+            out.println(line);
+        }
     }
 
     /**

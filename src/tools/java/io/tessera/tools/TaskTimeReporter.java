@@ -34,6 +34,12 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
     /** The sequence operators' counters of events late for them, of the run. */
     private static final List<Counter> LATE = new CopyOnWriteArrayList<>();
 
+    /** The identity protocol's counters the bench prints ({@link #identityCounts}), by name. */
+    static final List<String> IDENTITY_COUNTERS =
+            List.of("eventsRoutedAgain", "heldForPlacement", "merges", "eventsHeldForOrder");
+
+    private static final Map<String, List<Counter>> IDENTITY = new ConcurrentHashMap<>();
+
     /** Each task's counters of the records its subtasks took in, by task name. */
     private static final Map<String, List<Counter>> RECORDS_IN = new ConcurrentHashMap<>();
 
@@ -58,6 +64,7 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
     public static void reset() {
         SUMS.clear();
         LATE.clear();
+        IDENTITY.clear();
         RECORDS_IN.clear();
     }
 
@@ -76,6 +83,21 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
     /** Events that reached a sequence operator behind its watermark in the run (not matched). */
     public static long lateForSequences() {
         return LATE.stream().mapToLong(Counter::getCount).sum();
+    }
+
+    /**
+     * The identity protocol's counts of the run ({@link #IDENTITY_COUNTERS}, subtasks summed), by
+     * name, in that order; those no operator registered (single mode's) are left out.
+     */
+    public static Map<String, Long> identityCounts() {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (String name : IDENTITY_COUNTERS) {
+            List<Counter> counters = IDENTITY.get(name);
+            if (counters != null) {
+                counts.put(name, counters.stream().mapToLong(Counter::getCount).sum());
+            }
+        }
+        return counts;
     }
 
     /**
@@ -104,6 +126,11 @@ public final class TaskTimeReporter implements MetricReporter, Scheduled {
                 && metric instanceof Counter counter
                 && group.getMetricIdentifier(name).contains(".sequences.")) {
             LATE.add(counter);
+        }
+        if (IDENTITY_COUNTERS.contains(name)
+                && metric instanceof Counter counter
+                && group.getMetricIdentifier(name).contains(".identity.")) {
+            IDENTITY.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(counter);
         }
         Map<String, String> variables = group.getAllVariables();
         if ("numRecordsIn".equals(name)

@@ -298,6 +298,14 @@ public final class ClusterActor<E, A> {
         for (Message.Init<E, A> init : admit.unsent()) {
             out.send(Address.cluster(admit.clusterOf(init.identifier())), init.tellingDirectory());
         }
+        if (admit.provisional()) {
+            // gathered while some identifiers were still being placed: its next Gather sees where
+            // they all went, and plans from that
+            out.resend(
+                    EventRouter.resent(admit.contribution().eventId()),
+                    admit.contribution().payload());
+            return;
+        }
         GatherActor.plan(
                 admit.eventId(),
                 admit.steps(),

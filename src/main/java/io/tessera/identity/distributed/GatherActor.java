@@ -105,6 +105,8 @@ public final class GatherActor {
             // goes there at once (a visitor's next events while its first places its device).
             // Else it waits for where they are placed, and places its own new identifiers first,
             // so two such events never wait for each other.
+            // With new identifiers of its own beside them (a login's new user id and email), the
+            // cluster they all end up in takes those in at once, as it would once they are placed.
             boolean own = pending.unsent != null && !pending.unsent.isEmpty();
             if (!own
                     && !pending.provisional.contains(anchorId)
@@ -112,6 +114,14 @@ public final class GatherActor {
                 out.send(
                         Address.cluster(pending.replies.get(anchorId)),
                         new Message.Contribute<>(eventId, pending.payload));
+                return done();
+            }
+            ClusterId home =
+                    own && !pending.provisional.contains(anchorId)
+                            ? homeOfUnsent(pending, evidence)
+                            : null;
+            if (home != null) {
+                admit(eventId, pending, evidence, anchorId, home, true, out);
                 return done();
             }
             foundUnsent(pending, pending.identifiers, out);
@@ -133,21 +143,7 @@ public final class GatherActor {
                 // The event's known identifiers are in one cluster, older than any the new ones
                 // would found: it takes them in, with no cluster of their own and no merge (the
                 // anchor too when it is new, as a login's user id is beside a visitor's ids).
-                List<Message.Init<E, A>> unsent = new ArrayList<>();
-                for (String identifier : evidence) {
-                    if (pending.unsent.containsKey(identifier)) {
-                        unsent.add(GatherActor.<E, A>unsent(pending, identifier));
-                    }
-                }
-                out.send(
-                        Address.cluster(home),
-                        new Message.Admit<>(
-                                eventId,
-                                List.copyOf(steps),
-                                pending.time,
-                                contribution,
-                                List.copyOf(unsent),
-                                pending.unsent.containsKey(anchorId) ? anchorId : null));
+                admit(eventId, pending, evidence, anchorId, home, false, out);
                 return done();
             }
             foundUnsent(pending, pending.identifiers, out);
@@ -158,6 +154,41 @@ public final class GatherActor {
         }
         plan(eventId, steps, anchor, pending.time, contribution, out);
         return done();
+    }
+
+    /**
+     * Sends the cluster its known identifiers end up in the event, with its new identifiers to take
+     * in ({@link Message.Admit}).
+     *
+     * @param provisional whether some known identifiers were still being placed by other events
+     */
+    private static <E, A> void admit(
+            String eventId,
+            GatherState<E> pending,
+            List<String> evidence,
+            String anchorId,
+            ClusterId home,
+            boolean provisional,
+            Outbox<E, A> out) {
+        List<Message.PlanStep> steps = new ArrayList<>();
+        List<Message.Init<E, A>> unsent = new ArrayList<>();
+        for (String identifier : evidence) {
+            boolean known = pending.founded == null || !pending.founded.contains(identifier);
+            steps.add(new Message.PlanStep(identifier, pending.replies.get(identifier), known));
+            if (pending.unsent.containsKey(identifier)) {
+                unsent.add(GatherActor.<E, A>unsent(pending, identifier));
+            }
+        }
+        out.send(
+                Address.cluster(home),
+                new Message.Admit<>(
+                        eventId,
+                        List.copyOf(steps),
+                        pending.time,
+                        new Message.Contribute<>(eventId, pending.payload),
+                        List.copyOf(unsent),
+                        pending.unsent.containsKey(anchorId) ? anchorId : null,
+                        provisional));
     }
 
     /**
@@ -216,7 +247,9 @@ public final class GatherActor {
      * than any cluster the unplaced ones would found, so that their own plan would merge them into
      * it too. The anchor is among the placed ones, or among the unplaced when its Directory left it
      * to the event ({@link Message.Probe#mayJoin}): as single mode's passes start from the first
-     * known identifier, the known ones' profile takes it in.
+     * known identifier, the known ones' profile takes it in. A known identifier another event is
+     * placing counts in the cluster of that event's anchor, which must be a placed identifier of
+     * this event ({@link #placedTogether}).
      */
     private static ClusterId homeOfUnsent(GatherState<?> pending, List<String> evidence) {
         Set<ClusterId> placed = new TreeSet<>();
@@ -224,7 +257,17 @@ public final class GatherActor {
             if (pending.unsent.containsKey(identifier)) {
                 continue;
             }
-            placed.add(joinedCluster(pending, evidence, identifier));
+            String placer = identifier;
+            if (pending.provisional != null && pending.provisional.contains(identifier)) {
+                placer = pending.placing == null ? null : pending.placing.get(identifier);
+                if (placer == null
+                        || !evidence.contains(placer)
+                        || pending.provisional.contains(placer)
+                        || pending.unsent.containsKey(placer)) {
+                    return null;
+                }
+            }
+            placed.add(joinedCluster(pending, evidence, placer));
         }
         if (placed.size() != 1) {
             return null;

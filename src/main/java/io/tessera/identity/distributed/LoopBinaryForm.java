@@ -54,7 +54,7 @@ final class LoopBinaryForm {
 
     /**
      * The first version with a probe's {@link Message.Probe#mayJoin} and an admission's {@link
-     * Message.Admit#anchor}.
+     * Message.Admit#anchor} and {@link Message.Admit#provisional}.
      */
     static final int MAY_JOIN_VERSION = 8;
 
@@ -169,6 +169,7 @@ final class LoopBinaryForm {
             event(m.contribution().payload(), out);
             list(m.unsent(), LoopBinaryForm::init, out);
             string(m.anchor(), out);
+            out.writeBoolean(m.provisional());
         } else if (message instanceof Message.Link<CustomerEvent, A> m) {
             out.writeByte(LINK);
             id(m.winner(), out);
@@ -347,8 +348,9 @@ final class LoopBinaryForm {
                         new Message.Contribute<>(string(in), event(in));
                 List<Message.Init<CustomerEvent, A>> unsent = list(LoopBinaryForm::init, in);
                 String anchor = version >= MAY_JOIN_VERSION ? string(in) : null;
+                boolean provisional = version >= MAY_JOIN_VERSION && in.readBoolean();
                 yield new Message.Admit<>(
-                        plan, steps, at, contribution, List.copyOf(unsent), anchor);
+                        plan, steps, at, contribution, List.copyOf(unsent), anchor, provisional);
             }
             case LINK ->
                     new Message.Link<>(

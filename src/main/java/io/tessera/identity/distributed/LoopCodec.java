@@ -220,6 +220,9 @@ public final class LoopCodec<E, A> implements Serializable {
             if (m.anchor() != null) {
                 json.writeStringField("anchor", m.anchor());
             }
+            if (m.provisional()) {
+                json.writeBooleanField("provisional", true);
+            }
         } else if (message instanceof Message.Event<E, A> m) {
             json.writeStringField("eventId", m.eventId());
             object(json, "identifiers", m.identifiers());
@@ -476,7 +479,8 @@ public final class LoopCodec<E, A> implements Serializable {
                                         new Message.Contribute<>(
                                                 json.path("eventId").asText(), payload),
                                         inits(json.path("unsent")),
-                                        json.path("anchor").asText(null));
+                                        json.path("anchor").asText(null),
+                                        json.path("provisional").asBoolean(false));
                         case "Event" ->
                                 new Message.Event<>(
                                         json.path("eventId").asText(),

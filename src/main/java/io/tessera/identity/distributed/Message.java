@@ -362,6 +362,11 @@ public sealed interface Message<E, A> extends java.io.Serializable {
      * @param anchor the event's anchor when it is one of the new identifiers (a login's new user id
      *     beside a visitor's known ones, {@link Probe#mayJoin}), else null: the anchor is in the
      *     admitting cluster (loop version 8)
+     * @param provisional some known identifiers of the event were still being placed by other
+     *     events, beside identifiers of it in this cluster ({@link Reply#provisional}), when it was
+     *     gathered: should the cluster refuse the new ones, it founds their clusters and routes the
+     *     event again, whose next Gather sees where everything went, instead of planning from
+     *     answers that were not final (loop version 8)
      */
     record Admit<E, A>(
             String eventId,
@@ -369,7 +374,8 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             long at,
             Contribute<E, A> contribution,
             List<Init<E, A>> unsent,
-            String anchor)
+            String anchor,
+            boolean provisional)
             implements Message<E, A> {
         /** An admission of identifiers new beside an anchor the cluster holds. */
         public Admit(
@@ -378,7 +384,7 @@ public sealed interface Message<E, A> extends java.io.Serializable {
                 long at,
                 Contribute<E, A> contribution,
                 List<Init<E, A>> unsent) {
-            this(eventId, steps, at, contribution, unsent, null);
+            this(eventId, steps, at, contribution, unsent, null, false);
         }
 
         /**
@@ -407,7 +413,8 @@ public sealed interface Message<E, A> extends java.io.Serializable {
                     at,
                     contribution,
                     unsent,
-                    anchor);
+                    anchor,
+                    provisional);
         }
     }
 

@@ -178,6 +178,52 @@ class GatherActorTest {
     }
 
     @Test
+    void aLoginsNewUserIdIsAdmittedWhereTheVisitorsIdentifiersAreEvenWhileTheyAreBeingPlaced() {
+        // The visitor's first event founds its anchor's cluster and places the device there. The
+        // login, whose key named both, brings a new user id (its anchor) and email: the user id's
+        // Directory founds nothing, and the visitor's cluster is sent both to take in, the anchor
+        // named, while the device's placing repoint is still on its way, and again once it landed.
+        List<String> visitor = List.of("anonymous_id:a1", "device_id:web1");
+        ClusterId home = new ClusterId(T, "anonymous_id:a1");
+        List<String> login =
+                List.of("user_id:u1", "email:e@shop.io", "anonymous_id:a1", "device_id:web1");
+        for (boolean placed : List.of(false, true)) {
+            Map<String, DirectoryActor.Entry> directory = new HashMap<>();
+            routeAndGather("e1", visitor, visitor.get(0), T, directory);
+            if (placed) {
+                directory.put(
+                        "device_id:web1",
+                        DirectoryActor.handle(
+                                "device_id:web1",
+                                directory.get("device_id:web1"),
+                                Message.Repoint.<String, String>placing(
+                                        home, new ClusterId(T + 1, "device_id:web1")),
+                                5,
+                                new RecordingOutbox<>()));
+            }
+            out.clear();
+            routeAndGather("e2", login, "user_id:u1", T + 100, directory, true, true);
+
+            List<Message<String, String>> toHome = out.sentTo(home);
+            assertEquals(1, toHome.size(), toHome.toString());
+            Message.Admit<String, String> admit = (Message.Admit<String, String>) toHome.get(0);
+            assertEquals(
+                    List.of("user_id:u1", "email:e@shop.io"),
+                    admit.unsent().stream().map(Message.Init::identifier).toList());
+            assertEquals("user_id:u1", admit.anchor());
+            assertEquals(!placed, admit.provisional(), "placed: " + placed);
+            assertEquals(
+                    new ClusterId(T + 100, "user_id:u1"),
+                    admit.anchorsCluster(home),
+                    "the cluster its Directory would have founded, at the event's time");
+            assertEquals(List.of(), out.sentTo(new ClusterId(T + 100, "user_id:u1")));
+            assertEquals(null, directory.get("user_id:u1").cluster(), "not founded");
+            assertEquals(
+                    new ClusterId(T + 100, "user_id:u1"), directory.get("user_id:u1").unplaced());
+        }
+    }
+
+    @Test
     void anEventWaitsForAnIdentifierPlacedBesideAnIdentifierItDoesNotHave() {
         // The device is being placed beside another anonymous id, which this event does not name:
         // where it ends up is not known here, so the event waits for the answer with its cluster.
@@ -306,9 +352,21 @@ class GatherActorTest {
             long time,
             Map<String, DirectoryActor.Entry> directory,
             boolean done) {
+        return routeAndGather(eventId, identifiers, anchor, time, directory, done, false);
+    }
+
+    /** The same, for an event whose key named some identifier of it before or not. */
+    private GatherState<String> routeAndGather(
+            String eventId,
+            List<String> identifiers,
+            String anchor,
+            long time,
+            Map<String, DirectoryActor.Entry> directory,
+            boolean done,
+            boolean partlyNamed) {
         RecordingOutbox<String, String> routed = new RecordingOutbox<>();
         EventRouter.route(
-                eventId, identifiers, anchor, time, "payload", "k", 1, false, false, routed);
+                eventId, identifiers, anchor, time, "payload", "k", 1, false, partlyNamed, routed);
         RecordingOutbox<String, String> answers = new RecordingOutbox<>();
         for (Message<String, String> message : routed.sent) {
             if (message instanceof Message.Probe<String, String> probe) {

@@ -424,9 +424,9 @@ class JobTypesCodecTest {
 
     /**
      * Whether a never-seen anchor may join the profile of its event's other identifiers travels
-     * with a Gather's probe, and the anchor with the admission that places it (version 8); the same
-     * kinds of version 7, which end before those fields, are read as a probe that founds and an
-     * admission whose anchor is placed.
+     * with a Gather's probe, and the anchor with the admission that places it, with whether it was
+     * gathered from provisional answers (version 8); the same kinds of version 7, which end before
+     * those fields, are read as a probe that founds and an admission whose anchor is placed.
      */
     @Test
     void anAnchorThatMayJoinTravelsAndVersionSevenIsRead() {
@@ -453,7 +453,8 @@ class JobTypesCodecTest {
                         5,
                         new Message.Contribute<>("m1", event),
                         List.of(new Message.Init<>("user_id:u1", "k", 2)),
-                        "user_id:u1");
+                        "user_id:u1",
+                        true);
         assertEquals(wouldFound, admit.anchorsCluster(home), "refused: credited where it founds");
         for (Message<CustomerEvent, ProfileState> message : List.of(probe, admit)) {
             byte[] written = CODEC.encode(Address.directory("user_id:u1"), message);
@@ -470,11 +471,13 @@ class JobTypesCodecTest {
         assertTrue(!founding.mayJoin(), "version 7: a never-seen anchor founds its cluster");
 
         byte[] admitOfSeven = CODEC.encode(Address.cluster(home), admit);
-        // the anchor last: a one-byte varint of its length, then its bytes
-        admitOfSeven = Arrays.copyOf(admitOfSeven, admitOfSeven.length - 1 - "user_id:u1".length());
+        // the anchor (a one-byte varint of its length, then its bytes), then whether provisional
+        assertEquals(1, admitOfSeven[admitOfSeven.length - 1], "provisional: a true last");
+        admitOfSeven = Arrays.copyOf(admitOfSeven, admitOfSeven.length - 2 - "user_id:u1".length());
         admitOfSeven[0] = 7;
         Message.Admit<?, ?> placed = (Message.Admit<?, ?>) CODEC.decode(admitOfSeven).message();
         assertEquals(null, placed.anchor());
+        assertTrue(!placed.provisional(), "version 7: gathered from final answers");
         assertEquals(home, placed.anchorsCluster(home), "version 7: the anchor is placed");
     }
 }

@@ -62,6 +62,8 @@ class MergeProtocolTest {
     void eventsSentStraightToTheirAnchorKeepTheInvariants() {
         long straight = 0;
         long again = 0;
+        long anchors = 0;
+        long provisional = 0;
         for (long seed = 3001; seed <= 3000 + Long.getLong("trials", 150); seed++) {
             List<Input> inputs = workload(new Random(seed));
             MergeRules rules = seed % 2 == 0 ? UNIQUE_USER : MergeRules.none();
@@ -74,14 +76,22 @@ class MergeProtocolTest {
             }
             straight += sim.sentStraight;
             again += sim.routedAgain;
+            anchors += sim.anchorsAdmitted;
+            provisional += sim.provisionalAdmits;
         }
         System.out.println(
                 "events sent straight to their anchor: "
                         + straight
                         + ", routed again through a Gather: "
-                        + again);
+                        + again
+                        + "; new anchors admitted: "
+                        + anchors
+                        + ", admissions beside identifiers still being placed: "
+                        + provisional);
         assertTrue(straight > 0, "no event went straight to its anchor");
         assertTrue(again > 0, "no event sent straight was routed again");
+        assertTrue(anchors > 0, "no new anchor was admitted");
+        assertTrue(provisional > 0, "no event was admitted beside identifiers being placed");
     }
 
     /**

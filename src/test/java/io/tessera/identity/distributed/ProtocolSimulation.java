@@ -209,6 +209,10 @@ final class ProtocolSimulation {
     private final List<Map.Entry<List<Address>, Envelope>> writtenSinceCheckpoint =
             new ArrayList<>();
     long delivered;
+    // admissions of a new anchor beside known identifiers, and of new identifiers beside known ones
+    // still being placed (provisional)
+    long anchorsAdmitted;
+    long provisionalAdmits;
     // the loop's records by message kind, as the Clusters wrote them
     final Map<String, Integer> loopRecords = new TreeMap<>();
     // events sent straight to their anchor's cluster, and events routed again through a Gather
@@ -409,6 +413,11 @@ final class ProtocolSimulation {
             if (loop != Loop.TRANSACTIONAL) {
                 stamp = new LoopLineage.Stamp(world.lineage.current(), world.checkpoint + 1);
             }
+        }
+        if (message instanceof Message.Admit<Payload, Totals> admit
+                && from.actor() == Actor.GATHER) {
+            anchorsAdmitted += admit.anchor() != null ? 1 : 0;
+            provisionalAdmits += admit.provisional() ? 1 : 0;
         }
         if (message instanceof Message.Link<Payload, Totals> link) {
             world.clusterKeys.put(link.winner().toString(), link.winner());

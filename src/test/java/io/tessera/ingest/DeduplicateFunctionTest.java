@@ -401,24 +401,19 @@ class DeduplicateFunctionTest {
         assertEquals(List.of("m2", "m3", "m4", "m4b", "m5", "m7", "m10"), partly);
     }
 
-    private List<String> partlyMarked() {
-        List<String> marked = new ArrayList<>();
-        for (CustomerEvent event : harness.extractOutputValues()) {
-            if (event.identifiersPartlyNamed) {
-                marked.add(event.messageId());
-            }
-        }
-        return marked;
+    private List<String> marked() {
+        return marked(event -> event.identifiersNamed);
     }
 
-    private List<String> marked() {
-        List<String> marked = new ArrayList<>();
-        for (CustomerEvent event : harness.extractOutputValues()) {
-            if (event.identifiersNamed) {
-                marked.add(event.messageId());
-            }
-        }
-        return marked;
+    private List<String> partlyMarked() {
+        return marked(event -> event.identifiersPartlyNamed);
+    }
+
+    private List<String> marked(java.util.function.Predicate<CustomerEvent> mark) {
+        return harness.extractOutputValues().stream()
+                .filter(mark)
+                .map(CustomerEvent::messageId)
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
     }
 
     @Test

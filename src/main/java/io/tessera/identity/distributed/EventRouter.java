@@ -53,7 +53,8 @@ public final class EventRouter {
                             orderKey,
                             orderPosition,
                             null,
-                            identifiers.size() == 1 ? null : List.copyOf(identifiers)));
+                            identifiers.size() == 1 ? null : List.copyOf(identifiers),
+                            false));
             return;
         }
         out.send(

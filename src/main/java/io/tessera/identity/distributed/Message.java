@@ -44,31 +44,9 @@ public sealed interface Message<E, A> extends java.io.Serializable {
             List<String> requires,
             boolean mayJoin)
             implements Message<E, A> {
-        /** A probe that founds a never-seen anchor as before. */
-        public Probe(
-                String eventId,
-                String identifier,
-                long time,
-                E payload,
-                String orderKey,
-                long orderPosition,
-                String anchor,
-                List<String> requires) {
-            this(
-                    eventId,
-                    identifier,
-                    time,
-                    payload,
-                    orderKey,
-                    orderPosition,
-                    anchor,
-                    requires,
-                    false);
-        }
-
         /** A probe for an event not numbered by its key. */
         public Probe(String eventId, String identifier, long time, E payload) {
-            this(eventId, identifier, time, payload, null, 0, null, null);
+            this(eventId, identifier, time, payload, null, 0, null, null, false);
         }
 
         /** A probe of a Gather, or of an event's only identifier. */
@@ -80,18 +58,7 @@ public sealed interface Message<E, A> extends java.io.Serializable {
                 String orderKey,
                 long orderPosition,
                 String anchor) {
-            this(eventId, identifier, time, payload, orderKey, orderPosition, anchor, null);
-        }
-
-        /** A probe of the event's anchor, or of its only identifier. */
-        public Probe(
-                String eventId,
-                String identifier,
-                long time,
-                E payload,
-                String orderKey,
-                long orderPosition) {
-            this(eventId, identifier, time, payload, orderKey, orderPosition, null, null);
+            this(eventId, identifier, time, payload, orderKey, orderPosition, anchor, null, false);
         }
 
         /** When a cluster this probe founds is created: see {@link #anchor}. */

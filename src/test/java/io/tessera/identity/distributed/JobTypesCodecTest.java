@@ -396,7 +396,7 @@ class JobTypesCodecTest {
         ClusterId cluster = new ClusterId(1, "anonymous_id:a1");
         List<Message<CustomerEvent, ProfileState>> required =
                 List.of(
-                        new Message.Probe<>("m1", "a1", 5, event, "k", 2, null, requires),
+                        new Message.Probe<>("m1", "a1", 5, event, "k", 2, null, requires, false),
                         new Message.Contribute<>("m1", event, requires),
                         new Message.Relay<>(
                                 cluster, new Message.Contribute<>("m1", event, requires)));

@@ -278,10 +278,9 @@ public final class DeduplicateFunction
         }
         long[] before = named.value();
         long fresh = namedFresh.toMillis();
-        event.identifiersNamed = NamedIdentifiers.allNamed(before, event.identifiers(), now, fresh);
-        event.identifiersPartlyNamed =
-                event.identifiersNamed
-                        || NamedIdentifiers.anyNamed(before, event.identifiers(), now, fresh);
+        int count = NamedIdentifiers.countNamed(before, event.identifiers(), now, fresh);
+        event.identifiersNamed = count > 0 && count == event.identifiers().size();
+        event.identifiersPartlyNamed = count > 0;
         long[] after = NamedIdentifiers.after(before, event.identifiers(), now, fresh);
         if (after != before) {
             named.update(after);

@@ -23,41 +23,30 @@ public final class NamedIdentifiers {
     private NamedIdentifiers() {}
 
     /**
-     * Whether every identifier of the event is in a list that began less than {@code fresh} ago (an
-     * event with none: false).
+     * How many identifiers of the event are in a list that began less than {@code fresh} ago: all
+     * of them (and some) mark it as named, some as partly named, so that a never-seen anchor of it
+     * most likely joins their profile.
      *
      * @param named the list so far (null: none)
      */
-    public static boolean allNamed(
-            long[] named, List<Identifier> identifiers, long now, long fresh) {
-        if (!isFresh(named, now, fresh) || identifiers.isEmpty()) {
-            return false;
-        }
-        for (Identifier identifier : identifiers) {
-            if (!contains(named, digest(identifier))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Whether some identifier of the event is in a list that began less than {@code fresh} ago: a
-     * never-seen anchor of it most likely joins their profile.
-     *
-     * @param named the list so far (null: none)
-     */
-    public static boolean anyNamed(
-            long[] named, List<Identifier> identifiers, long now, long fresh) {
+    public static int countNamed(long[] named, List<Identifier> identifiers, long now, long fresh) {
         if (!isFresh(named, now, fresh)) {
-            return false;
+            return 0;
         }
+        int count = 0;
         for (Identifier identifier : identifiers) {
             if (contains(named, digest(identifier))) {
-                return true;
+                count++;
             }
         }
-        return false;
+        return count;
+    }
+
+    /** Whether every identifier of the event is named ({@link #countNamed}; none: false). */
+    public static boolean allNamed(
+            long[] named, List<Identifier> identifiers, long now, long fresh) {
+        return !identifiers.isEmpty()
+                && countNamed(named, identifiers, now, fresh) == identifiers.size();
     }
 
     /**

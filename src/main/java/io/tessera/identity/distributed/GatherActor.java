@@ -121,7 +121,15 @@ public final class GatherActor {
                             ? homeOfUnsent(pending, evidence)
                             : null;
             if (home != null) {
-                admit(eventId, pending, evidence, anchorId, home, true, out);
+                admit(
+                        eventId,
+                        pending,
+                        evidence,
+                        steps(pending, evidence),
+                        anchorId,
+                        home,
+                        true,
+                        out);
                 return done();
             }
             foundUnsent(pending, pending.identifiers, out);
@@ -131,19 +139,14 @@ public final class GatherActor {
         }
         ClusterId anchor = pending.replies.get(anchorId);
         Message.Contribute<E, A> contribution = new Message.Contribute<>(eventId, pending.payload);
-        List<Message.PlanStep> steps = new ArrayList<>();
-        for (String identifier : evidence) {
-            ClusterId cluster = pending.replies.get(identifier);
-            boolean known = pending.founded == null || !pending.founded.contains(identifier);
-            steps.add(new Message.PlanStep(identifier, cluster, known));
-        }
+        List<Message.PlanStep> steps = steps(pending, evidence);
         if (pending.unsent != null) {
             ClusterId home = homeOfUnsent(pending, evidence);
             if (home != null) {
                 // The event's known identifiers are in one cluster, older than any the new ones
                 // would found: it takes them in, with no cluster of their own and no merge (the
                 // anchor too when it is new, as a login's user id is beside a visitor's ids).
-                admit(eventId, pending, evidence, anchorId, home, false, out);
+                admit(eventId, pending, evidence, steps, anchorId, home, false, out);
                 return done();
             }
             foundUnsent(pending, pending.identifiers, out);
@@ -157,6 +160,19 @@ public final class GatherActor {
     }
 
     /**
+     * The event's identifiers in priority order, each with its cluster (for a new one: would
+     * found).
+     */
+    private static List<Message.PlanStep> steps(GatherState<?> pending, List<String> evidence) {
+        List<Message.PlanStep> steps = new ArrayList<>();
+        for (String identifier : evidence) {
+            boolean known = pending.founded == null || !pending.founded.contains(identifier);
+            steps.add(new Message.PlanStep(identifier, pending.replies.get(identifier), known));
+        }
+        return steps;
+    }
+
+    /**
      * Sends the cluster its known identifiers end up in the event, with its new identifiers to take
      * in ({@link Message.Admit}).
      *
@@ -166,15 +182,13 @@ public final class GatherActor {
             String eventId,
             GatherState<E> pending,
             List<String> evidence,
+            List<Message.PlanStep> steps,
             String anchorId,
             ClusterId home,
             boolean provisional,
             Outbox<E, A> out) {
-        List<Message.PlanStep> steps = new ArrayList<>();
         List<Message.Init<E, A>> unsent = new ArrayList<>();
         for (String identifier : evidence) {
-            boolean known = pending.founded == null || !pending.founded.contains(identifier);
-            steps.add(new Message.PlanStep(identifier, pending.replies.get(identifier), known));
             if (pending.unsent.containsKey(identifier)) {
                 unsent.add(GatherActor.<E, A>unsent(pending, identifier));
             }
@@ -257,15 +271,9 @@ public final class GatherActor {
             if (pending.unsent.containsKey(identifier)) {
                 continue;
             }
-            String placer = identifier;
-            if (pending.provisional != null && pending.provisional.contains(identifier)) {
-                placer = pending.placing == null ? null : pending.placing.get(identifier);
-                if (placer == null
-                        || !evidence.contains(placer)
-                        || pending.provisional.contains(placer)
-                        || pending.unsent.containsKey(placer)) {
-                    return null;
-                }
+            String placer = placer(pending, evidence, identifier);
+            if (placer == null) {
+                return null;
             }
             placed.add(joinedCluster(pending, evidence, placer));
         }
@@ -325,18 +333,31 @@ public final class GatherActor {
     private static boolean placedTogether(GatherState<?> pending, List<String> evidence) {
         Set<ClusterId> clusters = new TreeSet<>();
         for (String identifier : evidence) {
-            String placer = identifier;
-            if (pending.provisional != null && pending.provisional.contains(identifier)) {
-                placer = pending.placing == null ? null : pending.placing.get(identifier);
-                if (placer == null
-                        || !evidence.contains(placer)
-                        || pending.provisional.contains(placer)) {
-                    return false;
-                }
+            String placer = placer(pending, evidence, identifier);
+            if (placer == null) {
+                return false;
             }
             clusters.add(joinedCluster(pending, evidence, placer));
         }
         return clusters.size() == 1;
+    }
+
+    /**
+     * The identifier whose cluster an identifier of the event counts in: itself, or for one another
+     * event is placing, that event's anchor, which must be a placed identifier of this event (null
+     * when it is not: where the identifier goes is not known yet).
+     */
+    private static String placer(GatherState<?> pending, List<String> evidence, String identifier) {
+        if (pending.provisional == null || !pending.provisional.contains(identifier)) {
+            return identifier;
+        }
+        String placer = pending.placing == null ? null : pending.placing.get(identifier);
+        boolean placed =
+                placer != null
+                        && evidence.contains(placer)
+                        && !pending.provisional.contains(placer)
+                        && (pending.unsent == null || !pending.unsent.containsKey(placer));
+        return placed ? placer : null;
     }
 
     /**

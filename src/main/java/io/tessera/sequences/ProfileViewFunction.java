@@ -4,9 +4,13 @@ import io.tessera.identity.ProfileState;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.profile.AudienceTransition;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -34,6 +38,11 @@ import org.apache.flink.util.OutputTag;
  * it on its second input with the transitions. Activation then plans in the view's task (the
  * records are keyed by profile id already), and a snapshot crosses the network once on its way to
  * Personalize, as it does without sequence audiences.
+ *
+ * <p>A transition that comes before its profile's first snapshot (both paths start at the identity
+ * stage, and at a replay's end or after a restore the sequences' can be the quicker) waits for that
+ * snapshot: the view then emits the snapshot as it is, then once more after each transition that
+ * waited, in their order, so that activation sees an entry and an exit that both came early.
  */
 final class ProfileViewFunction
         extends KeyedCoProcessFunction<
@@ -53,6 +62,18 @@ final class ProfileViewFunction
     /** The memberships, audience id to the time the profile entered. */
     static final String MEMBERSHIPS = "profile-view-memberships";
 
+    /** The transitions that came before the profile's first snapshot, in their order. */
+    static final ListStateDescriptor<AudienceTransition> WAITING =
+            new ListStateDescriptor<>(
+                    "profile-view-waiting", TypeInformation.of(AudienceTransition.class));
+
+    /**
+     * The key in the memberships that says transitions wait ({@link #WAITING}): no audience id
+     * starts with {@code #}, and the memberships are read with every snapshot anyway, so a snapshot
+     * reads the waiting transitions only when there are some.
+     */
+    static final String SOME_WAITING = "#waiting";
+
     /** The last snapshot of the identity stage. */
     static ValueStateDescriptor<ProfileState> snapshotDescriptor() {
         return new ValueStateDescriptor<>(SNAPSHOT, TypeInformation.of(ProfileState.class));
@@ -63,6 +84,7 @@ final class ProfileViewFunction
 
     private transient ValueState<ProfileState> snapshot;
     private transient MapState<String, Long> memberships;
+    private transient ListState<AudienceTransition> waiting;
 
     ProfileViewFunction(OutputTag<Either<ProfileUpdate, ResolvedEvent>> activation) {
         this.activation = activation;
@@ -77,6 +99,7 @@ final class ProfileViewFunction
                                 .getState(
                                         OneValueMapState.descriptor(
                                                 MEMBERSHIPS, MEMBERSHIPS_AS_MAP)));
+        waiting = getRuntimeContext().getListState(WAITING);
     }
 
     @Override
@@ -85,11 +108,21 @@ final class ProfileViewFunction
         if (update.isRemoval()) {
             snapshot.clear();
             memberships.clear();
+            waiting.clear();
             emit(update, ctx, out);
             return;
         }
         snapshot.update(update.snapshot());
-        emit(combined(update.snapshot()), ctx, out);
+        Map<String, Long> held = memberships();
+        emit(combined(update.snapshot(), held), ctx, out);
+        if (held.containsKey(SOME_WAITING)) {
+            memberships.remove(SOME_WAITING);
+            for (AudienceTransition transition : waiting.get()) {
+                apply(transition);
+                emit(combined(update.snapshot(), memberships()), ctx, out);
+            }
+            waiting.clear();
+        }
     }
 
     @Override
@@ -103,15 +136,31 @@ final class ProfileViewFunction
             return;
         }
         AudienceTransition transition = input.left();
+        ProfileState last = snapshot.value();
+        if (last == null) {
+            waiting.add(transition);
+            memberships.put(SOME_WAITING, 1L);
+            return;
+        }
+        apply(transition);
+        emit(combined(last, memberships()), ctx, out);
+    }
+
+    private void apply(AudienceTransition transition) throws Exception {
         if (transition.entered()) {
             memberships.put(transition.audienceId(), transition.at());
         } else {
             memberships.remove(transition.audienceId());
         }
-        ProfileState last = snapshot.value();
-        if (last != null) {
-            emit(combined(last), ctx, out);
+    }
+
+    /** The memberships, read once (the waiting mark among them). */
+    private Map<String, Long> memberships() throws Exception {
+        Map<String, Long> held = new HashMap<>();
+        for (Map.Entry<String, Long> entry : memberships.entries()) {
+            held.put(entry.getKey(), entry.getValue());
         }
+        return held;
     }
 
     private void emit(ProfileUpdate update, Context ctx, Collector<ProfileUpdate> out) {
@@ -121,14 +170,19 @@ final class ProfileViewFunction
         }
     }
 
-    private ProfileUpdate combined(ProfileState profile) throws Exception {
-        // one read of the memberships: a profile without any is passed on as it is
-        Iterator<Map.Entry<String, Long>> entries = memberships.entries().iterator();
-        if (!entries.hasNext()) {
+    private static ProfileUpdate combined(ProfileState profile, Map<String, Long> held) {
+        // a profile without memberships is passed on as it is
+        List<Map.Entry<String, Long>> entries = new ArrayList<>(held.size());
+        for (Map.Entry<String, Long> entry : held.entrySet()) {
+            if (!entry.getKey().equals(SOME_WAITING)) {
+                entries.add(entry);
+            }
+        }
+        if (entries.isEmpty()) {
             return new ProfileUpdate(profile.id, profile, null);
         }
         ProfileState view = profile.copy();
-        entries.forEachRemaining(
+        entries.forEach(
                 membership -> view.audiences.put(membership.getKey(), membership.getValue()));
         return new ProfileUpdate(view.id, view, null);
     }

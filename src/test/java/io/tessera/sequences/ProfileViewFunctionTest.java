@@ -61,6 +61,37 @@ class ProfileViewFunctionTest {
         }
     }
 
+    @ParameterizedTest(name = "RocksDB {0}")
+    @ValueSource(booleans = {false, true})
+    void transitionsThatComeBeforeTheFirstSnapshotWaitForItAndAreEmittedInTheirOrder(
+            boolean rocksDb) throws Exception {
+        try (var harness = view(new ProfileViewFunction.Operator(null), rocksDb)) {
+            harness.open();
+            harness.processElement2(
+                    new StreamRecord<>(Either.Left(transition("p-bob", true, 600))));
+            harness.processElement2(
+                    new StreamRecord<>(Either.Left(transition("p-bob", false, 900))));
+            assertEquals(List.of(), output(harness), "no snapshot of bob yet");
+
+            harness.processElement1(
+                    new StreamRecord<>(new ProfileUpdate("p-bob", profile("p-bob", "bob"), null)));
+            List<Object> out = output(harness);
+            assertEquals(3, out.size(), "the snapshot, then once per waiting transition: " + out);
+            assertEquals(Map.of(), audiences(out.get(0)));
+            assertEquals(Map.of("repeat_viewer", 600L), audiences(out.get(1)), "the entry");
+            assertEquals(Map.of(), audiences(out.get(2)), "the exit");
+
+            harness.processElement2(
+                    new StreamRecord<>(Either.Left(transition("p-bob", true, 1200))));
+            harness.processElement1(
+                    new StreamRecord<>(new ProfileUpdate("p-bob", profile("p-bob", "bob"), null)));
+            out = output(harness);
+            assertEquals(5, out.size(), "nothing waits any more: " + out);
+            assertEquals(Map.of("repeat_viewer", 1200L), audiences(out.get(3)));
+            assertEquals(Map.of("repeat_viewer", 1200L), audiences(out.get(4)));
+        }
+    }
+
     @Test
     void passesActivationsInputOnEverySnapshotItEmitsAndTheForwardedEvents() throws Exception {
         OutputTag<Either<ProfileUpdate, ResolvedEvent>> activation =

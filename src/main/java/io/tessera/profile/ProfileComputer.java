@@ -13,6 +13,7 @@ import io.tessera.model.CustomerEvent;
 import io.tessera.traits.DefinitionSet;
 import io.tessera.traits.EventFields;
 import io.tessera.traits.JsonText;
+import io.tessera.traits.MessageProjection;
 import io.tessera.traits.TraitDefinition;
 import io.tessera.traits.TraitEngine;
 import io.tessera.traits.TraitState;
@@ -57,7 +58,8 @@ public final class ProfileComputer implements Serializable {
             List<TraitDefinition> eventTraits,
             Map<String, String> pathOf,
             List<AudiencePlan> audiences,
-            Map<String, AudienceDefinition> audienceById) {
+            Map<String, AudienceDefinition> audienceById,
+            MessageProjection.Learned messagePaths) {
 
         static Plan of(DefinitionSet definitions) {
             List<TraitDefinition> eventTraits = new ArrayList<>();
@@ -85,7 +87,12 @@ public final class ProfileComputer implements Serializable {
                                 List.copyOf(thresholds)));
                 byId.putIfAbsent(audience.id(), audience);
             }
-            return new Plan(List.copyOf(eventTraits), pathOf, List.copyOf(audiences), byId);
+            return new Plan(
+                    List.copyOf(eventTraits),
+                    pathOf,
+                    List.copyOf(audiences),
+                    byId,
+                    new MessageProjection.Learned());
         }
     }
 
@@ -114,7 +121,8 @@ public final class ProfileComputer implements Serializable {
     /** Credits an event to the profile's traits and re-evaluates its audiences. */
     public List<AudienceTransition> onEvent(
             ProfileState profile, CustomerEvent event, String trigger, long now) {
-        EventFields fields = new EventFields(event);
+        // the message read for the paths the definitions read, not whole
+        EventFields fields = new EventFields(event, plan().messagePaths());
         if (!"delete".equals(event.type())) {
             for (TraitDefinition trait : plan().eventTraits()) {
                 if (TraitEngine.counts(trait, fields)) {

@@ -1,15 +1,11 @@
 package io.tessera.sequences;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tessera.definitions.Predicate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.model.CustomerEvent;
-import java.io.IOException;
+import io.tessera.traits.MessageProjection;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,61 +152,10 @@ final class SequenceEventProjection implements Serializable {
         if (paths.isEmpty()) {
             return "{}";
         }
-        ObjectNode kept = MAPPER.createObjectNode();
-        try (JsonParser parser = MAPPER.getFactory().createParser(message)) {
-            if (parser.nextToken() == JsonToken.START_OBJECT) {
-                copy(parser, paths, 0, kept);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("accepted event holds invalid JSON", e);
-        }
         try {
-            return MAPPER.writeValueAsString(kept);
+            return MAPPER.writeValueAsString(MessageProjection.project(message, paths));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a projected event", e);
-        }
-    }
-
-    /**
-     * Copies the fields of the object the parser is in (after its start) that lie on one of the
-     * paths at the given depth into {@code into}, and leaves the parser at the object's end. A path
-     * that goes through a value that is not an object finds nothing there; an object on a longer
-     * path is kept even when the rest of the path is missing from it (an empty object). A name
-     * given twice counts as its last value, as when the message is read as a tree.
-     */
-    private static void copy(JsonParser parser, List<String[]> paths, int depth, ObjectNode into)
-            throws IOException {
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken value = parser.nextToken();
-            List<String[]> deeper = null;
-            boolean whole = false;
-            for (String[] path : paths) {
-                if (path.length > depth && path[depth].equals(name)) {
-                    if (path.length == depth + 1) {
-                        whole = true;
-                    } else {
-                        if (deeper == null) {
-                            deeper = new ArrayList<>();
-                        }
-                        deeper.add(path);
-                    }
-                }
-            }
-            if (whole) {
-                JsonNode node = MAPPER.readTree(parser);
-                into.set(name, node);
-            } else if (deeper != null) {
-                // a name given twice counts as its last value, as in a tree
-                into.remove(name);
-                if (value == JsonToken.START_OBJECT) {
-                    copy(parser, deeper, depth + 1, into.putObject(name));
-                } else {
-                    parser.skipChildren();
-                }
-            } else {
-                parser.skipChildren();
-            }
         }
     }
 }

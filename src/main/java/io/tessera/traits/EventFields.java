@@ -10,18 +10,33 @@ import java.time.Instant;
 
 /**
  * The {@code event.*} fields of an accepted event: name, type, timestamp, properties and context
- * (dotted paths into the message). The message is parsed once, on first use.
+ * (dotted paths into the message). The message is parsed once, on first use: whole, as a tree, or
+ * given the paths the reader has learned ({@link MessageProjection.Learned}), only what they lead
+ * to, read as a stream of tokens (a path read for the first time reads the message once more).
  */
 public final class EventFields implements Fields {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final CustomerEvent event;
+    private final MessageProjection.Learned learned;
     private JsonNode message;
+    private JsonNode projected;
 
-    /** The fields of the event. */
+    /** The fields of the event, its message read whole when a path first needs it. */
     public EventFields(CustomerEvent event) {
+        this(event, null);
+    }
+
+    /**
+     * The fields of the event, its message read only for the paths learned (null: whole).
+     *
+     * @param learned the paths this reader's events were read for before; the paths read of this
+     *     event are added to them
+     */
+    public EventFields(CustomerEvent event, MessageProjection.Learned learned) {
         this.event = event;
+        this.learned = learned;
     }
 
     /** The event. */
@@ -44,11 +59,27 @@ public final class EventFields implements Fields {
         if (!path.startsWith("event.")) {
             return null;
         }
-        JsonNode node = message();
-        for (String name : path.substring("event.".length()).split("\\.")) {
+        String inMessage = path.substring("event.".length());
+        JsonNode node = message(inMessage);
+        for (String name : inMessage.split("\\.")) {
             node = node.path(name);
         }
         return node.isMissingNode() ? null : node;
+    }
+
+    /** The message, or a projection of it that holds what the path leads to. */
+    private JsonNode message(String path) {
+        if (learned == null || event.message() == null) {
+            return message();
+        }
+        boolean fresh = learned.learn(path);
+        if (!fresh && !learned.knows(path)) {
+            return message(); // too many paths learned: this one reads the message whole
+        }
+        if (fresh || projected == null) {
+            projected = learned.project(event.message());
+        }
+        return projected;
     }
 
     private JsonNode message() {

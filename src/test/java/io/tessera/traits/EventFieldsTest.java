@@ -1,0 +1,111 @@
+package io.tessera.traits;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.tessera.model.CustomerEvent;
+import io.tessera.model.Identifier;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An event's fields read through the paths learned from the events before ({@link
+ * MessageProjection.Learned}, one pass over the message for all of them) are the fields read off
+ * the whole message as a tree.
+ */
+class EventFieldsTest {
+    private static final List<String> PATHS =
+            List.of(
+                    "event.properties.product_id",
+                    "event.properties",
+                    "event.properties.price",
+                    "event.properties.x.y",
+                    "event.context.price",
+                    "event.traits",
+                    "event.name",
+                    "event.properties.",
+                    "event.properties..price",
+                    "event.other.x.y.z",
+                    "event.");
+
+    @Property(tries = 500)
+    void theLearnedPathsReadWhatTheWholeMessageHolds(
+            @ForAll("messages") List<String> messages, @ForAll("reads") List<List<String>> reads) {
+        MessageProjection.Learned learned = new MessageProjection.Learned();
+        for (int i = 0; i < messages.size(); i++) {
+            CustomerEvent event = event(messages.get(i));
+            EventFields whole = new EventFields(event);
+            EventFields projected = new EventFields(event, learned);
+            for (String path : reads.get(i % reads.size())) {
+                assertEquals(whole.get(path), projected.get(path), path + " of " + messages.get(i));
+            }
+        }
+    }
+
+    @Test
+    void pathsPastTheMostLearnedReadTheMessageWhole() {
+        MessageProjection.Learned learned = new MessageProjection.Learned();
+        EventFields filler = new EventFields(event("{\"properties\":{}}"), learned);
+        for (int i = 0; i < MessageProjection.Learned.MOST; i++) {
+            assertNull(filler.get("event.properties.p" + i));
+        }
+        EventFields fields =
+                new EventFields(event("{\"properties\":{\"price\":3},\"a\":{\"b\":1}}"), learned);
+        assertEquals(3, fields.get("event.properties.price").asInt());
+        assertEquals(1, fields.get("event.a.b").asInt());
+        assertNull(fields.get("event.properties.p0"));
+    }
+
+    private static CustomerEvent event(String message) {
+        return new CustomerEvent(
+                "m1",
+                "track",
+                "Product Viewed",
+                1_700_000_000_000L,
+                List.of(new Identifier("user_id", "u1")),
+                null,
+                message,
+                CustomerEvent.DEFAULT_TENANT);
+    }
+
+    @Provide
+    Arbitrary<List<List<String>>> reads() {
+        return Arbitraries.of(PATHS).list().ofMaxSize(5).list().ofMinSize(1).ofMaxSize(4);
+    }
+
+    @Provide
+    Arbitrary<List<String>> messages() {
+        Arbitrary<String> scalars =
+                Arbitraries.of("1", "60", "\"p1\"", "null", "true", "[1,{\"price\":2}]", "{}");
+        Arbitrary<String> keys = Arbitraries.of("product_id", "price", "x", "y", "", "name");
+        Arbitrary<String> inner =
+                Combinators.combine(keys, scalars)
+                        .as((k, v) -> "\"" + k + "\":" + v)
+                        .list()
+                        .ofMaxSize(3)
+                        .map(list -> "{" + String.join(",", list) + "}");
+        Arbitrary<String> values = Arbitraries.oneOf(scalars, inner);
+        Arbitrary<String> objects =
+                Combinators.combine(keys, values)
+                        .as((k, v) -> "\"" + k + "\":" + v)
+                        .list()
+                        .ofMaxSize(4)
+                        .map(list -> "{" + String.join(",", list) + "}");
+        Arbitrary<String> tops = Arbitraries.of("properties", "context", "traits", "other");
+        Arbitrary<String> topValues = Arbitraries.oneOf(objects, scalars);
+        return Combinators.combine(tops, topValues)
+                .as((k, v) -> "\"" + k + "\":" + v)
+                .list()
+                .ofMaxSize(4)
+                .map(list -> "{" + String.join(",", list) + "}")
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(6);
+    }
+}

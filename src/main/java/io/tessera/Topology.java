@@ -5,6 +5,7 @@ import io.tessera.activation.ActivationStage;
 import io.tessera.activation.AttributeMap;
 import io.tessera.activation.EdgeOutcome;
 import io.tessera.activation.EdgeRequest;
+import io.tessera.activation.ProfileTarget;
 import io.tessera.connect.KafkaConnectors;
 import io.tessera.definitions.DefinitionRejection;
 import io.tessera.definitions.DefinitionUpdate;
@@ -144,13 +145,16 @@ public final class Topology {
         // plans in its task
         boolean activates = sinks.activationRequests() != null || config.activation().enabled();
         AttributeMap attributes = AttributeMap.of(config.profile().bootstrap());
-        SequenceStage.View view =
+        SequenceStage.View<ProfileTarget> view =
                 SequenceStage.viewProfiles(
                         resolved.profiles(),
                         sequenceTransitions,
                         sequenceTransitions != null && activates
-                                ? ActivationStage.forwardedEvents(
-                                        resolved.events(), config.activation(), attributes)
+                                ? new SequenceStage.ActivationInput<>(
+                                        ActivationStage.forwardedEvents(
+                                                resolved.events(), config.activation(), attributes),
+                                        ActivationStage.targets(config.activation(), attributes),
+                                        ActivationStage.targetType())
                                 : null);
         view.profiles()
                 .sinkTo(sinks.profiles())
@@ -233,7 +237,7 @@ public final class Topology {
             ActivationSettings activation,
             AttributeMap attributes,
             IdentityStage.Resolved resolved,
-            SequenceStage.View view,
+            SequenceStage.View<ProfileTarget> view,
             Sinks sinks) {
         DataStream<EdgeRequest> requests =
                 view.forActivation() != null

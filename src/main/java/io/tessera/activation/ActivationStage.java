@@ -59,26 +59,32 @@ public final class ActivationStage {
     }
 
     /**
-     * The Edge API requests from profiles and forwarded events that come keyed by profile id in one
-     * stream (the profile view's, which passes on the events of {@link #forwardedEvents}): the
-     * planner runs in their task, with no exchange before it.
+     * The Edge API requests from targets and forwarded events that come keyed by profile id in one
+     * stream (the profile view's, which works out each snapshot's target with {@link #targets} and
+     * passes on the events of {@link #forwardedEvents}): the planner runs in their task, with no
+     * exchange before it.
      */
     public static DataStream<EdgeRequest> planRequests(
-            DataStream<Either<ProfileUpdate, ResolvedEvent>> keyedByProfile,
+            DataStream<Either<ProfileTarget, ResolvedEvent>> keyedByProfile,
             ActivationSettings settings,
             AttributeMap attributes) {
         ActivationPlanner planner = new ActivationPlanner(settings, attributes);
-        DataStream<Either<ProfileTarget, ResolvedEvent>> input =
-                keyedByProfile
-                        .map(new KeyedTargets(planner))
-                        .returns(INPUT)
-                        .uid(TARGETS_UID)
-                        .name("Activation targets");
         return plan(
                 DataStreamUtils.reinterpretAsKeyedStream(
-                        input, ActivationStage::profileId, Types.STRING),
+                        keyedByProfile, ActivationStage::profileId, Types.STRING),
                 planner,
                 settings);
+    }
+
+    /** What the planner takes of a profile change, for a stage that works it out for it. */
+    public static MapFunction<ProfileUpdate, ProfileTarget> targets(
+            ActivationSettings settings, AttributeMap attributes) {
+        return new TargetOf(new ActivationPlanner(settings, attributes));
+    }
+
+    /** The type of {@link #targets}' results. */
+    public static TypeInformation<ProfileTarget> targetType() {
+        return TypeInformation.of(ProfileTarget.class);
     }
 
     /** The events activation forwards to {@code /events}, for a stage that passes them on. */
@@ -119,15 +125,12 @@ public final class ActivationStage {
         }
     }
 
-    /** Each profile change as the planner needs it; the events passed on as they are. */
-    private record KeyedTargets(ActivationPlanner planner)
-            implements MapFunction<
-                    Either<ProfileUpdate, ResolvedEvent>, Either<ProfileTarget, ResolvedEvent>> {
+    /** Each profile change as the planner needs it, worked out where the change is. */
+    private record TargetOf(ActivationPlanner planner)
+            implements MapFunction<ProfileUpdate, ProfileTarget> {
         @Override
-        public Either<ProfileTarget, ResolvedEvent> map(Either<ProfileUpdate, ResolvedEvent> in) {
-            return in.isLeft()
-                    ? Either.Left(ProfileTarget.of(in.left(), planner))
-                    : Either.Right(in.right());
+        public ProfileTarget map(ProfileUpdate update) {
+            return ProfileTarget.of(update, planner);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -34,17 +35,18 @@ import org.apache.flink.util.OutputTag;
  * state that read was a seek over the deletions of the memberships that ended.
  *
  * <p>When profiles are activated, the view also passes the activation stage's input on, on a side
- * output in its own chain: each snapshot it emits, and the events activation forwards, which reach
- * it on its second input with the transitions. Activation then plans in the view's task (the
- * records are keyed by profile id already), and a snapshot crosses the network once on its way to
- * Personalize, as it does without sequence audiences.
+ * output in its own chain: what activation takes of each snapshot it emits (its target, worked out
+ * here, so the whole snapshot is not copied once more for it), and the events activation forwards,
+ * which reach it on its second input with the transitions. Activation then plans in the view's task
+ * (the records are keyed by profile id already), and a snapshot crosses the network once on its way
+ * to Personalize, as it does without sequence audiences.
  *
  * <p>A transition that comes before its profile's first snapshot (both paths start at the identity
  * stage, and at a replay's end or after a restore the sequences' can be the quicker) waits for that
  * snapshot: the view then emits the snapshot as it is, then once more after each transition that
  * waited, in their order, so that activation sees an entry and an exit that both came early.
  */
-final class ProfileViewFunction
+final class ProfileViewFunction<A>
         extends KeyedCoProcessFunction<
                 String, ProfileUpdate, Either<AudienceTransition, ResolvedEvent>, ProfileUpdate> {
     private static final long serialVersionUID = 1L;
@@ -80,14 +82,20 @@ final class ProfileViewFunction
     }
 
     /** The activation stage's input, or null when profiles are not activated. */
-    private final OutputTag<Either<ProfileUpdate, ResolvedEvent>> activation;
+    private final OutputTag<Either<A, ResolvedEvent>> activation;
+
+    /** What the activation stage takes of a snapshot, worked out here, in the view's task. */
+    private final MapFunction<ProfileUpdate, A> forActivation;
 
     private transient ValueState<ProfileState> snapshot;
     private transient MapState<String, Long> memberships;
     private transient ListState<AudienceTransition> waiting;
 
-    ProfileViewFunction(OutputTag<Either<ProfileUpdate, ResolvedEvent>> activation) {
+    ProfileViewFunction(
+            OutputTag<Either<A, ResolvedEvent>> activation,
+            MapFunction<ProfileUpdate, A> forActivation) {
         this.activation = activation;
+        this.forActivation = forActivation;
     }
 
     @Override
@@ -163,11 +171,13 @@ final class ProfileViewFunction
         return held;
     }
 
-    private void emit(ProfileUpdate update, Context ctx, Collector<ProfileUpdate> out) {
-        out.collect(update);
+    private void emit(ProfileUpdate update, Context ctx, Collector<ProfileUpdate> out)
+            throws Exception {
         if (activation != null) {
-            ctx.output(activation, Either.Left(update));
+            // what activation takes of it, before the snapshot is handed on (and copied) whole
+            ctx.output(activation, Either.Left(forActivation.map(update)));
         }
+        out.collect(update);
     }
 
     private static ProfileUpdate combined(ProfileState profile, Map<String, Long> held) {
@@ -191,7 +201,7 @@ final class ProfileViewFunction
      * The view's operator: on a restore of the layout before, the memberships kept as a map state
      * are moved into the value each profile keeps.
      */
-    static final class Operator
+    static final class Operator<A>
             extends KeyedCoProcessOperator<
                     String,
                     ProfileUpdate,
@@ -205,9 +215,13 @@ final class ProfileViewFunction
         /**
          * @param activation where the activation stage's input goes, or null when profiles are not
          *     activated
+         * @param forActivation what the activation stage takes of a snapshot (null with no
+         *     activation)
          */
-        Operator(OutputTag<Either<ProfileUpdate, ResolvedEvent>> activation) {
-            super(new ProfileViewFunction(activation));
+        Operator(
+                OutputTag<Either<A, ResolvedEvent>> activation,
+                MapFunction<ProfileUpdate, A> forActivation) {
+            super(new ProfileViewFunction<>(activation, forActivation));
         }
 
         @Override

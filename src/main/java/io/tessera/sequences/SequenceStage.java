@@ -61,29 +61,43 @@ public final class SequenceStage {
      * The profile view's outputs.
      *
      * @param profiles the snapshots for {@code cdp.profiles}
-     * @param forActivation the same snapshots and the events passed on, keyed by profile id as the
-     *     view is, in the view's chain; null when no events were given to pass on
+     * @param forActivation what activation takes of the same snapshots, and the events passed on,
+     *     keyed by profile id as the view is, in the view's chain; null when no events were given
+     *     to pass on
      */
-    public record View(
+    public record View<A>(
             DataStream<ProfileUpdate> profiles,
-            DataStream<Either<ProfileUpdate, ResolvedEvent>> forActivation) {}
+            DataStream<Either<A, ResolvedEvent>> forActivation) {}
+
+    /**
+     * What the activation stage takes of each snapshot the view emits, worked out in the view.
+     *
+     * @param events the events activation forwards, passed on through the view
+     * @param ofSnapshot what it takes of a snapshot
+     * @param type its type
+     */
+    public record ActivationInput<A>(
+            DataStream<ResolvedEvent> events,
+            MapFunction<ProfileUpdate, A> ofSnapshot,
+            TypeInformation<A> type) {}
 
     /**
      * The profile snapshots for {@code cdp.profiles}: the identity stage's, with each profile's
-     * sequence audience memberships added; and for the activation stage, the same snapshots with
-     * the events it forwards, passed through the view so that activation plans in the view's task.
+     * sequence audience memberships added; and for the activation stage, what it takes of the same
+     * snapshots with the events it forwards, passed through the view so that activation plans in
+     * the view's task.
      *
      * @param sequenceTransitions the sequence stage's transitions, or null when there are none:
      *     then there is no view, and the profiles and events come back as they are (the activation
      *     input null)
-     * @param passedOn the events activation forwards, or null when profiles are not activated
+     * @param activation what activation takes, or null when profiles are not activated
      */
-    public static View viewProfiles(
+    public static <A> View<A> viewProfiles(
             DataStream<ProfileUpdate> profiles,
             DataStream<AudienceTransition> sequenceTransitions,
-            DataStream<ResolvedEvent> passedOn) {
+            ActivationInput<A> activation) {
         if (sequenceTransitions == null) {
-            return new View(profiles, null);
+            return new View<>(profiles, null);
         }
         TypeInformation<Either<AudienceTransition, ResolvedEvent>> inputType =
                 new EitherTypeInfo<>(
@@ -94,19 +108,21 @@ public final class SequenceStage {
                         .returns(inputType)
                         .uid(PROFILE_VIEW_UID + "-transitions")
                         .name("Transitions for the profile view");
-        OutputTag<Either<ProfileUpdate, ResolvedEvent>> activation = null;
-        if (passedOn != null) {
+        OutputTag<Either<A, ResolvedEvent>> activationTag = null;
+        if (activation != null) {
             input =
                     input.union(
-                            passedOn.map(Either::<AudienceTransition, ResolvedEvent>Right)
+                            activation
+                                    .events()
+                                    .map(Either::<AudienceTransition, ResolvedEvent>Right)
                                     .returns(inputType)
                                     .uid(PROFILE_VIEW_UID + "-passed-on")
                                     .name("Events passed on through the profile view"));
-            activation =
+            activationTag =
                     new OutputTag<>(
                             "profile-view-activation",
                             new EitherTypeInfo<>(
-                                    profiles.getType(), TypeInformation.of(ResolvedEvent.class)));
+                                    activation.type(), TypeInformation.of(ResolvedEvent.class)));
         }
         SingleOutputStreamOperator<ProfileUpdate> viewed =
                 profiles.keyBy(ProfileUpdate::profileId)
@@ -114,10 +130,13 @@ public final class SequenceStage {
                         .transform(
                                 "Profiles with sequence memberships",
                                 profiles.getType(),
-                                new ProfileViewFunction.Operator(activation))
+                                new ProfileViewFunction.Operator<>(
+                                        activationTag,
+                                        activation == null ? null : activation.ofSnapshot()))
                         .uid(PROFILE_VIEW_UID)
                         .name("Profiles with sequence memberships");
-        return new View(viewed, activation == null ? null : viewed.getSideOutput(activation));
+        return new View<>(
+                viewed, activationTag == null ? null : viewed.getSideOutput(activationTag));
     }
 
     private static String profileId(Either<AudienceTransition, ResolvedEvent> input) {

@@ -17,13 +17,25 @@ final class StepCondition extends IterativeCondition<ResolvedEvent> {
 
     private final Predicate predicate;
 
+    /**
+     * The last event tested and its fields: CEP tests an event against every open partial match in
+     * turn, and its message is parsed once for all of them.
+     */
+    private transient ResolvedEvent lastTested;
+
+    private transient EventFields lastFields;
+
     StepCondition(Predicate predicate) {
         this.predicate = predicate;
     }
 
     @Override
     public boolean filter(ResolvedEvent value, Context<ResolvedEvent> ctx) throws Exception {
-        EventFields event = new EventFields(value.event());
+        if (value != lastTested) {
+            lastTested = value;
+            lastFields = new EventFields(value.event());
+        }
+        EventFields event = lastFields;
         return PredicateEvaluator.test(
                 predicate,
                 path -> path.startsWith("step:") ? earlier(path, ctx) : event.get(path),

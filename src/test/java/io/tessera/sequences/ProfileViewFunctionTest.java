@@ -37,7 +37,7 @@ class ProfileViewFunctionTest {
     @ValueSource(booleans = {false, true})
     void addsTheMembershipsToEachSnapshotAndReEmitsWhenTheyChange(boolean rocksDb)
             throws Exception {
-        try (var harness = view(new ProfileViewFunction.Operator(null), rocksDb)) {
+        try (var harness = view(new ProfileViewFunction.Operator<>(null, null), rocksDb)) {
             harness.open();
             ProfileState alice = profile("p-alice", "alice");
             harness.processElement1(new StreamRecord<>(new ProfileUpdate("p-alice", alice, null)));
@@ -65,7 +65,7 @@ class ProfileViewFunctionTest {
     @ValueSource(booleans = {false, true})
     void transitionsThatComeBeforeTheFirstSnapshotWaitForItAndAreEmittedInTheirOrder(
             boolean rocksDb) throws Exception {
-        try (var harness = view(new ProfileViewFunction.Operator(null), rocksDb)) {
+        try (var harness = view(new ProfileViewFunction.Operator<>(null, null), rocksDb)) {
             harness.open();
             harness.processElement2(
                     new StreamRecord<>(Either.Left(transition("p-bob", true, 600))));
@@ -96,7 +96,8 @@ class ProfileViewFunctionTest {
     void passesActivationsInputOnEverySnapshotItEmitsAndTheForwardedEvents() throws Exception {
         OutputTag<Either<ProfileUpdate, ResolvedEvent>> activation =
                 new OutputTag<>("activation") {};
-        try (var harness = view(new ProfileViewFunction.Operator(activation), true)) {
+        try (var harness =
+                view(new ProfileViewFunction.Operator<>(activation, update -> update), true)) {
             harness.open();
             harness.processElement1(
                     new StreamRecord<>(
@@ -137,7 +138,7 @@ class ProfileViewFunctionTest {
             harness.processElement2(new StreamRecord<>(transition("p-carol", true, 700)));
             savepoint = harness.snapshot(1, 1);
         }
-        ProfileViewFunction.Operator view = new ProfileViewFunction.Operator(null);
+        ProfileViewFunction.Operator<Object> view = new ProfileViewFunction.Operator<>(null, null);
         try (var harness = view(view, rocksDb)) {
             harness.initializeState(savepoint);
             harness.open();

@@ -1,16 +1,21 @@
 package io.tessera.identity;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tessera.model.CustomerEvent;
+import io.tessera.traits.MessageProjection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** The traits an identify message sets, each stamped for last-writer-wins merges. */
 public final class IdentifyTraits {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** The message paths read: an identify's traits; the consent preferences. */
+    private static final List<String[]> TRAITS = List.<String[]>of(new String[] {"traits"});
+
+    private static final List<String[]> CONSENT =
+            List.<String[]>of(new String[] {"context", "consent", "categoryPreferences"});
 
     private IdentifyTraits() {}
 
@@ -20,13 +25,8 @@ public final class IdentifyTraits {
         if (!"identify".equals(event.type())) {
             return traits;
         }
-        JsonNode message;
-        try {
-            message = MAPPER.readTree(event.message());
-        } catch (JsonProcessingException e) {
-            // The ingest stage wrote this JSON itself: unreadable JSON here is a bug, not input.
-            throw new IllegalStateException("accepted event holds invalid JSON", e);
-        }
+        // only the traits are read of the message, not the rest of it
+        JsonNode message = MessageProjection.project(event.message(), TRAITS);
         JsonNode node = message.get("traits");
         if (node != null && node.isObject()) {
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
@@ -49,13 +49,9 @@ public final class IdentifyTraits {
         if (!event.message().contains("categoryPreferences")) {
             return null; // most messages: no need to parse them
         }
-        JsonNode preferences;
-        try {
-            preferences =
-                    MAPPER.readTree(event.message()).at("/context/consent/categoryPreferences");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("accepted event holds invalid JSON", e);
-        }
+        JsonNode preferences =
+                MessageProjection.project(event.message(), CONSENT)
+                        .at("/context/consent/categoryPreferences");
         return preferences.isObject()
                 ? new TraitValue(preferences.toString(), event.eventTime(), event.messageId())
                 : null;

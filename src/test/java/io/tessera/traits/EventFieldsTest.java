@@ -84,28 +84,22 @@ class EventFieldsTest {
         Arbitrary<String> scalars =
                 Arbitraries.of("1", "60", "\"p1\"", "null", "true", "[1,{\"price\":2}]", "{}");
         Arbitrary<String> keys = Arbitraries.of("product_id", "price", "x", "y", "", "name");
-        Arbitrary<String> inner =
-                Combinators.combine(keys, scalars)
-                        .as((k, v) -> "\"" + k + "\":" + v)
-                        .list()
-                        .ofMaxSize(3)
-                        .map(list -> "{" + String.join(",", list) + "}");
-        Arbitrary<String> values = Arbitraries.oneOf(scalars, inner);
-        Arbitrary<String> objects =
-                Combinators.combine(keys, values)
-                        .as((k, v) -> "\"" + k + "\":" + v)
-                        .list()
-                        .ofMaxSize(4)
-                        .map(list -> "{" + String.join(",", list) + "}");
+        Arbitrary<String> inner = object(keys, scalars, 3);
+        Arbitrary<String> objects = object(keys, Arbitraries.oneOf(scalars, inner), 4);
         Arbitrary<String> tops = Arbitraries.of("properties", "context", "traits", "other");
-        Arbitrary<String> topValues = Arbitraries.oneOf(objects, scalars);
-        return Combinators.combine(tops, topValues)
-                .as((k, v) -> "\"" + k + "\":" + v)
-                .list()
-                .ofMaxSize(4)
-                .map(list -> "{" + String.join(",", list) + "}")
+        return object(tops, Arbitraries.oneOf(objects, scalars), 4)
                 .list()
                 .ofMinSize(1)
                 .ofMaxSize(6);
+    }
+
+    /** JSON objects of up to that many fields, names given twice included. */
+    private static Arbitrary<String> object(
+            Arbitrary<String> names, Arbitrary<String> values, int most) {
+        return Combinators.combine(names, values)
+                .as((k, v) -> "\"" + k + "\":" + v)
+                .list()
+                .ofMaxSize(most)
+                .map(list -> "{" + String.join(",", list) + "}");
     }
 }

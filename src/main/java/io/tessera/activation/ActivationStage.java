@@ -69,9 +69,15 @@ public final class ActivationStage {
             ActivationSettings settings,
             AttributeMap attributes) {
         ActivationPlanner planner = new ActivationPlanner(settings, attributes);
+        DataStream<Either<ProfileTarget, ResolvedEvent>> input =
+                keyedByProfile
+                        .map(new AsWorkedOut())
+                        .returns(INPUT)
+                        .uid(TARGETS_UID)
+                        .name("Activation targets");
         return plan(
                 DataStreamUtils.reinterpretAsKeyedStream(
-                        keyedByProfile, ActivationStage::profileId, Types.STRING),
+                        input, ActivationStage::profileId, Types.STRING),
                 planner,
                 settings);
     }
@@ -122,6 +128,21 @@ public final class ActivationStage {
         @Override
         public Either<ProfileTarget, ResolvedEvent> map(ProfileUpdate update) {
             return Either.Left(ProfileTarget.of(update, planner));
+        }
+    }
+
+    /**
+     * The targets as the stage before worked them out: where the released job turned snapshots into
+     * targets, and a savepoint maps operators by uid, so the step keeps its uid.
+     */
+    private static final class AsWorkedOut
+            implements MapFunction<
+                    Either<ProfileTarget, ResolvedEvent>, Either<ProfileTarget, ResolvedEvent>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Either<ProfileTarget, ResolvedEvent> map(Either<ProfileTarget, ResolvedEvent> in) {
+            return in;
         }
     }
 

@@ -46,6 +46,12 @@ import org.slf4j.LoggerFactory;
  * call's. A queue whose head never completed would hold the task inside the operator, where no
  * checkpoint barrier, aligned or not, is taken (Async I/O waits for room without running the task's
  * checkpoint mails): parking keeps it moving, so checkpoints complete through an outage.
+ *
+ * <p>The client runs its own steps, and this function's steps after an answer, on the thread that
+ * got to them (its selector, or the thread that sent): none of them blocks (completing a result
+ * hands it to the task's mailbox; a retry is scheduled on a thread of its own). Its default
+ * executor, a thread pool, handed each answer's steps to another thread, which cost as much CPU as
+ * the calls themselves (docs/performance.md).
  */
 final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome>
         implements CheckpointedFunction {
@@ -98,6 +104,7 @@ final class EdgeClient extends RichAsyncFunction<EdgeRequest, EdgeOutcome>
                 HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(settings.requestTimeout())
+                        .executor(Runnable::run)
                         .build();
         scheduler =
                 Executors.newSingleThreadScheduledExecutor(

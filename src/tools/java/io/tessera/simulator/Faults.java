@@ -85,6 +85,11 @@ public final class Faults {
         return this;
     }
 
+    /** Whether a call may be made to wait (a latency or slow calls are set): nothing is taken. */
+    synchronized boolean mayDelay() {
+        return latencyMillis > 0 || (slowNext > 0 && slowMillis > 0);
+    }
+
     /** How long the next call waits before it is answered. */
     synchronized long latencyMillis() {
         if (slowNext > 0) {

@@ -67,9 +67,20 @@ public final class PersonalizeSimulator implements AutoCloseable {
             throws IOException {
         this.config = config;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        // Many threads: an injected latency sleeps in its call's thread and must not queue others.
+        // A call is answered on the server's own thread, as a server without an executor does:
+        // handing each to a thread of a pool costs a wake-up per call, paid in the same process as
+        // the job in the bench. While latency is injected, calls go to many threads instead: one
+        // sleeps in its thread and must not queue the others. (A latency set while a call is
+        // being taken in holds up the calls behind that one alone.)
         this.executor = Executors.newFixedThreadPool(256);
-        server.setExecutor(executor);
+        server.setExecutor(
+                call -> {
+                    if (faults.mayDelay()) {
+                        executor.execute(call);
+                    } else {
+                        call.run();
+                    }
+                });
         server.createContext("/", this::handle);
         server.start();
     }

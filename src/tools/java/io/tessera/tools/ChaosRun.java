@@ -7,6 +7,7 @@ import io.tessera.simulator.PersonalizeSimulator;
 import io.tessera.simulator.SimulatorConfig;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,7 +163,7 @@ final class ChaosRun {
                             traffic,
                             trafficLength,
                             produced);
-            Thread monitor = monitor(kafka, topics, rest, produced);
+            Thread monitor = monitor(kafka, topics, rest, produced, cluster);
             List<Thread> lanes = new ArrayList<>();
             if (plan != null) {
                 for (ChaosPlan.Lane planned : plan.lanes()) {
@@ -398,7 +399,11 @@ final class ChaosRun {
 
     /** Samples the job's progress every second; prints a line every ten. */
     private Thread monitor(
-            EmbeddedKafka kafka, KafkaSettings topics, FlinkRest rest, AtomicLong produced) {
+            EmbeddedKafka kafka,
+            KafkaSettings topics,
+            FlinkRest rest,
+            AtomicLong produced,
+            StandaloneFlinkCluster cluster) {
         Thread thread =
                 new Thread(
                         () -> {
@@ -408,6 +413,7 @@ final class ChaosRun {
                                 long lastMinute = 0;
                                 while (!Thread.currentThread().isInterrupted()) {
                                     TimeUnit.SECONDS.sleep(1);
+                                    superviseTaskManagers(cluster);
                                     Sample sample = sample(admin, group, topics, rest, produced);
                                     if (sample == null) {
                                         continue;
@@ -430,6 +436,25 @@ final class ChaosRun {
         thread.setDaemon(true);
         thread.start();
         return thread;
+    }
+
+    /**
+     * Starts again a taskmanager that stopped itself (a fatal error), as its pod would be on
+     * Kubernetes, and says so: the run goes on, and the report keeps the line.
+     */
+    private void superviseTaskManagers(StandaloneFlinkCluster cluster) {
+        try {
+            cluster.restartExited()
+                    .forEach(
+                            (index, exitCode) ->
+                                    say(
+                                            "taskmanager %d exited on its own (exit code %d):"
+                                                    + " started again, as Kubernetes restarts a"
+                                                    + " pod's container",
+                                            index, exitCode));
+        } catch (IOException e) {
+            throw new UncheckedIOException("a taskmanager could not be started again", e);
+        }
     }
 
     /** Once a minute: which tasks hold the state, so a long run shows what grows. */

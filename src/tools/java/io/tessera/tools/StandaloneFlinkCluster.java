@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -37,6 +40,9 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private final List<Process> taskManagers = new ArrayList<>();
     private List<String> taskManagerResources;
     private int launches;
+
+    /** The taskmanagers killed here, until they are started again. */
+    private final Set<Integer> down = new HashSet<>();
 
     private StandaloneFlinkCluster(Path home, String classpath, int restPort, int metricsPort) {
         this.home = home;
@@ -91,7 +97,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
      * Kills taskmanager {@code index} as a lost machine dies ({@code SIGKILL}: no shutdown hook, no
      * goodbye to the jobmanager), and waits until the process is gone.
      */
-    public void killTaskManager(int index) throws InterruptedException {
+    public synchronized void killTaskManager(int index) throws InterruptedException {
+        down.add(index);
         Process process = taskManagers.get(index);
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -100,11 +107,31 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     /** Starts taskmanager {@code index} again (a replacement machine), after a kill. */
-    public void restartTaskManager(int index) throws IOException {
+    public synchronized void restartTaskManager(int index) throws IOException {
         if (taskManagers.get(index).isAlive()) {
             throw new IllegalStateException("taskmanager " + index + " still runs");
         }
         taskManagers.set(index, launchTaskManager(index));
+        down.remove(index);
+    }
+
+    /**
+     * Starts again each taskmanager that exited on its own (not killed here), as Kubernetes starts
+     * a pod's container again: a taskmanager stops itself on a fatal error, which Flink may raise
+     * while it cleans up after another taskmanager was lost.
+     *
+     * @return each one started again, with the exit code it ended with
+     */
+    public synchronized Map<Integer, Integer> restartExited() throws IOException {
+        Map<Integer, Integer> restarted = new TreeMap<>();
+        for (int i = 0; i < taskManagers.size(); i++) {
+            Process process = taskManagers.get(i);
+            if (!down.contains(i) && !process.isAlive()) {
+                restarted.put(i, process.exitValue());
+                taskManagers.set(i, launchTaskManager(i));
+            }
+        }
+        return restarted;
     }
 
     /** Freezes taskmanager {@code index} ({@code SIGSTOP}), as a long pause or a hung VM does. */

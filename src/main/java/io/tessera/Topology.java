@@ -15,6 +15,7 @@ import io.tessera.identity.IdentityUids;
 import io.tessera.identity.ProfileMerged;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.RejectedLink;
+import io.tessera.identity.ResolvedEvent;
 import io.tessera.identity.distributed.DistributedIdentityStage;
 import io.tessera.ingest.DeadLetter;
 import io.tessera.ingest.IngestRecord;
@@ -24,6 +25,7 @@ import io.tessera.ingest.IngestWatermarks;
 import io.tessera.model.CustomerEvent;
 import io.tessera.profile.AudienceTransition;
 import io.tessera.profile.DefinitionWatermarks;
+import io.tessera.profile.ProfileChanges;
 import io.tessera.sequences.SequenceStage;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.FlatMapFunction;
@@ -126,6 +128,9 @@ public final class Topology {
 
         IdentityStage.Resolved resolved =
                 resolveIdentities(env, config, ingested.events(), definitions);
+        // each profile's latest change per interval, in the identity stage's chain
+        DataStream<ProfileUpdate> profiles =
+                ProfileChanges.coalesce(resolved.profiles(), config.profile().coalesce());
         resolved.writeTo(
                 sinks.merges(),
                 sinks.rejectedLinks(),
@@ -147,7 +152,7 @@ public final class Topology {
         AttributeMap attributes = AttributeMap.of(config.profile().bootstrap());
         SequenceStage.View<ProfileTarget> view =
                 SequenceStage.viewProfiles(
-                        resolved.profiles(),
+                        profiles,
                         sequenceTransitions,
                         sequenceTransitions != null && activates
                                 ? new SequenceStage.ActivationInput<>(
@@ -174,7 +179,7 @@ public final class Topology {
                 .name(IdentityUids.TRANSITIONS_SINK_NAME);
 
         if (activates) {
-            activate(config.activation(), attributes, resolved, view, sinks);
+            activate(config.activation(), attributes, profiles, resolved.events(), view, sinks);
         }
     }
 
@@ -236,14 +241,14 @@ public final class Topology {
     private static void activate(
             ActivationSettings activation,
             AttributeMap attributes,
-            IdentityStage.Resolved resolved,
+            DataStream<ProfileUpdate> profiles,
+            DataStream<ResolvedEvent> events,
             SequenceStage.View<ProfileTarget> view,
             Sinks sinks) {
         DataStream<EdgeRequest> requests =
                 view.forActivation() != null
                         ? ActivationStage.planRequests(view.forActivation(), activation, attributes)
-                        : ActivationStage.planRequests(
-                                resolved.profiles(), resolved.events(), activation, attributes);
+                        : ActivationStage.planRequests(profiles, events, activation, attributes);
         if (sinks.activationRequests() != null) {
             requests.sinkTo(sinks.activationRequests())
                     .uid(ACTIVATION_REQUESTS_TAP)

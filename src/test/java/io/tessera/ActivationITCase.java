@@ -50,7 +50,11 @@ class ActivationITCase {
                             simulator,
                             "--cdp.activation.personalize.event-keys",
                             "Order Completed:purchase",
-                            // a bounded run ends before a coalescing timer would fire
+                            // each change of a profile its own call: the coupon's refused
+                            // PATCH apart from the orders' (and a bounded run ends before a
+                            // coalescing timer would fire)
+                            "--cdp.profile.coalesce",
+                            "0 ms",
                             "--cdp.activation.coalesce",
                             "0 ms",
                             "--cdp.activation.backoff.initial",

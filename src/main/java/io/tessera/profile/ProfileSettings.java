@@ -11,6 +11,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 
@@ -23,16 +24,24 @@ import org.apache.flink.configuration.Configuration;
  *     {@code Long.MAX_VALUE} in a running job
  * @param scheduled definition updates that take effect at given event times, in time order (a
  *     replay's {@code --updates}); empty in a running job, which reads the control topic
+ * @param coalesce a profile's changes within this interval go out as one snapshot, its latest
+ *     ({@code cdp.profile.coalesce}); zero: every change as it is made (a replay)
  */
 public record ProfileSettings(
         DefinitionSet definitions,
         List<String> bootstrap,
         long horizon,
-        List<ScheduledUpdate> scheduled)
+        List<ScheduledUpdate> scheduled,
+        Duration coalesce)
         implements Serializable {
 
     /** Reads the bootstrap definitions, if any. */
     public static ProfileSettings from(Configuration config) {
+        Duration coalesce = Checks.nonNegative(config, ProfileOptions.COALESCE);
+        return definitionsOf(config).withCoalesce(coalesce);
+    }
+
+    private static ProfileSettings definitionsOf(Configuration config) {
         String file = Checks.get(config, ProfileOptions.DEFINITIONS);
         if (file == null || file.isBlank()) {
             return none();
@@ -51,7 +60,12 @@ public record ProfileSettings(
 
     /** No definitions: profiles keep only their basics. */
     public static ProfileSettings none() {
-        return new ProfileSettings(DefinitionSet.empty(), List.of(), Long.MAX_VALUE, List.of());
+        return new ProfileSettings(
+                DefinitionSet.empty(),
+                List.of(),
+                Long.MAX_VALUE,
+                List.of(),
+                ProfileOptions.COALESCE.defaultValue());
     }
 
     /** The definitions of a bootstrap file. */
@@ -61,7 +75,8 @@ public record ProfileSettings(
                 LiveDefinitions.effective(bootstrap, List.of()),
                 bootstrap,
                 Long.MAX_VALUE,
-                List.of());
+                List.of(),
+                ProfileOptions.COALESCE.defaultValue());
     }
 
     /** The sequence audiences of the bootstrap definitions that are active (compiled at start). */
@@ -84,13 +99,21 @@ public record ProfileSettings(
 
     /** These settings, acting on no wake-up after the given event time. */
     public ProfileSettings until(long horizon) {
-        return new ProfileSettings(definitions, bootstrap, horizon, scheduled);
+        return new ProfileSettings(definitions, bootstrap, horizon, scheduled, coalesce);
+    }
+
+    /**
+     * These settings, with a profile's changes within the interval let out as one snapshot (zero:
+     * every change as it is made).
+     */
+    public ProfileSettings withCoalesce(Duration interval) {
+        return new ProfileSettings(definitions, bootstrap, horizon, scheduled, interval);
     }
 
     /** These settings, with definition updates taking effect at given event times. */
     public ProfileSettings withScheduled(List<ScheduledUpdate> updates) {
         List<ScheduledUpdate> sorted = new java.util.ArrayList<>(updates);
         sorted.sort(java.util.Comparator.comparingLong(ScheduledUpdate::at));
-        return new ProfileSettings(definitions, bootstrap, horizon, List.copyOf(sorted));
+        return new ProfileSettings(definitions, bootstrap, horizon, List.copyOf(sorted), coalesce);
     }
 }

@@ -3,6 +3,7 @@ package io.tessera.tools;
 import io.tessera.model.CustomerEvent;
 import io.tessera.model.Identifier;
 import io.tessera.profile.LiveDefinitions;
+import io.tessera.profile.ProfileOptions;
 import io.tessera.profile.ProfileSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,7 +80,8 @@ final class ProfileBench {
                     LiveDefinitions.effective(bootstrap, List.of()),
                     bootstrap,
                     Long.MAX_VALUE,
-                    List.of());
+                    List.of(),
+                    ProfileOptions.COALESCE.defaultValue());
         }
     }
 

@@ -298,7 +298,10 @@ public final class ReplayCommand {
                         parsed.kafka(),
                         parsed.ingest(),
                         parsed.identity(),
-                        parsed.profile().until(horizon).withScheduled(updates),
+                        parsed.profile()
+                                .until(horizon)
+                                .withScheduled(updates)
+                                .withCoalesce(Duration.ZERO),
                         replayActivation(parsed.activation()));
 
         Files.createDirectories(outDir);

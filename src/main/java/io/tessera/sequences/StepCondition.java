@@ -6,6 +6,8 @@ import io.tessera.definitions.PredicateEvaluator;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.traits.EventFields;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 
 /**
@@ -18,12 +20,15 @@ final class StepCondition extends IterativeCondition<ResolvedEvent> {
     private final Predicate predicate;
 
     /**
-     * The last event tested and its fields: CEP tests an event against every open partial match in
-     * turn, and its message is parsed once for all of them.
+     * How many messages a condition keeps read: CEP tests an event against every open partial match
+     * of its profile in turn, and a {@code ref} reads the event bound to an earlier step of each of
+     * them, so the same few messages (an event, and the first events of the profile's partial
+     * matches) are read again and again while a profile's events are processed.
      */
-    private transient ResolvedEvent lastTested;
+    static final int MESSAGES_KEPT = 64;
 
-    private transient EventFields lastFields;
+    /** The messages read last, each as its tree; the oldest read is dropped first. */
+    private transient Map<String, JsonNode> read;
 
     StepCondition(Predicate predicate) {
         this.predicate = predicate;
@@ -31,24 +36,43 @@ final class StepCondition extends IterativeCondition<ResolvedEvent> {
 
     @Override
     public boolean filter(ResolvedEvent value, Context<ResolvedEvent> ctx) throws Exception {
-        if (value != lastTested) {
-            lastTested = value;
-            lastFields = new EventFields(value.event());
-        }
-        EventFields event = lastFields;
+        EventFields event = fields(value);
         return PredicateEvaluator.test(
                 predicate,
                 path -> path.startsWith("step:") ? earlier(path, ctx) : event.get(path),
                 value.event().eventTime());
     }
 
-    private static JsonNode earlier(String ref, Context<ResolvedEvent> ctx) {
+    /** The event's fields, its message read once for as long as it is among the last kept. */
+    EventFields fields(ResolvedEvent resolved) {
+        String message = resolved.event().message();
+        if (message == null) {
+            return new EventFields(resolved.event());
+        }
+        if (read == null) {
+            read =
+                    new LinkedHashMap<>(MESSAGES_KEPT * 2, 0.75f, true) {
+                        @Override
+                        protected boolean removeEldestEntry(Map.Entry<String, JsonNode> eldest) {
+                            return size() > MESSAGES_KEPT;
+                        }
+                    };
+        }
+        JsonNode tree = read.get(message);
+        if (tree == null) {
+            tree = EventFields.read(message);
+            read.put(message, tree);
+        }
+        return EventFields.read(resolved.event(), tree);
+    }
+
+    private JsonNode earlier(String ref, Context<ResolvedEvent> ctx) {
         int dot = ref.indexOf('.');
         String step = ref.substring("step:".length(), dot);
         try {
             Iterator<ResolvedEvent> bound = ctx.getEventsForPattern(step).iterator();
             return bound.hasNext()
-                    ? new EventFields(bound.next().event()).get("event." + ref.substring(dot + 1))
+                    ? fields(bound.next()).get("event." + ref.substring(dot + 1))
                     : null;
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the events of step " + step, e);

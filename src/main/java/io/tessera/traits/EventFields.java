@@ -39,6 +39,31 @@ public final class EventFields implements Fields {
         this.learned = learned;
     }
 
+    /**
+     * The fields of the event whose message was read already, by whoever holds it (a reader that
+     * meets the same message again and again keeps what it read).
+     *
+     * @param message the event's message, read whole as a tree
+     */
+    public static EventFields read(CustomerEvent event, JsonNode message) {
+        EventFields fields = new EventFields(event);
+        fields.message = message;
+        return fields;
+    }
+
+    /**
+     * A message read whole as a tree.
+     *
+     * @throws IllegalStateException when it is not valid JSON
+     */
+    public static JsonNode read(String message) {
+        try {
+            return MAPPER.readTree(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("accepted event holds invalid JSON", e);
+        }
+    }
+
     /** The event. */
     public CustomerEvent event() {
         return event;
@@ -84,11 +109,7 @@ public final class EventFields implements Fields {
 
     private JsonNode message() {
         if (message == null) {
-            try {
-                message = MAPPER.readTree(event.message());
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("accepted event holds invalid JSON", e);
-            }
+            message = read(event.message());
         }
         return message;
     }

@@ -3,6 +3,7 @@ package io.tessera.sequences;
 import io.tessera.definitions.PredicateEvaluator;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.traits.EventFields;
+import io.tessera.traits.MessageProjection;
 import java.util.List;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
@@ -15,6 +16,8 @@ final class ExitCandidates implements FlatMapFunction<ResolvedEvent, SequenceInp
     private static final long serialVersionUID = 1L;
 
     private final List<SequenceDefinition> withExits;
+
+    private transient MessageProjection.Learned learned;
 
     ExitCandidates(List<SequenceDefinition> sequences) {
         this.withExits = sequences.stream().filter(s -> s.exitOn() != null).toList();
@@ -41,7 +44,10 @@ final class ExitCandidates implements FlatMapFunction<ResolvedEvent, SequenceInp
         if (SequenceEventProjection.isUnread(resolved)) {
             return; // its feed found that it ends nothing
         }
-        EventFields fields = new EventFields(resolved.event());
+        if (learned == null) {
+            learned = new MessageProjection.Learned();
+        }
+        EventFields fields = new EventFields(resolved.event(), learned);
         long time = resolved.event().eventTime();
         for (SequenceDefinition sequence : withExits) {
             if (PredicateEvaluator.test(sequence.exitOn(), fields, time)) {

@@ -1,7 +1,9 @@
 package io.tessera.sequences;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tessera.definitions.Predicate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.model.CustomerEvent;
@@ -145,15 +147,37 @@ final class SequenceEventProjection implements Serializable {
     }
 
     /**
-     * The message with only the kept paths. The message is read as a stream of tokens: only the
-     * kept values are built, everything else is skipped as it is read.
+     * The message with only the kept paths, each with what it leads to in the message (a path that
+     * leads nowhere is left out). The message is read as a stream of tokens ({@link
+     * MessageProjection}): only the kept values are built, everything else is skipped as it is
+     * read, and a message the task's thread has just read for these paths (the profile stage's
+     * definitions read the same properties) is not read again.
      */
     String message(String message) {
         if (paths.isEmpty()) {
             return "{}";
         }
+        ObjectNode read = MessageProjection.project(message, paths);
+        ObjectNode kept = MAPPER.createObjectNode();
+        for (String[] path : paths) {
+            JsonNode value = read;
+            for (String name : path) {
+                value = value.isObject() ? value.get(name) : null;
+                if (value == null) {
+                    break;
+                }
+            }
+            if (value != null) {
+                ObjectNode into = kept;
+                for (int i = 0; i < path.length - 1; i++) {
+                    JsonNode inner = into.get(path[i]);
+                    into = inner instanceof ObjectNode object ? object : into.putObject(path[i]);
+                }
+                into.set(path[path.length - 1], value);
+            }
+        }
         try {
-            return MAPPER.writeValueAsString(MessageProjection.project(message, paths));
+            return MAPPER.writeValueAsString(kept);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a projected event", e);
         }

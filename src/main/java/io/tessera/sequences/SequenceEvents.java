@@ -4,15 +4,16 @@ import io.tessera.definitions.Predicate;
 import io.tessera.definitions.PredicateEvaluator;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.traits.EventFields;
+import io.tessera.traits.MessageProjection;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * In front of a sequence's CEP operator: keeps the events the sequence can use ({@link
  * SequenceRelevance}) and passes each as its CEP operator keeps it ({@link
- * SequenceEventProjection}). The events it reads may come already reduced to what any sequence
- * reads ({@link SequenceFeed}): a condition reads the same in both, since every sequence's paths
- * are kept.
+ * SequenceEventProjection}). The events it reads may come reduced already ({@link SequenceFeed}): a
+ * condition reads the same in both, since the paths of every relevance and of the steps of the
+ * sequences an event is relevant to are kept.
  */
 final class SequenceEvents implements FlatMapFunction<ResolvedEvent, ResolvedEvent> {
     private static final long serialVersionUID = 1L;
@@ -22,27 +23,19 @@ final class SequenceEvents implements FlatMapFunction<ResolvedEvent, ResolvedEve
 
     private final SequenceEventProjection projection;
 
-    /** Whether the events arrive projected to exactly what this sequence keeps already. */
-    private final boolean projected;
+    private transient MessageProjection.Learned learned;
 
-    /** The filter of whole events. */
     SequenceEvents(SequenceDefinition sequence) {
-        this(sequence, null);
-    }
-
-    /**
-     * The filter of events that arrive reduced by a {@link SequenceFeed} with this projection, or
-     * whole when it is null.
-     */
-    SequenceEvents(SequenceDefinition sequence, SequenceEventProjection arriving) {
         this.relevant = SequenceRelevance.of(sequence).orElse(null);
         this.projection = SequenceEventProjection.of(sequence);
-        this.projected = arriving != null && projection.keepsAs(arriving);
     }
 
     /** True when the sequence can use the event. */
     boolean relevant(ResolvedEvent value) {
-        return relevant(new EventFields(value.event()));
+        if (learned == null) {
+            learned = new MessageProjection.Learned();
+        }
+        return relevant(new EventFields(value.event(), learned));
     }
 
     /**
@@ -59,6 +52,6 @@ final class SequenceEvents implements FlatMapFunction<ResolvedEvent, ResolvedEve
         if (SequenceEventProjection.isUnread(value) || !relevant(value)) {
             return;
         }
-        out.collect(projected ? value : projection.project(value));
+        out.collect(projection.project(value));
     }
 }

@@ -3,63 +3,79 @@ package io.tessera.sequences;
 import io.tessera.definitions.Predicate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.traits.EventFields;
+import io.tessera.traits.MessageProjection;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Before the events cross to the sequences' operators, in the task that resolved them, in one of
- * two ways:
+ * Before the events cross to the sequences' operators, in the task that resolved them: an event no
+ * sequence can use and no membership ends by stops here (or, where the partitioning counts every
+ * event to hold the sequences' event time below the events still in flight, distributed mode, goes
+ * on without a message: {@link SequenceEventProjection#unread}); every other event goes on reduced
+ * to its name, type and time and the message paths that matter for it: what any sequence's
+ * relevance and any {@code exitOn} read (so that each is read after the crossing as here), and what
+ * the steps of the sequences it is relevant to read. The identifiers, the tenant and the rest of
+ * the message never cross the network only to be cut, and an event that only sequences whose steps
+ * read no message can use (an add to cart, for an abandoned cart) is not read for any other's
+ * steps.
  *
- * <ul>
- *   <li>choosing (single mode): an event no sequence can use stops here, the others go on whole,
- *       and each sequence's filter after the crossing keeps what its steps read;
- *   <li>reducing (distributed mode, where the partitioning counts every event to hold the
- *       sequences' event time below the events still in flight): every event goes on, reduced to
- *       what any sequence reads (name, type, time and the message paths of every sequence's steps
- *       and {@code exitOn}, read after the crossing there), and an event no sequence reads nor
- *       leaves by goes on without a message ({@link SequenceEventProjection#unread}). The whole
- *       message, the identifiers and the tenant then never cross the network only to be cut.
- * </ul>
- *
- * The event is read once for all the sequences. Reducing is measured a gain where every event
- * crossed whole; in single mode the events cross chosen already, and reading the message before the
- * crossing moved its cost into the resolving task without lowering it (docs/performance.md).
+ * <p>The event is read once for all the sequences, in the task whose profile stage has just read it
+ * for the definitions' paths: a message the thread read for them already is not read again ({@link
+ * MessageProjection}).
  */
 final class SequenceFeed implements FlatMapFunction<ResolvedEvent, ResolvedEvent> {
     private static final long serialVersionUID = 1L;
 
-    private final List<SequenceEvents> sequences;
+    /** How many sequences an event's reduction tells apart; past that it keeps what any reads. */
+    static final int MOST_TOLD_APART = 63;
 
-    /** The exits to look for (when reducing), or null. */
+    private final List<SequenceDefinition> sequences;
+
+    private final List<SequenceEvents> filters;
+
     private final ExitCandidates exits;
 
-    /** What a reducing feed keeps of a message; null for a choosing one. */
-    private final SequenceEventProjection projection;
+    /** Whether an event no sequence reads goes on without a message (else it stops here). */
+    private final boolean everyEvent;
 
-    private SequenceFeed(List<SequenceDefinition> sequences, boolean reducing) {
-        this.sequences = sequences.stream().map(SequenceEvents::new).toList();
-        this.exits = reducing ? new ExitCandidates(sequences) : null;
-        this.projection = reducing ? reducedTo(sequences) : null;
+    /** What every event that goes on keeps: what any relevance and any {@code exitOn} read. */
+    private final List<Predicate> alwaysRead;
+
+    /** The reductions made so far, by the sequences the event is relevant to (a bit each). */
+    private transient Map<Long, SequenceEventProjection> reductions;
+
+    private transient MessageProjection.Learned learned;
+
+    private SequenceFeed(List<SequenceDefinition> sequences, boolean everyEvent) {
+        this.sequences = List.copyOf(sequences);
+        this.filters = sequences.stream().map(SequenceEvents::new).toList();
+        this.exits = new ExitCandidates(sequences);
+        this.everyEvent = everyEvent;
+        List<Predicate> read = new ArrayList<>();
+        for (SequenceDefinition sequence : sequences) {
+            SequenceRelevance.of(sequence).ifPresent(read::add);
+            if (sequence.exitOn() != null) {
+                read.add(sequence.exitOn());
+            }
+        }
+        this.alwaysRead = List.copyOf(read);
     }
 
-    /** The feed that passes on whole only the events some sequence can use. */
+    /** The feed that passes on only the events some sequence can use or some exit is met by. */
     static SequenceFeed choosing(List<SequenceDefinition> sequences) {
         return new SequenceFeed(sequences, false);
     }
 
-    /** The feed that passes on every event, reduced to what the sequences read. */
+    /** The feed that passes on every event, those no sequence reads without a message. */
     static SequenceFeed reducing(List<SequenceDefinition> sequences) {
         return new SequenceFeed(sequences, true);
     }
 
-    /** What this feed keeps of a message when it reduces events, or null when it chooses them. */
-    SequenceEventProjection projection() {
-        return projection;
-    }
-
-    /** What a reducing feed keeps of a message: what every step and {@code exitOn} reads. */
+    /** The most a reduced event keeps: what every step and {@code exitOn} reads. */
     static SequenceEventProjection reducedTo(List<SequenceDefinition> sequences) {
         List<Predicate> read = new ArrayList<>();
         for (SequenceDefinition sequence : sequences) {
@@ -73,25 +89,39 @@ final class SequenceFeed implements FlatMapFunction<ResolvedEvent, ResolvedEvent
 
     @Override
     public void flatMap(ResolvedEvent resolved, Collector<ResolvedEvent> out) {
-        EventFields fields = new EventFields(resolved.event());
-        boolean read = read(fields);
-        if (projection == null) {
-            if (read) {
-                out.collect(resolved);
-            }
-        } else {
-            out.collect(
-                    read ? projection.project(resolved) : SequenceEventProjection.unread(resolved));
+        if (learned == null) {
+            learned = new MessageProjection.Learned();
+            reductions = new HashMap<>();
         }
+        EventFields fields = new EventFields(resolved.event(), learned);
+        long relevant = 0;
+        for (int i = 0; i < filters.size(); i++) {
+            if (filters.get(i).relevant(fields)) {
+                relevant |= i < MOST_TOLD_APART ? 1L << i : -1L;
+            }
+        }
+        if (relevant == 0 && !exits.endsAny(fields)) {
+            if (everyEvent) {
+                out.collect(SequenceEventProjection.unread(resolved));
+            }
+            return;
+        }
+        out.collect(reduction(relevant).project(resolved));
     }
 
-    /** Whether some sequence can use the event, or (when reducing) it ends a membership. */
-    private boolean read(EventFields fields) {
-        for (SequenceEvents sequence : sequences) {
-            if (sequence.relevant(fields)) {
-                return true;
+    /** What an event relevant to these sequences keeps. */
+    private SequenceEventProjection reduction(long relevant) {
+        SequenceEventProjection reduction = reductions.get(relevant);
+        if (reduction == null) {
+            List<Predicate> read = new ArrayList<>(alwaysRead);
+            for (int i = 0; i < sequences.size(); i++) {
+                if (relevant == -1L || (i < MOST_TOLD_APART && (relevant & 1L << i) != 0)) {
+                    read.addAll(SequenceEventProjection.stepPredicates(sequences.get(i)));
+                }
             }
+            reduction = SequenceEventProjection.reading(read);
+            reductions.put(relevant, reduction);
         }
-        return exits != null && exits.endsAny(fields);
+        return reduction;
     }
 }

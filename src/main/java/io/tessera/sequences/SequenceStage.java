@@ -198,14 +198,12 @@ public final class SequenceStage {
                         .setBufferTimeout(BUFFER_TIMEOUT_MS);
         DataStream<ResolvedEvent> byProfile =
                 everyEvent ? feed.partition().apply(chosen) : byProfile(chosen);
-        SequenceEventProjection arriving = choice.projection();
         DataStream<SequenceMatch> matches = null;
         Map<String, SequenceDefinition> byId = new LinkedHashMap<>();
         for (SequenceDefinition sequence : sequences) {
             byId.put(sequence.id(), sequence);
             OutputTag<ResolvedEvent> lateTag = new OutputTag<>("late-" + sequence.id()) {};
-            KeyedStream<ResolvedEvent, String> relevant =
-                    relevantEvents(byProfile, sequence, arriving);
+            KeyedStream<ResolvedEvent, String> relevant = relevantEvents(byProfile, sequence);
             SingleOutputStreamOperator<SequenceMatch> matched =
                     relevant.transform(
                                     "Sequence " + sequence.id(),
@@ -234,11 +232,10 @@ public final class SequenceStage {
                         .setBufferTimeout(BUFFER_TIMEOUT_MS);
         ExitCandidates exits = new ExitCandidates(sequences);
         if (!exits.none()) {
-            // where every event crosses to the sequences, they are read after the crossing, in
-            // the event time held there; otherwise before it, whole
+            // read after the crossing, in the event time held there, as reduced by the feed
             inputs =
                     inputs.union(
-                            (everyEvent ? byProfile : feed.events())
+                            byProfile
                                     .flatMap(exits)
                                     .returns(TypeInformation.of(SequenceInput.class))
                                     .uid(MEMBERSHIP_UID + "-events")
@@ -282,18 +279,16 @@ public final class SequenceStage {
 
     /**
      * The events of each profile the sequence can use, as its CEP operator keeps them (the events
-     * arrive whole, or reduced to what any sequence reads by {@link SequenceFeed#reducing}): the
-     * others are dropped before it, which would skip them anyway but pay for buffering them in
-     * state first, and of the rest it keeps only what its steps read ({@link SequenceEvents}). The
-     * events come partitioned by profile, and the CEP operator stays in their chain.
+     * arrive reduced by the {@link SequenceFeed}): the others are dropped before it, which would
+     * skip them anyway but pay for buffering them in state first, and of the rest it keeps only
+     * what its steps read ({@link SequenceEvents}). The events come partitioned by profile, and the
+     * CEP operator stays in their chain.
      */
     private static KeyedStream<ResolvedEvent, String> relevantEvents(
-            DataStream<ResolvedEvent> byProfile,
-            SequenceDefinition sequence,
-            SequenceEventProjection arriving) {
+            DataStream<ResolvedEvent> byProfile, SequenceDefinition sequence) {
         DataStream<ResolvedEvent> relevant =
                 byProfile
-                        .flatMap(new SequenceEvents(sequence, arriving))
+                        .flatMap(new SequenceEvents(sequence))
                         .uid(CEP_UID_PREFIX + sequence.id() + "-relevant")
                         .name("Events for " + sequence.id());
         return DataStreamUtils.reinterpretAsKeyedStream(

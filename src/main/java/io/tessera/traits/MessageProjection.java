@@ -16,23 +16,100 @@ import java.util.Set;
  * the paths are built, everything else is skipped as it is read, where reading the message as a
  * tree builds a node for every value in it. A path read in the projection finds what it finds in
  * the whole message read as a tree.
+ *
+ * <p>Each thread keeps the last message it read and every path it was read for ({@link Last}): the
+ * operators of one task read an event one after the other (the profile stage for its definitions,
+ * then the sequences for theirs), and a message already read for the paths asked is not read again.
+ * The projection returned may then hold more than the paths asked for; it is not to be changed.
  */
 public final class MessageProjection {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** The last message each thread read, with its paths and what they led to. */
+    private static final ThreadLocal<Last> LAST = ThreadLocal.withInitial(Last::new);
+
     private MessageProjection() {}
 
     /**
-     * The message with only what the paths lead to.
+     * The message with what the paths lead to (and perhaps more: what other paths asked of the same
+     * message lead to), not to be changed.
      *
      * @param paths each path as its names ({@code [properties, product_id]})
      * @throws IllegalStateException when the message is not valid JSON
      */
     public static ObjectNode project(String message, List<String[]> paths) {
-        ObjectNode kept = MAPPER.createObjectNode();
         if (paths.isEmpty()) {
-            return kept;
+            return MAPPER.createObjectNode();
         }
+        Last last = LAST.get();
+        if (message != last.message) { // the same instance: the copies of a chain share it
+            last.forget();
+        } else if (last.covers(paths)) {
+            return last.kept;
+        }
+        List<String[]> read = last.with(paths);
+        ObjectNode kept = read(message, read);
+        last.remember(message, read, kept);
+        return kept;
+    }
+
+    /**
+     * The last message a thread read, the paths it was read for, and what they led to. Only the
+     * message's identity is compared: another instance with the same text is read again.
+     */
+    private static final class Last {
+        private String message;
+        private final Set<String> dotted = new HashSet<>();
+        private final List<String[]> paths = new ArrayList<>();
+        private ObjectNode kept;
+
+        void forget() {
+            message = null;
+            dotted.clear();
+            paths.clear();
+            kept = null;
+        }
+
+        boolean covers(List<String[]> asked) {
+            for (String[] path : asked) {
+                if (!dotted.contains(String.join(".", path))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The paths read before and those asked, each once. */
+        List<String[]> with(List<String[]> asked) {
+            if (paths.isEmpty()) {
+                return asked;
+            }
+            List<String[]> all = new ArrayList<>(paths);
+            for (String[] path : asked) {
+                if (!dotted.contains(String.join(".", path))) {
+                    all.add(path);
+                }
+            }
+            return all;
+        }
+
+        void remember(String read, List<String[]> readFor, ObjectNode leadTo) {
+            message = read;
+            if (readFor != paths) {
+                paths.clear();
+                paths.addAll(readFor);
+            }
+            dotted.clear();
+            for (String[] path : paths) {
+                dotted.add(String.join(".", path));
+            }
+            kept = leadTo;
+        }
+    }
+
+    /** The message read for the paths, as a stream of tokens. */
+    private static ObjectNode read(String message, List<String[]> paths) {
+        ObjectNode kept = MAPPER.createObjectNode();
         try (JsonParser parser = MAPPER.getFactory().createParser(message)) {
             if (parser.nextToken() == JsonToken.START_OBJECT) {
                 copy(parser, paths, 0, kept);

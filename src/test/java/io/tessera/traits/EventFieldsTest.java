@@ -48,6 +48,45 @@ class EventFieldsTest {
         }
     }
 
+    /**
+     * Several readers of one task read each event one after the other (the profile stage, then the
+     * sequences), each for its own paths, some of its messages a copy of the text the one before
+     * read: the thread's last message read serves what it was read for, and every read still finds
+     * what the whole message holds.
+     */
+    @Property(tries = 500)
+    void readersOfOneThreadInTurnReadWhatTheWholeMessageHolds(
+            @ForAll("messages") List<String> messages,
+            @ForAll("reads") List<List<String>> reads,
+            @ForAll("readers") List<Integer> readers) {
+        List<MessageProjection.Learned> learned =
+                List.of(
+                        new MessageProjection.Learned(),
+                        new MessageProjection.Learned(),
+                        new MessageProjection.Learned());
+        int turn = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            // the same text, now and then as another instance, as a task that decodes it again
+            String text = i % 3 == 2 ? new String(messages.get(i)) : messages.get(i);
+            CustomerEvent event = event(text);
+            EventFields whole = new EventFields(event);
+            for (int reader : readers) {
+                EventFields projected = new EventFields(event, learned.get(reader));
+                for (String path : reads.get(turn++ % reads.size())) {
+                    assertEquals(
+                            whole.get(path),
+                            projected.get(path),
+                            path + " of " + text + " by reader " + reader);
+                }
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> readers() {
+        return Arbitraries.integers().between(0, 2).list().ofMinSize(1).ofMaxSize(4);
+    }
+
     @Test
     void pathsPastTheMostLearnedReadTheMessageWhole() {
         MessageProjection.Learned learned = new MessageProjection.Learned();

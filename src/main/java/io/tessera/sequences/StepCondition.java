@@ -30,13 +30,22 @@ final class StepCondition extends IterativeCondition<ResolvedEvent> {
     /** The messages read last, each as its tree; the oldest read is dropped first. */
     private transient Map<String, JsonNode> read;
 
+    /** The event tested last, and its fields: CEP tests it against every open partial match. */
+    private transient ResolvedEvent lastTested;
+
+    private transient EventFields lastFields;
+
     StepCondition(Predicate predicate) {
         this.predicate = predicate;
     }
 
     @Override
     public boolean filter(ResolvedEvent value, Context<ResolvedEvent> ctx) throws Exception {
-        EventFields event = fields(value);
+        if (value != lastTested) {
+            lastTested = value;
+            lastFields = fields(value);
+        }
+        EventFields event = lastFields;
         return PredicateEvaluator.test(
                 predicate,
                 path -> path.startsWith("step:") ? earlier(path, ctx) : event.get(path),

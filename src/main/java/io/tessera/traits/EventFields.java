@@ -23,6 +23,11 @@ public final class EventFields implements Fields {
     private JsonNode message;
     private JsonNode projected;
 
+    /** The name and type as nodes, made once: a condition reads them for every partial match. */
+    private JsonNode name;
+
+    private JsonNode type;
+
     /** The fields of the event, its message read whole when a path first needs it. */
     public EventFields(CustomerEvent event) {
         this(event, null);
@@ -73,9 +78,15 @@ public final class EventFields implements Fields {
     public JsonNode get(String path) {
         switch (path) {
             case "event.name":
-                return event.event() == null ? null : NODES.textNode(event.event());
+                if (name == null && event.event() != null) {
+                    name = NODES.textNode(event.event());
+                }
+                return name;
             case "event.type":
-                return NODES.textNode(event.type());
+                if (type == null) {
+                    type = NODES.textNode(event.type());
+                }
+                return type;
             case "event.timestamp":
                 return NODES.textNode(Instant.ofEpochMilli(event.eventTime()).toString());
             default:

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -56,19 +57,19 @@ public final class IdentityJson {
             counts(json, "countsByType", profile.countsByType);
             counts(json, "countsByEvent", profile.countsByEvent);
             json.writeObjectFieldStart("traits");
-            for (Map.Entry<String, TraitValue> trait : new TreeMap<>(profile.traits).entrySet()) {
+            for (Map.Entry<String, TraitValue> trait : sorted(profile.traits).entrySet()) {
                 json.writeFieldName(trait.getKey());
                 json.writeRawValue(trait.getValue().json);
             }
             json.writeEndObject();
             json.writeObjectFieldStart("computedTraits");
-            for (Map.Entry<String, String> trait : new TreeMap<>(profile.traitValues).entrySet()) {
+            for (Map.Entry<String, String> trait : sorted(profile.traitValues).entrySet()) {
                 json.writeFieldName(trait.getKey());
                 json.writeRawValue(trait.getValue());
             }
             json.writeEndObject();
             json.writeObjectFieldStart("audiences");
-            for (Map.Entry<String, Long> audience : new TreeMap<>(profile.audiences).entrySet()) {
+            for (Map.Entry<String, Long> audience : sorted(profile.audiences).entrySet()) {
                 json.writeStringField(
                         audience.getKey(), Instant.ofEpochMilli(audience.getValue()).toString());
             }
@@ -84,10 +85,17 @@ public final class IdentityJson {
         return bytes.toByteArray();
     }
 
+    /** The map in the order of its keys: itself when it keeps them in that order already. */
+    private static <V> Map<String, V> sorted(Map<String, V> map) {
+        return map instanceof SortedMap<String, V> keys && keys.comparator() == null
+                ? map
+                : new TreeMap<>(map);
+    }
+
     private static void counts(JsonGenerator json, String field, Map<String, Long> counts)
             throws IOException {
         json.writeObjectFieldStart(field);
-        for (Map.Entry<String, Long> count : new TreeMap<>(counts).entrySet()) {
+        for (Map.Entry<String, Long> count : sorted(counts).entrySet()) {
             json.writeFieldName(count.getKey());
             if (count.getValue() == null) {
                 json.writeNull();

@@ -249,6 +249,32 @@ public class ProfileState {
     }
 
     /**
+     * This snapshot with other audience memberships: what {@link #copy} gives, but sharing what it
+     * shows with this one instead of copying it, for a snapshot that is only read from here on (the
+     * profile view adds the sequence memberships to the snapshot it emits; Flink copies it whole
+     * before any operator after it holds it).
+     */
+    public ProfileState withAudiences(Map<String, Long> memberships) {
+        ProfileState view = new ProfileState();
+        view.id = id;
+        view.createdAt = createdAt;
+        view.founder = founder;
+        view.identifiers = identifiers;
+        view.firstSeen = firstSeen;
+        view.lastSeen = lastSeen;
+        view.eventCount = eventCount;
+        view.countsByType = countsByType;
+        view.countsByEvent = countsByEvent;
+        view.traits = traits;
+        view.traitValues = traitValues;
+        view.valuesAt = valuesAt;
+        view.audiences = memberships;
+        view.consent = consent;
+        view.wakeAt = wakeAt;
+        return view;
+    }
+
+    /**
      * Runs a write of this profile to state without its trait values, and gives them back after:
      * they are derived ({@link #valuesAt}), and left out they are a fifth of the bytes read and
      * written per event. (The write must serialize at once, as RocksDB's does; the heap backend,

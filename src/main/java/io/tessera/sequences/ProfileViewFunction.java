@@ -4,10 +4,9 @@ import io.tessera.identity.ProfileState;
 import io.tessera.identity.ProfileUpdate;
 import io.tessera.identity.ResolvedEvent;
 import io.tessera.profile.AudienceTransition;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -182,19 +181,20 @@ final class ProfileViewFunction<A>
 
     private static ProfileUpdate combined(ProfileState profile, Map<String, Long> held) {
         // a profile without memberships is passed on as it is
-        List<Map.Entry<String, Long>> entries = new ArrayList<>(held.size());
+        Map<String, Long> audiences = null;
         for (Map.Entry<String, Long> entry : held.entrySet()) {
             if (!entry.getKey().equals(SOME_WAITING)) {
-                entries.add(entry);
+                if (audiences == null) {
+                    audiences = new TreeMap<>(profile.audiences);
+                }
+                audiences.put(entry.getKey(), entry.getValue());
             }
         }
-        if (entries.isEmpty()) {
+        if (audiences == null) {
             return new ProfileUpdate(profile.id, profile, null);
         }
-        ProfileState view = profile.copy();
-        entries.forEach(
-                membership -> view.audiences.put(membership.getKey(), membership.getValue()));
-        return new ProfileUpdate(view.id, view, null);
+        // the snapshot is only read from here on: a new one that shares all but its audiences
+        return new ProfileUpdate(profile.id, profile.withAudiences(audiences), null);
     }
 
     /**

@@ -23,11 +23,27 @@ final class SequenceEvents implements FlatMapFunction<ResolvedEvent, ResolvedEve
 
     private final SequenceEventProjection projection;
 
+    /**
+     * Whether every event arrives as this sequence keeps it already: its steps read every path the
+     * feed keeps of any event, so what arrives holds nothing else.
+     */
+    private final boolean kept;
+
     private transient MessageProjection.Learned learned;
 
+    /** The filter of whole events. */
     SequenceEvents(SequenceDefinition sequence) {
+        this(sequence, null);
+    }
+
+    /**
+     * The filter of events that arrive reduced by a {@link SequenceFeed} that keeps at most this
+     * ({@link SequenceFeed#reducedTo}), or whole when it is null.
+     */
+    SequenceEvents(SequenceDefinition sequence, SequenceEventProjection mostArriving) {
         this.relevant = SequenceRelevance.of(sequence).orElse(null);
         this.projection = SequenceEventProjection.of(sequence);
+        this.kept = mostArriving != null && projection.keepsAs(mostArriving);
     }
 
     /** True when the sequence can use the event. */
@@ -52,6 +68,6 @@ final class SequenceEvents implements FlatMapFunction<ResolvedEvent, ResolvedEve
         if (SequenceEventProjection.isUnread(value) || !relevant(value)) {
             return;
         }
-        out.collect(projection.project(value));
+        out.collect(kept ? value : projection.project(value));
     }
 }

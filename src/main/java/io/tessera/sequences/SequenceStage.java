@@ -198,12 +198,16 @@ public final class SequenceStage {
                         .setBufferTimeout(BUFFER_TIMEOUT_MS);
         DataStream<ResolvedEvent> byProfile =
                 everyEvent ? feed.partition().apply(chosen) : byProfile(chosen);
+        // the most the feed keeps of an event: a sequence whose steps read all of it takes every
+        // event as it arrives
+        SequenceEventProjection mostArriving = SequenceFeed.reducedTo(sequences);
         DataStream<SequenceMatch> matches = null;
         Map<String, SequenceDefinition> byId = new LinkedHashMap<>();
         for (SequenceDefinition sequence : sequences) {
             byId.put(sequence.id(), sequence);
             OutputTag<ResolvedEvent> lateTag = new OutputTag<>("late-" + sequence.id()) {};
-            KeyedStream<ResolvedEvent, String> relevant = relevantEvents(byProfile, sequence);
+            KeyedStream<ResolvedEvent, String> relevant =
+                    relevantEvents(byProfile, sequence, mostArriving);
             SingleOutputStreamOperator<SequenceMatch> matched =
                     relevant.transform(
                                     "Sequence " + sequence.id(),
@@ -285,10 +289,12 @@ public final class SequenceStage {
      * CEP operator stays in their chain.
      */
     private static KeyedStream<ResolvedEvent, String> relevantEvents(
-            DataStream<ResolvedEvent> byProfile, SequenceDefinition sequence) {
+            DataStream<ResolvedEvent> byProfile,
+            SequenceDefinition sequence,
+            SequenceEventProjection mostArriving) {
         DataStream<ResolvedEvent> relevant =
                 byProfile
-                        .flatMap(new SequenceEvents(sequence))
+                        .flatMap(new SequenceEvents(sequence, mostArriving))
                         .uid(CEP_UID_PREFIX + sequence.id() + "-relevant")
                         .name("Events for " + sequence.id());
         return DataStreamUtils.reinterpretAsKeyedStream(

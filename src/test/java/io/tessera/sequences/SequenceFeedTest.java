@@ -76,13 +76,14 @@ class SequenceFeedTest {
             assertEquals(1, fed.size(), "every event goes on where they are counted");
         }
         assertTrue(fed.size() <= 1);
+        SequenceEventProjection most = SequenceFeed.reducedTo(SEQUENCES);
 
         for (SequenceDefinition sequence : SEQUENCES) {
             List<ResolvedEvent> expected = new ArrayList<>();
             new SequenceEvents(sequence).flatMap(whole, new ListCollector<>(expected));
             List<ResolvedEvent> actual = new ArrayList<>();
             for (ResolvedEvent event : fed) {
-                new SequenceEvents(sequence).flatMap(event, new ListCollector<>(actual));
+                new SequenceEvents(sequence, most).flatMap(event, new ListCollector<>(actual));
             }
             assertEquals(expected.size(), actual.size(), sequence.id() + ": " + whole.event());
             for (int i = 0; i < expected.size(); i++) {
@@ -105,6 +106,32 @@ class SequenceFeedTest {
             exits.flatMap(event, new ListCollector<>(actualExits));
         }
         assertEquals(expectedExits, actualExits, whole.event().message());
+    }
+
+    /**
+     * A sequence whose steps read every path the feed keeps takes the events as they arrive, which
+     * is what its own projection of the whole event gives.
+     */
+    @Property(tries = 200)
+    void aSequenceThatReadsAllTheFeedKeepsTakesTheEventsAsTheyArrive(
+            @ForAll("events") ResolvedEvent whole) throws Exception {
+        List<SequenceDefinition> alone = List.of(SEQUENCES.get(0));
+        SequenceEvents repeat = new SequenceEvents(alone.get(0), SequenceFeed.reducedTo(alone));
+        List<ResolvedEvent> fed = new ArrayList<>();
+        SequenceFeed.choosing(alone).flatMap(whole, new ListCollector<>(fed));
+        List<ResolvedEvent> expected = new ArrayList<>();
+        new SequenceEvents(alone.get(0)).flatMap(whole, new ListCollector<>(expected));
+        List<ResolvedEvent> actual = new ArrayList<>();
+        for (ResolvedEvent event : fed) {
+            repeat.flatMap(event, new ListCollector<>(actual));
+            assertTrue(actual.isEmpty() || actual.get(actual.size() - 1) == event, "as it came");
+        }
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(
+                    JSON.readTree(expected.get(i).event().message()),
+                    JSON.readTree(actual.get(i).event().message()));
+        }
     }
 
     @Test

@@ -229,22 +229,13 @@ public class ProfileState {
      * the trait buckets, which stay in state.
      */
     public ProfileState copy() {
-        ProfileState copy = new ProfileState();
-        copy.id = id;
-        copy.createdAt = createdAt;
-        copy.founder = founder;
+        ProfileState copy = sharing();
         copy.identifiers = identifiers == null ? null : new ArrayList<>(identifiers);
-        copy.firstSeen = firstSeen;
-        copy.lastSeen = lastSeen;
-        copy.eventCount = eventCount;
         copy.countsByType = tree(countsByType);
         copy.countsByEvent = tree(countsByEvent);
         copy.traits = tree(traits);
         copy.traitValues = tree(traitValues);
         copy.audiences = tree(audiences);
-        copy.consent = consent;
-        copy.wakeAt = wakeAt;
-        copy.valuesAt = valuesAt;
         return copy;
     }
 
@@ -255,6 +246,13 @@ public class ProfileState {
      * before any operator after it holds it).
      */
     public ProfileState withAudiences(Map<String, Long> memberships) {
+        ProfileState view = sharing();
+        view.audiences = memberships;
+        return view;
+    }
+
+    /** What a snapshot shows, shared with this one: no trait buckets, no order places. */
+    private ProfileState sharing() {
         ProfileState view = new ProfileState();
         view.id = id;
         view.createdAt = createdAt;
@@ -268,7 +266,7 @@ public class ProfileState {
         view.traits = traits;
         view.traitValues = traitValues;
         view.valuesAt = valuesAt;
-        view.audiences = memberships;
+        view.audiences = audiences;
         view.consent = consent;
         view.wakeAt = wakeAt;
         return view;

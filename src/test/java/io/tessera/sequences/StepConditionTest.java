@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.tessera.definitions.Op;
 import io.tessera.definitions.Predicate;
 import io.tessera.identity.ResolvedEvent;
-import io.tessera.model.CustomerEvent;
-import io.tessera.model.Identifier;
 import io.tessera.traits.EventFields;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -62,24 +60,14 @@ class StepConditionTest {
     }
 
     private static ResolvedEvent event(String name, int product) {
-        String message =
+        return SequenceFeedTest.event(
+                name,
                 "{\"properties\":{\"product_id\":\"p"
                         + product
                         + "\",\"price\":"
                         + (product % 7)
                         + "},\"context\":{\"page\":\"/p/"
                         + product
-                        + "\"}}";
-        return new ResolvedEvent(
-                "p1",
-                new CustomerEvent(
-                        "m" + product,
-                        "track",
-                        name,
-                        1_700_000_000_000L,
-                        List.of(new Identifier("user_id", "u1")),
-                        null,
-                        message,
-                        CustomerEvent.DEFAULT_TENANT));
+                        + "\"}}");
     }
 }
